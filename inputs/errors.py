@@ -1,0 +1,44 @@
+"""User-facing input errors.
+
+Every problem a planner can cause (a missing file, a typo in a key, a probability above 1) is a
+`Problem` that names the file, the path to the field, what is wrong and what is allowed. Code that
+finds several problems collects them and raises one `InputError`, so the planner sees all of them
+at once; the CLI turns it into exit code 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field of one input file."""
+
+    file: str
+    path: str
+    message: str
+    allowed: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        tail = f" ({self.allowed})" if self.allowed else ""
+        return f"{where}: {self.message}{tail}"
+
+
+@dataclass
+class InputError(Exception):
+    """Raised with every problem found in the inputs; str() lists one problem per line."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def input_error(file: str, path: str, message: str, allowed: str = "") -> InputError:
+    """Shorthand for an InputError with a single problem."""
+    return InputError([Problem(str(file), path, message, allowed)])

@@ -1,0 +1,560 @@
+"""The scenario: one executing organisation (one or more municipalities) over whole years.
+
+This module is the contract between planners' files and the model (MODEL.md section 2). Every
+model forbids unknown keys, so a typo never passes silently. Numbers are plain values here; the
+loader lets a planner write any value as ``{value: ..., source: "..."}`` and keeps the sources in
+``Scenario.sources`` (dotted path -> source), so the report can list every assumption.
+
+Units: money in whole euros; rates and hazards per month; probabilities and shares in [0, 1];
+durations in months; fte in full-time equivalents. Cross-references (a track's role, a segment
+named in an initial stock, ...) are checked by `check_references`, which returns problems with
+their dotted paths rather than raising, so the loader can report all of them at once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Money = Annotated[int, Field(ge=0, description="whole euros")]
+SignedMoney = Annotated[int, Field(description="whole euros, may be negative")]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Rate = Annotated[float, Field(ge=0.0, description="per month")]
+Fte = Annotated[float, Field(ge=0.0)]
+Multiplier = Annotated[float, Field(ge=0.0)]
+Rung = Annotated[int, Field(ge=1, le=6, description="participatieladder rung 1-6")]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
+EXIT_CAUSES: tuple[str, ...] = (
+    "work",
+    "moved",
+    "pension",
+    "partner_income",
+    "death",
+    "enforcement",
+    "prior_provision",
+    "other",
+)
+"""Competing exit risks that end a benefit (MODEL.md 3.4); `partial_work` is a state change."""
+
+ExitCause = Literal[
+    "work", "moved", "pension", "partner_income", "death", "enforcement", "prior_provision", "other"
+]
+HazardName = Literal[
+    "work",
+    "partial_work",
+    "moved",
+    "pension",
+    "partner_income",
+    "death",
+    "enforcement",
+    "prior_provision",
+    "other",
+]
+DECISIONS: tuple[str, ...] = ("granted", "rejected", "withdrawn", "not_processed", "no_application")
+ROLE_FUNCTIONS: tuple[str, ...] = (
+    "caseworker",
+    "intake",
+    "enforcement",
+    "employer_services",
+    "admin",
+    "other",
+)
+PRIORITY_RULES: tuple[str, ...] = ("fifo", "kansrijk_first", "longest_waiting")
+_YEAR_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+SUM_TOLERANCE = 1e-6
+
+
+class StrictModel(BaseModel):
+    """Base: unknown keys are errors, values are validated on assignment too."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class YearMonth(str):
+    """A calendar month written ``YYYY-MM``."""
+
+
+def parse_year_month(text: str) -> tuple[int, int]:
+    """'2018-06' -> (2018, 6); raises ValueError with the allowed form."""
+    match = _YEAR_MONTH.match(str(text))
+    if not match:
+        raise ValueError(f"'{text}' is not a month (allowed: YYYY-MM, e.g. 2018-01)")
+    return int(match.group(1)), int(match.group(2))
+
+
+def month_index(start: str, month: str) -> int:
+    """Months from `start` to `month` (both YYYY-MM); 0 for the start month itself."""
+    y0, m0 = parse_year_month(start)
+    y1, m1 = parse_year_month(month)
+    return (y1 - y0) * 12 + (m1 - m0)
+
+
+def month_label(start: str, index: int) -> str:
+    """The YYYY-MM label of month `index` counted from `start`."""
+    y0, m0 = parse_year_month(start)
+    total = y0 * 12 + (m0 - 1) + index
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def _check_sum_to_one(values: dict | list, what: str) -> None:
+    total = sum(values.values()) if isinstance(values, dict) else sum(values)
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        raise ValueError(f"{what} sum to {total:.6g} (allowed: shares that sum to 1)")
+
+
+class Source(StrictModel):
+    """Where a parameter comes from: a seed figure, a public statistic, or an assumption."""
+
+    source: str
+    kind: Literal["seed", "public", "assumption", "calibrated"] = "assumption"
+    unit: str = ""
+    note: str = ""
+
+
+class Accounts(StrictModel):
+    """A past year's BUIG accounts of one municipality (for the vangnet's multi-year test)."""
+
+    budget: Money
+    spending: Money
+
+
+class Municipality(StrictModel):
+    """A municipality: its own BUIG budget, vangnet, clients and applications."""
+
+    name: str = Field(min_length=1)
+    buig_budget: dict[Year, Money] = Field(description="BUIG budget per horizon year, EUR")
+    history: dict[Year, Accounts] = Field(default_factory=dict)
+    initial_stock: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        description="clients on the caseload at the start month, per segment"
+    )
+    applications_per_month: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        description="mean applications per month at the start, per segment"
+    )
+    cost_share: Probability | None = Field(
+        default=None,
+        description="share of shared costs (personnel, instruments, other lines) borne; "
+        "when every municipality leaves it empty, costs are shared pro rata by client-months",
+    )
+
+
+class Segment(StrictModel):
+    """A doelgroep (target group): benefit cost, entry profile and its own hazard shifts."""
+
+    name: str = Field(min_length=1)
+    benefit_per_month: Money = Field(description="benefit cost per client-month on benefit, EUR")
+    share_without_benefit: Probability = 0.0
+    ladder_at_entry: dict[Rung, Probability]
+    initial_duration: list[Probability] | None = Field(
+        default=None,
+        description="share of the initial stock in each duration band (aligned with "
+        "Scenario.duration_bands); empty = everyone starts in the first band",
+    )
+    application_trend_per_year: float = Field(default=0.0, ge=-1.0, le=5.0)
+    seasonality: list[Multiplier] | None = Field(
+        default=None, description="12 monthly factors on applications, mean 1"
+    )
+    hazard_multipliers: dict[HazardName, Multiplier] = Field(default_factory=dict)
+
+    @field_validator("ladder_at_entry")
+    @classmethod
+    def _ladder_sums_to_one(cls, value: dict[int, float]) -> dict[int, float]:
+        _check_sum_to_one(value, "ladder shares")
+        return value
+
+    @field_validator("initial_duration")
+    @classmethod
+    def _duration_sums_to_one(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None:
+            _check_sum_to_one(value, "duration-band shares")
+        return value
+
+    @field_validator("seasonality")
+    @classmethod
+    def _twelve_months(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None:
+            if len(value) != 12:
+                raise ValueError(f"{len(value)} factors given (allowed: exactly 12, Jan-Dec)")
+            mean = sum(value) / 12
+            if abs(mean - 1.0) > 1e-3:
+                raise ValueError(f"factors average {mean:.4g} (allowed: an average of 1)")
+        return value
+
+
+class Decisions(StrictModel):
+    """Shares of applications by gate decision; they sum to 1."""
+
+    granted: Probability
+    rejected: Probability
+    withdrawn: Probability
+    not_processed: Probability
+    no_application: Probability
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> Decisions:
+        _check_sum_to_one(self.model_dump(), "decision shares")
+        return self
+
+
+class Gate(StrictModel):
+    """The poort: intake capacity and the decision mix."""
+
+    intake_role: str | None = Field(
+        default=None, description="role whose fte does intakes; empty = unlimited intake capacity"
+    )
+    intakes_per_fte_per_month: Rate = 40.0
+    decisions: Decisions
+
+
+class Transition(StrictModel):
+    """A move between tracks (e.g. participatiespoor -> werkleerspoor when work becomes possible)."""
+
+    to: str
+    rate_per_month: Rate
+    in_view_only: bool = True
+
+
+class Track(StrictModel):
+    """A spoor: who enters it, how many clients a caseworker carries, and its exit hazards."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    caseworker_role: str | None = Field(
+        default=None, description="role whose fte gives the track's caseworker slots"
+    )
+    caseload_per_fte: Annotated[float, Field(gt=0)] = 60.0
+    ladder: list[Rung] = Field(description="ladder rungs assigned to this track at entry")
+    segments: list[str] | None = Field(
+        default=None, description="segments assigned here; empty = every segment"
+    )
+    hazards: dict[HazardName, list[Rate]] = Field(
+        description="base hazard per month for each cause, one value per duration band"
+    )
+    served_work_multiplier: Multiplier = Field(
+        default=1.0, description="multiplier on the work hazard while a client has a caseworker"
+    )
+    transitions: list[Transition] = Field(default_factory=list)
+
+
+class Role(StrictModel):
+    """A staff role of the formation: fte now, cost, lead time, limits and what it does."""
+
+    name: str = Field(min_length=1)
+    function: Literal["caseworker", "intake", "enforcement", "employer_services", "admin", "other"]
+    fte_now: Fte
+    cost_per_fte_year: Money
+    lead_time_months: Annotated[int, Field(ge=0, le=60)] = 5
+    min_fte: Fte = 0.0
+    max_fte: Fte | None = None
+    max_hires_per_year: Fte | None = None
+    partner: bool = Field(default=False, description="delivered by an external partner")
+    enforcement_hazard_per_fte: Rate = Field(
+        default=0.0, description="enforcement role: added enforcement exit hazard per fte"
+    )
+    work_multiplier_per_fte: Multiplier = Field(
+        default=0.0,
+        description="employer services: work hazard of clients in view x (1 + this x fte)",
+    )
+
+    @model_validator(mode="after")
+    def _limits(self) -> Role:
+        if self.max_fte is not None and self.max_fte < self.min_fte:
+            raise ValueError(f"max_fte {self.max_fte} is below min_fte {self.min_fte}")
+        return self
+
+
+class Instrument(StrictModel):
+    """A re-integration instrument: places, duration, cost and outcome."""
+
+    name: str = Field(min_length=1)
+    track: str
+    kind: Literal["trajectory", "wage_cost_subsidy"] = "trajectory"
+    cost_per_participant: Money = 0
+    duration_months: Annotated[float, Field(gt=0)]
+    places_per_year: Annotated[int, Field(ge=0)]
+    max_places_per_year: Annotated[int, Field(ge=0)] | None = None
+    work_probability_at_end: Probability = 0.0
+    work_multiplier_while_in: Multiplier = 1.0
+    eligible_ladder: list[Rung] | None = None
+    paid_from: Literal["participatiebudget", "buig"] = "participatiebudget"
+    partner: bool = Field(default=False, description="delivered by an external partner")
+
+
+class WageCostSubsidy(StrictModel):
+    """Loonkostensubsidie (art. 10d Participatiewet): paid from BUIG while the client works."""
+
+    minimum_wage_month: Money = Field(description="minimum wage incl. holiday pay, EUR/month")
+    flat_share: Probability = 0.5
+    flat_months: Annotated[int, Field(ge=0)] = 6
+    wage_value: Probability = 0.51
+    max_share: Probability = 0.7
+
+
+class Effects(StrictModel):
+    """What an on/off measure changes while it runs."""
+
+    grant_multiplier: Multiplier = 1.0
+    hazard_multipliers: dict[HazardName, Multiplier] = Field(default_factory=dict)
+    extra_fte: dict[str, Fte] = Field(default_factory=dict)
+
+
+class Measure(StrictModel):
+    """An on/off measure (caseload review, screening contract, ...) with cost and effects."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    on_in_baseline: bool = False
+    one_off_cost: Money = 0
+    cost_per_year: Money = 0
+    start_offset_months: Annotated[int, Field(ge=0)] = 0
+    duration_months: Annotated[int, Field(gt=0)] | None = None
+    effects: Effects = Field(default_factory=Effects)
+
+
+class Finance(StrictModel):
+    """Money outside the BUIG: participatiebudget, other exploitatie lines, vangnet rules."""
+
+    participatiebudget: dict[Year, Money] = Field(default_factory=dict)
+    other_lines: dict[str, dict[Year, SignedMoney]] = Field(
+        default_factory=dict, description="other exploitatie costs per year (WSW shortfall, ...)"
+    )
+    vangnet_rules: str | None = Field(
+        default=None, description="rules file; empty = the bundled inputs/rules/vangnet.yaml"
+    )
+
+
+class Returns(StrictModel):
+    """Clients who come back after leaving for work."""
+
+    share_back: Probability = 0.09
+    within_months: Annotated[float, Field(gt=0)] = 18.0
+
+
+class Ladder(StrictModel):
+    """How the participatieladder rung shifts prospects."""
+
+    work_multiplier: dict[Rung, Multiplier] = Field(
+        default_factory=lambda: {1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0, 6: 1.0}
+    )
+    kansrijk_from_rung: Rung = 4
+
+
+class Policy(StrictModel):
+    """Policy switches a variant may flip; the optimiser reads its rules as constraints."""
+
+    priority: Literal["fifo", "kansrijk_first", "longest_waiting"] = "fifo"
+    benefit_pause_months: Annotated[int, Field(ge=0, le=12)] = 0
+    everyone_in_view: bool = False
+    no_reintegration_money_for: list[str] = Field(
+        default_factory=list, description="tracks whose instruments may get no participatiebudget"
+    )
+    min_partner_share: Probability = Field(
+        default=0.0, description="minimum share of re-integration spending through a partner"
+    )
+
+
+class Economy(StrictModel):
+    """Economic upswing or downturn: scales every application rate and work hazard."""
+
+    application_multiplier: Multiplier = 1.0
+    work_hazard_multiplier: Multiplier = 1.0
+
+
+class Uncertain(StrictModel):
+    """A parameter drawn per replication, uniformly in [low, high] (effects are uncertain)."""
+
+    parameter: str = Field(description="dotted path, list items by name, e.g. "
+                           "tracks.werkspoor.served_work_multiplier")
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uncertain:
+        if self.high < self.low:
+            raise ValueError(f"high {self.high} is below low {self.low}")
+        return self
+
+
+class Scenario(StrictModel):
+    """A whole scenario: what sim/ simulates and optimise/ optimises."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    start: str = Field(description="first simulated month, YYYY-MM")
+    years: Annotated[int, Field(ge=1, le=30)]
+    duration_bands: list[Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: [0, 12, 36],
+        description="lower edges in months of the duration bands; the first is 0",
+    )
+    municipalities: list[Municipality] = Field(min_length=1)
+    segments: list[Segment] = Field(min_length=1)
+    gate: Gate
+    tracks: list[Track] = Field(min_length=1)
+    roles: list[Role] = Field(default_factory=list)
+    instruments: list[Instrument] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    wage_cost_subsidy: WageCostSubsidy | None = None
+    finance: Finance = Field(default_factory=Finance)
+    policy: Policy = Field(default_factory=Policy)
+    returns: Returns = Field(default_factory=Returns)
+    ladder: Ladder = Field(default_factory=Ladder)
+    economy: Economy = Field(default_factory=Economy)
+    uncertainty: list[Uncertain] = Field(default_factory=list)
+    sources: dict[str, Source] = Field(default_factory=dict)
+
+    @field_validator("start")
+    @classmethod
+    def _start_is_month(cls, value: str) -> str:
+        parse_year_month(value)
+        return value
+
+    @field_validator("duration_bands")
+    @classmethod
+    def _bands(cls, value: list[int]) -> list[int]:
+        if not value or value[0] != 0:
+            raise ValueError("the first band must start at 0 months")
+        if any(later <= earlier for earlier, later in zip(value, value[1:], strict=False)):
+            raise ValueError(f"{value} is not increasing (allowed: increasing month edges)")
+        return value
+
+    # -- convenient views -------------------------------------------------------------------
+    @property
+    def horizon_years(self) -> list[int]:
+        first = parse_year_month(self.start)[0]
+        return list(range(first, first + self.years))
+
+    @property
+    def months(self) -> int:
+        return self.years * 12
+
+    def role(self, name: str) -> Role:
+        return _by_name(self.roles, name)
+
+    def track(self, name: str) -> Track:
+        return _by_name(self.tracks, name)
+
+    def segment(self, name: str) -> Segment:
+        return _by_name(self.segments, name)
+
+    def instrument(self, name: str) -> Instrument:
+        return _by_name(self.instruments, name)
+
+    def measure(self, name: str) -> Measure:
+        return _by_name(self.measures, name)
+
+
+def _by_name(items: list, name: str):
+    for item in items:
+        if item.name == name:
+            return item
+    raise KeyError(name)
+
+
+def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """Every cross-reference problem as (dotted path, what is wrong, what is allowed)."""
+    problems: list[tuple[str, str, str]] = []
+    seg = [s.name for s in scenario.segments]
+    trk = [t.name for t in scenario.tracks]
+    rol = [r.name for r in scenario.roles]
+    mun = [m.name for m in scenario.municipalities]
+    n_bands = len(scenario.duration_bands)
+    years = scenario.horizon_years
+
+    def unknown(path: str, name: str, kind: str, allowed: list[str]) -> None:
+        problems.append((path, f"unknown {kind} '{name}'", "one of: " + ", ".join(allowed)))
+
+    for kind, names, path in (
+        ("segment", seg, "segments"),
+        ("track", trk, "tracks"),
+        ("role", rol, "roles"),
+        ("municipality", mun, "municipalities"),
+        ("instrument", [i.name for i in scenario.instruments], "instruments"),
+        ("measure", [m.name for m in scenario.measures], "measures"),
+    ):
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        for name in dupes:
+            problems.append((path, f"{kind} '{name}' is defined twice", "unique names"))
+
+    for m in scenario.municipalities:
+        base = f"municipalities.{m.name}"
+        for s in m.initial_stock:
+            if s not in seg:
+                unknown(f"{base}.initial_stock.{s}", s, "segment", seg)
+        for s in m.applications_per_month:
+            if s not in seg:
+                unknown(f"{base}.applications_per_month.{s}", s, "segment", seg)
+        missing = [y for y in years if y not in m.buig_budget]
+        if missing:
+            problems.append((f"{base}.buig_budget", f"no budget for {missing}",
+                             f"a budget for every horizon year {years[0]}-{years[-1]}"))
+    shares = [m.cost_share for m in scenario.municipalities]
+    if any(s is not None for s in shares):
+        if any(s is None for s in shares):
+            problems.append(("municipalities", "cost_share given for some municipalities only",
+                             "all or none"))
+        elif abs(sum(shares) - 1.0) > SUM_TOLERANCE:
+            problems.append(("municipalities", f"cost_share sums to {sum(shares):.6g}",
+                             "shares that sum to 1"))
+
+    for s in scenario.segments:
+        if s.initial_duration is not None and len(s.initial_duration) != n_bands:
+            problems.append((f"segments.{s.name}.initial_duration",
+                             f"{len(s.initial_duration)} shares given",
+                             f"one per duration band: {n_bands}"))
+
+    if scenario.gate.intake_role is not None and scenario.gate.intake_role not in rol:
+        unknown("gate.intake_role", scenario.gate.intake_role, "role", rol)
+
+    for t in scenario.tracks:
+        base = f"tracks.{t.name}"
+        if t.caseworker_role is not None and t.caseworker_role not in rol:
+            unknown(f"{base}.caseworker_role", t.caseworker_role, "role", rol)
+        for s in t.segments or []:
+            if s not in seg:
+                unknown(f"{base}.segments", s, "segment", seg)
+        for cause, values in t.hazards.items():
+            if len(values) != n_bands:
+                problems.append((f"{base}.hazards.{cause}", f"{len(values)} values given",
+                                 f"one per duration band: {n_bands} ({scenario.duration_bands})"))
+        for i, tr in enumerate(t.transitions):
+            if tr.to not in trk:
+                unknown(f"{base}.transitions.{i}.to", tr.to, "track", trk)
+            elif tr.to == t.name:
+                problems.append((f"{base}.transitions.{i}.to", "a track cannot move to itself",
+                                 "another track"))
+    # every segment x rung must land on some track
+    for s in scenario.segments:
+        for rung in s.ladder_at_entry:
+            if not any(rung in t.ladder and (t.segments is None or s.name in t.segments)
+                       for t in scenario.tracks):
+                problems.append((f"segments.{s.name}.ladder_at_entry.{rung}",
+                                 f"no track takes segment '{s.name}' at rung {rung}",
+                                 "a track whose ladder and segments include it"))
+
+    for r in scenario.roles:
+        if r.max_fte is not None and r.fte_now > r.max_fte + SUM_TOLERANCE:
+            problems.append((f"roles.{r.name}.fte_now", f"{r.fte_now} is above max_fte "
+                             f"{r.max_fte}", "fte_now <= max_fte"))
+
+    for i in scenario.instruments:
+        base = f"instruments.{i.name}"
+        if i.track not in trk:
+            unknown(f"{base}.track", i.track, "track", trk)
+        if i.kind == "wage_cost_subsidy" and scenario.wage_cost_subsidy is None:
+            problems.append((f"{base}.kind", "a wage-cost subsidy needs wage_cost_subsidy "
+                             "parameters", "add a wage_cost_subsidy section"))
+        if i.max_places_per_year is not None and i.max_places_per_year < i.places_per_year:
+            problems.append((f"{base}.max_places_per_year", "below places_per_year",
+                             ">= places_per_year"))
+
+    for m in scenario.measures:
+        for r in m.effects.extra_fte:
+            if r not in rol:
+                unknown(f"measures.{m.name}.effects.extra_fte.{r}", r, "role", rol)
+
+    for t in scenario.policy.no_reintegration_money_for:
+        if t not in trk:
+            unknown("policy.no_reintegration_money_for", t, "track", trk)
+    return problems
