@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from decimal import Decimal, InvalidOperation
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -124,8 +124,8 @@ def _problems(file: str, error: ValidationError) -> list[Problem]:
         elif "expected" in ctx:
             allowed = f"one of {ctx['expected']}"
         elif err["type"] in ("greater_than_equal", "greater_than", "less_than_equal"):
-            bounds = {k: v for k, v in ctx.items() if k in ("ge", "gt", "le", "lt")}
-            allowed = ", ".join(f"{k} {v}" for k, v in bounds.items())
+            words = {"ge": "at least", "gt": "above", "le": "at most", "lt": "below"}
+            allowed = ", ".join(f"{words[k]} {v}" for k, v in ctx.items() if k in words)
         else:
             allowed = _ALLOWED.get(err["type"], "")
         path = ""
@@ -177,14 +177,12 @@ def load_vangnet_rules(path: Path | None = None) -> dict[int, VangnetRule]:
 
 
 def _whole_number(text: str) -> int | None:
-    """A whole number ("2253777", "2253777.00"), or None when the text is not one."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value != value.to_integral_value():
-        return None
-    return int(value)
+    """A whole number written as plain digits ("2253777", "-5"), or None.
+
+    Separators and decimals are refused, not guessed: in a Dutch spreadsheet "1.000" is a
+    thousand, elsewhere it is one.
+    """
+    return int(text) if re.fullmatch(r"-?[0-9]+", text) else None
 
 
 def load_accounts(path: Path) -> pd.DataFrame:
@@ -230,7 +228,7 @@ def load_accounts(path: Path) -> pd.DataFrame:
 
     records: dict[int, dict[str, Any]] = {}
     seen: dict[tuple[str, int], int] = {}
-    whole = "a whole number of euros without separators, e.g. 2253777"
+    whole = "a whole number of euros, digits only, e.g. 2253777"
     for cells in reader:
         row = reader.line_num
         if not any(cell.strip() for cell in cells):
