@@ -378,7 +378,19 @@ class Uncertain(StrictModel):
 
 
 class Scenario(StrictModel):
-    """A whole scenario: what sim/ simulates and optimise/ optimises."""
+    """A whole scenario: what sim/ simulates and optimise/ optimises.
+
+    Monthly series. ``series`` names CSV side tables by series name, relative to the scenario
+    file (``series: {applications: applications.csv}``). The loader (`inputs.load`) reads each
+    file into its parsed field below, records the file in ``sources`` under the parsed field's
+    name, and clears ``series``, so a loaded Scenario is self-contained: its ``model_dump()`` is a
+    complete scenario that needs no side files. A scenario may also give the parsed field inline.
+
+    ``application_series``: municipality -> segment -> month (``YYYY-MM``) -> mean applications
+    that month. Where a (municipality, segment, month) is present it replaces the level
+    (``Municipality.applications_per_month``), trend and seasonality for that month; months not
+    present fall back to them. Empty (None) = no series.
+    """
 
     name: str = Field(min_length=1)
     description: str = ""
@@ -401,8 +413,27 @@ class Scenario(StrictModel):
     returns: Returns = Field(default_factory=Returns)
     ladder: Ladder = Field(default_factory=Ladder)
     economy: Economy = Field(default_factory=Economy)
+    partial_work_benefit_reduction: Probability = Field(
+        default=0.5, description="share by which a benefit is lowered when its client starts partial work"
+    )
     uncertainty: list[Uncertain] = Field(default_factory=list)
+    series: dict[Literal["applications"], str] | None = Field(
+        default=None, description="CSV side tables by series name, relative to the scenario file; "
+        "read and cleared by the loader"
+    )
+    application_series: dict[str, dict[str, dict[str, Annotated[float, Field(ge=0)]]]] | None = Field(
+        default=None, description="municipality -> segment -> YYYY-MM -> mean applications that month"
+    )
     sources: dict[str, Source] = Field(default_factory=dict)
+
+    @field_validator("application_series")
+    @classmethod
+    def _series_months(cls, value: dict | None) -> dict | None:
+        for per_segment in (value or {}).values():
+            for per_month in per_segment.values():
+                for month in per_month:
+                    parse_year_month(month)
+        return value
 
     @field_validator("start")
     @classmethod
