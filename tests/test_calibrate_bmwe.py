@@ -1,0 +1,347 @@
+"""Calibration (`sporen calibrate`, sim/calibrate.py) and the BMWE back-test against seed 003.
+
+The back-test re-simulates the committed BMWE calibration over its observation window
+(2015-01..2018-06) on fresh seeds and compares it with tests/data/bmwe_observed.csv, the seed's
+own figures: caseload on 1-1-2015, 1-1-2016, 1-1-2017, 1-12-2017 and monthly 1-1-2018 .. 1-6-2018
+per municipality and in total, applications per year, and the inflow, outflow and outflow-to-work
+share of H1 2018. The synthetic test checks that calibration recovers known multipliers.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cli import main
+from inputs.errors import InputError
+from inputs.load import load_scenario, scenario_from_dict
+from sim import calibrate as cal
+
+ROOT = Path(__file__).resolve().parent.parent
+BMWE = ROOT / "inputs" / "scenarios" / "bmwe.yaml"
+OBSERVED = ROOT / "tests" / "data" / "bmwe_observed.csv"
+
+# The committed calibration of bmwe.yaml (multipliers on its uncalibrated values), made by
+#   sporen calibrate inputs/scenarios/bmwe.yaml --observed tests/data/bmwe_observed.csv
+# (40 replications, seed 20180101). Rerun that command when bmwe.yaml's hazards or applications
+# change, and paste the "fitted multipliers" it prints here.
+FITTED = cal.Parameters(
+    work=0.9419, other=0.9636,
+    applications={"Bedum": 1.0696, "De Marne": 0.8944, "Winsum": 0.8120, "Eemsmond": 1.0043},
+    periods={"2015-01..2015-12": 1.0492, "2016-01..2016-12": 1.3302, "2017-01..2017-12": 1.0464,
+             "2018-01..2018-06": 1.0},
+)
+BACKTEST_REPLICATIONS, BACKTEST_SEED = 60, 7  # fresh seeds: not the ones the fit used
+
+
+def committed_parameters(scenario) -> cal.Parameters:
+    """FITTED; only its period levels once bmwe.yaml itself carries the calibrated values."""
+    source = scenario.sources.get("tracks.werkspoor.hazards.work")
+    if source is not None and source.kind == "calibrated":
+        return cal.Parameters(periods=dict(FITTED.periods))
+    return FITTED
+
+
+@pytest.fixture(scope="module")
+def bmwe():
+    return load_scenario(BMWE)
+
+
+@pytest.fixture(scope="module")
+def observed(bmwe):
+    return cal.load_observed(OBSERVED, bmwe)
+
+
+# -- the observed file ---------------------------------------------------------------------------
+def test_bmwe_observed_file_is_seed_003(observed):
+    assert (cal.month_text(observed.start), cal.month_text(observed.end)) == ("2015-01", "2018-06")
+    assert observed.initial() == {"Bedum": 144, "De Marne": 264, "Winsum": 286, "Eemsmond": 444}
+    totals = {o.date: o.value for o in observed.caseloads if o.municipality == "all"}
+    assert totals == {"2015-01-01": 1138, "2016-01-01": 1153, "2017-01-01": 1226, "2017-12-01": 1204,
+                      "2018-01-01": 1206, "2018-02-01": 1205, "2018-03-01": 1213, "2018-04-01": 1203,
+                      "2018-05-01": 1192, "2018-06-01": 1191}
+    per_muni = [o for o in observed.caseloads if o.municipality != "all"]
+    assert len(per_muni) == 40
+    # a stock on the first of a month is the end of the month before
+    june = next(o for o in observed.caseloads if o.date == "2018-06-01" and o.municipality == "Eemsmond")
+    assert (cal.month_text(june.first), june.value) == ("2018-05", 439)
+    flows = {(o.measure, o.date): o.value for o in observed.observations if o.measure != "caseload"}
+    assert flows == {("applications", "2015-01..2015-12"): 518, ("applications", "2016-01..2016-12"): 652,
+                     ("applications", "2017-01..2017-12"): 522, ("applications", "2018-01..2018-06"): 245,
+                     ("inflow", "2018-01..2018-06"): 173, ("outflow", "2018-01..2018-06"): 185,
+                     ("outflow_work_share", "2018-01..2018-06"): 0.497}
+
+
+# -- the back-test -------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def backtest(bmwe, observed):
+    return cal.simulate_window(bmwe, observed, committed_parameters(bmwe), replications=BACKTEST_REPLICATIONS,
+                               seed=BACKTEST_SEED)
+
+
+def _rows(table, measure, municipality=None):
+    rows = table[table.measure == measure]
+    if municipality == "all":
+        rows = rows[rows.municipality == "all"]
+    elif municipality == "each":
+        rows = rows[rows.municipality != "all"]
+    return rows
+
+
+def test_backtest_caseload_totals_within_3_percent(backtest):
+    rows = _rows(backtest, "caseload", "all")
+    assert len(rows) == 10
+    worst = rows.loc[rows.error.abs().idxmax()]
+    assert rows.error.abs().max() <= 0.03, f"{worst.observation}: {worst.simulated:.1f} vs {worst.observed:g}"
+
+
+def test_backtest_caseload_per_municipality(backtest):
+    rows = _rows(backtest, "caseload", "each")
+    assert len(rows) == 40
+    # one application level per municipality cannot follow Bedum's 12% growth in 2015 (144 -> 162 while
+    # the others stayed flat): 1-1-2016 Bedum is about 5% low; the rest is within 3% up to noise
+    off = rows[rows.error.abs() > 0.03]
+    assert len(off) <= 4, off[["observation", "observed", "simulated", "error"]].to_string()
+    assert rows.error.abs().max() <= 0.08, rows.loc[rows.error.abs().idxmax()].observation
+
+
+def test_backtest_flows_h1_2018(backtest):
+    for measure, value in (("inflow", 173), ("outflow", 185)):
+        row = _rows(backtest, measure, "all").iloc[0]
+        assert row.observed == value
+        assert abs(row.error) <= 0.10, f"{measure}: {row.simulated:.1f} vs {value}"
+    share = _rows(backtest, "outflow_work_share", "all").iloc[0]
+    assert abs(share.simulated - 0.497) <= 0.03, share.simulated
+
+
+def test_backtest_applications_follow_the_years(backtest):
+    rows = _rows(backtest, "applications", "all")
+    assert len(rows) == 4
+    assert rows.error.abs().max() <= 0.10
+
+
+def test_committed_calibration_matches_bmwe(bmwe, observed):
+    """FITTED has a value for every fitted parameter of bmwe.yaml (rerun calibrate when this fails)."""
+    layout = cal.Layout(bmwe, observed)
+    params = committed_parameters(bmwe)
+    assert set(params.periods) == {layout.period_label(i) for i in range(len(layout.periods))}
+    assert params.periods[layout.period_label(layout.reference)] == 1.0
+    if params is FITTED:
+        assert set(FITTED.applications) == {m.name for m in bmwe.municipalities}
+
+
+# -- a synthetic scenario: calibration recovers known multipliers ----------------------------------
+def synthetic_dict() -> dict:
+    return {
+        "name": "synthetic", "start": "2021-01", "years": 1, "duration_bands": [0, 12],
+        "municipalities": [
+            {"name": "Noord", "buig_budget": {2021: 1_000_000}, "initial_stock": {"s": 300},
+             "applications_per_month": {"s": 10.0}},
+            {"name": "Zuid", "buig_budget": {2021: 1_000_000}, "initial_stock": {"s": 200},
+             "applications_per_month": {"s": 6.0}},
+        ],
+        "segments": [{"name": "s", "benefit_per_month": 1000, "ladder_at_entry": {3: 0.5, 5: 0.5}}],
+        "gate": {"decisions": {"granted": 0.8, "rejected": 0.1, "withdrawn": 0.05, "not_processed": 0.05,
+                               "no_application": 0.0}},
+        "tracks": [{"name": "T", "ladder": [1, 2, 3, 4, 5, 6],
+                    "hazards": {"work": [0.02, 0.01], "moved": [0.006, 0.004], "other": [0.004, 0.004]}}],
+        "returns": {"share_back": 0.0, "within_months": 1.0},
+    }
+
+
+TRUE = cal.Parameters(work=1.25, other=0.8, applications={"Noord": 1.2, "Zuid": 0.85},
+                      periods={"2020-01..2020-12": 1.3, "2021-01..2021-12": 1.0})
+
+
+def synthetic_template(tmp_path: Path) -> Path:
+    """Observation dates and periods of the synthetic window (values are placeholders, 1)."""
+    lines = ["date,municipality,measure,value", "2020-01-01,Noord,caseload,300", "2020-01-01,Zuid,caseload,200"]
+    for year in (2020, 2021):
+        for month in range(1, 13):
+            if (year, month) == (2020, 1):
+                continue
+            for muni in ("Noord", "Zuid"):
+                lines.append(f"{year}-{month:02d}-01,{muni},caseload,1")
+        lines.append(f"{year}-12-31,all,caseload,1")
+        period = f"{year}-01..{year}-12"
+        lines += [f"{period},all,applications,1", f"{period},all,inflow,1", f"{period},all,outflow,1",
+                  f"{period},all,outflow_work_share,0.5"]
+    path = tmp_path / "template.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """(scenario, observed file made by simulating TRUE on 200 replications of other seeds)."""
+    tmp_path = tmp_path_factory.mktemp("synthetic")
+    scenario = scenario_from_dict(synthetic_dict())
+    template = cal.load_observed(synthetic_template(tmp_path), scenario)
+    table = cal.simulate_window(scenario, template, TRUE, replications=200, seed=99, applications_scale=1.0)
+    lines = ["date,municipality,measure,value"]
+    for row in table.itertuples():
+        lines.append(f"{row.date},{row.municipality},{row.measure},{row.simulated:.6g}")
+    path = tmp_path / "observed.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return scenario, path
+
+
+def test_calibration_recovers_known_multipliers(synthetic):
+    scenario, path = synthetic
+    observed = cal.load_observed(path, scenario)
+    result = cal.calibrate(scenario, observed, replications=24, seed=3)
+    p = result.parameters
+    assert p.work == pytest.approx(TRUE.work, rel=0.08)
+    assert p.other == pytest.approx(TRUE.other, rel=0.08)
+    for muni, value in TRUE.applications.items():
+        assert p.applications[muni] == pytest.approx(value, rel=0.08), muni
+    assert p.periods["2020-01..2020-12"] == pytest.approx(1.3, rel=0.08)
+    assert p.periods["2021-01..2021-12"] == 1.0  # the reference: holds the scenario's start
+    assert result.applications_scale == pytest.approx(1.0, rel=0.05)  # the file counts what the model counts
+    assert result.objective < 0.1 * result.objective_start
+    # the calibrated scenario: fitted values applied, same start and horizon
+    sc = result.scenario
+    assert (sc.start, sc.years) == (scenario.start, scenario.years)
+    assert sc.track("T").hazards["work"][0] == pytest.approx(0.02 * p.work)
+    assert sc.track("T").hazards["moved"][1] == pytest.approx(0.004 * p.other)
+    assert sc.municipalities[0].applications_per_month["s"] == pytest.approx(10.0 * p.applications["Noord"])
+
+
+def test_calibrate_cli_writes_a_valid_calibrated_scenario(synthetic, tmp_path, monkeypatch):
+    scenario, observed = synthetic
+    monkeypatch.chdir(tmp_path)  # the default --out is <name>-calibrated.yaml in the current folder
+    src = tmp_path / "synthetic.yaml"
+    raw = synthetic_dict()
+    raw["tracks"][0]["hazards"]["work"] = {"value": [0.02, 0.01], "source": "a guess", "kind": "assumption"}
+    src.write_text("# a synthetic scenario\n" + yaml.safe_dump(raw, sort_keys=False))
+    args = ["calibrate", str(src), "--observed", str(observed), "-n", "4", "--seed", "5", "-j", "1",
+            "--history-out", str(tmp_path / "history.yaml")]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    out = tmp_path / "synthetic-calibrated.yaml"
+    text = out.read_text()
+    assert text.startswith("# a synthetic scenario\n")
+    assert "error %" in first.output and "caseload 2021-12-31 all" in first.output
+    calibrated = load_scenario(out)
+    assert (calibrated.start, calibrated.years) == ("2021-01", 1)
+    for path in ("tracks.T.hazards.work", "tracks.T.hazards.other", "municipalities.Zuid.applications_per_month"):
+        source = calibrated.sources[path]
+        assert source.kind == "calibrated" and source.source.startswith(f"sporen calibrate on {observed}")
+    assert "a guess" in calibrated.sources["tracks.T.hazards.work"].note
+    history = load_scenario(tmp_path / "history.yaml")
+    assert (history.start, sum(history.municipalities[0].initial_stock.values())) == ("2020-01", 300)
+    # deterministic: the same command writes the same bytes
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0 and out.read_text() == text
+
+
+# -- the window scenario ---------------------------------------------------------------------------
+def test_window_scenario_keeps_calendar_months_and_common_arrivals(bmwe, observed):
+    w = cal.window_scenario(bmwe, observed, cal.Parameters())
+    assert (w.start, w.years) == ("2015-01", 4)
+    assert [sum(m.initial_stock.values()) for m in w.municipalities] == [144, 264, 286, 444]
+    assert w.gate.intake_role is None
+    # a measure of bmwe.yaml that starts in its first month starts in 2018-01 of the window
+    for measure in bmwe.measures:
+        if measure.start_offset_months == 0:
+            assert w.measure(measure.name).start_offset_months == 36
+    pad = w.measure(cal.PADDING_MEASURE)
+    assert (pad.start_offset_months, pad.effects.grant_multiplier) == (42, 0.0)
+    # a higher application rate only adds arrivals (common random numbers through a fixed ceiling)
+    from sim.arrivals import application_times
+
+    seed = np.random.SeedSequence(1)
+    high = cal.window_scenario(bmwe, observed, cal.Parameters(applications={"Bedum": 1.5}))
+    low_t = application_times(w, seed, 0, 0)
+    high_t = application_times(high, seed, 0, 0)
+    assert set(low_t[low_t < 42]) < set(high_t[high_t < 42])
+
+
+def test_split_stock_largest_remainder():
+    assert cal.split_stock(10, {"a": 1, "b": 1, "c": 1}) == {"a": 4, "b": 3, "c": 3}
+    assert sum(cal.split_stock(1138, {"regular": 807, "refugees": 279, "young": 120}).values()) == 1138
+
+
+# -- bad input: exit 2, one line per problem --------------------------------------------------------
+def _bad(tmp_path, body: str) -> list[str]:
+    path = tmp_path / "obs.csv"
+    path.write_text(body)
+    result = CliRunner().invoke(main, ["calibrate", str(BMWE), "--observed", str(path),
+                                       "--out", str(tmp_path / "out.yaml")])
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "out.yaml").exists()
+    return [line for line in result.output.splitlines() if line.startswith("error:")]
+
+
+def test_bad_observed_rows(tmp_path):
+    lines = _bad(tmp_path, "date,municipality,measure,value\n"
+                 "2015-01-01,Bedum,caseload,144\n"
+                 "2015-01-01,Atlantis,caseload,10\n"
+                 "2015-01-15,Winsum,caseload,286\n"
+                 "2018-01..2018-06,all,uitstroom,185\n"
+                 "2018-13..2018-06,all,inflow,173\n"
+                 "2018-01..2018-06,all,outflow_work_share,49.7\n")
+    path = tmp_path / "obs.csv"
+    assert lines == [
+        f"error: {path}: row 3.municipality: unknown municipality 'Atlantis' "
+        "(all or one of: Bedum, De Marne, Winsum, Eemsmond)",
+        f"error: {path}: row 4.date: '2015-01-15' is not a stock date ({cal.STOCK_DATE})",
+        f"error: {path}: row 5.measure: 'uitstroom' is not a measure "
+        "(one of: caseload, inflow, outflow, outflow_work_share, applications)",
+        f"error: {path}: row 6.date: '2018-13..2018-06' is not a period ({cal.PERIOD})",
+        f"error: {path}: row 7.value: 49.7 is not a share (above 0 and at most 1)",
+    ]
+
+
+def test_bad_observed_window(tmp_path):
+    lines = _bad(tmp_path, "date,municipality,measure,value\n"
+                 "2015-01-01,Bedum,caseload,144\n"
+                 "2016-01-01,Bedum,caseload,162\n"
+                 "2014-07..2014-12,all,inflow,80\n")
+    assert len(lines) == 2
+    assert "row 2.municipality: the first caseload date 2015-01-01 gives no caseload for De Marne" in lines[0]
+    assert "row 4.date: 2014-07..2014-12 starts before the window" in lines[1]
+
+
+def test_missing_observed_file_and_columns(tmp_path):
+    result = CliRunner().invoke(main, ["calibrate", str(BMWE), "--observed", str(tmp_path / "none.csv")])
+    assert result.exit_code == 2
+    assert f"error: {tmp_path / 'none.csv'}: file not found" in result.output
+    lines = _bad(tmp_path, "when,municipality,measure,value\n2015-01-01,all,caseload,1138\n")
+    assert lines[0].endswith("row 1: missing column 'date' (a CSV file with the columns date, municipality, "
+                             "measure, value (and optionally source))")
+
+
+def test_read_observed_semicolons_and_decimal_commas(tmp_path):
+    path = tmp_path / "obs.csv"
+    path.write_text("date;municipality;measure;value\n2015-01-01;all;caseload;1138\n"
+                    "2015-01..2015-06;all;outflow_work_share;0,497\n")
+    obs = cal.read_observed(path)
+    assert [o.value for o in obs] == [1138.0, 0.497]
+    with pytest.raises(InputError):
+        cal.read_observed(tmp_path / "missing.csv")
+
+
+def test_calibrated_mapping_keeps_everything_else(bmwe):
+    raw = yaml.safe_load(BMWE.read_text())
+    params = cal.Parameters(work=1.1, other=0.9, applications={"Bedum": 1.2})
+    out = cal.calibrated_mapping(copy.deepcopy(raw), bmwe, params, "sporen calibrate on x.csv")
+    calibrated = scenario_from_dict(out, str(BMWE), BMWE.parent)
+    assert calibrated.model_dump(exclude={"tracks", "municipalities", "sources"}) == \
+        bmwe.model_dump(exclude={"tracks", "municipalities", "sources"})
+    for old, new in zip(bmwe.tracks, calibrated.tracks, strict=True):
+        assert new.hazards["work"] == pytest.approx([v * 1.1 for v in old.hazards["work"]], rel=1e-5)
+        assert new.hazards["moved"] == pytest.approx([v * 0.9 for v in old.hazards["moved"]], rel=1e-5)
+        assert new.hazards.get("partial_work") == old.hazards.get("partial_work")
+        assert new.served_work_multiplier == old.served_work_multiplier
+    bedum_old, bedum_new = bmwe.municipalities[0], calibrated.municipalities[0]
+    for seg, v in bedum_old.applications_per_month.items():
+        assert bedum_new.applications_per_month[seg] == pytest.approx(1.2 * v, rel=1e-5)
+    assert calibrated.municipalities[1].applications_per_month == pytest.approx(
+        bmwe.municipalities[1].applications_per_month, rel=1e-5)
+    assert bedum_new.initial_stock == bedum_old.initial_stock
