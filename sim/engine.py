@@ -1,0 +1,841 @@
+"""The discrete-event simulation of one replication (MODEL.md sections 3-4).
+
+Entry point: `run_replication(scenario, plan, seed, replication, record_events)`.
+
+Time is continuous, in months from the start of ``scenario.start`` (t = 0); the horizon is
+``scenario.months``; month m is [m, m+1). Everything random derives from `seed` through named
+streams (`sim.random_streams`), so identical inputs give identical results in any process, and
+two plans run on the same seed are paired person by person (common random numbers).
+
+Each client is a SimPy process in its cheapest faithful form: a chain of SimPy events with
+callbacks, at most one pending clock event per client. A state change does not interrupt the
+pending event; it bumps the client's version, and an event whose version is stale does nothing
+when it fires. Nothing ticks monthly per client.
+
+Speed (a national run has ~1M persons): SimPy's event heap only holds the current month's
+events. An event due in a later month waits in that month's bucket (a plain list) and is handed
+to SimPy at the month's start, when stale clock events (superseded by a later state change) are
+dropped without ever touching the heap; the order of events is unchanged, since the month-start
+event comes first at its time. Random numbers come in pre-drawn blocks per person, state
+intervals and flows go to flat arrays aggregated once with numpy (`sim.accounting`), clients use
+`__slots__`, the hottest paths of `sim.hazards` are inlined here, and the cyclic garbage
+collector is off during a run (`no_gc`); `Engine.release` breaks the run's only reference cycles
+so everything is freed by reference counting afterwards.
+
+The run, in order of the MODEL.md steps:
+
+1. Applications (`sim.arrivals`) arrive per (municipality, segment), all drawn up front, and
+   queue FIFO for intake (`sim.gate`); a decision follows the decision mix (measures' grant
+   multiplier moves share between granted and rejected). Only granted ones become clients
+   (``inflow``). Decisions appear in the event log (``decision_<x>``).
+2. Assignment: the rung from ``segment.ladder_at_entry``; the track is the first track in
+   scenario order whose ``ladder`` has the rung and whose ``segments`` is empty or has the
+   segment; ``share_without_benefit`` decides whether the client has a benefit at all (without
+   one it costs nothing but is on the caseload and can hold a slot).
+   The initial stock: ``municipality.initial_stock`` per segment at t = 0, its duration on
+   benefit drawn over ``duration_bands`` by ``segment.initial_duration`` (uniform within a band;
+   the last band uniform over [edge, edge + 24]), rung and track as above. At t = 0 the slots go
+   to the initial stock in priority order.
+3. Caseworker slots (`sim.slots`): floor(fte x caseload_per_fte + 1e-9) per track, following
+   the plan's fte and the measures' extra fte from month to month (`sim.timeline`).
+4. Competing risks (`sim.hazards`): exits by cause, partial work (a one-time state change: the
+   benefit becomes x (1 - ``partial_work_benefit_reduction``), then its hazard is off) and
+   transitions between tracks (duration on benefit continues; the client joins the new track's
+   waiting list; a rung outside the new track's ladder moves to its nearest rung, the higher
+   one on a tie).
+5. Instruments (`sim.instruments`): places released monthly and filled at month starts.
+6. Returns: a work exit (including a wage-cost subsidy start and a trajectory's work outcome)
+   comes back with probability ``returns.share_back`` after a delay ~ Uniform(0,
+   ``within_months``); if the delay <= ``policy.benefit_pause_months`` the client re-enters
+   directly (skips the gate, counts as inflow), else it re-applies through the gate. Same client
+   id; a new spell starts at duration 0 with the same rung and benefit status, and a benefit
+   lowered by partial work is whole again.
+7. Staff and measure changes apply at the start of their month, before that month's instrument
+   places are filled: slots first (evicting the lowest-priority holders when capacity drops),
+   then every client's hazards when a shared factor (employer services, enforcement, measure
+   multipliers) changes.
+8. Accounting (`sim.accounting`): state intervals and flows recorded flat, aggregated to the
+   monthly frame with numpy at the end; people are conserved exactly.
+
+Event log (``record_events=True``): (client, time, event, municipality, track) for
+``initial`` (the initial stock at t = 0), ``application``, ``decision_<x>``, ``entry``,
+``slot_gained``, ``slot_lost``, ``band`` (duration band crossed; written when the client next
+changes, so the log is sorted by time at the end), ``instrument_start``, ``instrument_end``,
+``transfer`` (track = the new track), ``partial_work``, ``exit_<cause>`` and ``return``.
+Recording does not change any result. ``track`` is empty (None) for events off the caseload
+(application, decision, return).
+
+Choices where MODEL.md is silent are documented in the module that makes them; a few more:
+the enforcement hazard from enforcement staff applies to every client on the caseload (with or
+without a benefit), as the hazard formula has it; ``policy.everyone_in_view`` is a rule the
+optimiser reads, not a switch of the simulation; a client who leaves its track during a
+trajectory leaves the trajectory (``instrument_end`` logged, no outcome).
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import threading
+from bisect import bisect_right
+from contextlib import contextmanager
+from heapq import heappop, heappush
+from itertools import chain
+
+import numpy as np
+import pandas as pd
+from numpy.random import SeedSequence
+from simpy import Environment
+from simpy.events import URGENT, Event, Timeout
+
+from inputs.plan import Plan
+from inputs.schema import DECISIONS, EXIT_CAUSES, Scenario
+from sim.accounting import (
+    BENEFIT,
+    F_IN,
+    F_INFLOW,
+    F_OUT,
+    F_OUTFLOW,
+    F_PARTIAL,
+    F_STARTS,
+    IN_VIEW,
+    INITIAL,
+    M_BUIG,
+    M_INSTRUMENT,
+    NF,
+    Ledger,
+)
+from sim.arrivals import application_times
+from sim.clients import HOLDING, Client
+from sim.gate import IntakeServer, decision_shares, draw_decision
+from sim.hazards import HAZARDS, INF, PARTIAL_WORK, TRANSFER, ProfileBuilder, band_of, pick_cause
+from sim.instruments import release_schedule, subsidy_pieces
+from sim.random_streams import (
+    BLOCK,
+    EXTRA,
+    FIXED,
+    U_BAND,
+    U_BENEFIT,
+    U_DECISION,
+    U_DURATION,
+    U_RUNG,
+    flatten,
+    person_block,
+    person_generator,
+)
+from sim.results import EVENT_COLUMNS, SPELL_COLUMNS, ReplicationResult
+from sim.slots import SlotPool
+from sim.timeline import Timeline
+from sim.uncertainty import apply_uncertainty
+
+ORIGINS = ("initial", "applicant")
+LAST_BAND_WIDTH = 24.0
+"""Initial stock in the last duration band: duration uniform over [edge, edge + 24] months."""
+EXIT_CODE = {HAZARDS.index(c): i for i, c in enumerate(EXIT_CAUSES)}
+WORK_EXIT = EXIT_CAUSES.index("work")
+
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def no_gc():
+    """Switch the cyclic garbage collector off during a run (MODEL.md 8: it slows big runs 2x).
+
+    The engine's objects form few reference cycles, so nothing piles up; the previous state is
+    restored afterwards (nesting- and thread-safe)."""
+    global _gc_depth, _gc_was_enabled
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def run_replication(scenario: Scenario, plan: Plan, seed: SeedSequence, replication: int = 0,
+                    record_events: bool = False) -> ReplicationResult:
+    """Simulate one replication of `scenario` under `plan` with the replication's `seed`.
+
+    The scenario's uncertain parameters are drawn first (`sim.uncertainty`), from the same seed."""
+    scenario, _ = apply_uncertainty(scenario, seed)
+    with no_gc():
+        engine = Engine(scenario, plan, seed, replication, record_events)
+        try:
+            return engine.run()
+        finally:
+            engine.release()
+
+
+class Engine:
+    """One replication: the SimPy environment, the clients and the bookkeeping."""
+
+    def __init__(self, scenario: Scenario, plan: Plan, seed: SeedSequence, replication: int = 0,
+                 record_events: bool = False):
+        sc = scenario
+        self.sc = sc
+        self.seed = seed
+        self.replication = replication
+        self.rec = record_events
+        self.M = M = sc.months
+        self.edges = [float(e) for e in sc.duration_bands]
+        self.nb = len(self.edges)
+        self.muni_names = [m.name for m in sc.municipalities]
+        self.seg_names = [s.name for s in sc.segments]
+        self.track_names = [t.name for t in sc.tracks]
+        self.nt, self.ns = len(sc.tracks), len(sc.segments)
+        self.tl = tl = Timeline(sc, plan)
+        self.hz = ProfileBuilder(sc)
+        self.hz.set_globals(tl.globals[0])
+        rule, kf = sc.policy.priority, sc.ladder.kansrijk_from_rung
+        self.pools = [SlotPool(t.name, s[0] if s is not None else 0, s is not None, rule, kf)
+                      for t, s in zip(sc.tracks, tl.slots, strict=True)]
+        self.ledger = led = Ledger(M, (len(sc.municipalities), self.nt, self.ns))
+        self._a_cell, self._a_start, self._a_end = led.iv_cell.append, led.iv_start.append, led.iv_end.append
+        self._a_flags, self._a_rate, self._a_flow = led.iv_flags.append, led.iv_rate.append, led.flows.append
+        self.gate = IntakeServer(tl.intake)
+        self.shares_by_month = [decision_shares(sc.gate.decisions, g) for g in tl.grant_multiplier]
+
+        # assignment: first track in scenario order with the rung (and the segment)
+        self.assign = [[-1] * 7 for _ in sc.segments]
+        for si, seg in enumerate(sc.segments):
+            for rung in range(1, 7):
+                for ti, t in enumerate(sc.tracks):
+                    if rung in t.ladder and (t.segments is None or seg.name in t.segments):
+                        self.assign[si][rung] = ti
+                        break
+        self.rung_on_track = []
+        for t in sc.tracks:
+            ladder = sorted(set(t.ladder))
+            self.rung_on_track.append([0] + [r if r in ladder else min(ladder, key=lambda x, r=r: (abs(x - r), -x))
+                                             for r in range(1, 7)])
+        self.ladder_cum = []
+        for seg in sc.segments:
+            acc, cum = 0.0, []
+            for rung in sorted(seg.ladder_at_entry):
+                acc += seg.ladder_at_entry[rung]
+                cum.append((acc, rung))
+            self.ladder_cum.append(cum)
+        self.without_share = [s.share_without_benefit for s in sc.segments]
+        self.benefit = [float(s.benefit_per_month) for s in sc.segments]
+        self.partial_factor = 1.0 - sc.partial_work_benefit_reduction
+        self.transitions = [[tr for tr in self.hz.transitions[ti]] for ti in range(self.nt)]
+
+        # instruments
+        self.ins = sc.instruments
+        self.ins_track = [self.track_names.index(i.track) for i in sc.instruments]
+        self.ins_lks = [i.kind == "wage_cost_subsidy" for i in sc.instruments]
+        self.ins_elig = [None if i.eligible_ladder is None else frozenset(i.eligible_ladder) for i in sc.instruments]
+        self.ins_release = [release_schedule(sc, plan, i.name) for i in sc.instruments]
+        self.ins_avail = [0] * len(sc.instruments)
+        self.ins_on_track = [[i for i in range(len(sc.instruments)) if self.ins_track[i] == ti]
+                             for ti in range(self.nt)]
+        self.cand: list[list] = [[] for _ in sc.instruments]
+        self.sub_pieces = [subsidy_pieces(sc.wage_cost_subsidy, i.duration_months)
+                           if i.kind == "wage_cost_subsidy" and sc.wage_cost_subsidy is not None else []
+                           for i in sc.instruments]
+        self.share_back = sc.returns.share_back
+        self.within = sc.returns.within_months
+        self.pause = float(sc.policy.benefit_pause_months)
+
+        # records
+        self.sp_static: list[tuple] = []  # (client, muni, seg, track at entry, rung, entry time, initial)
+        self.sp_exit: list[float] = []
+        self.sp_cause: list[int] = []
+        self.events: list[tuple] = []
+        self.active: dict[Client, None] = {}
+        self.env = Environment()
+        # calendar: events beyond the current month wait in a bucket per month, outside SimPy's heap
+        self.next_month = 0.0
+        self.clock_bucket: list[list | None] = [[] for _ in range(M)]
+        self.timer_bucket: list[list | None] = [[] for _ in range(M)]
+
+    # -- random numbers -------------------------------------------------------------------
+    def _u(self, c: Client) -> float:
+        i = c.cur
+        if i < BLOCK:
+            c.cur = i + 1
+            return self.U[c.row + i]
+        if not c.extra:
+            if c.rng is None:
+                c.rng = person_generator(self.seed, ORIGINS[c.origin], self.muni_names[c.muni],
+                                         self.seg_names[c.seg], c.k)
+            c.extra = c.rng.random(EXTRA).tolist()[::-1]
+        return c.extra.pop()
+
+    def _exp(self, c: Client) -> float:
+        return -math.log(1.0 - self._u(c))
+
+    # -- clients --------------------------------------------------------------------------
+    def _attributes(self, c: Client) -> None:
+        """Rung and benefit status from the person's fixed draws (first entry only)."""
+        u = self.U[c.row + U_RUNG]
+        cum = self.ladder_cum[c.seg]
+        rung = cum[-1][1]
+        for edge, r in cum:
+            if u * cum[-1][0] < edge:
+                rung = r
+                break
+        c.rung = rung
+        c.benefit = self.U[c.row + U_BENEFIT] >= self.without_share[c.seg]
+
+    def _new_spell(self, c: Client, initial: bool) -> None:
+        c.spell = len(self.sp_exit)
+        self.sp_static.append((c.id, c.muni, c.seg, c.track, c.rung, c.spell_start, initial))
+        self.sp_exit.append(math.nan)
+        self.sp_cause.append(-1)
+
+    def _log(self, c: Client, t: float, event: str, on_track: bool = True) -> None:
+        self.events.append((c.id, t, event, self.muni_names[c.muni],
+                            self.track_names[c.track] if on_track and c.track >= 0 else None))
+
+    def _log_bands(self, c: Client, t: float) -> None:
+        b = c.band_logged
+        edges = self.edges
+        while b + 1 < self.nb and c.spell_start + edges[b + 1] <= t:
+            b += 1
+            self.events.append((c.id, c.spell_start + edges[b], "band", self.muni_names[c.muni],
+                                self.track_names[c.track]))
+        c.band_logged = b
+
+    def _cell(self, c: Client) -> int:
+        return (c.muni * self.nt + c.track) * self.ns + c.seg
+
+    def _flow(self, c: Client, t: float, column: int) -> None:
+        self._a_flow((c.cell * self.M + int(t)) * NF + column)
+
+    def _close(self, c: Client, t: float, in_view: bool) -> None:
+        """Close the client's open state interval at t (a new one opens at t)."""
+        self._a_cell(c.cell)
+        self._a_start(c.iv_t)
+        self._a_end(t)
+        if c.benefit:
+            self._a_flags((IN_VIEW | BENEFIT if in_view else BENEFIT) | (INITIAL if c.iv_initial else 0))
+            self._a_rate(self.benefit[c.seg] * c.factor)
+        else:
+            self._a_flags((IN_VIEW if in_view else 0) | (INITIAL if c.iv_initial else 0))
+            self._a_rate(0.0)
+        c.iv_t = t
+        c.iv_initial = False
+
+    def _profile(self, c: Client):
+        key = (c.track, c.seg, c.rung, c.pstat == HOLDING, c.instr, c.partial)
+        prof = self.hz.cache.get(key)
+        return prof if prof is not None else self.hz.get(*key)
+
+    def _schedule(self, c: Client, t: float, b: int = -1) -> None:
+        """Schedule the client's next clock event from t (its clock state is current at t).
+
+        This is `sim.hazards.time_to_event` inlined (the hottest path of the engine); `b` is the
+        duration band at t when the caller knows it."""
+        tot = c.prof.tot
+        edges = self.edges
+        nb = self.nb
+        d = t - c.spell_start
+        if b < 0:
+            b = bisect_right(edges, d) - 1
+        residual = c.residual
+        dt = 0.0
+        while True:
+            rate = tot[b]
+            if b + 1 < nb:
+                span = edges[b + 1] - d
+                if rate > 0.0 and rate * span >= residual:
+                    dt += residual / rate
+                    break
+                residual -= rate * span
+                dt += span
+                b += 1
+                d = edges[b]
+            else:
+                if rate <= 0.0:
+                    return
+                dt += residual / rate
+                break
+        at = t + dt
+        if at < self.M:
+            c.ev_band = b
+            if at < self.next_month:
+                Timeout(self.env, dt, (c, c.ver)).callbacks.append(self._on_clock)
+            else:
+                self.clock_bucket[int(at)].append((at, c, c.ver))
+
+    def _later(self, t: float, at: float, handler, value) -> None:
+        """Call handler(event with `value`) at time `at` (>= t = now), if within the horizon."""
+        if at < self.next_month:
+            Timeout(self.env, at - t, value).callbacks.append(handler)
+        elif at < self.M:
+            self.timer_bucket[int(at)].append((at, handler, value))
+
+    def _fresh_clock(self, c: Client, t: float) -> None:
+        """After an event of the clock itself: a new unit-exponential clock from t."""
+        c.residual = self._exp(c)
+        c.t_clock = t
+        c.prof = self._profile(c)
+        c.ver += 1
+        self._schedule(c, t)
+
+    def _restate(self, c: Client, t: float) -> None:
+        """The client's state changed at t: keep the clock's residual under the new profile.
+
+        The residual is the unit-exponential clock less the cumulative hazard of the old profile
+        from the last update to t (`sim.hazards.cumulative`, inlined)."""
+        edges = self.edges
+        nb = self.nb
+        s = c.spell_start
+        d = c.t_clock - s
+        d1 = t - s
+        old = c.prof.tot
+        b = bisect_right(edges, d) - 1
+        used = 0.0
+        while True:
+            upper = edges[b + 1] if b + 1 < nb else INF
+            if d1 <= upper:
+                used += old[b] * (d1 - d)
+                break
+            used += old[b] * (upper - d)
+            d = upper
+            b += 1
+        residual = c.residual - used
+        c.residual = residual if residual > 0.0 else 0.0
+        c.t_clock = t
+        key = (c.track, c.seg, c.rung, c.pstat == HOLDING, c.instr, c.partial)
+        prof = self.hz.cache.get(key)
+        c.prof = prof if prof is not None else self.hz.get(*key)
+        c.ver += 1
+        self._schedule(c, t, b)
+
+    def _slot_gained(self, c: Client, t: float, restate: bool = True) -> None:
+        """c now holds a slot (the pool already says so)."""
+        if self.rec:
+            self._log_bands(c, t)
+            self._log(c, t, "slot_gained")
+        for i in self.ins_on_track[c.track]:
+            if not (c.done >> i) & 1:
+                heappush(self.cand[i], (c.pkey, c.pseq, c))
+        if restate:
+            self._close(c, t, False)
+            self._restate(c, t)
+
+    def _slot_lost(self, c: Client, t: float) -> None:
+        if self.rec:
+            self._log_bands(c, t)
+            self._log(c, t, "slot_lost")
+        self._close(c, t, True)
+        self._restate(c, t)
+
+    def _join(self, c: Client, t: float) -> None:
+        """c joins its (new) track's pool at t; its clock is set by the caller afterwards."""
+        if self.pools[c.track].join(c, t):
+            self._slot_gained(c, t, restate=False)
+
+    def _leave(self, c: Client, t: float) -> None:
+        """c leaves its track's pool; a freed slot goes to the best waiting client."""
+        nxt = self.pools[c.track].leave(c)
+        if nxt is not None:
+            self._slot_gained(nxt, t)
+
+    def _end_trajectory(self, c: Client, t: float) -> None:
+        if c.instr >= 0:
+            c.instr = -1
+            c.iver += 1
+            if self.rec:
+                self._log(c, t, "instrument_end")
+
+    def _enter(self, c: Client, t: float) -> None:
+        """A new caseload spell (granted application or direct return)."""
+        if c.rung == 0:
+            self._attributes(c)
+        c.track = self.assign[c.seg][c.rung]
+        if c.track < 0:
+            raise ValueError(f"no track takes segment '{self.seg_names[c.seg]}' at rung {c.rung}")
+        c.cell = self._cell(c)
+        c.spell_start = t
+        c.factor = 1.0
+        c.partial = False
+        c.done = 0
+        c.instr = -1
+        c.band_logged = 0
+        c.iv_t = t
+        c.iv_initial = False
+        self._new_spell(c, False)
+        self._flow(c, t, F_INFLOW)
+        if self.rec:
+            self._log(c, t, "entry")
+        self.active[c] = None
+        self._join(c, t)
+        self._fresh_clock(c, t)
+
+    def _exit(self, c: Client, t: float, cause: int) -> None:
+        """c leaves the caseload at t by exit cause index `cause` (EXIT_CAUSES)."""
+        if self.rec:
+            self._log_bands(c, t)
+        self._end_trajectory(c, t)
+        self._close(c, t, c.pstat == HOLDING)
+        self._flow(c, t, F_OUTFLOW + cause)
+        self.sp_exit[c.spell] = t
+        self.sp_cause[c.spell] = cause
+        if self.rec:
+            self._log(c, t, "exit_" + EXIT_CAUSES[cause])
+        del self.active[c]
+        c.ver += 1
+        self._leave(c, t)
+        c.track = -1
+        if cause == WORK_EXIT:
+            u = self._u(c)
+            if u < self.share_back:
+                delay = self.within * self._u(c)
+                self._later(t, t + delay, self._on_return, (c, delay))
+
+    def _transfer(self, c: Client, t: float, i: int) -> None:
+        to = self.transitions[c.track][i][0]
+        if self.rec:
+            self._log_bands(c, t)
+        self._end_trajectory(c, t)
+        self._close(c, t, c.pstat == HOLDING)
+        self._flow(c, t, F_OUT)
+        self._leave(c, t)
+        c.track = to
+        c.rung = self.rung_on_track[to][c.rung]
+        c.cell = self._cell(c)
+        self._flow(c, t, F_IN)
+        if self.rec:
+            self._log(c, t, "transfer")
+        self._join(c, t)
+        self._fresh_clock(c, t)
+
+    def _partial(self, c: Client, t: float) -> None:
+        if self.rec:
+            self._log_bands(c, t)
+            self._log(c, t, "partial_work")
+        self._close(c, t, c.pstat == HOLDING)
+        c.partial = True
+        c.factor = self.partial_factor
+        self._flow(c, t, F_PARTIAL)
+        self._fresh_clock(c, t)
+
+    def _apply(self, c: Client, t: float) -> None:
+        if self.rec:
+            self._log(c, t, "application", on_track=False)
+        done = self.gate.decide_at(t)
+        if done == t:
+            self._decide(c, t)
+        else:
+            self._later(t, done, self._on_decision, c)
+
+    def _decide(self, c: Client, t: float) -> None:
+        shares = self.shares_by_month[int(t)]
+        u = self.U[c.row + U_DECISION] if c.spell < 0 else self._u(c)
+        d = draw_decision(shares, u)
+        if self.rec:
+            self._log(c, t, "decision_" + DECISIONS[d], on_track=False)
+        if d == 0:
+            self._enter(c, t)
+
+    # -- SimPy callbacks --------------------------------------------------------------------
+    def _on_clock(self, ev: Event) -> None:
+        c, ver = ev._value
+        if c.ver != ver:
+            return
+        t = self.env._now
+        code = pick_cause(c.prof, c.ev_band, self._u(c))
+        if code >= TRANSFER:
+            self._transfer(c, t, code - TRANSFER)
+        elif code == PARTIAL_WORK:
+            self._partial(c, t)
+        else:
+            self._exit(c, t, EXIT_CODE[code])
+
+    def _on_arrival(self, ev: Event) -> None:
+        j = ev._value
+        t = self.env._now
+        cid = self.n_initial + j
+        c = Client(cid, 1, int(self.app_muni[j]), int(self.app_seg[j]), int(self.app_k[j]), cid * BLOCK, FIXED)
+        self._apply(c, t)
+        if j + 1 < len(self.app_times):
+            Timeout(self.env, self.app_times[j + 1] - t, j + 1).callbacks.append(self._on_arrival)
+
+    def _on_decision(self, ev: Event) -> None:
+        self._decide(ev._value, self.env._now)
+
+    def _on_return(self, ev: Event) -> None:
+        c, delay = ev._value
+        t = self.env._now
+        if c.subsidies:
+            for index in c.subsidies:
+                self.ledger.stop_subsidy(index, t)
+            c.subsidies = None
+        if self.rec:
+            self._log(c, t, "return", on_track=False)
+        if delay <= self.pause:
+            self._enter(c, t)
+        else:
+            self._apply(c, t)
+
+    def _on_instrument_end(self, ev: Event) -> None:
+        c, iver = ev._value
+        if c.iver != iver or c.instr < 0:
+            return
+        t = self.env._now
+        i = c.instr
+        if self.rec:
+            self._log_bands(c, t)
+        self._end_trajectory(c, t)
+        if self._u(c) < self.ins[i].work_probability_at_end:
+            self._exit(c, t, WORK_EXIT)
+        else:
+            self._restate(c, t)
+
+    def _on_month(self, ev: Event) -> None:
+        m = ev._value
+        t = float(m)
+        tl = self.tl
+        self.next_month = t + 1.0
+        env, on_clock = self.env, self._on_clock
+        for at, c, ver in self.clock_bucket[m]:
+            if c.ver == ver:
+                Timeout(env, at - t, (c, ver)).callbacks.append(on_clock)
+        for at, handler, value in self.timer_bucket[m]:
+            Timeout(env, at - t, value).callbacks.append(handler)
+        self.clock_bucket[m] = self.timer_bucket[m] = None
+        if m > 0:
+            if tl.slots_change(m):
+                for pool, slots in zip(self.pools, tl.slots, strict=True):
+                    if slots is None or slots[m] == slots[m - 1]:
+                        continue
+                    gained, lost = pool.set_capacity(slots[m])
+                    for c in lost:
+                        self._slot_lost(c, t)
+                    for c in gained:
+                        self._slot_gained(c, t)
+            if self.hz.set_globals(tl.globals[m]):
+                for c in list(self.active):
+                    self._restate(c, t)
+        self._compact()
+        self._fill_instruments(m, t)
+
+    # -- instruments --------------------------------------------------------------------------
+    def _fill_instruments(self, m: int, t: float) -> None:
+        for i in range(len(self.ins)):
+            opened, new_year = self.ins_release[i][m]
+            if new_year:
+                self.ins_avail[i] = 0
+            self.ins_avail[i] += opened
+            want = self.ins_avail[i]
+            if want <= 0:
+                continue
+            heap = self.cand[i]
+            elig = self.ins_elig[i]
+            bit = 1 << i
+            chosen: list[Client] = []
+            later: list = []
+            seen: set[int] = set()
+            while heap and len(chosen) < want:
+                entry = heappop(heap)
+                c = entry[2]
+                if c.pstat != HOLDING or c.pseq != entry[1] or c.done & bit or id(c) in seen:
+                    continue
+                if elig is not None and c.rung not in elig:
+                    continue
+                seen.add(id(c))
+                if c.instr >= 0:
+                    later.append(entry)  # busy in another trajectory: stays a candidate
+                    continue
+                chosen.append(c)
+            for entry in later:
+                heappush(heap, entry)
+            for c in chosen:
+                self._start_instrument(c, t, i)
+            self.ins_avail[i] -= len(chosen)
+
+    def _start_instrument(self, c: Client, t: float, i: int) -> None:
+        ins = self.ins[i]
+        c.done |= 1 << i
+        cell = c.cell
+        self._flow(c, t, F_STARTS)
+        if ins.cost_per_participant:
+            self.ledger.money(cell, t, M_INSTRUMENT if ins.paid_from == "participatiebudget" else M_BUIG,
+                              float(ins.cost_per_participant))
+        if self.rec:
+            self._log_bands(c, t)
+            self._log(c, t, "instrument_start")
+        if self.ins_lks[i]:
+            subs = c.subsidies if c.subsidies is not None else []
+            for a, b, rate in self.sub_pieces[i]:
+                subs.append(self.ledger.subsidy(cell, t + a, t + b, rate))
+            c.subsidies = subs
+            self._exit(c, t, WORK_EXIT)
+        else:
+            c.instr = i
+            c.iver += 1
+            self._later(t, t + ins.duration_months, self._on_instrument_end, (c, c.iver))
+            self._restate(c, t)
+
+    def _compact(self) -> None:
+        """Drop stale candidate entries now and then (clients who left or lost their slot)."""
+        for i, heap in enumerate(self.cand):
+            pool = self.pools[self.ins_track[i]]
+            if len(heap) > 1000 and len(heap) > 4 * len(pool.holders):
+                bit = 1 << i
+                fresh = {}
+                for entry in heap:
+                    c = entry[2]
+                    if c.pstat == HOLDING and c.pseq == entry[1] and not c.done & bit:
+                        fresh[id(c)] = entry
+                self.cand[i] = sorted(fresh.values(), key=lambda e: (e[0], e[1]))
+
+    # -- set-up and run -------------------------------------------------------------------------
+    def _setup_people(self) -> list[Client]:
+        sc, seed = self.sc, self.seed
+        blocks = []
+        initial: list[Client] = []
+        cid = 0
+        for mi, muni in enumerate(sc.municipalities):
+            for si, seg in enumerate(sc.segments):
+                n = muni.initial_stock.get(seg.name, 0)
+                if n <= 0:
+                    continue
+                blocks.append(person_block(seed, "initial", muni.name, seg.name, n))
+                for k in range(n):
+                    initial.append(Client(cid, 0, mi, si, k, cid * BLOCK, FIXED))
+                    cid += 1
+        self.n_initial = cid
+        # applications: every stream up front, merged in time order
+        times, munis, segs, ks, app_blocks = [], [], [], [], []
+        for mi, muni in enumerate(sc.municipalities):
+            for si, seg in enumerate(sc.segments):
+                tt = application_times(sc, seed, mi, si)
+                if len(tt) == 0:
+                    continue
+                times.append(tt)
+                munis.append(np.full(len(tt), mi, dtype=np.int64))
+                segs.append(np.full(len(tt), si, dtype=np.int64))
+                ks.append(np.arange(len(tt), dtype=np.int64))
+                app_blocks.append(person_block(seed, "applicant", muni.name, seg.name, len(tt)))
+        if times:
+            all_t = np.concatenate(times)
+            order = np.lexsort((np.concatenate(ks), np.concatenate(segs), np.concatenate(munis), all_t))
+            self.app_times = all_t[order].tolist()
+            self.app_muni = np.concatenate(munis)[order]
+            self.app_seg = np.concatenate(segs)[order]
+            self.app_k = np.concatenate(ks)[order]
+            blocks.append(np.concatenate(app_blocks)[order])
+        else:
+            self.app_times = []
+        self.U = flatten(blocks)
+        return initial
+
+    def _setup_initial(self, initial: list[Client]) -> None:
+        sc, U, edges = self.sc, self.U, self.edges
+        per_track: list[list[Client]] = [[] for _ in range(self.nt)]
+        duration_cum = []  # per segment: (cumulative share, band) and the last band with a share
+        for seg in sc.segments:
+            shares = seg.initial_duration or [1.0]
+            acc, cum = 0.0, []
+            for i, share in enumerate(shares):
+                acc += share
+                cum.append((acc, i))
+            duration_cum.append((cum, max(i for i, share in enumerate(shares) if share > 0)))
+        for c in initial:
+            self._attributes(c)
+            seg = sc.segments[c.seg]
+            cum, band = duration_cum[c.seg]
+            u = U[c.row + U_BAND]
+            for acc, i in cum:
+                if u < acc:
+                    band = i
+                    break
+            lo = edges[band]
+            hi = edges[band + 1] if band + 1 < self.nb else lo + LAST_BAND_WIDTH
+            duration = lo + (hi - lo) * U[c.row + U_DURATION]
+            c.spell_start = -duration
+            c.band_logged = band_of(edges, duration)
+            c.track = self.assign[c.seg][c.rung]
+            if c.track < 0:
+                raise ValueError(f"no track takes segment '{seg.name}' at rung {c.rung}")
+            c.cell = self._cell(c)
+            c.iv_t = 0.0
+            c.iv_initial = True
+            self._new_spell(c, True)
+            per_track[c.track].append(c)
+            self.active[c] = None
+        for ti, clients in enumerate(per_track):
+            gained = self.pools[ti].join_many(clients, [c.spell_start for c in clients])
+            if self.rec:
+                for c in clients:
+                    self._log(c, 0.0, "initial")
+            for c in gained:
+                self._slot_gained(c, 0.0, restate=False)
+        for c in initial:
+            c.residual = self._exp(c)
+            c.t_clock = 0.0
+            c.prof = self._profile(c)
+            self._schedule(c, 0.0)
+
+    def run(self) -> ReplicationResult:
+        env, M = self.env, self.M
+        initial = self._setup_people()
+        self._setup_initial(initial)
+        for m in range(M):
+            ev = Event(env)
+            ev._ok = True
+            ev._value = m
+            ev.callbacks.append(self._on_month)
+            env.schedule(ev, URGENT, m)
+        if self.app_times:
+            Timeout(env, self.app_times[0], 0).callbacks.append(self._on_arrival)
+        env.run(until=M)
+        end = float(M)
+        for c in self.active:
+            if self.rec:
+                self._log_bands(c, math.nextafter(end, 0.0))
+            self._close(c, end, c.pstat == HOLDING)
+        return self._result()
+
+    def release(self) -> None:
+        """Drop the run's objects so reference counting frees them at once.
+
+        Pending SimPy events and bucketed timers refer back to the engine (their callbacks are
+        its methods): a cycle that only the garbage collector could break, after scanning every
+        object of the run. Clearing them first keeps the collector idle."""
+        self.env._queue.clear()
+        self.clock_bucket = self.timer_bucket = []
+        self.active.clear()
+        self.pools = []
+        self.cand = []
+        self.events = []
+        self.U = None
+
+    def _result(self) -> ReplicationResult:
+        initial, monthly = self.ledger.frames(self.sc.start, self.muni_names, self.track_names, self.seg_names)
+        names = np.array(self.muni_names, dtype=object)
+        segs = np.array(self.seg_names, dtype=object)
+        tracks = np.array(self.track_names, dtype=object)
+        causes = np.array(list(EXIT_CAUSES) + [None], dtype=object)
+        static = np.fromiter(chain.from_iterable(self.sp_static), dtype=np.float64,
+                             count=7 * len(self.sp_static)).reshape(-1, 7)
+        ints = static[:, :5].astype(np.int64)
+        spells = pd.DataFrame({
+            "client": ints[:, 0],
+            "municipality": names[ints[:, 1]],
+            "segment": segs[ints[:, 2]],
+            "track_at_entry": tracks[ints[:, 3]],
+            "rung": ints[:, 4],
+            "entry_time": static[:, 5],
+            "exit_time": np.array(self.sp_exit, dtype=np.float64),
+            "exit_cause": causes[np.array(self.sp_cause, dtype=np.int64)],
+            "initial": static[:, 6].astype(bool),
+        }, columns=SPELL_COLUMNS)
+        events = None
+        if self.rec:
+            events = pd.DataFrame(self.events, columns=EVENT_COLUMNS)
+            events = events.sort_values("time", kind="stable").reset_index(drop=True)
+        return ReplicationResult(replication=self.replication, initial=initial, monthly=monthly,
+                                 spells=spells, events=events)

@@ -1,0 +1,225 @@
+"""Competing-risk clocks: piecewise-constant hazards per duration band, next event only.
+
+Every client on the caseload has one clock for all its competing events: the exit causes, the
+partial-work state change and the transitions to other tracks (MODEL.md 3.4). The hazard of a
+cause c in duration band b is
+
+    h_c = track.hazards[c][b] x segment.hazard_multipliers[c] x prod(active measures' [c])
+          x W                                          (c = work or partial_work)
+          + sum(enforcement roles: enforcement_hazard_per_fte x fte)     (c = enforcement)
+
+    W = ladder.work_multiplier[rung] x economy.work_hazard_multiplier
+        x (served_work_multiplier x (1 + sum(employer_services roles: work_multiplier_per_fte
+           x fte)) if in view else 1)
+        x (instrument.work_multiplier_while_in if in a trajectory else 1)
+
+partial_work is 0 once the client has started partial work (a one-time state change). A
+transition to another track is one more cause with rate ``rate_per_month`` (only while in view
+when ``in_view_only``). Causes a track does not list have hazard 0; rungs missing from
+``ladder.work_multiplier`` count as 1.
+
+A `Profile` holds, per duration band, the total rate and the cumulative rates of the causes.
+The engine schedules only the next event of a client: total rate, exponential time, cause by
+share. The time is found by inverting the cumulative hazard over the bands from the client's
+current duration (`time_to_event`), so crossing a band edge needs no event and no draw: by the
+memoryless property this is the same law as redrawing at the edge. When the client's state
+changes (slot gained or lost, instrument start or end, staff or measure change, transfer), the
+engine "redraws" by keeping the unit-exponential clock's residual (the part not yet consumed
+under the old profile, `cumulative`) and inverting it under the new profile. This is again the
+same law as a fresh exponential (time change of a Poisson process) and it consumes no random
+number, so a client's draws stay aligned between plans (common random numbers): a plan that
+raises a client's work hazard makes exactly that client's event come sooner.
+
+`time_to_event` and `cumulative` are the reference versions; `sim.engine` inlines them in its
+hot path (`Engine._schedule`, `Engine._restate`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from inputs.schema import Scenario
+
+INF = float("inf")
+
+HAZARDS: tuple[str, ...] = (
+    "work", "partial_work", "moved", "pension", "partner_income", "death", "enforcement",
+    "prior_provision", "other",
+)
+"""Cause codes 0-8 in this order; transition i of a track has code TRANSFER + i."""
+WORK, PARTIAL_WORK, ENFORCEMENT = 0, 1, 6
+TRANSFER = 16
+
+
+class Profile:
+    """Per duration band: total rate, cumulative rates and the cause codes they belong to."""
+
+    __slots__ = ("tot", "cum", "codes")
+
+    def __init__(self, tot: tuple[float, ...], cum: tuple[tuple[float, ...], ...], codes: tuple[int, ...]):
+        self.tot = tot
+        self.cum = cum
+        self.codes = codes
+
+
+def band_of(edges: list[float], duration: float) -> int:
+    """Duration band index of a duration in months (edges are the bands' lower edges)."""
+    b = bisect_right(edges, duration) - 1
+    return b if b >= 0 else 0
+
+
+def time_to_event(tot: tuple[float, ...], edges: list[float], duration: float,
+                  residual: float) -> tuple[float, int]:
+    """(time from now, band) at which the cumulative hazard from `duration` reaches `residual`.
+
+    (inf, band) when it never does (zero hazard from some band on)."""
+    nb = len(edges)
+    b = band_of(edges, duration)
+    dt = 0.0
+    d = duration
+    while True:
+        rate = tot[b]
+        if b + 1 < nb:
+            span = edges[b + 1] - d
+            if rate > 0.0 and rate * span >= residual:
+                return dt + residual / rate, b
+            residual -= rate * span
+            dt += span
+            b += 1
+            d = edges[b]
+        else:
+            if rate <= 0.0:
+                return INF, b
+            return dt + residual / rate, b
+
+
+def cumulative(tot: tuple[float, ...], edges: list[float], d0: float, d1: float) -> float:
+    """Cumulative hazard between durations d0 <= d1."""
+    if d1 <= d0:
+        return 0.0
+    nb = len(edges)
+    b = band_of(edges, d0)
+    total = 0.0
+    d = d0
+    while d < d1:
+        upper = edges[b + 1] if b + 1 < nb else INF
+        hi = upper if upper < d1 else d1
+        total += tot[b] * (hi - d)
+        d = hi
+        b += 1
+    return total
+
+
+def pick_cause(prof: Profile, band: int, u: float) -> int:
+    """The cause code of an event in `band`, chosen by share with the uniform `u`."""
+    cum = prof.cum[band]
+    x = u * prof.tot[band]
+    codes = prof.codes
+    for i, edge in enumerate(cum):
+        if x < edge:
+            return codes[i]
+    for i in range(len(cum) - 1, -1, -1):  # u so close to 1 that rounding left x == total
+        if cum[i] > (cum[i - 1] if i else 0.0):
+            return codes[i]
+    return codes[-1]
+
+
+class Globals:
+    """Hazard factors shared by every client in a month: measures, employer services, enforcement."""
+
+    __slots__ = ("measure_mult", "employer", "enforcement")
+
+    def __init__(self, measure_mult: tuple[float, ...], employer: float, enforcement: float):
+        self.measure_mult = measure_mult
+        self.employer = employer
+        self.enforcement = enforcement
+
+    def key(self) -> tuple:
+        return (self.measure_mult, self.employer, self.enforcement)
+
+
+class ProfileBuilder:
+    """Builds and caches hazard profiles per (track, segment, rung, in view, instrument, partial)."""
+
+    def __init__(self, scenario: Scenario):
+        self.n_bands = len(scenario.duration_bands)
+        nb = self.n_bands
+        self.base: list[list[list[float]]] = []  # [track][cause][band]
+        self.transitions: list[list[tuple[int, float, bool]]] = []
+        track_index = {t.name: i for i, t in enumerate(scenario.tracks)}
+        self.served = [t.served_work_multiplier for t in scenario.tracks]
+        for t in scenario.tracks:
+            self.base.append([list(t.hazards.get(c, [0.0] * nb)) for c in HAZARDS])
+            self.transitions.append([(track_index[tr.to], tr.rate_per_month, tr.in_view_only)
+                                     for tr in t.transitions])
+        self.seg_mult = [[s.hazard_multipliers.get(c, 1.0) for c in HAZARDS] for s in scenario.segments]
+        self.ladder = {r: scenario.ladder.work_multiplier.get(r, 1.0) for r in range(1, 7)}
+        self.economy = scenario.economy.work_hazard_multiplier
+        self.instr_mult = [i.work_multiplier_while_in for i in scenario.instruments]
+        self.glob = Globals(tuple([1.0] * len(HAZARDS)), 0.0, 0.0)
+        self.cache: dict[tuple, Profile] = {}
+        self._fixed: dict[tuple[int, int], list[list[float]]] = {}
+        self.codes = [tuple(list(range(len(HAZARDS))) + [TRANSFER + i for i in range(len(tr))])
+                      for tr in self.transitions]
+
+    def set_globals(self, glob: Globals) -> bool:
+        """Switch to a month's shared factors; True when they differ (profiles must be rebuilt)."""
+        if glob.key() == self.glob.key():
+            return False
+        self.glob = glob
+        self.cache.clear()
+        self._fixed.clear()
+        return True
+
+    def get(self, track: int, seg: int, rung: int, in_view: bool, instr: int, partial: bool) -> Profile:
+        key = (track, seg, rung, in_view, instr, partial)
+        prof = self.cache.get(key)
+        if prof is None:
+            prof = self.cache[key] = self._build(*key)
+        return prof
+
+    def _fixed_rows(self, track: int, seg: int) -> list[list[float]]:
+        """[band][cause] base x segment x measure multipliers (+ enforcement staff), unscaled by W."""
+        rows = self._fixed.get((track, seg))
+        if rows is None:
+            glob = self.glob
+            base, segm, mm = self.base[track], self.seg_mult[seg], glob.measure_mult
+            rows = [[base[c][b] * segm[c] * mm[c] for c in range(len(HAZARDS))] for b in range(self.n_bands)]
+            for row in rows:
+                row[ENFORCEMENT] += glob.enforcement
+            self._fixed[(track, seg)] = rows
+        return rows
+
+    def rates(self, track: int, seg: int, rung: int, in_view: bool, instr: int,
+              partial: bool) -> list[list[float]]:
+        """[band][cause code position] hazards; positions = HAZARDS then the track's transitions."""
+        w = self.ladder[rung] * self.economy
+        if in_view:
+            w *= self.served[track] * (1.0 + self.glob.employer)
+        if instr >= 0:
+            w *= self.instr_mult[instr]
+        moves = [rate if (in_view or not in_view_only) else 0.0 for _, rate, in_view_only in self.transitions[track]]
+        out = []
+        for fixed in self._fixed_rows(track, seg):
+            row = fixed[:]
+            row[WORK] *= w
+            row[PARTIAL_WORK] = 0.0 if partial else row[PARTIAL_WORK] * w
+            row.extend(moves)
+            out.append(row)
+        return out
+
+    def _build(self, track: int, seg: int, rung: int, in_view: bool, instr: int, partial: bool) -> Profile:
+        table = self.rates(track, seg, rung, in_view, instr, partial)
+        codes = self.codes[track]
+        keep = [j for j in range(len(codes)) if any(row[j] > 0.0 for row in table)] or [0]
+        tot = []
+        cum = []
+        for row in table:
+            acc = 0.0
+            c_row = []
+            for j in keep:
+                acc += row[j]
+                c_row.append(acc)
+            tot.append(acc)
+            cum.append(tuple(c_row))
+        return Profile(tuple(tot), tuple(cum), tuple(codes[j] for j in keep))
