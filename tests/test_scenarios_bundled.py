@@ -161,16 +161,18 @@ def test_bmwe_benefit_per_month_is_derived_from_the_2018_prognosis(bmwe):
         assert segment.benefit_per_month == round(derived) == 1174, segment.name
 
 
-def test_bmwe_applications_match_the_h1_2018_inflow(bmwe):
-    # 245 applications x 173 inflow / 216 grants / 6 months = 32.70 a month that can add a client
+def test_bmwe_applications_are_calibrated_near_the_h1_2018_inflow(bmwe):
+    # Seed-built: 245 applications x 173 inflow / 216 grants / 6 months = 32.70 a month that can add
+    # a client. bmwe.yaml is calibrated by `sporen calibrate` (docs/calibration.md), which moves the
+    # per-municipality levels to fit the 2015-2018 caseload series; they must stay within 10% of the
+    # seed-built total and carry their calibration source.
     total = sum(sum(m.applications_per_month.values()) for m in bmwe.municipalities)
-    assert total == pytest.approx(245 * 173 / 216 / 6, abs=0.05)
+    assert total == pytest.approx(245 * 173 / 216 / 6, rel=0.10)
     granted = total * bmwe.gate.decisions.granted
-    assert granted * 6 == pytest.approx(173, abs=1.0)
-    inflow_h1 = {"Bedum": 23, "De Marne": 47, "Winsum": 45, "Eemsmond": 58}
-    for name, inflow in inflow_h1.items():
-        share = sum(muni(bmwe, name).applications_per_month.values()) / total
-        assert share == pytest.approx(inflow / 173, abs=0.002), name
+    assert granted * 6 == pytest.approx(173, rel=0.10)
+    for m in bmwe.municipalities:
+        source = bmwe.sources[f"municipalities.{m.name}.applications_per_month"]
+        assert source.kind == "calibrated", m.name
 
 
 def test_bmwe_tracks_and_ladder(bmwe):
