@@ -1,0 +1,87 @@
+"""Wall time of 1,000 replications of the BMWE scenario on every core (sim.runner).
+
+    python bench/bench_runner.py                   # 1,000 replications, yearly + kpis frames
+    python bench/bench_runner.py --frames all      # also monthly and spells (what `sporen simulate` builds)
+    python bench/bench_runner.py -n 200 --workers 1
+
+Uses inputs/scenarios/bmwe.yaml when it exists, else tests/data/tiny.yaml. Prints the machine,
+the date, the scenario, the wall time (including starting the worker processes) and the CPU time
+of this process and its workers, with the load average before and after: on a busy machine the
+wall time says little, and CPU seconds / cores is what an idle machine would take. The target:
+1,000 BMWE replications in under 30 s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--replications", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seed", type=int, default=2018)
+    parser.add_argument("--frames", choices=["yearly", "evaluate", "all"], default="evaluate",
+                        help="yearly: money only (the optimiser's fastest call); evaluate: yearly + kpis "
+                             "(sim.api.evaluate's default); all: also monthly and spells")
+    parser.add_argument("--scenario", default=None, help="default: inputs/scenarios/bmwe.yaml, else tiny")
+    args = parser.parse_args()
+
+    from inputs.load import load_scenario
+    from sim.runner import run, shutdown_pools
+
+    path = Path(args.scenario) if args.scenario else ROOT / "inputs" / "scenarios" / "bmwe.yaml"
+    if not path.exists():
+        path = ROOT / "tests" / "data" / "tiny.yaml"
+    scenario = load_scenario(path)
+    frames = {"yearly": ("yearly",), "evaluate": ("yearly", "kpis"),
+              "all": ("monthly", "yearly", "kpis", "spells")}[args.frames]
+
+    print(f"machine: {platform.node()} | {_cpu_model()} | {os.cpu_count()} cpus | Python {platform.python_version()}")
+    print(f"date: {datetime.datetime.now().isoformat(timespec='seconds')}")
+    print(f"scenario: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({scenario.name}, "
+          f"{len(scenario.municipalities)} municipalities, {scenario.years} years)")
+    load_before = os.getloadavg()[0]
+
+    def cpu() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    cpu_before = cpu()
+    started = time.perf_counter()
+    result = run(scenario, None, replications=args.replications, seed=args.seed, workers=args.workers,
+                 progress=False, frames=frames)
+    wall = time.perf_counter() - started
+    shutdown_pools()          # reaps the workers, so their CPU time is counted
+    cpu_seconds = cpu() - cpu_before
+    rows = {name: len(getattr(result, name)) for name in frames}
+    print(f"{args.replications} replications, {args.workers} workers, frames {'+'.join(frames)}: "
+          f"{wall:.1f} s wall ({wall / args.replications * 1000:.1f} ms per replication); rows {rows}")
+    print(f"CPU {cpu_seconds:.1f} s ({cpu_seconds / args.replications * 1000:.1f} ms per replication); "
+          f"CPU / {args.workers} workers = {cpu_seconds / args.workers:.1f} s; "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""The one narrow function the optimiser uses to ask the simulator (MODEL.md section 1).
+
+`optimise/` knows nothing of the engine: it builds Plans and calls `evaluate` with the same list
+of seeds for every plan it compares (common random numbers, so the differences between plans are
+paired). Replication i of the result is `seeds[i]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from inputs.plan import Plan
+from inputs.schema import Scenario
+from sim.runner import RunResult, simulate_seeds
+
+EVALUATE_FRAMES = ("yearly", "kpis")
+
+
+def evaluate(
+    scenario: Scenario,
+    plan: Plan | None,
+    seeds: Sequence[np.random.SeedSequence],
+    workers: int = 1,
+    backend: str = "local",
+    scheduler: Any = None,
+    progress: bool = False,
+    frames: Sequence[str] = EVALUATE_FRAMES,
+    rules: Mapping[int, Any] | None = None,
+) -> RunResult:
+    """Simulate `plan` once per seed and return the stacked frames (by default yearly and kpis).
+
+    `frames` may be any of monthly, yearly, kpis, spells; ask for ("yearly",) alone when only the
+    money matters (fastest). `scheduler` is a Dask address or a `distributed.Client` kept by the
+    caller (cheaper across many calls). `rules` are the vangnet rules (default: the scenario's).
+    Local worker pools are kept between calls. Raises `inputs.errors.InputError` for a plan that
+    does not fit the scenario.
+    """
+    return simulate_seeds(scenario, plan, list(seeds), workers=workers, backend=backend, scheduler=scheduler,
+                          progress=progress, frames=tuple(frames), rules=rules)

@@ -1,0 +1,448 @@
+"""Replications: seeds, parallel backends (local processes or Dask) and stacked result frames.
+
+`run` simulates R replications of one scenario under one plan. Replication i always gets child i
+of `numpy.random.SeedSequence(seed).spawn(R)`, whatever the backend, worker count or chunking, and
+the results are put back in replication order, so the frames are identical (byte for byte once
+written) for identical inputs and seeds. Two plans or variants run with the same seed are paired
+(common random numbers): compare them with `compare`.
+
+Backends:
+
+* ``local``: `concurrent.futures.ProcessPoolExecutor` with `workers` processes (default: every
+  CPU); `workers=1` runs in this process. Worker pools are kept for reuse by later calls
+  (the optimiser calls `sim.api.evaluate` many times) and shut down at exit.
+* ``dask``: a `distributed.Client` on `scheduler` (an address such as ``tcp://host:8786``, or a
+  `Client` you already hold). Workers need `sporen` installed. An unreachable scheduler raises
+  `InputError` naming the address after a short timeout.
+
+Each worker gets chunks of replications (about four per worker) and does the whole per-replication
+pipeline -- engine, yearly money (`sim.money`), KPIs (`sim.kpis`) -- returning only the frames
+asked for, already stacked per chunk. Frames carry a `replication` column first.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import math
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from inputs.errors import InputError, Problem
+from inputs.plan import Plan, baseline_plan, check_plan
+from inputs.schema import Scenario
+from sim.kpis import KpiRows, add_kpis
+from sim.money import MoneyModel, money_problems
+
+FRAMES = ("monthly", "yearly", "kpis", "spells", "events")
+DEFAULT_FRAMES = ("monthly", "yearly", "kpis", "spells")
+BACKENDS = ("local", "dask")
+ENGINE = "sim.engine:run_replication"
+SCHEDULER_TIMEOUT = 5.0
+CHUNKS_PER_WORKER = 4
+
+
+@dataclass
+class RunResult:
+    """Stacked frames of R replications (each with `replication` first) and the seeds used.
+
+    Frames that were not asked for are None. `seeds[i]` is the SeedSequence of replication i.
+    """
+
+    yearly: pd.DataFrame | None = None
+    kpis: pd.DataFrame | None = None
+    monthly: pd.DataFrame | None = None
+    spells: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    seeds: list[np.random.SeedSequence] = field(default_factory=list)
+    seed: int | None = None
+
+    @property
+    def replications(self) -> int:
+        return len(self.seeds)
+
+    def frame(self, name: str) -> pd.DataFrame | None:
+        if name not in FRAMES:
+            raise KeyError(f"unknown frame {name!r} (allowed: {', '.join(FRAMES)})")
+        return getattr(self, name)
+
+    def seed_records(self) -> list[dict[str, Any]]:
+        """Per replication: its number, the root entropy and the spawn key (enough to rebuild it)."""
+        return [
+            {"replication": i, "entropy": int(s.entropy) if s.entropy is not None else None,
+             "spawn_key": [int(k) for k in s.spawn_key]}
+            for i, s in enumerate(self.seeds)
+        ]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs besides its replications (pickled once per chunk or scattered)."""
+
+    scenario: Scenario
+    plan: Plan
+    rules: Mapping[int, Any]
+    frames: tuple[str, ...]
+    record_events: bool
+    engine: str = ENGINE
+
+
+def _engine(spec: str) -> Callable[..., Any]:
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _with_replication(frame: pd.DataFrame, replication: int) -> pd.DataFrame:
+    frame = frame.reset_index(drop=True)
+    frame.insert(0, "replication", np.full(len(frame), replication, dtype=np.int64))
+    return frame
+
+
+def _simulate_chunk(
+    job: _Job, items: Sequence[tuple[int, np.random.SeedSequence]], on_done: Callable[[], None] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Simulate a chunk of replications; return each asked-for frame stacked over the chunk.
+
+    The yearly money of the whole chunk is computed at once (one vangnet table), and the yearly
+    and KPI frames are built once per chunk, not per replication.
+    """
+    run_replication = _engine(job.engine)
+    money = MoneyModel(job.scenario, job.plan, job.rules)
+    horizon = money.horizon
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in ("monthly", "spells", "events") if name in job.frames}
+    kept: list[tuple[int, Any, Any]] = []
+    for replication, seed in items:
+        result = run_replication(job.scenario, job.plan, seed, replication=replication,
+                                 record_events=job.record_events)
+        kept.append((replication, money.totals(result.monthly),
+                     (result.spells, result.initial) if "kpis" in job.frames else None))
+        if "monthly" in parts:
+            parts["monthly"].append(_with_replication(result.monthly, replication))
+        if "spells" in parts:
+            parts["spells"].append(_with_replication(result.spells, replication))
+        if "events" in parts and result.events is not None:
+            parts["events"].append(_with_replication(result.events, replication))
+        if on_done is not None:
+            on_done()
+    out = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items() if frames}
+    if "yearly" in job.frames or "kpis" in job.frames:
+        arrays = money.yearly_arrays([totals for _, totals, _ in kept])
+        replications = [replication for replication, _, _ in kept]
+        if "yearly" in job.frames:
+            out["yearly"] = money.frame(arrays, replications)
+        if "kpis" in job.frames:
+            rows = KpiRows()
+            for r, (replication, totals, (spells, initial)) in enumerate(kept):
+                rows.current = replication
+                deficits = {name: arrays[name][r] for name in ("spending", "buig_budget", "vangnet")}
+                add_kpis(rows, totals, horizon.year_of_month, horizon.years, spells, initial, deficits,
+                         job.scenario.months)
+            out["kpis"] = rows.frame(with_replication=True)
+    return out
+
+
+# -- local processes ---------------------------------------------------------------------------
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """fork (fast) when this process runs no other threads (tqdm's idle monitor aside), else
+    forkserver: forking a process whose threads may hold locks can deadlock the child."""
+    methods = multiprocessing.get_all_start_methods()
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and type(t).__name__ != "TMonitor"]
+    if "fork" in methods and not others:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    with _POOLS_LOCK:
+        pool = _POOLS.get(workers)
+        if pool is None:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+            _POOLS[workers] = pool
+        return pool
+
+
+def shutdown_pools() -> None:
+    """Stop the kept worker pools (also done at exit)."""
+    with _POOLS_LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_pools)
+
+
+def _drop_pool(workers: int, pool: ProcessPoolExecutor, kill: bool = False) -> None:
+    """Forget a pool; with `kill`, stop its busy workers now (Ctrl-C should not wait for them)."""
+    with _POOLS_LOCK:
+        if _POOLS.get(workers) is pool:
+            del _POOLS[workers]
+    if kill:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+    pool.shutdown(wait=kill, cancel_futures=True)
+
+
+def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[dict[str, pd.DataFrame]]:
+    results: list[dict[str, pd.DataFrame] | None] = [None] * len(chunks)
+    if workers <= 1 or len(chunks) <= 1:
+        for i, items in enumerate(chunks):
+            results[i] = _simulate_chunk(job, items, on_done=lambda: bar.update(1))
+        return results  # type: ignore[return-value]
+    pool = _pool(workers)
+    futures = {}
+    try:
+        futures = {pool.submit(_simulate_chunk, job, items): i for i, items in enumerate(chunks)}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                i = futures[future]
+                results[i] = future.result()
+                bar.update(len(chunks[i]))
+    except BrokenProcessPool:
+        _drop_pool(workers, pool)
+        raise
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        if not isinstance(sys.exc_info()[1], Exception):   # Ctrl-C, SystemExit: stop the busy workers
+            _drop_pool(workers, pool, kill=True)
+        raise
+    return results  # type: ignore[return-value]
+
+
+# -- Dask --------------------------------------------------------------------------------------
+def connect(scheduler: str, timeout: float | None = None) -> Any:
+    """A `distributed.Client` on the scheduler; InputError naming the address if unreachable
+    within `timeout` seconds (default SCHEDULER_TIMEOUT)."""
+    timeout = SCHEDULER_TIMEOUT if timeout is None else timeout
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError([Problem("--backend", "", "dask is not installed",
+                                  "pip install 'sporen[dask]', or --backend local")]) from None
+    try:
+        return Client(scheduler, timeout=timeout, set_as_default=False)
+    except Exception as exc:   # OSError, TimeoutError, ValueError for a malformed address, ...
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError([Problem(str(scheduler), "", f"cannot reach the Dask scheduler within {timeout:g} s "
+                                  f"({reason})", "the address of a running scheduler, e.g. tcp://10.0.0.5:8786")
+                          ]) from None
+
+
+def _dask_threads(client: Any) -> int:
+    try:
+        return max(1, sum(client.nthreads().values()))
+    except Exception:
+        return 1
+
+
+def _run_dask(job: _Job, chunks: list[list], client: Any, bar: Any) -> list[dict[str, pd.DataFrame]]:
+    from distributed import as_completed
+
+    results: list[dict[str, pd.DataFrame] | None] = [None] * len(chunks)
+    scattered = client.scatter(job, broadcast=True, hash=False)
+    futures = [client.submit(_simulate_chunk, scattered, items, pure=False) for items in chunks]
+    index = {future.key: i for i, future in enumerate(futures)}
+    try:
+        for future in as_completed(futures, loop=client.loop):
+            i = index[future.key]
+            results[i] = future.result()
+            bar.update(len(chunks[i]))
+    except BaseException:
+        client.cancel(futures)
+        raise
+    return results  # type: ignore[return-value]
+
+
+# -- the public entry points ---------------------------------------------------------------------
+def load_rules(scenario: Scenario, base_dir: str | Path | None = None) -> dict[int, Any]:
+    """The scenario's vangnet rules: `finance.vangnet_rules` (relative to `base_dir`, the scenario
+    file's folder, when it exists there) or the bundled rules."""
+    from inputs.vangnet_rules import load_vangnet_rules
+
+    name = scenario.finance.vangnet_rules
+    if name is None:
+        return load_vangnet_rules(None)
+    path = Path(name)
+    if not path.is_absolute() and base_dir is not None and (Path(base_dir) / path).exists():
+        path = Path(base_dir) / path
+    return load_vangnet_rules(path)
+
+
+def check_inputs(scenario: Scenario, plan: Plan, rules: Mapping[int, Any], scenario_file: str = "scenario",
+                 plan_file: str = "plan") -> None:
+    """Raise InputError with every problem that would stop a run (plan and money), before simulating."""
+    problems = [Problem(plan_file, p, m, a) for p, m, a in check_plan(plan, scenario)]
+    problems += money_problems(scenario, rules, scenario_file)
+    if problems:
+        raise InputError(problems)
+
+
+def _chunks(seeds: Sequence[np.random.SeedSequence], parallel: int) -> list[list]:
+    items = list(enumerate(seeds))
+    size = max(1, math.ceil(len(items) / (max(1, parallel) * CHUNKS_PER_WORKER)))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(total: int, enabled: bool) -> Any:
+    """A tqdm bar on stderr, without tqdm's monitor thread (a thread would rule out fork)."""
+    if not enabled:
+        return _NoBar()
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        monitor_interval = 0
+
+    return Bar(total=total, file=sys.stderr, unit="rep", desc="simulate", dynamic_ncols=True, leave=False)
+
+
+def simulate_seeds(
+    scenario: Scenario,
+    plan: Plan | None,
+    seeds: Sequence[np.random.SeedSequence],
+    *,
+    workers: int | None = 1,
+    backend: str = "local",
+    scheduler: Any = None,
+    record_events: bool = False,
+    progress: bool = False,
+    frames: Sequence[str] | None = None,
+    rules: Mapping[int, Any] | None = None,
+    scheduler_timeout: float | None = None,
+) -> RunResult:
+    """Simulate one replication per seed (replication i = seeds[i]) and stack the frames."""
+    plan = plan if plan is not None else baseline_plan(scenario)
+    if frames is None:
+        frames = DEFAULT_FRAMES + (("events",) if record_events else ())
+    unknown = [f for f in frames if f not in FRAMES]
+    if unknown:
+        raise ValueError(f"unknown frames {unknown} (allowed: {', '.join(FRAMES)})")
+    if backend not in BACKENDS:
+        raise InputError([Problem("--backend", "", f"unknown backend {backend!r}", "local or dask")])
+    if not seeds:
+        raise InputError([Problem("--replications", "", "no replications asked for", "at least 1")])
+    rules = rules if rules is not None else load_rules(scenario)
+    check_inputs(scenario, plan, rules)
+    job = _Job(scenario, plan, dict(rules), tuple(f for f in FRAMES if f in frames), record_events, ENGINE)
+
+    client, own_client = None, False
+    if backend == "dask":
+        if scheduler is None:
+            raise InputError([Problem("--scheduler", "", "the dask backend needs a scheduler address",
+                                      "--scheduler tcp://HOST:8786")])
+        if isinstance(scheduler, str):
+            client, own_client = connect(scheduler, scheduler_timeout), True
+        else:
+            client = scheduler
+        parallel = _dask_threads(client)
+    else:
+        parallel = workers if workers is not None else (os.cpu_count() or 1)
+        if parallel < 1:
+            raise InputError([Problem("--workers", "", f"{parallel} workers", "at least 1")])
+    chunks = _chunks(seeds, parallel)
+    bar = _progress_bar(len(seeds), progress)
+    try:
+        if client is not None:
+            outputs = _run_dask(job, chunks, client, bar)
+        else:
+            outputs = _run_local(job, chunks, parallel, bar)
+    finally:
+        bar.close()
+        if own_client:
+            client.close()
+
+    result = RunResult(seeds=list(seeds))
+    for name in job.frames:
+        pieces = [out[name] for out in outputs if name in out]
+        if pieces:
+            setattr(result, name, pd.concat(pieces, ignore_index=True))
+        elif name == "events":
+            from sim.results import EVENT_COLUMNS
+
+            setattr(result, name, pd.DataFrame(columns=["replication", *EVENT_COLUMNS]))
+    return result
+
+
+def run(
+    scenario: Scenario,
+    plan: Plan | None = None,
+    replications: int = 100,
+    seed: int | None = 0,
+    workers: int | None = None,
+    backend: str = "local",
+    scheduler: Any = None,
+    record_events: bool = False,
+    progress: bool = True,
+    frames: Sequence[str] | None = None,
+    rules: Mapping[int, Any] | None = None,
+    scheduler_timeout: float | None = None,
+) -> RunResult:
+    """Simulate `replications` replications with seeds `SeedSequence(seed).spawn(replications)`.
+
+    `workers` defaults to every CPU (local backend); `workers=1` runs in this process. `frames`
+    chooses which stacked frames to build (default monthly, yearly, kpis, spells, plus events when
+    `record_events`). Raises InputError for bad input (plan, budgets, vangnet rules, scheduler).
+    """
+    if not isinstance(replications, (int, np.integer)) or isinstance(replications, bool) or replications < 1:
+        raise InputError([Problem("--replications", "", f"{replications!r} replications",
+                                  "a whole number of at least 1")])
+    root = np.random.SeedSequence(seed)
+    seeds = root.spawn(int(replications))
+    result = simulate_seeds(scenario, plan, seeds, workers=workers, backend=backend, scheduler=scheduler,
+                            record_events=record_events, progress=progress, frames=frames, rules=rules,
+                            scheduler_timeout=scheduler_timeout)
+    result.seed = int(root.entropy) if seed is None else seed
+    return result
+
+
+def compare(a: RunResult, b: RunResult, frame: str = "yearly", by: Sequence[str] | None = None,
+            values: Sequence[str] | str | None = None) -> pd.DataFrame:
+    """Paired differences b - a of two runs on the same seeds (see `sim.stats.paired_difference`).
+
+    Defaults: yearly money per year and municipality, every money column; for "kpis" the value per
+    kpi, municipality and year.
+    """
+    from sim.money import MONEY_COLUMNS
+    from sim.stats import paired_difference
+
+    keys_a = [(s.entropy, tuple(s.spawn_key)) for s in a.seeds]
+    keys_b = [(s.entropy, tuple(s.spawn_key)) for s in b.seeds]
+    if keys_a != keys_b:
+        raise ValueError("the runs were not made on the same seeds, so they are not paired (allowed: the same "
+                         "seed and number of replications)")
+    if by is None:
+        by = ["kpi", "municipality", "year"] if frame == "kpis" else ["year", "municipality"]
+    if values is None:
+        values = ["value"] if frame == "kpis" else MONEY_COLUMNS
+    fa, fb = a.frame(frame), b.frame(frame)
+    if fa is None or fb is None:
+        raise ValueError(f"frame {frame!r} was not built in both runs")
+    return paired_difference(fa, fb, by, values)
