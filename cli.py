@@ -324,26 +324,27 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
         simulated = time.perf_counter() - started
         params = {"scenario": scenario, "variant": variant, "plan": plan_file, "replications": replications,
                   "seed": seed, "out": out_dir, "fmt": fmt, "events": events}
-        with RunDirectory(target) as folder:
-            files = write_run_tables(result, folder, fmt)
-            manifest = build_manifest(
-                command=_simulate_command_line(params), scenario=model, scenario_file=scenario,
-                variant_name=variant_name, variant_file=variant, plan=plan, plan_file=plan_file,
-                rules_file=rules_file, seed=seed, seed_records=result.seed_records(), files=files,
-            )
-            write_json(manifest, folder / "manifest.json")
-            write_json({"simulate_seconds": round(simulated, 3),
-                        "total_seconds": round(time.perf_counter() - started, 3),
-                        "backend": backend, "workers": workers or os.cpu_count(), "scheduler": scheduler,
-                        "replications": replications}, folder / "timing.json")
+        try:
+            with RunDirectory(target) as folder:
+                files = write_run_tables(result, folder, fmt)
+                manifest = build_manifest(
+                    command=_simulate_command_line(params), scenario=model, scenario_file=scenario,
+                    variant_name=variant_name, variant_file=variant, plan=plan, plan_file=plan_file,
+                    rules_file=rules_file, seed=seed, seed_records=result.seed_records(), files=files,
+                )
+                write_json(manifest, folder / "manifest.json")
+                write_json({"simulate_seconds": round(simulated, 3),
+                            "total_seconds": round(time.perf_counter() - started, 3),
+                            "backend": backend, "workers": workers or os.cpu_count(), "scheduler": scheduler,
+                            "replications": replications}, folder / "timing.json")
+        except OSError as exc:
+            fail([Problem(str(target), "", f"cannot write the run folder: {exc.strerror or exc}",
+                          "a writable folder")])
     except InputError as exc:
         fail(exc)
     except KeyboardInterrupt:
         click.echo("interrupted: nothing written", err=True)
         sys.exit(130)
-    except OSError as exc:
-        fail([Problem(str(target), "", f"cannot write the run folder: {exc.strerror or exc}",
-                      "a writable folder")])
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -379,7 +380,7 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
 @click.option("--cumulative", is_flag=True, help="Sum the target years instead of meeting each year.")
 @click.option("--probability", default="0.9", show_default=True, metavar="P|mean",
               help="Share of simulated futures that must meet the target, or 'mean' (on average).")
-@click.option("--replications", type=int, default=20, show_default=True, metavar="R",
+@click.option("--replications", type=int, default=12, show_default=True, metavar="R",
               help="Simulated futures the optimisation uses (common to every plan).")
 @click.option("--verify", type=int, default=100, show_default=True, metavar="V",
               help="Fresh futures the chosen plan is verified on.")
@@ -728,6 +729,183 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
 # --- plan and compare commands (end) ---
 
 # --- calibrate command (begin) ---
+CALIBRATE_HELP = """\b
+What is fitted (multipliers on the scenario's own values):
+  work hazards        one multiplier on tracks.*.hazards.work (every track)
+  other exit hazards  one on every other exit cause of every track
+  applications        one per municipality (applications_per_month, all segments)
+  period levels       one per observed applications period but the one holding the
+                      scenario's start (history only: they shape the window)
+
+\b
+OBSERVED (CSV; comma or semicolon): date, municipality, measure, value[, source]
+  caseload            date YYYY-MM-DD: 1-1-2018 = the stock at the end of 2017-12
+  inflow, outflow, applications, outflow_work_share
+                      date = a period YYYY-MM..YYYY-MM (or one month YYYY-MM)
+  municipality        a name from the scenario, or all
+See docs/calibration.md."""
+
+
+@main.command("calibrate", epilog=CALIBRATE_HELP)
+@click.argument("scenario", metavar="SCENARIO", type=click.Path())
+@click.option("--observed", "observed_file", required=True, type=click.Path(), metavar="FILE",
+              help="Observed caseloads, flows and applications (CSV, see below).")
+@click.option("--out", "out_file", type=click.Path(), default=None, metavar="FILE",
+              help="Calibrated scenario (YAML), same start and horizon as SCENARIO. "
+                   "Default: <SCENARIO file name>-calibrated.yaml in the current folder.")
+@click.option("--history-out", "history_file", type=click.Path(), default=None, metavar="FILE",
+              help="Also write the fitted observation-window scenario (YAML) that reproduces the history.")
+@click.option("--replications", "-n", type=int, default=None, metavar="R",
+              help="Replications per candidate (the same seeds for every candidate).  [default: 40]")
+@click.option("--seed", type=int, default=20180101, show_default=True, metavar="S",
+              help="Root seed; replication i uses SeedSequence(S).spawn(R)[i].")
+@click.option("--workers", "-j", type=int, default=None, metavar="K",
+              help="Local worker processes. Default: every CPU. The results do not depend on it.")
+@click.option("--applications-scale", "scale_text", default="fit", show_default=True, metavar="fit|X",
+              help="Share of the observed applications that the scenario's applications stand for: fit it, or "
+                   "a number (1 = the scenario counts applications as the observed file does).")
+@click.option("--iterations", type=int, default=None, metavar="N",
+              help="At most N Levenberg-Marquardt steps; 0 = no fit, only the table.  [default: 12]")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no fit table.")
+def calibrate_command(scenario: str, observed_file: str, out_file: str | None, history_file: str | None,
+                      replications: int | None, seed: int, workers: int | None, scale_text: str,
+                      iterations: int | None, quiet: bool) -> None:
+    """Fit SCENARIO's exit hazards and application rates to an observed history.
+
+    The observation window starts at the first observed caseload date, with that caseload as the
+    initial stock (split over segments as in SCENARIO), and ends with the last observed month.
+    Every candidate is simulated on the same R seeds (common random numbers); the fit minimises
+    the squared relative errors (simulated mean / observed - 1) of all observations. The fitted
+    values apply from SCENARIO's start on: the calibrated scenario has SCENARIO's start and
+    horizon, with each fitted value written as {value:, source: "sporen calibrate on FILE ...",
+    kind: calibrated, note:}. The output is the same for the same inputs and seed.
+
+    \b
+    Example:
+      sporen calibrate inputs/scenarios/bmwe.yaml --observed tests/data/bmwe_observed.csv
+      sporen calibrate bmwe.yaml --observed obs.csv --out bmwe-calibrated.yaml -n 60 --seed 7
+
+    Prints the fit table (observation, observed, simulated, error %). Bad input exits with code 2
+    and one line per problem: FILE: row N.field: what is wrong (what is allowed).
+    """
+    from pathlib import Path
+
+    from inputs.load import is_workbook, load_scenario, read_yaml, scenario_from_dict
+    from sim import calibrate as cal
+
+    problems: list[Problem] = []
+    replications = cal.DEFAULT_REPLICATIONS if replications is None else replications
+    iterations = cal.DEFAULT_ITERATIONS if iterations is None else iterations
+    if replications < 1:
+        problems.append(Problem("--replications", "", f"{replications} is too small", "a whole number of at least 1"))
+    if workers is not None and workers < 1:
+        problems.append(Problem("--workers", "", f"{workers} is too small", "a whole number of at least 1"))
+    if iterations < 0:
+        problems.append(Problem("--iterations", "", f"{iterations} is too small", "0 or more"))
+    scale: float | None = None
+    if scale_text.strip().lower() != "fit":
+        try:
+            scale = float(scale_text)
+        except ValueError:
+            scale = None
+            problems.append(Problem("--applications-scale", "", f"{scale_text!r} is not a number",
+                                    "fit or a number > 0"))
+        else:
+            if not scale > 0 or scale != scale or scale == float("inf"):
+                problems.append(Problem("--applications-scale", "", f"{scale_text} is out of range",
+                                        "fit or a number > 0"))
+    src = Path(scenario)
+    out = Path(out_file) if out_file else Path(f"{src.stem}-calibrated.yaml")
+    targets = [(out, out_file or str(out))] + ([(Path(history_file), history_file)] if history_file else [])
+    for path, name in targets:
+        if path.is_dir():
+            problems.append(Problem(name, "", "is a folder", "a file name for the YAML"))
+        elif not path.parent.is_dir():
+            problems.append(Problem(name, "", "the folder does not exist", "a file in an existing folder"))
+    if history_file and Path(history_file).resolve() == out.resolve():
+        problems.append(Problem(history_file, "", "is the same file as --out", "another file name"))
+    try:
+        model = load_scenario(src)
+    except InputError as exc:
+        problems += exc.problems
+        model = None
+    if model is not None:
+        try:
+            observed = cal.load_observed(observed_file, model)
+        except InputError as exc:
+            problems += exc.problems
+    elif not Path(observed_file).is_file():
+        problems.append(Problem(observed_file, "", "file not found", "an observed CSV file"))
+    if problems:
+        fail(problems)
+
+    window = f"{cal.month_text(observed.start)}..{cal.month_text(observed.end)}"
+    source = (f"sporen calibrate on {observed_file} (window {window}, {replications} replications, seed {seed})")
+    log = None if quiet else (lambda line: click.echo(f"calibrate: {line}", err=True))
+    if log:
+        log(f"window {window}, {len(observed.observations)} observations, {replications} replications per candidate")
+    try:
+        with _PoliteKill():
+            result = cal.calibrate(model, observed, replications=replications, seed=seed, workers=workers,
+                                   applications_scale=scale, iterations=iterations, source=source, log=log)
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing written", err=True)
+        sys.exit(130)
+    except InputError as exc:
+        fail(exc)
+
+    p = result.parameters
+    fitted = [("work hazards", p.work), ("other exit hazards", p.other)]
+    fitted += [(f"applications {m}", v) for m, v in p.applications.items()]
+    fitted += [(f"application level {k}{' (reference)' if v == 1.0 else ''}", v) for k, v in p.periods.items()]
+    argv = ["sporen", "calibrate", scenario, "--observed", observed_file, "--replications", str(replications),
+            "--seed", str(seed)] + (["--applications-scale", scale_text] if scale is not None else [])
+    lines = [f"# Calibrated by: {' '.join(argv)}",
+             f"# Window {window}; objective (sum of squared relative errors) {result.objective:.5g}, "
+             f"{result.objective_start:.5g} before; see docs/calibration.md.",
+             "# Fitted multipliers on the input values:",
+             f"#   work hazards {p.work:.4f}, other exit hazards {p.other:.4f}",
+             "#   applications " + ", ".join(f"{m} {v:.4f}" for m, v in p.applications.items())]
+    if p.periods:
+        lines.append("#   application level (window only) " + ", ".join(f"{k} {v:.4f}" for k, v in p.periods.items()))
+    if result.applications_scale is not None:
+        lines.append(f"# The scenario's applications stand for {result.applications_scale:.3f} of the observed "
+                     "applications.")
+    stamp = "\n".join(lines) + "\n"
+    if not is_workbook(src) and "variant" not in (raw := read_yaml(src)):
+        header = cal.leading_comments(src.read_text(encoding="utf-8"))
+    else:
+        raw = model.model_dump(exclude={"series"})
+        header = ""
+    mapping = cal.calibrated_mapping(raw, model, p, source, result.applications_scale)
+    text = cal.dump_yaml(mapping, (header + "#\n" if header else "") + stamp)
+    try:
+        scenario_from_dict(cal.yaml_load(text), str(out), src.parent)
+    except InputError as exc:  # a bug, not the planner's input: say what failed
+        click.echo("error: the calibrated scenario does not validate:", err=True)
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_TARGET_NOT_MET)
+    writes = [(out, text)]
+    if history_file:
+        history = cal.history_mapping(result.history, observed, p, source)
+        writes.append((Path(history_file), cal.dump_yaml(history, stamp.replace(
+            "# Calibrated by", "# The observation window of a calibration, fitted values applied.\n# Made by"))))
+    for path, content in writes:
+        try:
+            cal.write_text(path, content)
+        except OSError as exc:
+            fail([Problem(str(path), "", f"cannot write: {exc.strerror or exc}", "a writable file")])
+    if quiet:
+        return
+    click.echo(cal.format_table(result.table, result.applications_scale))
+    click.echo("fitted multipliers (x the scenario's values):")
+    width = max(len(k) for k, _ in fitted)
+    for name, value in fitted:
+        click.echo(f"  {name:<{width}}  {value:.4f}")
+    click.echo(f"objective {result.objective:.5g} ({result.objective_start:.5g} before), {result.evaluations} "
+               f"candidates x {replications} replications")
+    click.echo(f"written: {out}" + (f", {history_file}" if history_file else ""))
 # --- calibrate command (end) ---
 
 

@@ -1,0 +1,112 @@
+"""`sporen optimise`: files, exit codes, plan.yaml round trip, the bundled Nijkerk scenario.
+
+The simulator is replaced by the fake oracle (monkeypatched `sim.api.evaluate`) so these tests
+check the command, not the simulation.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from test_optimise_fake import TINY, FakeSim
+
+from cli import main
+from inputs.load import load_plan, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+NIJKERK = ROOT / "inputs" / "scenarios" / "nijkerk.yaml"
+FILES = {"plan.yaml", "formation.csv", "budget.csv", "tradeoff.csv", "verification.csv", "shadow_prices.csv",
+         "savings.csv", "history.csv", "manifest.json", "timing.json"}
+SLOPES = {"role:km_werk": 60_000.0, "instrument:leerwerk": 3_000.0, "measure:screening": 30_000.0}
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    fake = FakeSim(SLOPES)
+    monkeypatch.setattr("sim.api.evaluate", fake)
+    return fake
+
+
+def _invoke(args):
+    return CliRunner().invoke(main, ["optimise", *args], catch_exceptions=False)
+
+
+def test_optimise_writes_every_file_and_the_plan_round_trips(fake, tmp_path):
+    out = tmp_path / "run"
+    result = _invoke([str(TINY), "--replications", "5", "--verify", "20", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == FILES
+    scenario = load_scenario(TINY)
+    plan = load_plan(out / "plan.yaml", scenario)
+    assert plan.staff["km_werk"].fte > 1.0
+    assert (out / "plan.yaml").read_text(encoding="utf-8").startswith("# Plan found by `sporen optimise`")
+    formation = pd.read_csv(out / "formation.csv")
+    assert list(formation.columns[:6]) == ["role", "function", "fte_now", "fte_planned", "change", "yearly_cost"]
+    assert list(formation["role"]) == [r.name for r in scenario.roles]
+    werk = formation.set_index("role").loc["km_werk"]
+    assert werk["yearly_cost"] == round(werk["change"] * 70_000)
+    budget = pd.read_csv(out / "budget.csv")
+    assert list(budget.columns) == ["instrument", "year", "places", "budget"]
+    assert (budget["budget"] == budget["places"] * budget["instrument"].map({"leerwerk": 3000, "lks": 0})).all()
+    verification = pd.read_csv(out / "verification.csv")
+    assert list(verification.columns[:5]) == ["probability", "ci_low", "ci_high", "replications", "met"]
+    assert verification["replications"].iloc[0] == 20 and "children 5-24" in verification["seeds"].iloc[0]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["answer"]["met"] is True and manifest["seed"] == 20180101
+    assert manifest["target"]["from_year"] == 2019  # default: the second horizon year
+    assert set(manifest["files"]) >= {"plan.yaml", "formation.csv"}
+    assert not list(tmp_path.glob(".run.tmp-*"))
+
+
+def test_impossible_target_exits_1_and_names_the_blocker(fake, tmp_path):
+    out = tmp_path / "run"
+    result = _invoke([str(TINY), "--replications", "4", "--verify", "10", "--target-level", "9000000",
+                      "--out", str(out), "--quiet"])
+    assert result.exit_code == 1
+    assert "blocking: target[2019]: out of reach" in result.output
+    assert "target not met" in result.output
+    assert (out / "plan.yaml").exists()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--target-from", "2031"], "--target-from: 2031 is outside the horizon"),
+    (["--probability", "often"], "--probability: 'often' is not a probability"),
+    (["--probability", "0"], "--probability"),
+    (["--budget-sims", "3"], "--budget-sims"),
+    (["--replications", "0"], "--replications"),
+])
+def test_bad_options_exit_2(fake, tmp_path, args, message):
+    result = _invoke([str(TINY), "--out", str(tmp_path / "run"), "--quiet", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_scenario_exits_2(fake, tmp_path):
+    result = _invoke([str(tmp_path / "missing.yaml"), "--quiet"])
+    assert result.exit_code == 2 and "file not found" in result.output
+
+
+def test_nijkerk_formation_table_has_the_seeds_team_werk_roles(monkeypatch, tmp_path):
+    if not NIJKERK.exists():
+        pytest.skip("inputs/scenarios/nijkerk.yaml is not there yet (written by the scenario engineer)")
+    scenario = load_scenario(NIJKERK)
+    # The seed's team Werk: regular clients 1.67, refugees 0.67, doelgroepregister 1.56,
+    # account manager employer services 1, administrative support - (4.9 fte in all).
+    functions = sorted(r.function for r in scenario.roles)
+    assert functions.count("caseworker") == 3 and "employer_services" in functions and "admin" in functions
+    fake = FakeSim({f"role:{r.name}": 20_000.0 for r in scenario.roles if r.function == "caseworker"})
+    monkeypatch.setattr("sim.api.evaluate", fake)
+    out = tmp_path / "nijkerk"
+    result = _invoke([str(NIJKERK), "--replications", "3", "--verify", "5", "--out", str(out), "--quiet",
+                      "--target-level", "-100000000"])
+    assert result.exit_code in (0, 1), result.output
+    formation = pd.read_csv(out / "formation.csv")
+    assert list(formation["role"]) == [r.name for r in scenario.roles]
+    assert len(formation) == 5
+    assert formation["fte_now"].sum() == pytest.approx(4.9, abs=0.01)
+    load_plan(out / "plan.yaml", scenario)
