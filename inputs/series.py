@@ -20,8 +20,6 @@ spreadsheet numbers it (header = row 1) and the column, e.g. ``applications.csv:
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from pathlib import Path
@@ -29,27 +27,12 @@ from typing import Any
 
 from inputs.errors import InputError, Problem
 from inputs.schema import month_label, parse_year_month
+from inputs.textfile import csv_rows, read_text
 
 APPLICATION_COLUMNS = ("month", "municipality", "segment", "applications")
 SERIES = {"applications": "application_series"}
 """Series name -> the Scenario field its parsed data goes to."""
 SOURCE_KEYS = {"value", "source", "kind", "unit", "note"}
-
-
-def _read_text(path: Path, file: str, shape: str) -> str:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(file, "", "file not found", shape)]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(file, "", "is a folder, not a file", shape)]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(file, "", "not UTF-8 text", shape)]) from None
-    except OSError as exc:
-        raise InputError([Problem(file, "", f"cannot read the file: {exc.strerror or exc}", shape)]) from None
-    if not text.strip():
-        raise InputError([Problem(file, "", "the file is empty", shape)])
-    return text
 
 
 def _number(text: str, delimiter: str) -> float | None:
@@ -79,11 +62,8 @@ def read_application_series(
     path = Path(path)
     file = file or str(path)
     shape = "a CSV file with the columns " + ", ".join(APPLICATION_COLUMNS)
-    text = _read_text(path, file, shape)
-    first = text.splitlines()[0]
-    delimiter = ";" if ";" in first and "," not in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader)]
+    text = read_text(path, shape)
+    header, reader, delimiter = csv_rows(text)
     problems = [
         Problem(file, f"row 1.{name}", "missing column", shape)
         for name in APPLICATION_COLUMNS if name not in header

@@ -14,8 +14,6 @@ is allowed, so a planner can fix the file in one pass. The arithmetic is in `sim
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from pathlib import Path
@@ -27,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import PydanticCustomError
 
 from inputs.errors import InputError, Problem
+from inputs.textfile import csv_rows, read_text
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "rules" / "vangnet.yaml"
 ACCOUNT_COLUMNS = ("municipality", "year", "budget", "spending")
@@ -196,23 +195,8 @@ def load_accounts(path: Path) -> pd.DataFrame:
     path = Path(path)
     file = str(path)
     shape = "a CSV file with the columns " + ", ".join(ACCOUNT_COLUMNS)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(file, "", "file not found", shape)]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(file, "", "is a folder, not a file", shape)]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(file, "", "not UTF-8 text", shape)]) from None
-    except OSError as exc:
-        raise InputError([Problem(file, "", f"cannot read the file: {exc}", shape)]) from None
-    if not text.strip():
-        raise InputError([Problem(file, "", "the file is empty", shape)])
-
-    first = text.splitlines()[0]
-    delimiter = ";" if ";" in first and "," not in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader)]
+    text = read_text(path, shape)
+    header, reader, delimiter = csv_rows(text)
     problems = [
         Problem(file, "row 1", f"missing column {name!r}", shape)
         for name in ACCOUNT_COLUMNS if name not in header

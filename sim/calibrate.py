@@ -57,8 +57,6 @@ from __future__ import annotations
 
 import calendar
 import copy
-import csv
-import io
 import math
 import multiprocessing
 import os
@@ -76,6 +74,7 @@ from numpy.random import SeedSequence
 
 from inputs.errors import InputError, Problem
 from inputs.schema import EXIT_CAUSES, Scenario, parse_year_month
+from inputs.textfile import csv_rows, read_text
 
 MEASURES: tuple[str, ...] = ("caseload", "inflow", "outflow", "outflow_work_share", "applications")
 FLOW_MEASURES: tuple[str, ...] = ("inflow", "outflow", "outflow_work_share", "applications")
@@ -222,22 +221,8 @@ def read_observed(path: str | Path, municipalities: Sequence[str] | None = None)
     path = Path(path)
     file = str(path)
     shape = "a CSV file with the columns " + ", ".join(COLUMNS) + " (and optionally source)"
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(file, "", "file not found", shape)]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(file, "", "is a folder, not a file", shape)]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(file, "", "not UTF-8 text", shape)]) from None
-    except OSError as exc:
-        raise InputError([Problem(file, "", f"cannot read the file: {exc.strerror or exc}", shape)]) from None
-    if not text.strip():
-        raise InputError([Problem(file, "", "the file is empty", shape)])
-    first_line = text.splitlines()[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader)]
+    text = read_text(path, shape)
+    header, reader, delimiter = csv_rows(text)
     allowed = COLUMNS + OPTIONAL_COLUMNS
     problems = [Problem(file, "row 1", f"missing column {name!r}", shape) for name in COLUMNS if name not in header]
     problems += [Problem(file, "row 1", f"unknown column {name!r}", "columns " + ", ".join(allowed))
