@@ -551,7 +551,7 @@ class _PoliteKill:
               help="Apply a policy variant (a YAML patch whose base is SCENARIO); the report then also "
                    "compares the variant with its base.")
 @click.option("--replications", "-n", type=int, default=None, metavar="N",
-              help="Simulated futures per plan the optimiser compares (common to every plan).  [default: 10]")
+              help="Simulated futures per plan the optimiser compares (common to every plan).  [default: 20]")
 @click.option("--verify", type=int, default=None, metavar="V",
               help="Fresh futures the chosen plan (and the baseline, for the report) is verified on. "
                    "Default: 3N.")

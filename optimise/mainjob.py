@@ -1,0 +1,539 @@
+"""`sporen plan`: the main job, from a scenario to a run directory a council can be shown.
+
+Steps (each with a progress bar on stderr unless quiet):
+
+1. **Baseline.** Simulate the current formation and instruments on R + V replications: the seeds
+   ``SeedSequence(seed).spawn(R + V)``. Children 0..R-1 are the optimiser's seeds, children
+   R..R+V-1 its fresh verification seeds (`optimise.design`), so every future the job simulates is
+   one of these R + V and the `replication` column of every table is the child's index.
+   Per municipality and year: the BUIG result, the vangnet and the result after vangnet, with
+   their 5-95% range and the chance of a deficit.
+2. **Optimise.** `optimise.loop.optimise` finds the cheapest plan that meets the target on the R
+   optimisation futures. Its simulator calls go through `_Evaluator`, which answers the baseline
+   from step 1 (no second simulation) and records every frame of the verification runs.
+3. **Verify.** The chosen plan on the V fresh futures: the verified probability of meeting the
+   target, and the plan's paired effect against the baseline on those same futures.
+4. **Variant** (with ``--variant``): the base scenario's baseline on the same R + V seeds, compared
+   pairwise with the variant's (`optimise.compare`).
+5. **Write** the run directory whole or not at all (`outputs.rundir.RunDirectory`): manifest.json,
+   every table (CSV, or Parquet with ``--format parquet``), results.xlsx, report.html, plan.yaml.
+
+Exit status (cli.py): 0 when the verified plan meets the target, 1 when it does not (the report
+is still written), 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from inputs.errors import InputError, Problem
+from inputs.plan import Plan, fte_path, instrument_places, measure_on
+from inputs.schema import Scenario
+
+BUNDLED_SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "bmwe.yaml"
+DEFAULT_REPLICATIONS = 20
+"""Optimisation replications R (per design point); verification uses as many fresh ones unless told."""
+VERIFY_FACTOR = 3
+"""Default fresh verification replications: 3 x R (a tighter verified probability, cheap: only the
+chosen plans and the baseline run on them)."""
+DEFAULT_SEED = 20180101
+RAW_FRAMES = ("monthly", "yearly", "kpis", "spells")
+
+
+@dataclass
+class PlanJobOptions:
+    """What `sporen plan` asks for."""
+
+    scenario: Path = BUNDLED_SCENARIO
+    variant: Path | None = None
+    replications: int = DEFAULT_REPLICATIONS
+    verify: int | None = None                 # fresh replications to verify the plan; default 3 x replications
+    seed: int = DEFAULT_SEED
+    workers: int | None = None                # default: every CPU
+    budget_sims: int | None = None            # replications the optimiser may simulate; default: its own
+    out: Path | None = None
+    fmt: str = "csv"
+    quiet: bool = False
+    command: Sequence[str] = ()
+    probability: float | str = 0.9
+    target_from: int | None = None            # default: the second horizon year (staff arrive months later)
+    scope: str = "total"
+    cumulative: bool = False
+    target_level: int = 0
+
+
+@dataclass
+class PlanJobResult:
+    """What the job did: where it wrote, whether the plan meets the target, the optimiser's answer."""
+
+    out_dir: Path
+    met: bool
+    optimised: Any
+    baseline: Any
+    plan_run: Any
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+# -- seeds and the recording evaluator ---------------------------------------------------------------
+def _key(seed: np.random.SeedSequence) -> tuple[int, ...]:
+    return tuple(int(k) for k in seed.spawn_key)
+
+
+def _plan_key(plan: Plan, scenario: Scenario) -> tuple:
+    """What a plan does, as a hashable value (names, arrival defaults and no-op entries ignored)."""
+    staff = tuple((r.name, tuple(fte_path(plan, scenario, r.name))) for r in scenario.roles
+                  if r.name in plan.staff and abs(plan.staff[r.name].fte - r.fte_now) > 1e-9)
+    places = tuple((i.name, tuple(instrument_places(plan, scenario, i.name, y) for y in scenario.horizon_years))
+                   for i in scenario.instruments)
+    measures = tuple((m.name, measure_on(plan, scenario, m.name)) for m in scenario.measures)
+    return staff, places, measures
+
+
+def _select(run: Any, keys: Sequence[tuple[int, ...]], frames: Sequence[str], index: Mapping[tuple, int]) -> Any:
+    """The replications `keys` of a stacked run, renumbered 0..n-1 in that order."""
+    from sim.runner import RunResult
+
+    wanted = [index[k] for k in keys]
+    renumber = {old: new for new, old in enumerate(wanted)}
+    out = RunResult(seeds=[run.seeds[i] for i in wanted], seed=run.seed)
+    for name in frames:
+        frame = run.frame(name)
+        if frame is None:
+            continue
+        part = frame[frame["replication"].isin(renumber)]
+        part = part.assign(replication=part["replication"].map(renumber).astype(np.int64))
+        part = part.sort_values("replication", kind="stable").reset_index(drop=True)
+        setattr(out, name, part)
+    return out
+
+
+def _renumber(run: Any, first: int) -> Any:
+    """Shift a run's replication numbers by `first` (to the seeds' child indices)."""
+    for name in RAW_FRAMES:
+        frame = run.frame(name)
+        if frame is not None:
+            setattr(run, name, frame.assign(replication=frame["replication"] + first))
+    return run
+
+
+class _Evaluator:
+    """`sim.api.evaluate` for the optimiser, answering the baseline from step 1 and keeping every
+    frame of the runs on the verification seeds."""
+
+    def __init__(self, scenario: Scenario, baseline: Any, ver_keys: Sequence[tuple[int, ...]],
+                 rules: Mapping[int, Any] | None):
+        self.scenario = scenario
+        self.baseline = baseline
+        self.index = {_key(s): i for i, s in enumerate(baseline.seeds)}
+        self.baseline_key = _plan_key(Plan(name="baseline"), scenario)
+        self.ver_keys = [tuple(k) for k in ver_keys]
+        self.rules = rules
+        self.verified: dict[tuple, Any] = {}
+        self.saved = 0
+
+    def __call__(self, scenario: Scenario, plan: Plan | None, seeds: Sequence[np.random.SeedSequence],
+                 workers: int = 1, progress: bool = False, frames: Sequence[str] = ("yearly", "kpis"),
+                 **kwargs: Any) -> Any:
+        from sim.api import evaluate
+
+        plan = plan if plan is not None else Plan(name="baseline")
+        keys = [_key(s) for s in seeds]
+        key = _plan_key(plan, scenario)
+        if scenario is self.scenario and key == self.baseline_key and all(k in self.index for k in keys):
+            self.saved += len(keys)
+            return _select(self.baseline, keys, frames, self.index)
+        if scenario is self.scenario and keys == self.ver_keys:
+            if key in self.verified:
+                return self.verified[key]
+            run = evaluate(scenario, plan, seeds, workers=workers, progress=progress, frames=RAW_FRAMES,
+                           rules=self.rules, **kwargs)
+            self.verified[key] = run
+            return run
+        return evaluate(scenario, plan, seeds, workers=workers, progress=progress, frames=frames, rules=self.rules,
+                        **kwargs)
+
+
+# -- words -------------------------------------------------------------------------------------------
+def target_text(target: Any, municipalities: Sequence[str]) -> str:
+    """The target in words, e.g. 'no deficit after vangnet in any year from 2019, all municipalities
+    together, in at least 90% of simulated futures'."""
+    level = "no deficit after vangnet" if target.level == 0 else (
+        f"a result after vangnet of at least € {target.level:,}" if target.level > 0
+        else f"a deficit after vangnet of at most € {-target.level:,}")
+    when = (f"summed over {target.from_year} and later years" if target.cumulative
+            else f"in every year from {target.from_year}")
+    scope = ("all municipalities together" if target.scope == "total" or len(municipalities) == 1
+             else "in each municipality")
+    if target.probability == "mean":
+        chance = "on average over the simulated futures"
+    else:
+        chance = f"in at least {float(target.probability):.0%} of simulated futures"
+    return f"{level} {when}, {scope}, {chance}"
+
+
+# -- the job -----------------------------------------------------------------------------------------
+class _Steps:
+    """A one-line progress display of the job's steps on stderr: 'sporen plan 2/4: optimise ...'."""
+
+    def __init__(self, total: int, name: str, quiet: bool):
+        from tqdm import tqdm
+
+        self.total, self.name, self.done = total, name, 0
+        self.bar = tqdm(total=total, desc=name, file=sys.stderr, disable=quiet, leave=False,
+                        bar_format="{desc} [{elapsed}]")
+
+    def start(self, text: str) -> None:
+        self.bar.set_description_str(f"{self.name} {self.done + 1}/{self.total}: {text}")
+
+    def finish(self) -> None:
+        self.done += 1
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def load_job_inputs(options: PlanJobOptions) -> tuple[Scenario, Scenario | None]:
+    """(scenario to plan for, base scenario when a variant is given); InputError for bad input."""
+    from inputs.load import load_scenario
+    from inputs.variants import load_with_variant
+
+    problems: list[Problem] = []
+    if options.fmt not in ("csv", "parquet"):
+        problems.append(Problem("--format", "", f"'{options.fmt}'", "csv or parquet"))
+    if options.replications < 2:
+        problems.append(Problem("--replications", "", f"{options.replications}", "at least 2"))
+    if options.verify is not None and options.verify < 2:
+        problems.append(Problem("--verify", "", f"{options.verify}", "at least 2"))
+    if options.workers is not None and options.workers < 1:
+        problems.append(Problem("--workers", "", f"{options.workers}", "at least 1"))
+    if options.out is not None and Path(options.out).exists() and not Path(options.out).is_dir():
+        problems.append(Problem(str(options.out), "", "exists and is not a folder", "a folder name for the run"))
+    scenario = base = None
+    try:
+        if options.variant is not None:
+            scenario = load_with_variant(options.scenario, options.variant)
+            base = load_scenario(options.scenario)
+        else:
+            scenario = load_scenario(options.scenario)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    assert scenario is not None
+    return scenario, base
+
+
+def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
+    """Run the whole `sporen plan` pipeline and write the run directory; see the module docstring."""
+    from optimise.compare import describe_variant, paired_comparison
+    from optimise.loop import OptimiseOptions, OptionsError, optimise
+    from sim.runner import load_rules, simulate_seeds
+
+    started = time.perf_counter()
+    scenario, base_scenario = load_job_inputs(options)
+    quiet = options.quiet
+    R = int(options.replications)
+    V = int(options.verify if options.verify is not None else VERIFY_FACTOR * R)
+    workers = options.workers if options.workers is not None else (os.cpu_count() or 1)
+    rules = load_rules(scenario, Path(options.scenario).parent)
+    seeds = np.random.SeedSequence(options.seed).spawn(R + V)
+    ver_keys = [_key(s) for s in seeds[R:]]
+    steps = _Steps(5 if base_scenario is not None else 4, "sporen plan", quiet)
+    try:
+        # 1. baseline
+        steps.start("baseline: current formation and instruments")
+        baseline = simulate_seeds(scenario, None, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES,
+                                  rules=rules)
+        baseline.seed = options.seed
+        steps.finish()
+
+        # 2. optimise
+        steps.start("optimise: the cheapest plan that meets the target")
+        evaluator = _Evaluator(scenario, baseline, ver_keys, rules)
+        years = scenario.horizon_years
+        target_from = options.target_from if options.target_from is not None else (
+            years[1] if len(years) > 1 else years[0])
+        opt_options = OptimiseOptions(
+            target_from=target_from, scope=options.scope, target_level=options.target_level,
+            cumulative=options.cumulative, probability=options.probability, replications=R, verify=V,
+            budget_sims=options.budget_sims, seed=options.seed, workers=workers, progress=not quiet)
+        try:
+            optimised = optimise(scenario, opt_options, evaluate=evaluator)
+        except OptionsError as exc:
+            raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
+        steps.finish()
+
+        # 3. verification frames of the chosen plan on the fresh seeds
+        steps.start("verify: the plan on fresh simulated futures")
+        plan = optimised.plan
+        plan_run = evaluator(scenario, plan, seeds[R:], workers=workers, progress=not quiet, frames=RAW_FRAMES)
+        plan_run = _renumber(_select(plan_run, ver_keys, RAW_FRAMES, {k: i for i, k in enumerate(ver_keys)}), R)
+        steps.finish()
+
+        # 4. the variant against its base
+        comparison = None
+        variant_name, variant_lines = None, []
+        if base_scenario is not None:
+            steps.start("variant: the base scenario on the same futures")
+            variant_name, variant_lines = describe_variant(options.variant)
+            base_rules = load_rules(base_scenario, Path(options.scenario).parent)
+            base_run = simulate_seeds(base_scenario, None, seeds, workers=workers, progress=not quiet,
+                                      frames=("yearly", "kpis"), rules=base_rules)
+            comparison = paired_comparison(base_run.yearly, base_run.kpis, baseline.yearly, baseline.kpis,
+                                           variant_name)
+            steps.finish()
+
+        # 5. write
+        steps.start("write: tables, workbook, report")
+        elapsed = time.perf_counter() - started
+        result = write_plan_run(options, scenario, baseline, plan_run, optimised, comparison, variant_name,
+                                variant_lines, R, V, workers, elapsed)
+        steps.finish()
+    finally:
+        steps.close()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _verification_table(optimised: Any, target: str) -> pd.DataFrame:
+    check = optimised.verification
+    row = {"target": target, "required_probability": optimised.target.probability,
+           "met": bool(optimised.met), "reachable": bool(optimised.reachable), "stop_reason": optimised.stop_reason,
+           "plan_cost": int(optimised.cost), "sims_used": optimised.sims_used, "budget_sims": optimised.budget_sims}
+    if check is not None:
+        row.update({"replications": check.replications, "replications_meeting_target": check.met,
+                    "probability": check.probability, "probability_ci_low": check.ci_low,
+                    "probability_ci_high": check.ci_high, "accepted": check.accepted, "seeds": check.seeds})
+    return pd.DataFrame([row])
+
+
+def _cost_per_year(optimised: Any, years: Sequence[int]) -> pd.DataFrame:
+    space, choice = optimised.space, optimised.choice
+    totals = np.zeros(len(years), dtype=np.int64)
+    for lever, k in zip(space.levers, choice, strict=True):
+        totals += np.asarray(lever.cost[k], dtype=np.int64)
+    return pd.DataFrame({"year": list(years), "cost": totals})
+
+
+def _formation_with_total(formation: pd.DataFrame | None, scenario: Scenario) -> pd.DataFrame | None:
+    """The council's formation table: per role fte now, planned and the change, the yearly cost of
+    the formation now and planned and of the change (Nijkerk's 'yearly cost of the extra'), and a
+    total row."""
+    if formation is None or not len(formation):
+        return formation
+    cost = {r.name: r.cost_per_fte_year for r in scenario.roles}
+    out = formation.rename(columns={"yearly_cost": "extra_yearly_cost"}).copy()
+    per_fte = out["role"].map(cost).astype(float)
+    out.insert(out.columns.get_loc("extra_yearly_cost"), "yearly_cost_now",
+               (out["fte_now"] * per_fte).round().astype(np.int64))
+    out.insert(out.columns.get_loc("extra_yearly_cost"), "yearly_cost_planned",
+               (out["fte_planned"] * per_fte).round().astype(np.int64))
+    total = {c: "" for c in out.columns}
+    total["role"] = "total"
+    for column in ("fte_now", "fte_planned", "change", "yearly_cost_now", "yearly_cost_planned", "extra_yearly_cost"):
+        total[column] = out[column].sum()
+    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    for column in ("fte_now", "fte_planned", "change"):
+        out[column] = out[column].astype(float).round(6)
+    for column in ("yearly_cost_now", "yearly_cost_planned", "extra_yearly_cost"):
+        out[column] = out[column].astype(np.int64)
+    return out
+
+
+def _effect(effect: pd.DataFrame) -> tuple[float, float, float] | None:
+    """The plan's paired effect on the result after vangnet, all municipalities and years: mean, 95% CI."""
+    row = effect[(effect["measure"] == "result_after_vangnet") & (effect["municipality"] == "all")
+                 & (effect["year"] == "all")]
+    if not len(row) or pd.isna(row["ci_low"].iloc[0]):
+        return None
+    return float(row["diff_mean"].iloc[0]), float(row["ci_low"].iloc[0]), float(row["ci_high"].iloc[0])
+
+
+def _summary_table(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame, cost: pd.DataFrame) -> pd.DataFrame:
+    """Per year, all municipalities: result after vangnet without and with the plan, the plan's cost."""
+    from outputs.report import yearly_band
+
+    base = yearly_band(baseline_yearly, "result_after_vangnet").set_index("year")
+    plan = yearly_band(plan_yearly, "result_after_vangnet").set_index("year")
+    out = pd.DataFrame({
+        "year": base.index.astype(int),
+        "result_after_vangnet_without_plan": base["mean"].round().astype(np.int64).to_numpy(),
+        "without_plan_p5": base["low"].round().astype(np.int64).to_numpy(),
+        "without_plan_p95": base["high"].round().astype(np.int64).to_numpy(),
+        "result_after_vangnet_with_plan": plan["mean"].reindex(base.index).round().astype(np.int64).to_numpy(),
+        "with_plan_p5": plan["low"].reindex(base.index).round().astype(np.int64).to_numpy(),
+        "with_plan_p95": plan["high"].reindex(base.index).round().astype(np.int64).to_numpy(),
+    })
+    return out.merge(cost.rename(columns={"cost": "plan_extra_cost"}), on="year", how="left")
+
+
+def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, plan_run: Any, optimised: Any,
+                   comparison: pd.DataFrame | None, variant_name: str | None, variant_lines: list[str],
+                   R: int, V: int, workers: int, elapsed: float) -> PlanJobResult:
+    """Build every table, the workbook and the report, and write the run directory."""
+    from optimise.compare import comparison_for_report, paired_comparison
+    from outputs import figures, tables
+    from outputs.model_description import assumptions_table, unsourced_table
+    from outputs.report import (
+        PlanOutcome,
+        RunFrames,
+        caseload_table,
+        deficit_table,
+        plan_report,
+        write_report,
+    )
+    from outputs.rundir import RunDirectory
+    from outputs.workbook import write_workbook
+
+    municipalities = [m.name for m in scenario.municipalities]
+    words = target_text(optimised.target, municipalities)
+    cost = _cost_per_year(optimised, scenario.horizon_years)
+    check = optimised.verification
+    formation = _formation_with_total(optimised.formation, scenario)
+
+    # the report compares baseline and plan on the same V fresh futures (replications R..R+V-1)
+    fresh = RunFrames(*(frame[frame["replication"] >= R].reset_index(drop=True) for frame in
+                        (baseline.monthly, baseline.yearly, baseline.kpis, baseline.spells)))
+    planned = RunFrames(plan_run.monthly, plan_run.yearly, plan_run.kpis, plan_run.spells)
+    effect = paired_comparison(fresh.yearly, fresh.kpis, planned.yearly, planned.kpis, "plan")
+    effect = effect.drop(columns="variant")
+
+    start_month = int(scenario.start.split("-")[1])
+    spells = baseline.spells
+    survival = figures.kaplan_meier(
+        spells[spells["entry_time"] >= 0].assign(entry_time=lambda f: f["entry_time"] + start_month - 1,
+                                                  exit_time=lambda f: f["exit_time"] + start_month - 1),
+        scenario.months + start_month - 1, scenario.horizon_years[0])
+    caseload = caseload_table(fresh.monthly).rename(columns=lambda c: c.replace("caseload", "without_plan"))
+    caseload = caseload.merge(caseload_table(planned.monthly).rename(
+        columns=lambda c: c.replace("caseload", "with_plan")), on=["month", "track"], how="left")
+    blocking = pd.DataFrame({"reason": list(optimised.blocking)}, columns=["reason"])
+
+    summary_tables: dict[str, pd.DataFrame] = {
+        "summary": _summary_table(fresh.yearly, planned.yearly, cost),
+        "deficits": deficit_table(fresh.yearly, planned.yearly),
+        "verification": _verification_table(optimised, words),
+        "formation": formation if formation is not None else pd.DataFrame(),
+        "budget": optimised.budget if optimised.budget is not None else pd.DataFrame(),
+        "plan_cost": cost,
+        "plan_effect": effect,
+        "savings": optimised.savings if optimised.savings is not None else pd.DataFrame(),
+        "shadow_prices": optimised.shadow_prices if optimised.shadow_prices is not None else pd.DataFrame(),
+        "tradeoff": optimised.tradeoff if optimised.tradeoff is not None else pd.DataFrame(),
+        "blocking": blocking,
+        # without solve_seconds: wall-clock time belongs in timing.json, so reruns give identical files
+        "optimiser_rounds": pd.DataFrame(optimised.history).drop(columns=["solve_seconds"], errors="ignore"),
+        "yearly_summary": tables.yearly_summary(fresh.yearly),
+        "plan_yearly_summary": tables.yearly_summary(planned.yearly),
+        "kpis_summary": tables.kpis_summary(fresh.kpis),
+        "plan_kpis_summary": tables.kpis_summary(planned.kpis),
+        "caseload": caseload,
+        "survival": survival,
+        "assumptions": assumptions_table(scenario),
+        "unsourced_parameters": unsourced_table(scenario),
+    }
+    if comparison is not None:
+        summary_tables["comparison"] = comparison
+    raw_tables = {
+        "monthly": baseline.monthly, "yearly": baseline.yearly, "kpis": baseline.kpis, "spells": baseline.spells,
+        "plan_monthly": plan_run.monthly, "plan_yearly": plan_run.yearly, "plan_kpis": plan_run.kpis,
+        "plan_spells": plan_run.spells,
+    }
+
+    tradeoff = optimised.tradeoff
+    tradeoff_shown = None
+    if tradeoff is not None and len(tradeoff) and "vary" in tradeoff:
+        tradeoff_shown = tradeoff[tradeoff["vary"] == "probability"].drop(columns=["vary"])
+        if not len(tradeoff_shown) or optimised.target.probability == "mean":
+            tradeoff_shown = tradeoff[tradeoff["vary"] == "target_level"].drop(columns=["vary"])
+            x, label, chosen = "target_level", "target: result after vangnet at least (EUR)", optimised.target.level
+        else:
+            x, label, chosen = "probability", "required share of futures meeting the target", \
+                float(optimised.target.probability)
+        tradeoff_shown = tradeoff_shown.drop_duplicates(subset=[x]).sort_values(x).reset_index(drop=True)
+    outcome = PlanOutcome(
+        plan=optimised.plan, formation=formation, cost_per_year=cost, total_cost=float(optimised.cost),
+        probability=check.probability if check is not None else None,
+        required_probability=(None if optimised.target.probability == "mean"
+                              else float(optimised.target.probability)),
+        target_met=bool(optimised.met), target_text=words,
+        verification_replications=check.replications if check is not None else None,
+        tradeoff=tradeoff_shown, tradeoff_x=x if tradeoff_shown is not None else None, tradeoff_y="cost",
+        tradeoff_x_label=label if tradeoff_shown is not None else None,
+        tradeoff_chosen=chosen if tradeoff_shown is not None else None,
+        blocking=list(optimised.blocking),
+        effect=_effect(effect),
+        tables={k: v for k, v in (("budget", optimised.budget), ("savings", optimised.savings),
+                                  ("shadow_prices", optimised.shadow_prices)) if v is not None},
+        table_notes={
+            "budget": "Instrument places and budget per year under the plan.",
+            "savings": "Each lever at its chosen level: extra cost and its paired effect on the result after "
+                       "vangnet (mean over the optimisation futures); net = effect minus cost.",
+            "shadow_prices": "What relaxing each binding constraint would save (dropping it and solving again).",
+        },
+    )
+    versions = tables.package_versions()
+    git = tables.git_state()
+    run_info = {
+        "replications": V, "optimisation_replications": R, "verification_replications": V, "seed": options.seed,
+        "budget_sims": optimised.budget_sims, "variant": variant_name, "variant_changes": variant_lines,
+        "command": " ".join(options.command), "git_commit": git.get("commit"), "versions": versions,
+        "scenario_hash": tables.model_hash(scenario),
+    }
+    html = plan_report(
+        scenario, RunFrames(fresh.monthly, fresh.yearly, fresh.kpis, baseline.spells), planned, outcome,
+        comparison=comparison_for_report(comparison) if comparison is not None else None,
+        comparison_intro=(f"The variant {variant_name} against its base scenario, both without a plan, on the "
+                          "same simulated futures (paired differences, 95% confidence intervals)."
+                          if comparison is not None else ""),
+        run=run_info)
+
+    out_dir = Path(options.out) if options.out is not None else Path("outputs") / "runs" / f"{scenario.name}-plan"
+    with RunDirectory(out_dir) as tmp:
+        files: dict[str, Path] = {}
+        for name, frame in {**summary_tables, **raw_tables}.items():
+            if frame is None:
+                continue
+            files[f"{name}.{options.fmt}"] = tables.write_table(frame, tmp, name, options.fmt)
+        plan_path = tmp / "plan.yaml"
+        plan_path.write_text(yaml.safe_dump(optimised.plan.model_dump(),
+                                            sort_keys=False, allow_unicode=True), encoding="utf-8")
+        files["plan.yaml"] = plan_path
+        files["report.html"] = write_report(tmp / "report.html", html)
+        files["results.xlsx"] = write_workbook(tmp / "results.xlsx", summary_tables,
+                                               title=f"sporen plan {scenario.name}")
+        manifest = tables.build_manifest(
+            command=list(options.command), scenario=scenario, scenario_file=str(options.scenario),
+            variant_name=variant_name, variant_file=str(options.variant) if options.variant else None,
+            plan=optimised.plan, plan_file=None, rules_file=scenario.finance.vangnet_rules, seed=options.seed,
+            seed_records=baseline.seed_records(), files=files,
+            extra={"kind": "plan",
+                   "replications_detail": {"optimisation": R, "verification": V,
+                                           "optimisation_children": f"0-{R - 1}",
+                                           "verification_children": f"{R}-{R + V - 1}"},
+                   "target": {**asdict(optimised.target), "text": words},
+                   "outcome": {"met": bool(optimised.met), "reachable": bool(optimised.reachable),
+                               "stop_reason": optimised.stop_reason, "plan_cost": int(optimised.cost),
+                               "verified_probability": check.probability if check is not None else None,
+                               "sims_used": optimised.sims_used, "budget_sims": optimised.budget_sims,
+                               "blocking": list(optimised.blocking)}})
+        tables.write_json(manifest, tmp / "manifest.json")
+        tables.write_json({"seconds": round(elapsed, 3), "workers": workers, "backend": "local",
+                           "platform": platform.platform(terse=True), "cpus": os.cpu_count(),
+                           "optimiser_sim_seconds": round(optimised.sim_seconds, 3),
+                           "optimiser_solve_seconds": round(optimised.solve_seconds, 3)}, tmp / "timing.json")
+    return PlanJobResult(out_dir=out_dir, met=bool(optimised.met), optimised=optimised, baseline=baseline,
+                         plan_run=plan_run, tables=summary_tables)

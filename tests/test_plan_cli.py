@@ -1,0 +1,229 @@
+"""`sporen plan` end to end on tests/data/tiny.yaml: every file written, exit codes, a killed run
+leaves no partial run directory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from inputs.load import load_plan, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
+SUMMARY_TABLES = [
+    "summary", "deficits", "verification", "formation", "budget", "plan_cost", "plan_effect", "savings",
+    "shadow_prices", "tradeoff", "blocking", "optimiser_rounds", "yearly_summary", "plan_yearly_summary",
+    "kpis_summary", "plan_kpis_summary", "caseload", "survival", "assumptions", "unsourced_parameters",
+]
+RAW_TABLES = ["monthly", "yearly", "kpis", "spells", "plan_monthly", "plan_yearly", "plan_kpis", "plan_spells"]
+FAST = ["-n", "3", "--verify", "6", "-j", "1", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def plan_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("plan") / "tiny-plan"
+    result = CliRunner().invoke(main, ["plan", str(TINY), *FAST, "--out", str(out)])
+    return out, result
+
+
+def test_writes_every_file(plan_run):
+    out, result = plan_run
+    assert result.exit_code in (0, 1), result.output
+    files = {p.name for p in out.iterdir()}
+    expected = {f"{t}.csv" for t in SUMMARY_TABLES + RAW_TABLES} | {
+        "report.html", "results.xlsx", "plan.yaml", "manifest.json", "timing.json"}
+    assert expected <= files, expected - files
+    # the run directory appeared whole: no temporary folder is left beside it
+    assert [p.name for p in out.parent.iterdir()] == [out.name]
+    for name in SUMMARY_TABLES + RAW_TABLES:
+        frame = pd.read_csv(out / f"{name}.csv") if (out / f"{name}.csv").stat().st_size > 1 else None
+        if name not in ("blocking", "shadow_prices"):
+            assert frame is not None and len(frame), name
+
+
+def test_exit_code_follows_the_verification(plan_run):
+    out, result = plan_run
+    verification = pd.read_csv(out / "verification.csv")
+    met = bool(verification["met"].iloc[0])
+    assert result.exit_code == (0 if met else 1)
+    assert verification["replications"].iloc[0] == 6
+
+
+def test_manifest(plan_run):
+    out, _ = plan_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "plan"
+    assert manifest["scenario"]["name"] == "tiny" and len(manifest["scenario"]["sha256"]) == 64
+    assert manifest["seed"] == 20180101
+    assert manifest["replications"] == 9            # 3 optimisation + 6 verification futures
+    assert manifest["replications_detail"] == {"optimisation": 3, "verification": 6, "optimisation_children": "0-2",
+                                               "verification_children": "3-8"}
+    assert manifest["argv"][:3] == ["sporen", "plan", str(TINY)]
+    assert "--workers" not in manifest["argv"] and "--quiet" not in manifest["argv"]
+    assert {"sporen", "numpy", "pandas", "python"} <= set(manifest["versions"])
+    assert "commit" in manifest["git"]
+    assert manifest["plan"]["value"]["staff"] is not None
+    for name, info in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == info["sha256"], name
+    assert {"report.html", "results.xlsx", "summary.csv"} <= set(manifest["files"])
+
+
+def test_tables_agree(plan_run):
+    out, _ = plan_run
+    scenario = load_scenario(TINY)
+    deficits = pd.read_csv(out / "deficits.csv")
+    assert len(deficits) == len(scenario.municipalities) * scenario.years
+    yearly = pd.read_csv(out / "yearly.csv")
+    assert sorted(yearly["replication"].unique()) == list(range(9))
+    plan_yearly = pd.read_csv(out / "plan_yearly.csv")
+    assert sorted(plan_yearly["replication"].unique()) == list(range(3, 9))
+    # the report's tables compare baseline and plan on the same fresh futures: replications 3..8
+    fresh = yearly[yearly["replication"] >= 3]
+    mean = fresh.groupby(["municipality", "year"])["result_after_vangnet"].mean().round()
+    got = deficits.set_index(["municipality", "year"])["result_after_vangnet_mean"]
+    assert (got == mean.reindex(got.index)).all()
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary["year"]) == scenario.horizon_years
+    assert summary["plan_extra_cost"].sum() == pd.read_csv(out / "verification.csv")["plan_cost"].iloc[0]
+    # the plan file is a plan `sporen simulate --plan` reads
+    load_plan(out / "plan.yaml", scenario)
+
+
+def _canon(value: object) -> object:
+    """A cell value as CSV and workbook must agree on it: missing, a number (bools as 0/1), or text."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value in ("", "nan"):
+        return None
+    if isinstance(value, (bool, np.bool_)) or value in ("True", "False"):
+        return float(value in (True, "True"))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    try:
+        return float(str(value))
+    except ValueError:
+        return str(value)
+
+
+def test_workbook_has_every_summary_table(plan_run):
+    out, _ = plan_run
+    book = openpyxl.load_workbook(out / "results.xlsx", read_only=True)
+    assert book.sheetnames == SUMMARY_TABLES
+    for name in SUMMARY_TABLES:
+        rows = list(book[name].iter_rows(values_only=True))
+        path = out / f"{name}.csv"
+        if path.stat().st_size <= 1:
+            assert len(rows) <= 1
+            continue
+        csv = pd.read_csv(path, dtype=str, keep_default_na=False)
+        assert list(rows[0]) == list(csv.columns), name
+        assert len(rows) - 1 == len(csv), name
+        width = len(csv.columns)
+        for got, want in zip(rows[1:], csv.itertuples(index=False, name=None), strict=True):
+            got = tuple(got) + (None,) * (width - len(got))   # read-only sheets drop trailing empty cells
+            for x, y in zip(map(_canon, got), map(_canon, want), strict=True):
+                if isinstance(x, float) and isinstance(y, float):
+                    assert np.isclose(x, y, rtol=1e-9, atol=0), (name, x, y)   # the CSV keeps 10 digits
+                else:
+                    assert x == y, (name, x, y)
+
+
+def test_report_is_written(plan_run):
+    out, _ = plan_run
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert "<script" not in text and "http://" not in text and "https://" not in text
+    assert "Summary" in text and "Model description (STRESS-DES)" in text
+    assert "segments.regular.benefit_per_month" in text
+
+
+@pytest.mark.slow
+def test_rerun_gives_identical_files(plan_run):
+    """Same inputs and seed, another worker count: every file but timing.json is byte for byte the same."""
+    out, _ = plan_run
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    args = [a if a != "1" or i == 0 or FAST[i - 1] != "-j" else "2" for i, a in enumerate(FAST)]
+    assert args != FAST
+    result = CliRunner().invoke(main, ["plan", str(TINY), *args, "--out", str(out)])   # replaces the run
+    assert result.exit_code in (0, 1), result.output
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(before) == sorted(after)
+    assert [n for n in before if n != "timing.json" and before[n] != after[n]] == []
+
+
+def test_bad_input_exits_2_and_writes_nothing(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "never"
+    for args in (["plan", str(tmp_path / "missing.yaml"), "--out", str(out)],
+                 ["plan", str(TINY), "-n", "1", "--out", str(out)],
+                 ["plan", str(TINY), "--probability", "often", "--out", str(out)],
+                 ["plan", str(TINY), "--variant", str(TINY), "--out", str(out)],
+                 ["plan", str(TINY), "--format", "xml", "--out", str(out)]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def _wait_for(predicate, process: subprocess.Popen, timeout: float = 90.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.01)
+    return False
+
+
+def _kill_while_writing(command: list[str], folder: Path, target: Path, sig: int, tries: int = 5) -> None:
+    """Start the run and send `sig` as soon as its temporary run folder appears. The writing takes
+    a fraction of a second on tiny.yaml; when the run got to finish first, try again."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for _ in range(tries):
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        seen = _wait_for(lambda: any(p.name.startswith(f".{target.name}.tmp-") for p in folder.iterdir()),
+                         process)
+        assert seen, process.communicate()[1].decode()[-2000:]
+        process.send_signal(sig)
+        process.communicate(timeout=60)
+        if not target.exists():
+            assert process.returncode != 0
+            return
+        shutil.rmtree(target)          # finished before the signal landed: again
+    pytest.fail(f"the run finished before signal {sig} could land {tries} times")
+
+
+@pytest.mark.slow
+def test_killed_run_leaves_no_partial_run_directory(tmp_path):
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "cli", "plan", str(TINY), "-n", "2", "--verify", "2", "-j", "1", "--quiet",
+               "--out", str(out)]
+
+    # a polite kill (SIGTERM) while the run directory is being written: nothing is left at all
+    _kill_while_writing(command, tmp_path, out, signal.SIGTERM)
+    assert list(tmp_path.iterdir()) == []
+
+    # killed outright (SIGKILL): no run directory; only a hidden temporary folder, which the next run removes
+    _kill_while_writing(command, tmp_path, out, signal.SIGKILL)
+    assert not out.exists()
+    result = CliRunner().invoke(main, ["plan", str(TINY), "-n", "2", "--verify", "2", "-j", "1", "--quiet",
+                                       "--format", "parquet", "--out", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+    # --format parquet: every table as Parquet, the workbook and the report as always
+    assert pd.read_parquet(out / "summary.parquet").shape[0] == 2
+    assert (out / "monthly.parquet").exists() and not (out / "monthly.csv").exists()
+    assert (out / "results.xlsx").exists() and (out / "report.html").exists()
