@@ -300,6 +300,7 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
     from outputs.rundir import RunDirectory
     from outputs.tables import build_manifest, write_json, write_run_tables
     from sim.runner import load_rules, run
+    from sim.summary import run_summaries
 
     try:
         rules = load_rules(model, Path(scenario).parent)
@@ -326,7 +327,7 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
                   "seed": seed, "out": out_dir, "fmt": fmt, "events": events}
         try:
             with RunDirectory(target) as folder:
-                files = write_run_tables(result, folder, fmt)
+                files = write_run_tables(result, folder, fmt, summaries=run_summaries(result))
                 manifest = build_manifest(
                     command=_simulate_command_line(params), scenario=model, scenario_file=scenario,
                     variant_name=variant_name, variant_file=variant, plan=plan, plan_file=plan_file,

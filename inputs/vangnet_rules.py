@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import PydanticCustomError
 
 from inputs.errors import InputError, Problem
+from inputs.schema import Scenario
 from inputs.textfile import csv_rows, read_text
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "rules" / "vangnet.yaml"
@@ -262,3 +263,15 @@ def load_accounts(path: Path) -> pd.DataFrame:
     frame = pd.DataFrame.from_dict(records, orient="index", columns=list(ACCOUNT_COLUMNS))
     frame.index.name = "row"
     return frame.astype({"year": "int64", "budget": "int64", "spending": "int64"})
+
+
+def scenario_vangnet_rules(scenario: Scenario, base_dir: str | Path | None = None) -> dict[int, Any]:
+    """The scenario's vangnet rules: `finance.vangnet_rules` (relative to `base_dir`, the scenario
+    file's folder, when it exists there) or the bundled rules."""
+    name = scenario.finance.vangnet_rules
+    if name is None:
+        return load_vangnet_rules(None)
+    path = Path(name)
+    if not path.is_absolute() and base_dir is not None and (Path(base_dir) / path).exists():
+        path = Path(base_dir) / path
+    return load_vangnet_rules(path)

@@ -75,7 +75,7 @@ def paired_comparison(base_yearly: pd.DataFrame, base_kpis: pd.DataFrame | None,
                       variant_yearly: pd.DataFrame, variant_kpis: pd.DataFrame | None,
                       variant: str) -> pd.DataFrame:
     """The comparison rows of one variant against the base (both on the same seeds)."""
-    from sim.stats import paired_difference
+    from sim.api import paired_difference
 
     parts = []
     money = paired_difference(_money_long(base_yearly), _money_long(variant_yearly), ["municipality", "year"],
@@ -203,10 +203,11 @@ def run_compare(
     from outputs.report import RunFrames, compare_report, write_report
     from outputs.rundir import RunDirectory
     from outputs.workbook import write_workbook
+    from sim import api as summary
 
     started = time.perf_counter()
     if simulate is None:
-        from sim.runner import run as simulate
+        simulate = _simulate_with_api
     if replications < 2:
         raise InputError([Problem("--replications", "", f"{replications}",
                                   "at least 2 (a confidence interval needs two)")])
@@ -243,8 +244,8 @@ def run_compare(
         named = {
             "comparison": comparison,
             "comparison_totals": totals(comparison, headline=False),
-            "base_yearly_summary": tables.yearly_summary(base_run.yearly),
-            **{f"{_file_name(name)}_yearly_summary": tables.yearly_summary(run.yearly)
+            "base_yearly_summary": summary.yearly_summary(base_run.yearly),
+            **{f"{_file_name(name)}_yearly_summary": summary.yearly_summary(run.yearly)
                for name, run in variant_runs.items()},
         }
         html = compare_report(
@@ -295,3 +296,15 @@ def _baseline_plan(scenario: Scenario):
     from inputs.plan import baseline_plan
 
     return baseline_plan(scenario)
+
+
+def _simulate_with_api(scenario, plan, *, replications: int, seed: int, workers, progress: bool, frames):
+    """`replications` runs on children 0..N-1 of SeedSequence(seed), through `sim.api.evaluate`."""
+    import numpy as np
+
+    from sim.api import evaluate
+
+    result = evaluate(scenario, plan, np.random.SeedSequence(seed).spawn(replications), workers=workers,
+                      progress=progress, frames=frames)
+    result.seed = seed
+    return result

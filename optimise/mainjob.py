@@ -103,7 +103,7 @@ def _plan_key(plan: Plan, scenario: Scenario) -> tuple:
 
 def _select(run: Any, keys: Sequence[tuple[int, ...]], frames: Sequence[str], index: Mapping[tuple, int]) -> Any:
     """The replications `keys` of a stacked run, renumbered 0..n-1 in that order."""
-    from sim.runner import RunResult
+    from sim.api import RunResult
 
     wanted = [index[k] for k in keys]
     renumber = {old: new for new, old in enumerate(wanted)}
@@ -240,7 +240,8 @@ def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
     """Run the whole `sporen plan` pipeline and write the run directory; see the module docstring."""
     from optimise.compare import describe_variant, paired_comparison
     from optimise.loop import OptimiseOptions, OptionsError, optimise
-    from sim.runner import load_rules, simulate_seeds
+    from sim.api import evaluate
+    from sim.api import scenario_vangnet_rules as load_rules
 
     started = time.perf_counter()
     scenario, base_scenario = load_job_inputs(options)
@@ -255,7 +256,7 @@ def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
     try:
         # 1. baseline
         steps.start("baseline: current formation and instruments")
-        baseline = simulate_seeds(scenario, None, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES,
+        baseline = evaluate(scenario, None, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES,
                                   rules=rules)
         baseline.seed = options.seed
         steps.finish()
@@ -290,7 +291,7 @@ def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
             steps.start("variant: the base scenario on the same futures")
             variant_name, variant_lines = describe_variant(options.variant)
             base_rules = load_rules(base_scenario, Path(options.scenario).parent)
-            base_run = simulate_seeds(base_scenario, None, seeds, workers=workers, progress=not quiet,
+            base_run = evaluate(base_scenario, None, seeds, workers=workers, progress=not quiet,
                                       frames=("yearly", "kpis"), rules=base_rules)
             comparison = paired_comparison(base_run.yearly, base_run.kpis, baseline.yearly, baseline.kpis,
                                            variant_name)
@@ -397,6 +398,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     )
     from outputs.rundir import RunDirectory
     from outputs.workbook import write_workbook
+    from sim import api as summary
 
     municipalities = [m.name for m in scenario.municipalities]
     words = target_text(optimised.target, municipalities)
@@ -436,10 +438,10 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         "blocking": blocking,
         # without solve_seconds: wall-clock time belongs in timing.json, so reruns give identical files
         "optimiser_rounds": pd.DataFrame(optimised.history).drop(columns=["solve_seconds"], errors="ignore"),
-        "yearly_summary": tables.yearly_summary(fresh.yearly),
-        "plan_yearly_summary": tables.yearly_summary(planned.yearly),
-        "kpis_summary": tables.kpis_summary(fresh.kpis),
-        "plan_kpis_summary": tables.kpis_summary(planned.kpis),
+        "yearly_summary": summary.yearly_summary(fresh.yearly),
+        "plan_yearly_summary": summary.yearly_summary(planned.yearly),
+        "kpis_summary": summary.kpis_summary(fresh.kpis),
+        "plan_kpis_summary": summary.kpis_summary(planned.kpis),
         "caseload": caseload,
         "survival": survival,
         "assumptions": assumptions_table(scenario),

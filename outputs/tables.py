@@ -25,12 +25,10 @@ from typing import Any
 
 import pandas as pd
 
-from sim.results import MONTHLY_KEYS
-
 FORMATS = ("csv", "parquet")
 FLOAT_FORMAT = "%.10g"
 SORT_KEYS: dict[str, list[str]] = {
-    "monthly": ["replication", *MONTHLY_KEYS],
+    "monthly": ["replication", "month", "municipality", "track", "segment"],
     "yearly": ["replication", "year", "municipality"],
     "kpis": ["replication", "kpi", "municipality", "year"],
     "spells": ["replication", "client"],
@@ -175,46 +173,17 @@ def build_manifest(
     return manifest
 
 
-def yearly_summary(yearly: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 95% CI over replications of every money column, per year and municipality, with
-    "all" rows for the municipalities summed and for the horizon's years summed (year is text)."""
-    from sim.money import MONEY_COLUMNS
-    from sim.stats import summarise
-
-    frame = yearly[["replication", "year", "municipality", *MONEY_COLUMNS]].copy()
-    frame["year"] = frame["year"].astype(str)
-    per_year = frame.groupby(["replication", "year"], sort=True)[MONEY_COLUMNS].sum().reset_index()
-    per_muni = frame.groupby(["replication", "municipality"], sort=True)[MONEY_COLUMNS].sum().reset_index()
-    overall = frame.groupby(["replication"], sort=True)[MONEY_COLUMNS].sum().reset_index()
-    stacked = pd.concat([
-        frame,
-        per_year.assign(municipality="all"),
-        per_muni.assign(year="all"),
-        overall.assign(year="all", municipality="all"),
-    ], ignore_index=True)
-    return summarise(stacked, ["year", "municipality"], MONEY_COLUMNS)
-
-
-def kpis_summary(kpis: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 95% CI over replications of every KPI (columns kpi, municipality, year, n, mean, ...)."""
-    from sim.stats import summarise
-
-    return summarise(kpis, ["kpi", "municipality", "year"], "value").drop(columns="quantity")
-
-
-def write_run_tables(result: Any, directory: str | Path, fmt: str = "csv") -> dict[str, Path]:
-    """Write every frame of a `sim.runner.RunResult` (those that were built) plus the yearly and
-    KPI summaries into `directory`; return {file name: path}."""
+def write_run_tables(result: Any, directory: str | Path, fmt: str = "csv",
+                     summaries: Mapping[str, pd.DataFrame] | None = None) -> dict[str, Path]:
+    """Write every frame of a run result (those that were built) and the given summary frames
+    (e.g. from `sim.summary`) into `directory`; return {file name: path}."""
     written: dict[str, Path] = {}
     for name in ("yearly", "monthly", "kpis", "spells", "events"):
         frame = getattr(result, name)
         if frame is not None:
             path = write_table(frame, directory, name, fmt)
             written[path.name] = path
-    if result.yearly is not None:
-        path = write_table(yearly_summary(result.yearly), directory, "yearly_summary", fmt)
-        written[path.name] = path
-    if result.kpis is not None:
-        path = write_table(kpis_summary(result.kpis), directory, "kpis_summary", fmt)
+    for name, frame in (summaries or {}).items():
+        path = write_table(frame, directory, name, fmt)
         written[path.name] = path
     return written

@@ -2,7 +2,9 @@
 
 `optimise/` knows nothing of the engine: it builds Plans and calls `evaluate` with the same list
 of seeds for every plan it compares (common random numbers, so the differences between plans are
-paired). Replication i of the result is `seeds[i]`.
+paired). Replication i of the result is `seeds[i]`. Besides `evaluate`, this module re-exports
+the result type and the pure statistics that read its frames (summaries, paired differences),
+so `optimise/` imports nothing else from `sim/`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ import numpy as np
 
 from inputs.plan import Plan
 from inputs.schema import Scenario
+from inputs.vangnet_rules import scenario_vangnet_rules
 from sim.runner import RunResult, simulate_seeds
+from sim.stats import paired_difference
+from sim.summary import kpis_summary, run_summaries, yearly_summary
+
+__all__ = ["evaluate", "RunResult", "scenario_vangnet_rules", "paired_difference", "yearly_summary",
+           "kpis_summary", "run_summaries"]
 
 EVALUATE_FRAMES = ("yearly", "kpis")
 

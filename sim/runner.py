@@ -33,7 +33,6 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,6 +41,7 @@ import pandas as pd
 from inputs.errors import InputError, Problem
 from inputs.plan import Plan, baseline_plan, check_plan
 from inputs.schema import Scenario
+from inputs.vangnet_rules import scenario_vangnet_rules as load_rules
 from sim.kpis import KpiRows, add_kpis
 from sim.money import MoneyModel, money_problems
 
@@ -275,20 +275,6 @@ def _run_dask(job: _Job, chunks: list[list], client: Any, bar: Any) -> list[dict
 
 
 # -- the public entry points ---------------------------------------------------------------------
-def load_rules(scenario: Scenario, base_dir: str | Path | None = None) -> dict[int, Any]:
-    """The scenario's vangnet rules: `finance.vangnet_rules` (relative to `base_dir`, the scenario
-    file's folder, when it exists there) or the bundled rules."""
-    from inputs.vangnet_rules import load_vangnet_rules
-
-    name = scenario.finance.vangnet_rules
-    if name is None:
-        return load_vangnet_rules(None)
-    path = Path(name)
-    if not path.is_absolute() and base_dir is not None and (Path(base_dir) / path).exists():
-        path = Path(base_dir) / path
-    return load_vangnet_rules(path)
-
-
 def check_inputs(scenario: Scenario, plan: Plan, rules: Mapping[int, Any], scenario_file: str = "scenario",
                  plan_file: str = "plan") -> None:
     """Raise InputError with every problem that would stop a run (plan and money), before simulating."""
