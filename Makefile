@@ -13,8 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,dask]"
 	@touch $(STAMP)
 
+# `sporen plan` exits 1 when no plan meets the target: the report (with the best reachable plan)
+# is still written, so for `make run` that is an answer, not a failure. Exit 2 and up still fail.
 run: $(STAMP)
-	$(BIN)/sporen plan
+	@$(BIN)/sporen plan; rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "make run: the target is not met; the report shows the best reachable plan."; \
+	elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

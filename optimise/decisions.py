@@ -41,7 +41,10 @@ DEFAULT_MAX_EXTRA_FTE = 4.0
 INSTRUMENT_STEPS = 2
 """Levels above places_per_year, evenly spaced up to the maximum."""
 UNMODELLED_FUNCTIONS = ("admin", "other")
-"""Role functions the simulator gives no effect to: never cut below fte_now."""
+"""Role functions the simulator gives no effect to: never cut below fte_now (a cut would look free)."""
+NEVER_CUT_FUNCTIONS = (*UNMODELLED_FUNCTIONS, "intake")
+"""Also never cut: intake. Fewer intake staff 'saves' benefits only by leaving applications
+undecided, which the law does not allow (a decision is due within eight weeks), so it is no lever."""
 
 Choice = tuple[int, ...]
 """A full plan in the decision space: the level index of every lever, in `DecisionSpace.levers` order."""
@@ -182,7 +185,7 @@ def role_levels(role: Role, allow_cuts: bool = False) -> list[float]:
     if role.max_hires_per_year is not None:
         top = min(top, role.fte_now + role.max_hires_per_year)
     bottom = role.min_fte
-    if role.function in UNMODELLED_FUNCTIONS or not allow_cuts:
+    if role.function in NEVER_CUT_FUNCTIONS or not allow_cuts:
         bottom = max(bottom, role.fte_now)
     k_low = math.ceil((bottom - role.fte_now) / FTE_STEP - 1e-9)
     k_high = math.floor((top - role.fte_now) / FTE_STEP + 1e-9)

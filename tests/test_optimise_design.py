@@ -69,6 +69,8 @@ def test_role_levels_are_half_fte_steps_within_limits():
     assert role_levels(werk, allow_cuts=True)[0] == 0.0
     intake = scenario.role("intake")          # no max_fte: fte_now + 4
     assert role_levels(intake)[-1] == 4.5
+    # intake is never cut: fewer intakes would only leave applications undecided
+    assert role_levels(intake, allow_cuts=True)[0] == intake.fte_now
     capped = werk.model_copy(update={"max_hires_per_year": 1.0, "min_fte": 0.5})
     assert role_levels(capped, allow_cuts=True) == [0.5, 1.0, 1.5, 2.0]
     odd = werk.model_copy(update={"fte_now": 1.67, "max_fte": 3.0})
