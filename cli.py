@@ -50,7 +50,8 @@ def main() -> None:
     "--out", "out_file", type=click.Path(), default=None, metavar="FILE",
     help="Write the table to FILE (CSV) instead of standard output.",
 )
-def vangnet(accounts: str, rules_file: str | None, out_file: str | None) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Without --out: write nothing (only check the file).")
+def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: bool) -> None:
     """Compute the vangnet (safety-net grant) per municipality and year.
 
     ACCOUNTS.csv has one row per municipality and year, with the columns municipality, year,
@@ -107,7 +108,8 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None) -> None
         ])
     text = table.round({"deficit_share": 6}).to_csv(index=False, lineterminator="\n")
     if out is None:
-        click.echo(text, nl=False)
+        if not quiet:
+            click.echo(text, nl=False)
         return
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
@@ -129,7 +131,8 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None) -> None
     "--scenario", "scenario_file", type=click.Path(), default=None, metavar="S",
     help="The scenario (YAML, XLSX or variant) that plan files are checked against.",
 )
-def validate(files: tuple[str, ...], scenario_file: str | None) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def validate(files: tuple[str, ...], scenario_file: str | None, quiet: bool) -> None:
     """Check scenario, variant and plan files; report every problem at once.
 
     A FILE is a scenario (YAML or an XLSX workbook), a variant (YAML with a `variant:` key) or a
@@ -150,7 +153,7 @@ def validate(files: tuple[str, ...], scenario_file: str | None) -> None:
     from inputs.validate import validate_files
 
     lines, problems = validate_files(files, scenario_file)
-    for line in lines:
+    for line in lines if not quiet else ():
         click.echo(line)
     if problems:
         fail(problems)
@@ -159,7 +162,8 @@ def validate(files: tuple[str, ...], scenario_file: str | None) -> None:
 @main.command("convert")
 @click.argument("src", type=click.Path(), metavar="SRC")
 @click.argument("dest", type=click.Path(), metavar="DEST")
-def convert(src: str, dest: str) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def convert(src: str, dest: str, quiet: bool) -> None:
     """Convert a scenario between YAML and an XLSX workbook, by the files' extensions.
 
     SRC may be a scenario (.yaml/.yml/.xlsx) or a variant (.yaml: written with the variant
@@ -177,7 +181,8 @@ def convert(src: str, dest: str) -> None:
         scenario = convert_scenario(src, dest)
     except InputError as exc:
         fail(exc)
-    click.echo(f"{dest}: written — {scenario.name!r} from {src}")
+    if not quiet:
+        click.echo(f"{dest}: written — {scenario.name!r} from {src}")
 # --- validate command (end) ---
 
 # --- simulate command (begin) ---
