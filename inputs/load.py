@@ -28,11 +28,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from inputs.errors import InputError, Problem
+from inputs.paths import SOURCE_KEYS, is_wrapper, item_label  # noqa: F401  (re-exported)
 from inputs.plan import Plan, check_plan
 from inputs.schema import Scenario, Source, check_references
 from inputs.series import check_series, resolve_series
 
-SOURCE_KEYS = {"value", "source", "kind", "unit", "note"}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 FORMAT_DOC = "docs/scenario-format.md"
 
@@ -97,11 +97,6 @@ def is_workbook(path: str | Path) -> bool:
 
 
 # -- {value:, source:} ---------------------------------------------------------------------------
-def is_wrapper(value: Any) -> bool:
-    """Whether a raw value is the ``{value:, source:}`` form."""
-    return isinstance(value, dict) and "value" in value and "source" in value and set(value) <= SOURCE_KEYS
-
-
 def unwrap_sources(raw: Any, path: str = "") -> tuple[Any, dict[str, dict[str, str]]]:
     """Replace ``{value:, source:}`` mappings by their value; return (clean, {path: source})."""
     sources: dict[str, dict[str, str]] = {}
@@ -126,15 +121,6 @@ def unwrap_sources(raw: Any, path: str = "") -> tuple[Any, dict[str, dict[str, s
             sources.update(inner)
         return out_list, sources
     return raw, sources
-
-
-def item_label(item: Any, index: int) -> str:
-    """How a path names a list item: its `name` when it has one, else its index."""
-    while is_wrapper(item):
-        item = item["value"]
-    if isinstance(item, dict) and isinstance(item.get("name"), (str, int)) and not isinstance(item["name"], bool):
-        return str(item["name"])
-    return str(index)
 
 
 def _wrapper_problems(raw: Any, file: str, path: str = "") -> list[Problem]:

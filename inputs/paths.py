@@ -23,8 +23,26 @@ class PathError(KeyError):
         return f"'{self.where}' does not exist in '{self.path}'"
 
 
-def _key(container: Any, part: str) -> Any:
-    """The key or index of `part` in a dict (also int keys like years) or a list of named items."""
+SOURCE_KEYS = {"value", "source", "kind", "unit", "note"}
+
+
+def is_wrapper(value: Any) -> bool:
+    """Whether a raw value is the ``{value:, source:}`` form."""
+    return isinstance(value, dict) and "value" in value and "source" in value and set(value) <= SOURCE_KEYS
+
+
+def item_label(item: Any, index: int) -> str:
+    """How a path names a list item: its `name` when it has one, else its index."""
+    while is_wrapper(item):
+        item = item["value"]
+    if isinstance(item, dict) and isinstance(item.get("name"), (str, int)) and not isinstance(item["name"], bool):
+        return str(item["name"])
+    return str(index)
+
+
+def find_key(container: Any, part: str) -> Any:
+    """The key (dict; also int keys like years) or index (list item by name, else by index) that
+    `part` names in `container`, or None."""
     if isinstance(container, dict):
         if part in container:
             return part
@@ -33,19 +51,19 @@ def _key(container: Any, part: str) -> Any:
         return None
     if isinstance(container, list):
         for i, item in enumerate(container):
-            if isinstance(item, dict) and str(item.get("name")) == part:
+            if item_label(item, i) == part:
                 return i
         if part.isdigit() and int(part) < len(container):
             return int(part)
     return None
 
 
-def _children(container: Any) -> list[str]:
+def child_names(container: Any) -> list[str]:
+    """What a path can name inside `container`: its keys, or its items' labels."""
     if isinstance(container, dict):
         return [str(k) for k in container]
     if isinstance(container, list):
-        return [str(item.get("name", i)) if isinstance(item, dict) else str(i)
-                for i, item in enumerate(container)]
+        return [item_label(item, i) for i, item in enumerate(container)]
     return []
 
 
@@ -63,9 +81,9 @@ def resolve(raw: Any, path: str) -> Iterator[tuple[Any, Any]]:
             else:
                 raise PathError(path, done + "*", [])
         else:
-            key = _key(node, part)
+            key = find_key(node, part)
             if key is None:
-                raise PathError(path, f"{done}{part}", _children(node))
+                raise PathError(path, f"{done}{part}", child_names(node))
             keys = [key]
         for key in keys:
             if i == len(parts) - 1:

@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from inputs.errors import InputError, Problem
+from inputs.paths import SOURCE_KEYS
 from inputs.schema import month_label, parse_year_month
 from inputs.textfile import csv_rows, read_text
 
 APPLICATION_COLUMNS = ("month", "municipality", "segment", "applications")
 SERIES = {"applications": "application_series"}
 """Series name -> the Scenario field its parsed data goes to."""
-SOURCE_KEYS = {"value", "source", "kind", "unit", "note"}
 
 
 def _number(text: str, delimiter: str) -> float | None:

@@ -47,6 +47,7 @@ from inputs.load import (
     read_yaml,
     scenario_from_dict,
 )
+from inputs.paths import child_names, find_key
 from inputs.schema import Scenario
 from inputs.series import SERIES, resolve_series
 
@@ -65,31 +66,6 @@ class PatchError(Exception):
 def _is_container_type(tp: Any) -> bool:
     tp = bare_type(tp)
     return is_model(tp) or getattr(tp, "__origin__", None) is dict
-
-
-def _find(node: Any, part: str) -> Any:
-    """The key (dict) or index (list) that `part` names in `node`, or None."""
-    if isinstance(node, dict):
-        if part in node:
-            return part
-        if part.lstrip("-").isdigit() and int(part) in node:
-            return int(part)
-        return None
-    if isinstance(node, list):
-        for i, item in enumerate(node):
-            if item_label(item, i) == part:
-                return i
-        if part.isdigit() and int(part) < len(node):
-            return int(part)
-    return None
-
-
-def _existing(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        return [str(k) for k in node]
-    if isinstance(node, list):
-        return [item_label(item, i) for i, item in enumerate(node)]
-    return []
 
 
 def locate(raw: dict, path: str, *, create: bool = False) -> list[tuple[Any, Any, str]]:
@@ -119,14 +95,14 @@ def locate(raw: dict, path: str, *, create: bool = False) -> list[tuple[Any, Any
             else:
                 raise PatchError(".".join([*done, "*"]), [], f"'{here}' has no items for '*'")
         else:
-            key = _find(node, part)
+            key = find_key(node, part)
             if key is None:
                 schema_fields = fields_of(tp)
                 ktype = key_type(tp)
                 can_create = create and isinstance(node, dict) and (
                     part in schema_fields or (ktype is not None and (ktype is str or part.lstrip("-").isdigit())))
                 if not can_create:
-                    allowed = schema_fields or _existing(node)
+                    allowed = schema_fields or child_names(node)
                     kind = "fields" if schema_fields else "entries"
                     raise PatchError(".".join([*done, part]), allowed, f"'{part}' does not exist in {here}",
                                      f"{kind} there: {', '.join(allowed) if allowed else 'none'}")
@@ -254,7 +230,7 @@ def apply_variant(raw_base: dict, variant_raw: dict, file: str) -> dict:
                                                 "a list of items to append, e.g. [{name: x, ...}]"))
                         continue
                     items = items_list
-                existing = _existing(target)
+                existing = child_names(target)
                 for item in items:
                     label = item_label(item, -1)
                     if label in existing and label != "-1":
@@ -269,7 +245,7 @@ def apply_variant(raw_base: dict, variant_raw: dict, file: str) -> dict:
                                             f"a mapping of new keys for {concrete}"))
                     continue
                 for new_key, value in items.items():
-                    if _find(target, str(new_key)) is not None:
+                    if find_key(target, str(new_key)) is not None:
                         problems.append(Problem(file, f"add.{path}", f"'{new_key}' already exists in {concrete}",
                                                 "a new key (or use set)"))
                         continue
