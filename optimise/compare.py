@@ -31,6 +31,7 @@ import pandas as pd
 from inputs.errors import InputError, Problem
 from inputs.load import read_yaml
 from inputs.schema import Scenario
+from outputs.report import kpi_unit
 
 MONEY_MEASURES = ("result_after_vangnet", "exploitatie_result", "spending")
 """Money compared, EUR: higher is better for the results, lower for spending."""
@@ -44,18 +45,6 @@ HEADLINE_MEASURES = (
     "mean_time_on_benefit_months", "caseload_end", "outflow_work",
 )
 """Measures drawn in the comparison figure (the table has all of them)."""
-
-
-def kpi_unit(kpi: str) -> str:
-    """The unit of a KPI by its name: EUR, share, months or clients."""
-    name = str(kpi)
-    if "deficit" in name or "result" in name or "cost" in name:
-        return "EUR"
-    if "share" in name:
-        return "share"
-    if "months" in name:
-        return "months"
-    return "clients"
 
 
 def _money_long(yearly: pd.DataFrame) -> pd.DataFrame:
