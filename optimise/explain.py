@@ -100,10 +100,7 @@ def blocking(design: Design, target: Target, solution: Solution) -> list[str]:
             how = "on average" if target.mean else f"in {solution.required} of {reps} replications"
             lines.append(f"target[{group}]: out of reach by EUR {short:,.0f} {how}; the best reachable "
                          f"result after vangnet is EUR {target.level - short:,.0f}")
-    for i, k in enumerate(solution.choice):
-        lever = design.space.levers[i]
-        if k == lever.top and k != lever.baseline:
-            lines.append(_lever_limit(design, i))
+    lines.extend(levers_at_limit(design, solution))
     present = set(SaaModel(design, target).constraints)
     base = solution.total_slack
     for family in HARD_FAMILIES:
@@ -117,6 +114,12 @@ def blocking(design: Design, target: Target, solution: Solution) -> list[str]:
             lines.append(f"{family} blocks ({CONSTRAINT_FAMILIES[family]}): without it the shortfall falls "
                          f"from EUR {base:,.0f} to EUR {without:,.0f}")
     return lines
+
+
+def levers_at_limit(design: Design, solution: Solution) -> list[str]:
+    """The levers the plan pushed to their top level: what a planner would have to widen."""
+    return [_lever_limit(design, i) for i, k in enumerate(solution.choice)
+            if k == design.space.levers[i].top and k != design.space.levers[i].baseline]
 
 
 def _counted(design: Design, target: Target, solution: Solution) -> np.ndarray:

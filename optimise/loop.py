@@ -386,5 +386,8 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
             f"verification: the plan met the target in {check.met} of {check.replications} fresh replications "
             f"({check.probability:.0%}, 95% CI {check.ci_low:.0%}-{check.ci_high:.0%}); required "
             f"{final_target.probability}")
+        from optimise.explain import levers_at_limit
+
+        result.blocking.extend(levers_at_limit(design, solution))
     result.total_seconds = time.perf_counter() - started
     return result

@@ -138,3 +138,27 @@ def test_verification_seeds_are_used_for_verification_only():
     assert set(seen) == {opt, ver}
     assert seen.count(ver) == 1
     assert result.sims_used == 6 * (len(seen) - 1) + 40
+
+
+def test_a_plan_that_fails_verification_is_not_met_and_the_levers_at_their_limit_are_named():
+    """Out of sample worse than in sample: the answer is 'not met', with what a planner could widen."""
+    fake = FakeSim(SLOPES)
+    options = OptimiseOptions(replications=10, verify=40)
+    fresh = {tuple(s.spawn_key) for s in verification_seeds(options.seed, 10, 40)}
+
+    def pessimistic(scenario, plan, seeds, **kwargs):
+        out = fake(scenario, plan, seeds, **kwargs)
+        if seeds and tuple(seeds[0].spawn_key) in fresh:
+            out.yearly["result_after_vangnet"] -= 10_000_000
+        return out
+
+    result = _run(pessimistic, {"target_from": 2019})
+    assert result.reachable and not result.met
+    assert result.verification is not None and result.verification.probability == 0.0
+    text = "\n".join(result.blocking)
+    assert "verification: the plan met the target in 0 of 40" in text
+    at_top = [lever for lever, k in zip(result.space.levers, result.choice, strict=True)
+              if k == lever.top and k != lever.baseline]
+    assert at_top, "the loop should have tightened the plan up to some lever's limit"
+    for lever in at_top:
+        assert lever.name in text
