@@ -20,29 +20,17 @@ spreadsheet numbers it (header = row 1) and the column, e.g. ``applications.csv:
 
 from __future__ import annotations
 
-import math
-import re
 from pathlib import Path
 from typing import Any
 
 from inputs.errors import InputError, Problem
 from inputs.paths import SOURCE_KEYS
 from inputs.schema import month_label, parse_year_month
-from inputs.textfile import csv_rows, read_text
+from inputs.textfile import csv_rows, parse_number, read_text
 
 APPLICATION_COLUMNS = ("month", "municipality", "segment", "applications")
 SERIES = {"applications": "application_series"}
 """Series name -> the Scenario field its parsed data goes to."""
-
-
-def _number(text: str, delimiter: str) -> float | None:
-    """'3.5' -> 3.5; with ';' as delimiter also '3,5'. Thousands separators are refused."""
-    if delimiter == ";" and re.fullmatch(r"-?[0-9]+,[0-9]+", text):
-        text = text.replace(",", ".")
-    if not re.fullmatch(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", text):
-        return None
-    value = float(text)
-    return value if math.isfinite(value) else None
 
 
 def read_application_series(
@@ -112,7 +100,7 @@ def read_application_series(
                 problems.append(Problem(file, f"row {row}.{column}", f"unknown {column} '{name}'",
                                         "one of: " + ", ".join(known)))
                 ok = False
-        amount = _number(values["applications"], delimiter)
+        amount = parse_number(values["applications"], delimiter)
         if amount is None:
             problems.append(Problem(file, f"row {row}.applications",
                                     f"{values['applications']!r} is not a number",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,3 +42,13 @@ def csv_rows(text: str) -> tuple[list[str], Iterator[list[str]], str]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [name.strip().lower() for name in next(reader)]
     return header, reader, delimiter
+
+
+def parse_number(text: str, delimiter: str) -> float | None:
+    """'3.5' -> 3.5; with ';' as delimiter also '3,5'. Thousands separators are refused."""
+    if delimiter == ";" and re.fullmatch(r"-?[0-9]+,[0-9]+", text):
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None

@@ -121,6 +121,10 @@ def _kind(tp: Any) -> str:
     return "scalar"
 
 
+class LayoutError(RuntimeError):
+    """A schema field the workbook layout has no place for: a programming error, not bad input."""
+
+
 def _columns(model: Any, skip: set[tuple[str, ...]], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Field paths of an item model that get a column; mappings must be held by a long sheet."""
     out: list[tuple[str, ...]] = []
@@ -132,7 +136,7 @@ def _columns(model: Any, skip: set[tuple[str, ...]], prefix: tuple[str, ...] = (
         if kind == "model":
             out += _columns(bare_type(field.annotation), skip, path)
         elif kind in ("dict", "models"):
-            raise NotImplementedError(f"{model.__name__}.{'.'.join(path)} has no place in the workbook layout")
+            raise LayoutError(f"{model.__name__}.{'.'.join(path)} has no place in the workbook layout")
         else:
             out.append(path)
     return out
@@ -249,7 +253,7 @@ def _flatten(model: Any, data: Any, prefix: str = "") -> list[tuple[str, Any, st
             for sub, v in (value or {}).items():
                 rows.append((f"{key}.{sub}", v, about))
         elif kind == "models":
-            raise NotImplementedError(f"Scenario.{key} has no place in the workbook layout")
+            raise LayoutError(f"Scenario.{key} has no place in the workbook layout")
         else:
             rows.append((key, value, about))
     return rows

@@ -74,7 +74,7 @@ from numpy.random import SeedSequence
 
 from inputs.errors import InputError, Problem
 from inputs.schema import EXIT_CAUSES, Scenario, parse_year_month
-from inputs.textfile import csv_rows, read_text
+from inputs.textfile import csv_rows, parse_number, read_text
 
 MEASURES: tuple[str, ...] = ("caseload", "inflow", "outflow", "outflow_work_share", "applications")
 FLOW_MEASURES: tuple[str, ...] = ("inflow", "outflow", "outflow_work_share", "applications")
@@ -178,15 +178,6 @@ class Observed:
         return sorted({(o.first, o.last) for o in self.observations if o.measure == "applications"})
 
 
-def _number(text: str, delimiter: str) -> float | None:
-    if delimiter == ";" and re.fullmatch(r"-?[0-9]+,[0-9]+", text):
-        text = text.replace(",", ".")
-    if not re.fullmatch(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", text):
-        return None
-    value = float(text)
-    return value if math.isfinite(value) else None
-
-
 def _stock_month(text: str) -> int | None:
     """'2018-06-01' -> the month whose end the stock is (2018-05); None if not such a day."""
     match = _DATE.match(text)
@@ -269,7 +260,7 @@ def read_observed(path: str | Path, municipalities: Sequence[str] | None = None)
                                         "a first month no later than the last"))
             else:
                 first, last = span
-        value = _number(values["value"], delimiter)
+        value = parse_number(values["value"], delimiter)
         if value is None:
             problems.append(Problem(file, f"row {row}.value", f"{values['value']!r} is not a number",
                                     "a number, e.g. 1206 or 0.497"))
