@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import resource
 import sys
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from machine import describe as describe_machine  # noqa: E402
 
 from inputs.load import load_scenario  # noqa: E402
 from optimise.decisions import decision_space  # noqa: E402
@@ -31,18 +32,6 @@ from optimise.design import design_points  # noqa: E402
 from optimise.loop import OptimiseOptions, optimise  # noqa: E402
 
 GOAL_SECONDS = 60.0
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cpus, Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> int:
@@ -54,7 +43,7 @@ def main() -> int:
     parser.add_argument("--target-from", type=int, default=None)
     args = parser.parse_args()
 
-    print(f"machine: {machine()}")
+    print(f"machine: {describe_machine()}")
     print(f"date:    {dt.datetime.now().isoformat(timespec='seconds')}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     scenario = load_scenario(args.scenario)

@@ -25,16 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+sys.path.insert(0, str(ROOT / "bench"))
+from machine import cpu_model  # noqa: E402
 
 
 def main() -> None:
@@ -58,7 +50,7 @@ def main() -> None:
     frames = {"yearly": ("yearly",), "evaluate": ("yearly", "kpis"),
               "all": ("monthly", "yearly", "kpis", "spells")}[args.frames]
 
-    print(f"machine: {platform.node()} | {_cpu_model()} | {os.cpu_count()} cpus | Python {platform.python_version()}")
+    print(f"machine: {platform.node()} | {cpu_model()} | {os.cpu_count()} cpus | Python {platform.python_version()}")
     print(f"date: {datetime.datetime.now().isoformat(timespec='seconds')}")
     print(f"scenario: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({scenario.name}, "
           f"{len(scenario.municipalities)} municipalities, {scenario.years} years)")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import resource
 import sys
 import time
@@ -27,23 +26,13 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from machine import describe as describe_machine  # noqa: E402
 
 from inputs.load import load_scenario  # noqa: E402
 from inputs.plan import baseline_plan  # noqa: E402
 from inputs.schema import Scenario  # noqa: E402
 from sim.engine import run_replication  # noqa: E402
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{platform.platform()}; {cpu}; {os.cpu_count()} logical CPUs; Python {platform.python_version()}")
 
 
 def scaled(scenario: Scenario, factor: int) -> Scenario:
@@ -207,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-national", action="store_true")
     parser.add_argument("--national-scale", type=float, default=1.0)
     args = parser.parse_args(argv)
-    print(f"machine: {machine()}")
+    print(f"machine: {describe_machine()}")
     print(f"date:    {dt.datetime.now().isoformat(timespec='seconds')}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           "(other processes share the cores: compare CPU times, not wall times, on a busy machine)")

@@ -159,7 +159,7 @@ TRUE = cal.Parameters(work=1.25, other=0.8, applications={"Noord": 1.2, "Zuid": 
 
 
 def synthetic_template(tmp_path: Path) -> Path:
-    """Observation dates and periods of the synthetic window (values are placeholders, 1)."""
+    """Observation dates and periods of the synthetic window (every value 1: the test fills in simulated values)."""
     lines = ["date,municipality,measure,value", "2020-01-01,Noord,caseload,300", "2020-01-01,Zuid,caseload,200"]
     for year in (2020, 2021):
         for month in range(1, 13):
