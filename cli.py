@@ -12,7 +12,7 @@ from typing import NoReturn
 
 import click
 
-from inputs.errors import InputError, Problem
+from sporen.common.errors import InputError, Problem
 
 EXIT_OK, EXIT_TARGET_NOT_MET, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -79,8 +79,8 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: 
     import tempfile
     from pathlib import Path
 
-    from inputs.vangnet_rules import load_accounts, load_vangnet_rules
-    from sim.vangnet import VangnetError, vangnet_table
+    from sporen.inputs.vangnet_rules import load_accounts, load_vangnet_rules
+    from sporen.sim.vangnet import VangnetError, vangnet_table
 
     problems: list[Problem] = []
     try:
@@ -150,7 +150,7 @@ def validate(files: tuple[str, ...], scenario_file: str | None, quiet: bool) -> 
       sporen validate inputs/scenarios/*.yaml
       sporen validate plan.yaml --scenario inputs/scenarios/bmwe.yaml
     """
-    from inputs.validate import validate_files
+    from sporen.inputs.validate import validate_files
 
     lines, problems = validate_files(files, scenario_file)
     for line in lines if not quiet else ():
@@ -175,7 +175,7 @@ def convert(src: str, dest: str, quiet: bool) -> None:
       sporen convert inputs/scenarios/bmwe.yaml bmwe.xlsx
       sporen convert bmwe.xlsx bmwe-edited.yaml
     """
-    from inputs.workbook import convert_scenario
+    from sporen.inputs.workbook import convert_scenario
 
     try:
         scenario = convert_scenario(src, dest)
@@ -269,8 +269,8 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
     import time
     from pathlib import Path
 
-    from inputs.load import load_plan, load_with_variant, read_yaml
-    from inputs.plan import baseline_plan
+    from sporen.inputs.load import load_plan, load_with_variant, read_yaml
+    from sporen.inputs.plan import baseline_plan
 
     problems: list[Problem] = []
     if replications < 1:
@@ -302,10 +302,10 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
     except InputError as exc:
         fail(exc)
 
-    from outputs.rundir import RunDirectory
-    from outputs.tables import build_manifest, write_json, write_run_tables
-    from sim.runner import load_rules, run
-    from sim.summary import run_summaries
+    from sporen.outputs.rundir import RunDirectory
+    from sporen.outputs.tables import build_manifest, write_json, write_run_tables
+    from sporen.sim.runner import load_rules, run
+    from sporen.sim.summary import run_summaries
 
     try:
         rules = load_rules(model, Path(scenario).parent)
@@ -358,7 +358,7 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
         return
     click.echo(f"wrote {target} ({replications} replications, seed {seed}; {simulated:.1f} s)")
     summary = result.yearly.groupby(["replication", "year"])[["result_after_vangnet", "exploitatie_result"]].sum()
-    from sim.stats import mean_ci
+    from sporen.sim.stats import mean_ci
 
     click.echo("all municipalities, mean [95% CI] in EUR:")
     click.echo(f"{'year':>6}  {'BUIG result after vangnet':>40}  {'exploitatie result':>40}")
@@ -424,10 +424,10 @@ def optimise_command(scenario_file: str, variant_file: str | None, target_from: 
     """
     from pathlib import Path
 
-    from inputs.load import load_with_variant
-    from optimise.loop import OptimiseOptions, OptionsError, optimise
-    from optimise.model import SolveError
-    from optimise.report import write_run
+    from sporen.inputs.load import load_with_variant
+    from sporen.optimise.loop import OptimiseOptions, OptionsError, optimise
+    from sporen.optimise.model import SolveError
+    from sporen.optimise.report import write_run
 
     try:
         scenario = load_with_variant(scenario_file, variant_file)
@@ -608,8 +608,8 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
     """
     from pathlib import Path
 
-    from optimise.mainjob import BUNDLED_SCENARIO, DEFAULT_REPLICATIONS, PlanJobOptions, run_plan_job
-    from optimise.model import SolveError
+    from sporen.optimise.mainjob import BUNDLED_SCENARIO, DEFAULT_REPLICATIONS, PlanJobOptions, run_plan_job
+    from sporen.optimise.model import SolveError
 
     scenario_path = Path(scenario) if scenario is not None else BUNDLED_SCENARIO
     prob: float | str = probability.strip().lower()
@@ -631,7 +631,7 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
     try:
         with _PoliteKill():
             if options.out is None:
-                from optimise.mainjob import load_job_inputs
+                from sporen.optimise.mainjob import load_job_inputs
 
                 model, _ = load_job_inputs(options)
                 options.out = Path("outputs") / "runs" / f"{_folder_name(model.name)}-plan"
@@ -698,7 +698,7 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
     """
     from pathlib import Path
 
-    from optimise.compare import run_compare, totals
+    from sporen.optimise.compare import run_compare, totals
 
     params = click.get_current_context().params
     argv = _canonical_argv("compare", [base], {**params, "variant": list(variants)},
@@ -707,7 +707,7 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
         with _PoliteKill():
             out = Path(out_dir) if out_dir else None
             if out is None:
-                from inputs.load import load_scenario
+                from sporen.inputs.load import load_scenario
 
                 out = Path("outputs") / "runs" / f"{_folder_name(load_scenario(base).name)}-compare"
             if out.exists() and not out.is_dir():
@@ -796,8 +796,8 @@ def calibrate_command(scenario: str, observed_file: str, out_file: str | None, h
     """
     from pathlib import Path
 
-    from inputs.load import is_workbook, load_scenario, read_yaml, scenario_from_dict
-    from sim import calibrate as cal
+    from sporen.inputs.load import is_workbook, load_scenario, read_yaml, scenario_from_dict
+    from sporen.sim import calibrate as cal
 
     problems: list[Problem] = []
     replications = cal.DEFAULT_REPLICATIONS if replications is None else replications

@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from machine import describe as describe_machine  # noqa: E402
 
-from inputs.load import load_scenario  # noqa: E402
-from optimise.decisions import decision_space  # noqa: E402
-from optimise.design import design_points  # noqa: E402
-from optimise.loop import OptimiseOptions, optimise  # noqa: E402
+from sporen.inputs.load import load_scenario  # noqa: E402
+from sporen.optimise.decisions import decision_space  # noqa: E402
+from sporen.optimise.design import design_points  # noqa: E402
+from sporen.optimise.loop import OptimiseOptions, optimise  # noqa: E402
 
 GOAL_SECONDS = 60.0
 
@@ -58,7 +58,7 @@ def main() -> int:
     result = optimise(scenario, options)
     wall = time.perf_counter() - started
     try:  # reap the simulator's worker processes so their CPU time is counted
-        from sim.runner import shutdown_pools
+        from sporen.sim.runner import shutdown_pools
 
         shutdown_pools()
     except ImportError:

@@ -40,8 +40,8 @@ def main() -> None:
     parser.add_argument("--scenario", default=None, help="default: inputs/scenarios/bmwe.yaml, else tiny")
     args = parser.parse_args()
 
-    from inputs.load import load_scenario
-    from sim.runner import run, shutdown_pools
+    from sporen.inputs.load import load_scenario
+    from sporen.sim.runner import run, shutdown_pools
 
     path = Path(args.scenario) if args.scenario else ROOT / "inputs" / "scenarios" / "bmwe.yaml"
     if not path.exists():

@@ -29,10 +29,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from machine import describe as describe_machine  # noqa: E402
 
-from inputs.load import load_scenario  # noqa: E402
-from inputs.plan import baseline_plan  # noqa: E402
-from inputs.schema import Scenario  # noqa: E402
-from sim.engine import run_replication  # noqa: E402
+from sporen.inputs.load import load_scenario  # noqa: E402
+from sporen.inputs.plan import baseline_plan  # noqa: E402
+from sporen.inputs.schema import Scenario  # noqa: E402
+from sporen.sim.engine import run_replication  # noqa: E402
 
 
 def scaled(scenario: Scenario, factor: int) -> Scenario:

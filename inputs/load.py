@@ -27,11 +27,11 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from inputs.errors import InputError, Problem
-from inputs.paths import SOURCE_KEYS, is_wrapper, item_label  # noqa: F401  (re-exported)
-from inputs.plan import Plan, check_plan
-from inputs.schema import Scenario, Source, check_references
-from inputs.series import check_series, resolve_series
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.paths import SOURCE_KEYS, is_wrapper, item_label  # noqa: F401  (re-exported)
+from sporen.inputs.plan import Plan, check_plan
+from sporen.inputs.schema import Scenario, Source, check_references
+from sporen.inputs.series import check_series, resolve_series
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 FORMAT_DOC = "docs/scenario-format.md"
@@ -341,7 +341,7 @@ def scenario_from_dict(raw: dict, file: str = "<scenario>", base_dir: str | Path
 
 def check_uncertainty(scenario: Scenario) -> list[tuple[str, str, str]]:
     """Every uncertain parameter must name numbers that exist in the scenario."""
-    from inputs.paths import PathError, resolve, set_path
+    from sporen.inputs.paths import PathError, resolve, set_path
 
     problems: list[tuple[str, str, str]] = []
     if not scenario.uncertainty:
@@ -375,12 +375,12 @@ def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario: YAML, an XLSX workbook, or a variant YAML (by its `variant:` key)."""
     path = Path(path)
     if is_workbook(path):
-        from inputs.workbook import import_workbook
+        from sporen.inputs.workbook import import_workbook
 
         return scenario_from_dict(import_workbook(path), str(path), path.parent)
     raw = read_yaml(path)
     if "variant" in raw:
-        from inputs.variants import load_variant
+        from sporen.inputs.variants import load_variant
 
         return load_variant(path)
     return scenario_from_dict(raw, str(path), path.parent)
@@ -393,14 +393,14 @@ def load_scenario_or_variant(path: str | Path) -> Scenario:
 
 def load_variant(path: str | Path) -> Scenario:
     """The scenario a variant file describes (its base, patched and validated); see inputs.variants."""
-    from inputs.variants import load_variant as _load_variant
+    from sporen.inputs.variants import load_variant as _load_variant
 
     return _load_variant(path)
 
 
 def load_with_variant(scenario_path: str | Path, variant_path: str | Path | None) -> Scenario:
     """A scenario, with a variant applied when one is given; see inputs.variants."""
-    from inputs.variants import load_with_variant as _load_with_variant
+    from sporen.inputs.variants import load_with_variant as _load_with_variant
 
     return _load_with_variant(scenario_path, variant_path)
 

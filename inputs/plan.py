@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from inputs.schema import (
+from sporen.inputs.schema import (
     Fte,
     Scenario,
     StrictModel,

@@ -23,10 +23,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from inputs.errors import InputError, Problem
-from inputs.paths import SOURCE_KEYS
-from inputs.schema import month_label, parse_year_month
-from inputs.textfile import csv_rows, parse_number, read_text
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.paths import SOURCE_KEYS
+from sporen.inputs.schema import month_label, parse_year_month
+from sporen.inputs.textfile import csv_rows, parse_number, read_text
 
 APPLICATION_COLUMNS = ("month", "municipality", "segment", "applications")
 SERIES = {"applications": "application_series"}

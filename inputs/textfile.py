@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from inputs.errors import InputError, Problem
+from sporen.common.errors import InputError, Problem
 
 
 def read_text(path: Path, shape: str) -> str:

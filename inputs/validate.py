@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from inputs.errors import InputError, Problem
-from inputs.load import (
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.load import (
     is_workbook,
     load_plan,
     load_scenario,
@@ -24,8 +24,8 @@ from inputs.load import (
     unwrap_sources,
     validate_model,
 )
-from inputs.plan import Plan
-from inputs.schema import Scenario
+from sporen.inputs.plan import Plan
+from sporen.inputs.schema import Scenario
 
 PLAN_KEYS = set(Plan.model_fields)
 

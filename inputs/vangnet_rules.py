@@ -24,9 +24,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from inputs.errors import InputError, Problem
-from inputs.schema import Scenario
-from inputs.textfile import csv_rows, read_text
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.schema import Scenario
+from sporen.inputs.textfile import csv_rows, read_text
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "rules" / "vangnet.yaml"
 ACCOUNT_COLUMNS = ("municipality", "year", "budget", "spending")

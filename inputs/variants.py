@@ -34,8 +34,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from inputs.errors import InputError, Problem
-from inputs.load import (
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.load import (
     bare_type,
     child_type,
     fields_of,
@@ -47,9 +47,9 @@ from inputs.load import (
     read_yaml,
     scenario_from_dict,
 )
-from inputs.paths import child_names, find_key
-from inputs.schema import Scenario
-from inputs.series import SERIES, resolve_series
+from sporen.inputs.paths import child_names, find_key
+from sporen.inputs.schema import Scenario
+from sporen.inputs.series import SERIES, resolve_series
 
 OPERATIONS = ("remove", "add", "set", "scale")
 VARIANT_KEYS = ("variant", "base", "description", *OPERATIONS)
@@ -329,7 +329,7 @@ def _shown(path: Path) -> str:
 
 def _read_any(path: Path) -> dict:
     if is_workbook(path):
-        from inputs.workbook import import_workbook
+        from sporen.inputs.workbook import import_workbook
 
         return import_workbook(path)
     return read_yaml(path)
@@ -389,7 +389,7 @@ def load_with_variant(scenario_path: str | Path, variant_path: str | Path | None
     The variant's own `base` (or a base further down its chain) must be the same file as
     `scenario_path`; otherwise that is a problem naming both.
     """
-    from inputs.load import load_scenario
+    from sporen.inputs.load import load_scenario
 
     scenario_path = Path(scenario_path)
     if variant_path is None:

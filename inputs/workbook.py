@@ -35,9 +35,10 @@ import zipfile
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from inputs.errors import InputError, Problem
-from inputs.load import bare_type, child_type, is_model, literal_values, scenario_from_dict
-from inputs.schema import Scenario
+from sporen.common.files import write_text, write_with
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.load import bare_type, child_type, is_model, literal_values, scenario_from_dict
+from sporen.inputs.schema import Scenario
 
 ITEM_SHEETS = {
     "municipalities": "municipality",
@@ -350,14 +351,7 @@ def export_workbook(scenario: Scenario | dict, path: str | Path) -> None:
 
     for index, name in enumerate(SHEET_ORDER):
         wb.move_sheet(name, index - wb.sheetnames.index(name))
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_with(target, wb.save)
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -673,14 +667,7 @@ def write_scenario_yaml(scenario: Scenario, path: str | Path, comment: str = "")
     data = scenario.model_dump(mode="python", exclude_none=True)
     head = "".join(f"# {line}\n" for line in comment.splitlines())
     text = head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(target, text)
 
 
 def convert_scenario(src: str | Path, dest: str | Path) -> Scenario:
@@ -688,7 +675,7 @@ def convert_scenario(src: str | Path, dest: str | Path) -> Scenario:
 
     Raises `InputError` for an unknown extension, a missing destination folder or a bad source.
     """
-    from inputs.load import load_scenario
+    from sporen.inputs.load import load_scenario
 
     src, dest = Path(src), Path(dest)
     problems = []

@@ -28,10 +28,10 @@ from typing import Any
 
 import pandas as pd
 
-from inputs.errors import InputError, Problem
-from inputs.load import read_yaml
-from inputs.schema import Scenario
-from outputs.report import kpi_unit
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.load import read_yaml
+from sporen.inputs.schema import Scenario
+from sporen.outputs.report import kpi_unit
 
 MONEY_MEASURES = ("result_after_vangnet", "exploitatie_result", "spending")
 """Money compared, EUR: higher is better for the results, lower for spending."""
@@ -64,7 +64,7 @@ def paired_comparison(base_yearly: pd.DataFrame, base_kpis: pd.DataFrame | None,
                       variant_yearly: pd.DataFrame, variant_kpis: pd.DataFrame | None,
                       variant: str) -> pd.DataFrame:
     """The comparison rows of one variant against the base (both on the same seeds)."""
-    from sim.api import paired_difference
+    from sporen.sim.api import paired_difference
 
     parts = []
     money = paired_difference(_money_long(base_yearly), _money_long(variant_yearly), ["municipality", "year"],
@@ -138,8 +138,8 @@ class CompareResult:
 def load_inputs(base_path: str | Path, variant_paths: Sequence[str | Path]) -> tuple[Scenario, dict[str, Scenario],
                                                                                         dict[str, list[str]]]:
     """The base scenario and each variant applied to it; every problem of every file at once."""
-    from inputs.load import load_scenario
-    from inputs.variants import load_with_variant
+    from sporen.inputs.load import load_scenario
+    from sporen.inputs.variants import load_with_variant
 
     problems: list[Problem] = []
     base = None
@@ -188,11 +188,11 @@ def run_compare(
     """
     from tqdm import tqdm
 
-    from outputs import tables
-    from outputs.report import RunFrames, compare_report, write_report
-    from outputs.rundir import RunDirectory
-    from outputs.workbook import write_workbook
-    from sim import api as summary
+    from sporen.outputs import tables
+    from sporen.outputs.report import RunFrames, compare_report, write_report
+    from sporen.outputs.rundir import RunDirectory
+    from sporen.outputs.workbook import write_workbook
+    from sporen.sim import api as summary
 
     started = time.perf_counter()
     if simulate is None:
@@ -282,7 +282,7 @@ def _file_name(name: str) -> str:
 
 
 def _baseline_plan(scenario: Scenario):
-    from inputs.plan import baseline_plan
+    from sporen.inputs.plan import baseline_plan
 
     return baseline_plan(scenario)
 
@@ -291,7 +291,7 @@ def _simulate_with_api(scenario, plan, *, replications: int, seed: int, workers,
     """`replications` runs on children 0..N-1 of SeedSequence(seed), through `sim.api.evaluate`."""
     import numpy as np
 
-    from sim.api import evaluate
+    from sporen.sim.api import evaluate
 
     result = evaluate(scenario, plan, np.random.SeedSequence(seed).spawn(replications), workers=workers,
                       progress=progress, frames=frames)

@@ -33,8 +33,8 @@ import itertools
 import math
 from dataclasses import dataclass, field
 
-from inputs.plan import FTE_STEP, Plan, StaffLevel
-from inputs.schema import Instrument, Measure, Role, Scenario, month_label
+from sporen.inputs.plan import FTE_STEP, Plan, StaffLevel
+from sporen.inputs.schema import Instrument, Measure, Role, Scenario, month_label
 
 DEFAULT_MAX_EXTRA_FTE = 4.0
 """A role without max_fte may grow by at most this many fte."""

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from inputs.schema import Scenario
-from optimise.decisions import Choice, DecisionSpace
+from sporen.inputs.schema import Scenario
+from sporen.optimise.decisions import Choice, DecisionSpace
 
 RESPONSE = "result_after_vangnet"
 """The yearly column the target is set on: BUIG result plus vangnet, whole euros."""

@@ -27,8 +27,8 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
-from optimise.design import Design
-from optimise.model import (
+from sporen.optimise.design import Design
+from sporen.optimise.model import (
     CONSTRAINT_FAMILIES,
     HARD_FAMILIES,
     SLACK_PENALTY,

@@ -36,10 +36,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from inputs.plan import Plan
-from inputs.schema import Scenario
-from optimise.decisions import Choice, DecisionSpace, decision_space
-from optimise.design import (
+from sporen.inputs.plan import Plan
+from sporen.inputs.schema import Scenario
+from sporen.optimise.decisions import Choice, DecisionSpace, decision_space
+from sporen.optimise.design import (
     BudgetSpent,
     Design,
     Oracle,
@@ -49,7 +49,7 @@ from optimise.design import (
     seed_label,
     verification_seeds,
 )
-from optimise.model import Solution, Target, grouped, met_by_replication, solve, target_groups
+from sporen.optimise.model import Solution, Target, grouped, met_by_replication, solve, target_groups
 
 DEFAULT_REPLICATIONS = 12
 DEFAULT_VERIFY = 100
@@ -318,7 +318,7 @@ def formation_table(space: DecisionSpace, plan: Plan) -> pd.DataFrame:
 
 def budget_table(space: DecisionSpace, plan: Plan) -> pd.DataFrame:
     """Instrument places and budget per year under the plan."""
-    from inputs.plan import instrument_places
+    from sporen.inputs.plan import instrument_places
 
     scenario = space.scenario
     rows = []
@@ -339,7 +339,7 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
     started = time.perf_counter()
     options = options or OptimiseOptions()
     if evaluate is None:
-        from sim.api import evaluate as sim_evaluate
+        from sporen.sim.api import evaluate as sim_evaluate
 
         evaluate = sim_evaluate
     target = make_target(scenario, options)
@@ -371,7 +371,7 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
         solve_seconds=sum(h["solve_seconds"] for h in history), total_seconds=0.0, history=history,
         formation=formation_table(space, plan), budget=budget_table(space, plan))
     if options.explain:
-        from optimise import explain
+        from sporen.optimise import explain
 
         explain_started = time.perf_counter()
         result.blocking = explain.blocking(design, final_target, solution)
@@ -386,7 +386,7 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
             f"verification: the plan met the target in {check.met} of {check.replications} fresh replications "
             f"({check.probability:.0%}, 95% CI {check.ci_low:.0%}-{check.ci_high:.0%}); required "
             f"{final_target.probability}")
-        from optimise.explain import levers_at_limit
+        from sporen.optimise.explain import levers_at_limit
 
         result.blocking.extend(levers_at_limit(design, solution))
     result.total_seconds = time.perf_counter() - started

@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from inputs.errors import InputError, Problem
-from inputs.plan import Plan, fte_path, instrument_places, measure_on
-from inputs.schema import Scenario
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
+from sporen.inputs.schema import Scenario
 
 BUNDLED_SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "bmwe.yaml"
 DEFAULT_REPLICATIONS = 20
@@ -103,7 +103,7 @@ def _plan_key(plan: Plan, scenario: Scenario) -> tuple:
 
 def _select(run: Any, keys: Sequence[tuple[int, ...]], frames: Sequence[str], index: Mapping[tuple, int]) -> Any:
     """The replications `keys` of a stacked run, renumbered 0..n-1 in that order."""
-    from sim.api import RunResult
+    from sporen.sim.api import RunResult
 
     wanted = [index[k] for k in keys]
     renumber = {old: new for new, old in enumerate(wanted)}
@@ -146,7 +146,7 @@ class _Evaluator:
     def __call__(self, scenario: Scenario, plan: Plan | None, seeds: Sequence[np.random.SeedSequence],
                  workers: int = 1, progress: bool = False, frames: Sequence[str] = ("yearly", "kpis"),
                  **kwargs: Any) -> Any:
-        from sim.api import evaluate
+        from sporen.sim.api import evaluate
 
         plan = plan if plan is not None else Plan(name="baseline")
         keys = [_key(s) for s in seeds]
@@ -207,8 +207,8 @@ class _Steps:
 
 def load_job_inputs(options: PlanJobOptions) -> tuple[Scenario, Scenario | None]:
     """(scenario to plan for, base scenario when a variant is given); InputError for bad input."""
-    from inputs.load import load_scenario
-    from inputs.variants import load_with_variant
+    from sporen.inputs.load import load_scenario
+    from sporen.inputs.variants import load_with_variant
 
     problems: list[Problem] = []
     if options.fmt not in ("csv", "parquet"):
@@ -238,10 +238,10 @@ def load_job_inputs(options: PlanJobOptions) -> tuple[Scenario, Scenario | None]
 
 def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
     """Run the whole `sporen plan` pipeline and write the run directory; see the module docstring."""
-    from optimise.compare import describe_variant, paired_comparison
-    from optimise.loop import OptimiseOptions, OptionsError, optimise
-    from sim.api import evaluate
-    from sim.api import scenario_vangnet_rules as load_rules
+    from sporen.optimise.compare import describe_variant, paired_comparison
+    from sporen.optimise.loop import OptimiseOptions, OptionsError, optimise
+    from sporen.sim.api import evaluate
+    from sporen.sim.api import scenario_vangnet_rules as load_rules
 
     started = time.perf_counter()
     scenario, base_scenario = load_job_inputs(options)
@@ -365,7 +365,7 @@ def _effect(effect: pd.DataFrame) -> tuple[float, float, float] | None:
 
 def _summary_table(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame, cost: pd.DataFrame) -> pd.DataFrame:
     """Per year, all municipalities: result after vangnet without and with the plan, the plan's cost."""
-    from outputs.report import yearly_band
+    from sporen.outputs.report import yearly_band
 
     base = yearly_band(baseline_yearly, "result_after_vangnet").set_index("year")
     plan = yearly_band(plan_yearly, "result_after_vangnet").set_index("year")
@@ -385,10 +385,10 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                    comparison: pd.DataFrame | None, variant_name: str | None, variant_lines: list[str],
                    R: int, V: int, workers: int, elapsed: float) -> PlanJobResult:
     """Build every table, the workbook and the report, and write the run directory."""
-    from optimise.compare import comparison_for_report, paired_comparison
-    from outputs import figures, tables
-    from outputs.model_description import assumptions_table, unsourced_table
-    from outputs.report import (
+    from sporen.optimise.compare import comparison_for_report, paired_comparison
+    from sporen.outputs import figures, tables
+    from sporen.outputs.model_description import assumptions_table, unsourced_table
+    from sporen.outputs.report import (
         PlanOutcome,
         RunFrames,
         caseload_table,
@@ -396,9 +396,9 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         plan_report,
         write_report,
     )
-    from outputs.rundir import RunDirectory
-    from outputs.workbook import write_workbook
-    from sim import api as summary
+    from sporen.outputs.rundir import RunDirectory
+    from sporen.outputs.workbook import write_workbook
+    from sporen.sim import api as summary
 
     municipalities = [m.name for m in scenario.municipalities]
     words = target_text(optimised.target, municipalities)

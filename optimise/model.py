@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.math_opt.python import mathopt
 
-from optimise.decisions import Choice, DecisionSpace
-from optimise.design import Design
+from sporen.optimise.decisions import Choice, DecisionSpace
+from sporen.optimise.design import Design
 
 SLACK_PENALTY = 1000
 """EUR of objective per EUR of target slack (phase 2 and the shadow-price LP)."""

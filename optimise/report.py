@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from optimise.loop import OptimiseResult
+from sporen.optimise.loop import OptimiseResult
 
 FLOAT_FORMAT = "%.10g"
 
@@ -113,7 +113,7 @@ def summary(result: OptimiseResult) -> dict[str, Any]:
 def write_files(result: OptimiseResult, directory: str | Path, *, command: list[str] | None = None,
                 scenario_file: str | None = None, variant_file: str | None = None) -> dict[str, Path]:
     """Write every file of an optimisation run into an existing folder; return name -> path."""
-    from outputs.tables import build_manifest, write_json
+    from sporen.outputs.tables import build_manifest, write_json
 
     directory = Path(directory)
     files: dict[str, Path] = {}
@@ -157,7 +157,7 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
 
 def write_run(result: OptimiseResult, out_dir: str | Path, **kwargs) -> Path:
     """Write the run into `out_dir`, appearing whole or not at all."""
-    from outputs.rundir import RunDirectory
+    from sporen.outputs.rundir import RunDirectory
 
     with RunDirectory(out_dir) as tmp:
         write_files(result, tmp, **kwargs)

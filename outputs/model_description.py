@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from inputs.schema import Scenario
+from sporen.inputs.schema import Scenario
 
 KIND_MEANING = {
     "seed": "a figure from the municipalities' own documents (the seeds)",

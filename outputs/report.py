@@ -24,12 +24,13 @@ from typing import Any
 
 import pandas as pd
 
-from inputs.plan import Plan, fte_path, instrument_places, measure_on
-from inputs.schema import Scenario, month_label
-from outputs import figures
-from outputs.figures import Figure
-from outputs.model_description import model_description
-from outputs.workbook import column_kind
+from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
+from sporen.inputs.schema import Scenario, month_label
+from sporen.outputs import figures
+from sporen.outputs.figures import Figure
+from sporen.outputs.model_description import model_description
+from sporen.outputs.workbook import column_kind
+from sporen.common.files import write_text
 
 LOW_Q, HIGH_Q = figures.LOW_Q, figures.HIGH_Q
 
@@ -239,16 +240,7 @@ def write_report(path: str | Path, text: str) -> Path:
     """Write the report atomically (a temporary file renamed into place)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is for reading
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text(path, text)
 
 
 # ---------------------------------------------------------------------------------- statistics

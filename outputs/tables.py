@@ -142,7 +142,7 @@ def build_manifest(
     """The manifest of a run directory (see the module docstring); `files` maps name -> written path."""
     rules_path = rules_file
     if rules_path is None:
-        from inputs.vangnet_rules import DEFAULT_RULES_PATH
+        from sporen.inputs.vangnet_rules import DEFAULT_RULES_PATH
 
         rules_path = str(DEFAULT_RULES_PATH)
     manifest: dict[str, Any] = {

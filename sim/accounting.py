@@ -29,8 +29,8 @@ from array import array
 import numpy as np
 import pandas as pd
 
-from inputs.schema import EXIT_CAUSES, month_label
-from sim.results import MONTHLY_COLUMNS, MONTHLY_KEYS
+from sporen.inputs.schema import EXIT_CAUSES, month_label
+from sporen.sim.results import MONTHLY_COLUMNS, MONTHLY_KEYS
 
 IN_VIEW, BENEFIT, INITIAL = 1, 2, 4
 """Interval flag bits."""

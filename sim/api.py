@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from inputs.plan import Plan
-from inputs.schema import Scenario
-from inputs.vangnet_rules import scenario_vangnet_rules
-from sim.runner import RunResult, simulate_seeds
-from sim.stats import paired_difference
-from sim.summary import kpis_summary, run_summaries, yearly_summary
+from sporen.inputs.plan import Plan
+from sporen.inputs.schema import Scenario
+from sporen.inputs.vangnet_rules import scenario_vangnet_rules
+from sporen.sim.runner import RunResult, simulate_seeds
+from sporen.sim.stats import paired_difference
+from sporen.sim.summary import kpis_summary, run_summaries, yearly_summary
 
 __all__ = ["evaluate", "RunResult", "scenario_vangnet_rules", "paired_difference", "yearly_summary",
            "kpis_summary", "run_summaries"]

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from inputs.schema import Scenario, month_label, parse_year_month
-from sim.random_streams import stream
+from sporen.inputs.schema import Scenario, month_label, parse_year_month
+from sporen.sim.random_streams import stream
 
 
 def monthly_shape(scenario: Scenario, muni: int, seg: int) -> tuple[np.ndarray, np.ndarray]:

@@ -72,9 +72,9 @@ import numpy as np
 import pandas as pd
 from numpy.random import SeedSequence
 
-from inputs.errors import InputError, Problem
-from inputs.schema import EXIT_CAUSES, Scenario, parse_year_month
-from inputs.textfile import csv_rows, parse_number, read_text
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.schema import EXIT_CAUSES, Scenario, parse_year_month
+from sporen.inputs.textfile import csv_rows, parse_number, read_text
 
 MEASURES: tuple[str, ...] = ("caseload", "inflow", "outflow", "outflow_work_share", "applications")
 FLOW_MEASURES: tuple[str, ...] = ("inflow", "outflow", "outflow_work_share", "applications")
@@ -533,10 +533,10 @@ QUANTITIES = ("stock", "inflow", "outflow", "outflow_work", "applications")
 def simulate_replication(scenario: Scenario, seed: SeedSequence, months: int, replication: int = 0) -> np.ndarray:
     """One replication of a window scenario: array (QUANTITIES, municipality, month) over the first
     `months` months (municipalities in scenario order)."""
-    from inputs.plan import baseline_plan
-    from sim.arrivals import application_times
-    from sim.engine import run_replication
-    from sim.uncertainty import apply_uncertainty
+    from sporen.inputs.plan import baseline_plan
+    from sporen.sim.arrivals import application_times
+    from sporen.sim.engine import run_replication
+    from sporen.sim.uncertainty import apply_uncertainty
 
     result = run_replication(scenario, baseline_plan(scenario), seed, replication=replication)
     names = [m.name for m in scenario.municipalities]
@@ -849,7 +849,7 @@ def _rounded(value: float) -> float:
 
 
 def _unwrap(value: Any) -> Any:
-    from inputs.load import is_wrapper
+    from sporen.inputs.load import is_wrapper
 
     while is_wrapper(value):
         value = value["value"]

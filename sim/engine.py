@@ -88,9 +88,9 @@ from numpy.random import SeedSequence
 from simpy import Environment
 from simpy.events import URGENT, Event, Timeout
 
-from inputs.plan import Plan
-from inputs.schema import DECISIONS, EXIT_CAUSES, Scenario
-from sim.accounting import (
+from sporen.inputs.plan import Plan
+from sporen.inputs.schema import DECISIONS, EXIT_CAUSES, Scenario
+from sporen.sim.accounting import (
     BENEFIT,
     F_IN,
     F_INFLOW,
@@ -105,12 +105,12 @@ from sim.accounting import (
     NF,
     Ledger,
 )
-from sim.arrivals import application_times
-from sim.clients import HOLDING, Client
-from sim.gate import IntakeServer, decision_shares, draw_decision
-from sim.hazards import HAZARDS, INF, PARTIAL_WORK, TRANSFER, ProfileBuilder, band_of, pick_cause
-from sim.instruments import release_schedule, subsidy_pieces
-from sim.random_streams import (
+from sporen.sim.arrivals import application_times
+from sporen.sim.clients import HOLDING, Client
+from sporen.sim.gate import IntakeServer, decision_shares, draw_decision
+from sporen.sim.hazards import HAZARDS, INF, PARTIAL_WORK, TRANSFER, ProfileBuilder, band_of, pick_cause
+from sporen.sim.instruments import release_schedule, subsidy_pieces
+from sporen.sim.random_streams import (
     BLOCK,
     EXTRA,
     FIXED,
@@ -123,10 +123,10 @@ from sim.random_streams import (
     person_block,
     person_generator,
 )
-from sim.results import EVENT_COLUMNS, SPELL_COLUMNS, ReplicationResult
-from sim.slots import SlotPool
-from sim.timeline import Timeline
-from sim.uncertainty import apply_uncertainty
+from sporen.sim.results import EVENT_COLUMNS, SPELL_COLUMNS, ReplicationResult
+from sporen.sim.slots import SlotPool
+from sporen.sim.timeline import Timeline
+from sporen.sim.uncertainty import apply_uncertainty
 
 ORIGINS = ("initial", "applicant")
 LAST_BAND_WIDTH = 24.0

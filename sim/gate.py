@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from inputs.schema import DECISIONS, Decisions
+from sporen.inputs.schema import DECISIONS, Decisions
 
 INF = float("inf")
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from inputs.schema import Scenario
+from sporen.inputs.schema import Scenario
 
 INF = float("inf")
 

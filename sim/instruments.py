@@ -29,8 +29,8 @@ client comes back (a return, `sim.engine`) the job has ended and the subsidy sto
 
 from __future__ import annotations
 
-from inputs.plan import Plan, instrument_places
-from inputs.schema import Scenario, WageCostSubsidy, parse_year_month
+from sporen.inputs.plan import Plan, instrument_places
+from sporen.inputs.schema import Scenario, WageCostSubsidy, parse_year_month
 
 
 def release_schedule(scenario: Scenario, plan: Plan, name: str) -> list[tuple[int, bool]]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.money import Horizon, MonthlyTotals, monthly_totals
+from sporen.sim.money import Horizon, MonthlyTotals, monthly_totals
 
 KPI_COLUMNS = ["kpi", "municipality", "year", "value"]
 ALL = "all"

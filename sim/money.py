@@ -53,13 +53,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from inputs.errors import Problem
-from inputs.plan import Plan, baseline_plan, fte_path, measure_on
-from inputs.schema import Scenario, month_label, parse_year_month
-from sim.vangnet import VangnetError, vangnet_table
+from sporen.common.errors import Problem
+from sporen.inputs.plan import Plan, baseline_plan, fte_path, measure_on
+from sporen.inputs.schema import Scenario, month_label, parse_year_month
+from sporen.sim.vangnet import VangnetError, vangnet_table
 
 if TYPE_CHECKING:
-    from inputs.vangnet_rules import VangnetRule
+    from sporen.inputs.vangnet_rules import VangnetRule
 
 SHARED_COST_COLUMNS = ["personnel_cost", "instrument_cost", "measure_cost", "other_lines", "participatiebudget"]
 MONEY_COLUMNS = [

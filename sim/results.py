@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from inputs.schema import EXIT_CAUSES
+from sporen.inputs.schema import EXIT_CAUSES
 
 MONTHLY_KEYS = ["month", "municipality", "track", "segment"]
 """One monthly row per month (YYYY-MM) x municipality x track x segment, all combinations."""

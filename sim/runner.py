@@ -38,17 +38,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inputs.errors import InputError, Problem
-from inputs.plan import Plan, baseline_plan, check_plan
-from inputs.schema import Scenario
-from inputs.vangnet_rules import scenario_vangnet_rules as load_rules
-from sim.kpis import KpiRows, add_kpis
-from sim.money import MoneyModel, money_problems
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.plan import Plan, baseline_plan, check_plan
+from sporen.inputs.schema import Scenario
+from sporen.inputs.vangnet_rules import scenario_vangnet_rules as load_rules
+from sporen.sim.kpis import KpiRows, add_kpis
+from sporen.sim.money import MoneyModel, money_problems
 
 FRAMES = ("monthly", "yearly", "kpis", "spells", "events")
 DEFAULT_FRAMES = ("monthly", "yearly", "kpis", "spells")
 BACKENDS = ("local", "dask")
-ENGINE = "sim.engine:run_replication"
+ENGINE = "sporen.sim.engine:run_replication"
 SCHEDULER_TIMEOUT = 5.0
 CHUNKS_PER_WORKER = 4
 
@@ -371,7 +371,7 @@ def simulate_seeds(
         if pieces:
             setattr(result, name, pd.concat(pieces, ignore_index=True))
         elif name == "events":
-            from sim.results import EVENT_COLUMNS
+            from sporen.sim.results import EVENT_COLUMNS
 
             setattr(result, name, pd.DataFrame(columns=["replication", *EVENT_COLUMNS]))
     return result
@@ -416,8 +416,8 @@ def compare(a: RunResult, b: RunResult, frame: str = "yearly", by: Sequence[str]
     Defaults: yearly money per year and municipality, every money column; for "kpis" the value per
     kpi, municipality and year.
     """
-    from sim.money import MONEY_COLUMNS
-    from sim.stats import paired_difference
+    from sporen.sim.money import MONEY_COLUMNS
+    from sporen.sim.stats import paired_difference
 
     keys_a = [(s.entropy, tuple(s.spawn_key)) for s in a.seeds]
     keys_b = [(s.entropy, tuple(s.spawn_key)) for s in b.seeds]

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from heapq import heapify, heappop, heappush
 
-from sim.clients import HOLDING, NO_SLOT, WAITING, Client
+from sporen.sim.clients import HOLDING, NO_SLOT, WAITING, Client
 
 FIFO, KANSRIJK_FIRST, LONGEST_WAITING = "fifo", "kansrijk_first", "longest_waiting"
 NOT_KANSRIJK = 1e6

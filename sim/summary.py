@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.money import MONEY_COLUMNS
-from sim.stats import summarise
+from sporen.sim.money import MONEY_COLUMNS
+from sporen.sim.stats import summarise
 
 
 def run_summaries(result) -> dict[str, pd.DataFrame]:

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import math
 
-from inputs.plan import Plan, fte_path, measure_on
-from inputs.schema import Scenario
-from sim.hazards import HAZARDS, Globals
+from sporen.inputs.plan import Plan, fte_path, measure_on
+from sporen.inputs.schema import Scenario
+from sporen.sim.hazards import HAZARDS, Globals
 
 
 class Timeline:

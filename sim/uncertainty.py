@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from numpy.random import SeedSequence
 
-from inputs.paths import resolve, set_path
-from inputs.schema import Scenario
-from sim.random_streams import stream
+from sporen.inputs.paths import resolve, set_path
+from sporen.inputs.schema import Scenario
+from sporen.sim.random_streams import stream
 
 
 def draw_parameters(scenario: Scenario, seed: SeedSequence) -> dict[str, float]:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from inputs.vangnet_rules import VangnetRule
+    from sporen.inputs.vangnet_rules import VangnetRule
 
 ACCOUNT_COLUMNS = ["municipality", "year", "budget", "spending"]
 

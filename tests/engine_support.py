@@ -7,11 +7,11 @@ import copy
 import numpy as np
 import pandas as pd
 
-from inputs.load import scenario_from_dict
-from inputs.plan import Plan, baseline_plan
-from inputs.schema import EXIT_CAUSES, Scenario
-from sim.engine import run_replication
-from sim.results import ReplicationResult
+from sporen.inputs.load import scenario_from_dict
+from sporen.inputs.plan import Plan, baseline_plan
+from sporen.inputs.schema import EXIT_CAUSES, Scenario
+from sporen.sim.engine import run_replication
+from sporen.sim.results import ReplicationResult
 
 ALL_RUNGS = [1, 2, 3, 4, 5, 6]
 

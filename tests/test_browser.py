@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from sporen.cli import main
 
 pytestmark = pytest.mark.browser
 

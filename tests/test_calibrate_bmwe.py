@@ -17,10 +17,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cli import main
-from inputs.errors import InputError
-from inputs.load import load_scenario, scenario_from_dict
-from sim import calibrate as cal
+from sporen.cli import main
+from sporen.common.errors import InputError
+from sporen.inputs.load import load_scenario, scenario_from_dict
+from sporen.sim import calibrate as cal
 
 ROOT = Path(__file__).resolve().parent.parent
 BMWE = ROOT / "inputs" / "scenarios" / "bmwe.yaml"
@@ -253,7 +253,7 @@ def test_window_scenario_keeps_calendar_months_and_common_arrivals(bmwe, observe
     pad = w.measure(cal.PADDING_MEASURE)
     assert (pad.start_offset_months, pad.effects.grant_multiplier) == (42, 0.0)
     # a higher application rate only adds arrivals (common random numbers through a fixed ceiling)
-    from sim.arrivals import application_times
+    from sporen.sim.arrivals import application_times
 
     seed = np.random.SeedSequence(1)
     high = cal.window_scenario(bmwe, observed, cal.Parameters(applications={"Bedum": 1.5}))

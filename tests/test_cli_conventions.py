@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-import cli
+from sporen import cli
 
 COMMANDS = sorted(cli.main.commands)
 

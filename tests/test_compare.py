@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from optimise.compare import COMPARISON_COLUMNS, paired_comparison
+from sporen.cli import main
+from sporen.optimise.compare import COMPARISON_COLUMNS, paired_comparison
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"

@@ -6,7 +6,7 @@ from engine_support import build, check_conservation, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inputs.plan import Plan, StaffLevel
+from sporen.inputs.plan import Plan, StaffLevel
 
 rates = st.floats(min_value=0.0, max_value=0.3)
 small = st.floats(min_value=0.0, max_value=0.05)

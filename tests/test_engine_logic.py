@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from engine_support import base_dict, build, check_conservation, log, run
 
-from inputs.load import load_scenario
-from inputs.plan import Plan, StaffLevel, baseline_plan
-from sim.engine import run_replication
+from sporen.inputs.load import load_scenario
+from sporen.inputs.plan import Plan, StaffLevel, baseline_plan
+from sporen.sim.engine import run_replication
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = str(ROOT / "tests" / "data" / "tiny.yaml")
@@ -279,7 +279,7 @@ def test_uncertain_parameters_are_drawn_per_replication_and_paired_across_plans(
     raw["uncertainty"] = [{"parameter": "tracks.zeta.served_work_multiplier", "low": 1.0, "high": 3.0},
                           {"parameter": "instruments.i1.places_per_year", "low": 0, "high": 40}]
     sc = build(raw)
-    from sim.uncertainty import apply_uncertainty
+    from sporen.sim.uncertainty import apply_uncertainty
 
     a, va = apply_uncertainty(sc, np.random.SeedSequence(1))
     b, vb = apply_uncertainty(sc, np.random.SeedSequence(1))
@@ -302,14 +302,14 @@ def test_identical_in_another_process_with_another_hash_seed():
     import sys
 
     code = ("import numpy as np, hashlib;"
-            "from inputs.load import load_scenario; from inputs.plan import baseline_plan;"
-            "from sim.engine import run_replication;"
+            "from sporen.inputs.load import load_scenario; from sporen.inputs.plan import baseline_plan;"
+            "from sporen.sim.engine import run_replication;"
             f"sc = load_scenario('{TINY}');"
             "r = run_replication(sc, baseline_plan(sc), np.random.SeedSequence(5), record_events=True);"
             "print(hashlib.sha256(r.monthly.to_csv().encode() + r.events.to_csv().encode()).hexdigest())")
     digests = set()
     for hash_seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
         digests.add(out.stdout.strip())
     sc = load_scenario(TINY)

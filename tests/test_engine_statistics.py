@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 from engine_support import base_dict, build, run
 
-from inputs.load import load_scenario
-from inputs.plan import Plan, StaffLevel, baseline_plan
-from sim.arrivals import application_times
-from sim.engine import run_replication
+from sporen.inputs.load import load_scenario
+from sporen.inputs.plan import Plan, StaffLevel, baseline_plan
+from sporen.sim.arrivals import application_times
+from sporen.sim.engine import run_replication
 
 T_975 = {19: 2.093, 24: 2.064}
 
@@ -88,7 +88,7 @@ def test_more_caseworkers_never_raise_benefit_spending_beyond_noise_under_crn():
 
 def test_piecewise_hazards_and_a_mid_run_change_give_the_right_survival():
     """Survival over duration bands, with a measure doubling the hazard from month 1 (a restate)."""
-    from sim.hazards import cumulative
+    from sporen.sim.hazards import cumulative
 
     raw = base_dict(years=1, stock=4000)
     raw["duration_bands"] = [0, 2, 5]

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from engine_support import base_dict, build
 
-from inputs.plan import Plan, baseline_plan
-from inputs.schema import WageCostSubsidy
-from sim.clients import HOLDING, NO_SLOT, WAITING, Client
-from sim.gate import IntakeServer, decision_shares, draw_decision
-from sim.hazards import Profile, cumulative, pick_cause, time_to_event
-from sim.instruments import release_schedule, subsidy_pieces
-from sim.random_streams import child_seed, person_block, stream
-from sim.slots import SlotPool
+from sporen.inputs.plan import Plan, baseline_plan
+from sporen.inputs.schema import WageCostSubsidy
+from sporen.sim.clients import HOLDING, NO_SLOT, WAITING, Client
+from sporen.sim.gate import IntakeServer, decision_shares, draw_decision
+from sporen.sim.hazards import Profile, cumulative, pick_cause, time_to_event
+from sporen.sim.instruments import release_schedule, subsidy_pieces
+from sporen.sim.random_streams import child_seed, person_block, stream
+from sporen.sim.slots import SlotPool
 
 
 def client(cid: int, rung: int = 3, spell_start: float = 0.0) -> Client:

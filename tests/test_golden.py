@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli
+from sporen import cli
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from inputs.errors import InputError
-from inputs.load import (
+from sporen.common.errors import InputError
+from sporen.inputs.load import (
     load_plan,
     load_scenario,
     load_scenario_or_variant,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from inputs.errors import InputError
-from inputs.load import load_scenario, scenario_from_dict
-from inputs.series import read_application_series
+from sporen.common.errors import InputError
+from sporen.inputs.load import load_scenario, scenario_from_dict
+from sporen.inputs.series import read_application_series
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"

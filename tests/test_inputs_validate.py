@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from sporen.cli import main
 
 ROOT = Path(__file__).parent.parent
 DATA = ROOT / "tests" / "data"
@@ -162,8 +162,8 @@ def test_every_problem_of_every_file_at_once():
 
 
 def test_workbook_is_validated_like_yaml(tmp_path):
-    from inputs.load import load_scenario
-    from inputs.workbook import export_workbook
+    from sporen.inputs.load import load_scenario
+    from sporen.inputs.workbook import export_workbook
 
     export_workbook(load_scenario(TINY), tmp_path / "t.xlsx")
     result = _run(tmp_path / "t.xlsx")
@@ -171,12 +171,12 @@ def test_workbook_is_validated_like_yaml(tmp_path):
 
 
 def test_an_internal_error_is_not_reported_as_a_user_error(monkeypatch):
-    import inputs.validate
+    import sporen.inputs.validate as validate
 
     def broken(path):
         raise RuntimeError("bug in sporen")
 
-    monkeypatch.setattr(inputs.validate, "load_scenario", broken)
+    monkeypatch.setattr(validate, "load_scenario", broken)
     result = _run(TINY)
     assert result.exit_code != 2
     assert isinstance(result.exception, RuntimeError) and str(result.exception) == "bug in sporen"
@@ -184,7 +184,7 @@ def test_an_internal_error_is_not_reported_as_a_user_error(monkeypatch):
 
 @pytest.mark.parametrize("name", ["no_such_file.yaml", "not_yaml.yaml", "empty.yaml", "top_list.yaml"])
 def test_file_level_problems_do_not_raise_from_validate_files(name):
-    from inputs.validate import validate_files
+    from sporen.inputs.validate import validate_files
 
     lines, problems = validate_files([BAD / name])
     assert lines == [] and len(problems) == 1 and problems[0].file == str(BAD / name)

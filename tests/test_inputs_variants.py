@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from inputs.errors import InputError
-from inputs.load import load_scenario, load_scenario_or_variant
-from inputs.variants import apply_variant, load_variant, load_with_variant, read_scenario_raw
+from sporen.common.errors import InputError
+from sporen.inputs.load import load_scenario, load_scenario_or_variant
+from sporen.inputs.variants import apply_variant, load_variant, load_with_variant, read_scenario_raw
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"

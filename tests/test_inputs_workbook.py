@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from inputs.errors import InputError
-from inputs.load import load_scenario
-from inputs.workbook import SHEET_ORDER, export_workbook, import_workbook
+from sporen.cli import main
+from sporen.common.errors import InputError
+from sporen.inputs.load import load_scenario
+from sporen.inputs.workbook import SHEET_ORDER, export_workbook, import_workbook
 
 ROOT = Path(__file__).parent.parent
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
@@ -53,7 +53,7 @@ def test_round_trip_keeps_exact_floats_series_and_uncertainty(tmp_path):
 
 
 def load_scenario_from(raw: dict):
-    from inputs.load import scenario_from_dict
+    from sporen.inputs.load import scenario_from_dict
 
     return scenario_from_dict(raw)
 

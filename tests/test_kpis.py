@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from test_money import RULES, synthetic_replication
 
-from inputs.load import load_scenario
-from sim.kpis import KPI_COLUMNS, kaplan_meier_median, kpis
-from sim.money import yearly_accounts
-from sim.stats import T975_TABLE, mean_ci, paired_difference, summarise, t_quantile
+from sporen.inputs.load import load_scenario
+from sporen.sim.kpis import KPI_COLUMNS, kaplan_meier_median, kpis
+from sporen.sim.money import yearly_accounts
+from sporen.sim.stats import T975_TABLE, mean_ci, paired_difference, summarise, t_quantile
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 

@@ -1,7 +1,8 @@
-"""The layers point one way: cli -> optimise -> sim -> inputs; outputs reads results only.
+"""The layers point one way: cli -> jobs -> {optimise, calibration, outputs} -> sim -> inputs -> common.
 
 Checked on the source text of every module (imports inside functions count too), so a shortcut
-through the layers fails here rather than in review.
+through the layers fails here rather than in review. Every import of the project's own code goes
+through the installed package `sporen` (a bare `import sim` would clash with other packages so named).
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("inputs", "sim", "optimise", "outputs")
-FORBIDDEN = {
-    "inputs": {"sim", "optimise", "outputs", "cli"},
-    "sim": {"optimise", "outputs", "cli"},
-    "optimise": {"cli"},
-    "outputs": {"sim", "optimise", "cli"},
+# Each layer and the layers it may import (besides itself); peers do not import each other.
+ALLOWED = {
+    "common": set(),
+    "inputs": {"common"},
+    "sim": {"inputs", "common"},
+    "optimise": {"sim", "inputs", "common"},
+    "calibration": {"sim", "inputs", "common"},
+    "outputs": {"inputs", "common"},
+    "jobs": {"optimise", "calibration", "outputs", "sim", "inputs", "common"},
+    "cli": {"jobs", "inputs", "common"},
 }
+OWN = set(ALLOWED) | {"sporen"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -33,17 +39,37 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-def modules(package: str) -> list[Path]:
-    return sorted((ROOT / package).glob("*.py"))
+def layer_of(name: str) -> str | None:
+    """The layer an import names: sporen.sim.engine -> sim; sporen alone -> the API (None)."""
+    parts = name.split(".")
+    if parts[0] != "sporen" or len(parts) < 2:
+        return None
+    return parts[1] if parts[1] in ALLOWED else None
 
 
-@pytest.mark.parametrize("package", PACKAGES)
-def test_no_import_against_the_layers(package: str) -> None:
+def modules(layer: str) -> list[Path]:
+    return [ROOT / "cli.py"] if layer == "cli" else sorted((ROOT / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_no_import_against_the_layers(layer: str) -> None:
     offending = []
-    for path in modules(package):
+    for path in modules(layer):
         for name in imported_modules(path):
-            if name.split(".")[0] in FORBIDDEN[package]:
+            target = layer_of(name)
+            if target is not None and target != layer and target not in ALLOWED[layer]:
                 offending.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not offending, "\n".join(offending)
+
+
+def test_every_own_import_goes_through_the_package() -> None:
+    offending = []
+    files = [p for layer in ALLOWED for p in modules(layer)] + sorted((ROOT / "tests").rglob("*.py"))
+    files += sorted((ROOT / "bench").glob("*.py")) + sorted((ROOT / "docs").rglob("*.py"))
+    for path in files:
+        for name in imported_modules(path):
+            if name.split(".")[0] in OWN - {"sporen"}:
+                offending.append(f"{path.relative_to(ROOT)} imports {name} (write sporen.{name})")
     assert not offending, "\n".join(offending)
 
 
@@ -51,12 +77,26 @@ def test_optimise_reaches_the_simulator_only_through_sim_api() -> None:
     offending = []
     for path in modules("optimise"):
         for name in imported_modules(path):
-            if name.split(".")[0] == "sim" and name not in ("sim", "sim.api") and not name.startswith("sim.api."):
+            if layer_of(name) == "sim" and not (name in ("sporen.sim", "sporen.sim.api")
+                                                or name.startswith("sporen.sim.api.")):
                 offending.append(f"{path.relative_to(ROOT)} imports {name}")
     assert not offending, "\n".join(offending)
 
 
+def test_nothing_but_sporen_is_installed_at_the_top() -> None:
+    import tomllib
+
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert setup["package-dir"] == {"sporen": "."}
+    assert all(p == "sporen" or p.startswith("sporen.") for p in setup["packages"])
+    assert "py-modules" not in setup
+    layers = {p.split(".")[1] for p in setup["packages"] if p.count(".") == 1}
+    assert layers == set(ALLOWED) - {"cli"}
+
+
 def test_the_checker_sees_imports_inside_functions(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
-    module.write_text("def f():\n    from sim.engine import run_replication\n    import optimise.model\n")
-    assert {"sim.engine", "optimise.model"} <= imported_modules(module)
+    module.write_text("def f():\n    from sporen.sim.engine import run_replication\n    import sporen.optimise.model\n")
+    names = imported_modules(module)
+    assert {"sporen.sim.engine", "sporen.optimise.model"} <= names
+    assert {layer_of(n) for n in names} >= {"sim", "optimise"}

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inputs.errors import InputError
-from inputs.load import load_scenario
-from inputs.plan import Plan, StaffLevel
-from inputs.schema import EXIT_CAUSES, month_label
-from inputs.vangnet_rules import load_vangnet_rules
-from sim.money import (
+from sporen.common.errors import InputError
+from sporen.inputs.load import load_scenario
+from sporen.inputs.plan import Plan, StaffLevel
+from sporen.inputs.schema import EXIT_CAUSES, month_label
+from sporen.inputs.vangnet_rules import load_vangnet_rules
+from sporen.sim.money import (
     MONEY_COLUMNS,
     SHARED_COST_COLUMNS,
     YEARLY_COLUMNS,
@@ -32,9 +32,9 @@ from sim.money import (
     round_half_up,
     yearly_accounts,
 )
-from sim.results import MONTHLY_COLUMNS, SPELL_COLUMNS, ReplicationResult
-from sim.runner import check_inputs
-from sim.vangnet import vangnet_table
+from sporen.sim.results import MONTHLY_COLUMNS, SPELL_COLUMNS, ReplicationResult
+from sporen.sim.runner import check_inputs
+from sporen.sim.vangnet import vangnet_table
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 RULES = load_vangnet_rules()
@@ -275,7 +275,7 @@ def test_partial_years_prorate_the_budget(tiny):
 def test_engine_replication_conserves_money(tiny):
     import numpy as np
 
-    from sim.engine import run_replication
+    from sporen.sim.engine import run_replication
 
     rep = run_replication(tiny, Plan(), np.random.SeedSequence(11), replication=0)
     yearly = yearly_accounts(rep.monthly, tiny, None, RULES)

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from test_optimise_fake import TINY, FakeSim
 
-from cli import main
-from inputs.load import load_plan, load_scenario
+from sporen.cli import main
+from sporen.inputs.load import load_plan, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 NIJKERK = ROOT / "inputs" / "scenarios" / "nijkerk.yaml"
@@ -27,7 +27,7 @@ SLOPES = {"role:km_werk": 60_000.0, "instrument:leerwerk": 3_000.0, "measure:scr
 @pytest.fixture
 def fake(monkeypatch):
     fake = FakeSim(SLOPES)
-    monkeypatch.setattr("sim.api.evaluate", fake)
+    monkeypatch.setattr("sporen.sim.api.evaluate", fake)
     return fake
 
 
@@ -100,7 +100,7 @@ def test_nijkerk_formation_table_has_the_seeds_team_werk_roles(monkeypatch, tmp_
     functions = sorted(r.function for r in scenario.roles)
     assert functions.count("caseworker") == 3 and "employer_services" in functions and "admin" in functions
     fake = FakeSim({f"role:{r.name}": 20_000.0 for r in scenario.roles if r.function == "caseworker"})
-    monkeypatch.setattr("sim.api.evaluate", fake)
+    monkeypatch.setattr("sporen.sim.api.evaluate", fake)
     out = tmp_path / "nijkerk"
     result = _invoke([str(NIJKERK), "--replications", "3", "--verify", "5", "--out", str(out), "--quiet",
                       "--target-level", "-100000000"])

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_optimise_fake import FakeSim, small_space, tiny
 
-from inputs.plan import FTE_STEP, check_plan
-from optimise.decisions import decision_space, role_levels
-from optimise.design import (
+from sporen.inputs.plan import FTE_STEP, check_plan
+from sporen.optimise.decisions import decision_space, role_levels
+from sporen.optimise.design import (
     Oracle,
     build_design,
     design_points,
@@ -21,7 +21,7 @@ from optimise.design import (
     seed_label,
     verification_seeds,
 )
-from optimise.loop import OptimiseOptions, OptionsError, optimise, wilson
+from sporen.optimise.loop import OptimiseOptions, OptionsError, optimise, wilson
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from inputs.load import scenario_from_dict
-from inputs.plan import fte_path, instrument_places, measure_on
-from inputs.schema import Scenario, month_label
-from optimise.decisions import DecisionSpace, decision_space, restrict_levels
-from optimise.design import optimisation_seeds, result_array
-from optimise.model import Target, meets
+from sporen.inputs.load import scenario_from_dict
+from sporen.inputs.plan import fte_path, instrument_places, measure_on
+from sporen.inputs.schema import Scenario, month_label
+from sporen.optimise.decisions import DecisionSpace, decision_space, restrict_levels
+from sporen.optimise.design import optimisation_seeds, result_array
+from sporen.optimise.model import Target, meets
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 

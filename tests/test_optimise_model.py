@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from test_optimise_fake import FakeSim, brute_force, small_space, tiny
 
-from optimise.design import Oracle, build_design, optimisation_seeds, verification_seeds
-from optimise.loop import OptimiseOptions, optimise
-from optimise.model import CONSTRAINT_FAMILIES, SaaModel, Target, solve
+from sporen.optimise.design import Oracle, build_design, optimisation_seeds, verification_seeds
+from sporen.optimise.loop import OptimiseOptions, optimise
+from sporen.optimise.model import CONSTRAINT_FAMILIES, SaaModel, Target, solve
 
 LEVELS = {"role:km_werk": [1.0, 1.5, 2.0], "instrument:leerwerk": [0, 10, 20], "measure:screening": [False, True]}
 SLOPES = {"role:km_werk": 40_000.0, "instrument:leerwerk": 3_000.0, "measure:screening": 30_000.0}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from test_optimise_fake import FakeSim, brute_force, small_space, tiny
 
-from optimise.design import optimisation_seeds
-from optimise.loop import OptimiseOptions, optimise
+from sporen.optimise.design import optimisation_seeds
+from sporen.optimise.loop import OptimiseOptions, optimise
 
 
 def _optimise(scenario, levels, slopes, caseload=None, **target):

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from test_optimise_fake import feasible, small_space, tiny
 
-pytest.importorskip("sim.engine", reason="the simulation engine (sim/engine.py) is not there yet")
+pytest.importorskip("sporen.sim.engine", reason="the simulation engine (sim/engine.py) is not there yet")
 
-from optimise.design import Oracle, build_design, optimisation_seeds, result_array  # noqa: E402
-from optimise.loop import OptimiseOptions, optimise  # noqa: E402
-from optimise.model import Target, meets, solve  # noqa: E402
-from sim.api import evaluate  # noqa: E402
+from sporen.optimise.design import Oracle, build_design, optimisation_seeds, result_array  # noqa: E402
+from sporen.optimise.loop import OptimiseOptions, optimise  # noqa: E402
+from sporen.optimise.model import Target, meets, solve  # noqa: E402
+from sporen.sim.api import evaluate  # noqa: E402
 
 LEVELS = {"role:km_werk": [1.0, 2.0], "instrument:leerwerk": [0, 10, 30], "measure:screening": [False, True]}
 R = 6

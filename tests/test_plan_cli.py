@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from inputs.load import load_plan, load_scenario
+from sporen.cli import main
+from sporen.inputs.load import load_plan, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
@@ -191,7 +191,7 @@ def _wait_for(predicate, process: subprocess.Popen, timeout: float = 90.0) -> bo
 def _kill_while_writing(command: list[str], folder: Path, target: Path, sig: int, tries: int = 5) -> None:
     """Start the run and send `sig` as soon as its temporary run folder appears. The writing takes
     a fraction of a second on tiny.yaml; when the run got to finish first, try again."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = dict(os.environ)
     for _ in range(tries):
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         seen = _wait_for(lambda: any(p.name.startswith(f".{target.name}.tmp-") for p in folder.iterdir()),
@@ -209,7 +209,7 @@ def _kill_while_writing(command: list[str], folder: Path, target: Path, sig: int
 @pytest.mark.slow
 def test_killed_run_leaves_no_partial_run_directory(tmp_path):
     out = tmp_path / "run"
-    command = [sys.executable, "-m", "cli", "plan", str(TINY), "-n", "2", "--verify", "2", "-j", "1", "--quiet",
+    command = [sys.executable, "-m", "sporen.cli", "plan", str(TINY), "-n", "2", "--verify", "2", "-j", "1", "--quiet",
                "--out", str(out)]
 
     # a polite kill (SIGTERM) while the run directory is being written: nothing is left at all

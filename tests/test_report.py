@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inputs.load import load_scenario
-from inputs.plan import Plan, StaffLevel
-from outputs import figures
-from outputs.model_description import assumptions_table, model_description, unsourced_table
-from outputs.report import (
+from sporen.inputs.load import load_scenario
+from sporen.inputs.plan import Plan, StaffLevel
+from sporen.outputs import figures
+from sporen.outputs.model_description import assumptions_table, model_description, unsourced_table
+from sporen.outputs.report import (
     PlanOutcome,
     RunFrames,
     compare_report,

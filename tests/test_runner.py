@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inputs.errors import InputError
-from inputs.load import load_scenario
-from inputs.plan import Plan, StaffLevel
-from sim.api import evaluate
-from sim.money import YEARLY_COLUMNS
-from sim.results import MONTHLY_COLUMNS, SPELL_COLUMNS
-from sim.runner import FRAMES, compare, run
+from sporen.common.errors import InputError
+from sporen.inputs.load import load_scenario
+from sporen.inputs.plan import Plan, StaffLevel
+from sporen.sim.api import evaluate
+from sporen.sim.money import YEARLY_COLUMNS
+from sporen.sim.results import MONTHLY_COLUMNS, SPELL_COLUMNS
+from sporen.sim.runner import FRAMES, compare, run
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 FRAME_NAMES = ("monthly", "yearly", "kpis", "spells", "events")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from inputs.load import load_scenario
+from sporen.inputs.load import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "inputs" / "scenarios"
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
@@ -344,14 +344,14 @@ def test_required_variants_are_bundled():
 
 @pytest.mark.parametrize("path", VARIANTS, ids=lambda p: p.stem)
 def test_variant_loads(path):
-    from inputs import variants
+    from sporen.inputs import variants
     scenario = variants.load_variant(path)
     base = path.stem.split("-")[0]
     assert scenario.name == f"{base}+{path.stem}"
 
 
 def _variant(name):
-    from inputs import variants
+    from sporen.inputs import variants
     return variants.load_variant(SCENARIOS / "variants" / f"{name}.yaml")
 
 
@@ -399,7 +399,7 @@ def test_variants_change_what_they_say(bmwe, nijkerk, kerkrade, haarlem):
 # -- BMWE is balanced: the 2018 caseload stays about flat (a short simulation) ----------------------
 @pytest.mark.slow
 def test_bmwe_simulated_2018_is_near_the_seed(bmwe):
-    runner = pytest.importorskip("sim.runner")
+    runner = pytest.importorskip("sporen.sim.runner")
     result = runner.run(bmwe, replications=6, seed=11, workers=1, progress=False, frames=("monthly", "yearly"))
     monthly = result.monthly
     stock = (monthly.on_benefit + monthly.without_benefit).groupby([monthly.replication, monthly.month]).sum()

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import outputs.tables
-import sim.runner
-from cli import main
-from outputs.rundir import RunDirectory
+import sporen.outputs.tables as tables
+import sporen.sim.runner as runner
+from sporen.cli import main
+from sporen.outputs.rundir import RunDirectory
 
 TINY = str(Path(__file__).parent / "data" / "tiny.yaml")
 TABLES = ["kpis.csv", "kpis_summary.csv", "monthly.csv", "spells.csv", "yearly.csv", "yearly_summary.csv"]
@@ -91,7 +91,7 @@ def test_manifest_has_the_fields(first_run):
 
 
 def test_a_failure_mid_write_leaves_no_folder(tmp_path, monkeypatch):
-    real = outputs.tables.write_table
+    real = tables.write_table
     calls = []
 
     def flaky(frame, directory, name, fmt="csv"):
@@ -100,7 +100,7 @@ def test_a_failure_mid_write_leaves_no_folder(tmp_path, monkeypatch):
             raise RuntimeError("disk died")
         return real(frame, directory, name, fmt)
 
-    monkeypatch.setattr(outputs.tables, "write_table", flaky)
+    monkeypatch.setattr(tables, "write_table", flaky)
     out = tmp_path / "run"
     result = simulate("--replications", "2", "--workers", "1", "--out", str(out))
     assert result.exit_code == 1 and isinstance(result.exception, RuntimeError)
@@ -116,7 +116,7 @@ def test_ctrl_c_mid_write_keeps_the_previous_folder(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(outputs.tables, "build_manifest", interrupted)
+    monkeypatch.setattr(tables, "build_manifest", interrupted)
     result = simulate("--replications", "3", "--workers", "1", "--out", str(out))
     assert result.exit_code == 130
     assert _files(out) == before and _leftovers(tmp_path) == []
@@ -193,7 +193,7 @@ def test_missing_scenario_and_out_that_is_a_file(tmp_path):
 
 def test_unreachable_scheduler_exits_2_naming_it(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    monkeypatch.setattr(sim.runner, "SCHEDULER_TIMEOUT", 1.0)
+    monkeypatch.setattr(runner, "SCHEDULER_TIMEOUT", 1.0)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -11,16 +11,16 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli import main
-from inputs.errors import InputError
-from inputs.vangnet_rules import (
+from sporen.cli import main
+from sporen.common.errors import InputError
+from sporen.inputs.vangnet_rules import (
     DEFAULT_RULES_PATH,
     VangnetRule,
     VangnetTier,
     load_accounts,
     load_vangnet_rules,
 )
-from sim.vangnet import VangnetError, vangnet_compensation, vangnet_table
+from sporen.sim.vangnet import VangnetError, vangnet_compensation, vangnet_table
 
 ACCOUNTS = Path(__file__).parent / "data" / "bmwe_accounts.csv"
 RULES = load_vangnet_rules()

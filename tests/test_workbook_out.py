@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from outputs.workbook import EURO_FORMAT, SHARE_FORMAT, column_kind, read_workbook, sheet_names, write_workbook
+from sporen.outputs.workbook import EURO_FORMAT, SHARE_FORMAT, column_kind, read_workbook, sheet_names, write_workbook
 
 
 def _tables() -> dict[str, pd.DataFrame]:

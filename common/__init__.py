@@ -1,0 +1,1 @@
+"""The small common base every layer may use: input problems (`errors`) and whole-file writes (`files`)."""
