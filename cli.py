@@ -1,20 +1,24 @@
-"""The `sporen` command: wires inputs -> sim -> optimise -> outputs together.
+"""The `sporen` command: parse the options, call one job (`sporen.jobs`), print its answer.
 
-Exit codes: 0 ok; 1 target not met or run failed; 2 bad input (a message per problem, no
-traceback). Each command imports its heavy modules inside the function so `sporen --help` is fast.
+Every command is thin: the work lives in the application layer (`jobs/`, no click there), so the
+Python API and the web page run the same code. Exit codes, in one place (`run_job`): 0 ok; 1 the
+target is not met or the run failed; 2 bad input (one line per problem, no traceback, nothing
+written); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). Heavy modules are imported inside
+the commands so `sporen --help` is fast.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
-from typing import NoReturn
+from collections.abc import Callable, Iterable
+from typing import Any, NoReturn, TypeVar
 
 import click
 
-from sporen.common.errors import InputError, Problem
+from sporen.common.errors import InputError, Problem, RunFailed
 
-EXIT_OK, EXIT_TARGET_NOT_MET, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_TARGET_NOT_MET, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+T = TypeVar("T")
 
 
 def fail(problems: Iterable[Problem] | InputError) -> NoReturn:
@@ -24,6 +28,45 @@ def fail(problems: Iterable[Problem] | InputError) -> NoReturn:
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def run_job(job: Callable[[], T], out: object = None) -> T:
+    """Run a job with SIGTERM handled like Ctrl-C, and turn what it raises into an exit code."""
+    from sporen.jobs.signals import stop_on_terminate
+
+    try:
+        with stop_on_terminate():
+            return job()
+    except InputError as exc:
+        fail(exc)
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:
+        fail([Problem(str(out or "outputs/runs"), "", f"cannot write the run folder: {exc.strerror or exc}",
+                      "a writable folder")])
+    except RunFailed as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_TARGET_NOT_MET)
+
+
+def parallel_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--workers, --backend and --scheduler: where the simulations run (never what they give)."""
+    f = click.option("--scheduler", default=None, metavar="ADDRESS",
+                     help="Dask scheduler address for --backend dask, e.g. tcp://10.0.0.5:8786.")(f)
+    f = click.option("--backend", type=click.Choice(["local", "dask"]), default=None,
+                     help="Where replications run. Default: local, or dask when --scheduler is given.")(f)
+    f = click.option("--workers", "-j", type=int, default=None, metavar="K",
+                     help="Local worker processes. Default: every CPU. The results do not depend on it.")(f)
+    return f
+
+
+def parallel(workers: int | None, backend: str | None, scheduler: str | None) -> dict[str, Any]:
+    return {"workers": workers, "backend": backend, "scheduler": scheduler}
+
+
+def money(value: float) -> str:
+    return "-" if value != value else f"{value:,.0f}"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,7 +82,7 @@ def main() -> None:
     """
 
 
-# --- vangnet command (begin) ---
+# --- vangnet ------------------------------------------------------------------------------------
 @main.command("vangnet")
 @click.argument("accounts", metavar="ACCOUNTS.csv", type=click.Path())
 @click.option(
@@ -75,56 +118,14 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: 
     Bad input exits with code 2 and one line per problem: FILE: row N.field: what is wrong
     (what is allowed); rows are numbered as a spreadsheet shows them (header = row 1).
     """
-    import os
-    import tempfile
-    from pathlib import Path
+    from sporen.jobs.vangnet import VangnetOptions, run_vangnet
 
-    from sporen.inputs.vangnet_rules import load_accounts, load_vangnet_rules
-    from sporen.sim.vangnet import VangnetError, vangnet_table
+    result = run_job(lambda: run_vangnet(VangnetOptions.parse(accounts=accounts, rules=rules_file, out=out_file)))
+    if result.out is None and not quiet:
+        click.echo(result.text, nl=False)
 
-    problems: list[Problem] = []
-    try:
-        frame = load_accounts(Path(accounts))
-    except InputError as exc:
-        problems += exc.problems
-    try:
-        rules = load_vangnet_rules(Path(rules_file) if rules_file else None)
-    except InputError as exc:
-        problems += exc.problems
-    out = Path(out_file) if out_file else None
-    if out is not None and not out.parent.is_dir():
-        problems.append(Problem(out_file, "", "the folder does not exist", "an existing folder"))
-    elif out is not None and out.is_dir():
-        problems.append(Problem(out_file, "", "is a folder", "a file name"))
-    if problems:
-        fail(problems)
-    try:
-        table = vangnet_table(frame, rules)
-    except VangnetError as exc:
-        fail([
-            Problem(accounts, f"row {i.row}.{i.field}" if i.row is not None else i.field,
-                    i.message, i.allowed)
-            for i in exc.issues
-        ])
-    text = table.round({"deficit_share": 6}).to_csv(index=False, lineterminator="\n")
-    if out is None:
-        if not quiet:
-            click.echo(text, nl=False)
-        return
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        fail([Problem(out_file, "", f"cannot write: {exc.strerror}", "a writable file")])
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-# --- vangnet command (end) ---
 
-# --- validate command (begin) ---
+# --- validate and convert -----------------------------------------------------------------------
 @main.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="FILE...")
 @click.option(
@@ -150,13 +151,13 @@ def validate(files: tuple[str, ...], scenario_file: str | None, quiet: bool) -> 
       sporen validate inputs/scenarios/*.yaml
       sporen validate plan.yaml --scenario inputs/scenarios/bmwe.yaml
     """
-    from sporen.inputs.validate import validate_files
+    from sporen.jobs.validate import ValidateOptions, run_validate
 
-    lines, problems = validate_files(files, scenario_file)
-    for line in lines if not quiet else ():
+    result = run_job(lambda: run_validate(ValidateOptions.parse(files=list(files), scenario=scenario_file)))
+    for line in result.lines if not quiet else ():
         click.echo(line)
-    if problems:
-        fail(problems)
+    if result.problems:
+        fail(result.problems)
 
 
 @main.command("convert")
@@ -175,17 +176,14 @@ def convert(src: str, dest: str, quiet: bool) -> None:
       sporen convert inputs/scenarios/bmwe.yaml bmwe.xlsx
       sporen convert bmwe.xlsx bmwe-edited.yaml
     """
-    from sporen.inputs.workbook import convert_scenario
+    from sporen.jobs.convert import ConvertOptions, run_convert
 
-    try:
-        scenario = convert_scenario(src, dest)
-    except InputError as exc:
-        fail(exc)
+    scenario = run_job(lambda: run_convert(ConvertOptions.parse(src=src, dest=dest)))
     if not quiet:
         click.echo(f"{dest}: written — {scenario.name!r} from {src}")
-# --- validate command (end) ---
 
-# --- simulate command (begin) ---
+
+# --- simulate -----------------------------------------------------------------------------------
 SIMULATE_FILES_HELP = """\b
 Files written into DIR (CSV, or Parquet with --format parquet):
   yearly          per replication, year, municipality: BUIG budget, spending,
@@ -204,23 +202,6 @@ Files written into DIR (CSV, or Parquet with --format parquet):
   timing.json     wall-clock time, backend and workers (differs between runs)"""
 
 
-def _simulate_command_line(params: dict) -> list[str]:
-    """The command as a canonical argument list: what determines the results and where they went
-    (not --workers, --backend, --scheduler or --quiet, which never change the results)."""
-    argv = ["sporen", "simulate", params["scenario"]]
-    for option in ("variant", "plan", "replications", "seed", "out", "fmt"):
-        value = params.get(option)
-        if value is not None:
-            argv += ["--format" if option == "fmt" else f"--{option}", str(value)]
-    if params.get("events"):
-        argv.append("--events")
-    return argv
-
-
-def _money_text(value: float) -> str:
-    return "-" if value != value else f"{value:,.0f}"
-
-
 @main.command("simulate", epilog=SIMULATE_FILES_HELP)
 @click.argument("scenario", metavar="SCENARIO", type=click.Path())
 @click.option("--variant", type=click.Path(), default=None, metavar="FILE",
@@ -231,14 +212,10 @@ def _money_text(value: float) -> str:
               help="Number of replications.")
 @click.option("--seed", type=int, default=0, show_default=True, metavar="S",
               help="Base seed; replication i uses SeedSequence(S).spawn(N)[i].")
-@click.option("--workers", "-j", type=int, default=None, metavar="K",
-              help="Local worker processes. Default: every CPU. The results do not depend on it.")
-@click.option("--backend", type=click.Choice(["local", "dask"]), default=None,
-              help="Where replications run. Default: local, or dask when --scheduler is given.")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Dask scheduler address for --backend dask, e.g. tcp://10.0.0.5:8786.")
+@parallel_options
 @click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
-              help="Output folder (replaced when the run succeeds). Default: outputs/runs/simulate-<scenario name>.")
+              help="Output folder (replaced when the run succeeds). Default: outputs/runs/simulate-<scenario name> "
+                   "(with --plan: simulate-<scenario name>-plan).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="Table format.")
 @click.option("--events", is_flag=True, help="Also record and write the event log (client, time, event).")
@@ -263,114 +240,24 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
 
     Bad input exits with code 2 and one line per problem; nothing is written then.
     """
-    import os
-    import re
-    import signal
-    import time
-    from pathlib import Path
+    from sporen.jobs.simulate import SimulateOptions, run_simulate
 
-    from sporen.inputs.load import load_plan, load_with_variant, read_yaml
-    from sporen.inputs.plan import baseline_plan
-
-    problems: list[Problem] = []
-    if replications < 1:
-        problems.append(Problem("--replications", "", f"{replications} is too small", "a whole number of at least 1"))
-    if workers is not None and workers < 1:
-        problems.append(Problem("--workers", "", f"{workers} is too small", "a whole number of at least 1"))
-    if backend is None:
-        backend = "dask" if scheduler else "local"
-    if backend == "dask" and not scheduler:
-        problems.append(Problem("--backend", "", "dask needs the address of a scheduler",
-                                "--scheduler tcp://HOST:8786, or --backend local"))
-    if backend == "local" and scheduler:
-        problems.append(Problem("--scheduler", "", "a scheduler is only used with --backend dask",
-                                "--backend dask, or no --scheduler"))
-    if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
-        problems.append(Problem(out_dir, "", "exists and is not a folder", "a folder name for the run's files"))
-    if problems:
-        fail(problems)
-
-    try:
-        model = load_with_variant(scenario, variant)
-    except InputError as exc:
-        fail(exc)
-    variant_name = None
-    if variant is not None:
-        variant_name = str(read_yaml(Path(variant)).get("variant") or Path(variant).stem)
-    try:
-        plan = load_plan(plan_file, model) if plan_file is not None else baseline_plan(model)
-    except InputError as exc:
-        fail(exc)
-
-    from sporen.outputs.rundir import RunDirectory
-    from sporen.outputs.tables import build_manifest, write_json, write_run_tables
-    from sporen.sim.runner import load_rules, run
-    from sporen.sim.summary import run_summaries
-
-    try:
-        rules = load_rules(model, Path(scenario).parent)
-    except InputError as exc:
-        fail(exc)
-    rules_file = model.finance.vangnet_rules
-    if rules_file is not None and not Path(rules_file).is_absolute() and (Path(scenario).parent / rules_file).exists():
-        rules_file = str(Path(scenario).parent / rules_file)
-    safe_name = re.sub(r"[^A-Za-z0-9._+-]+", "-", model.name).strip("-.") or "scenario"
-    target = Path(out_dir) if out_dir is not None else Path("outputs") / "runs" / f"simulate-{safe_name}"
-
-    previous = signal.getsignal(signal.SIGTERM)
-
-    def _terminate(signum, frame):  # a polite kill cleans up like Ctrl-C does
-        raise SystemExit(143)
-
-    signal.signal(signal.SIGTERM, _terminate)
-    started = time.perf_counter()
-    try:
-        result = run(model, plan, replications=replications, seed=seed, workers=workers, backend=backend,
-                     scheduler=scheduler, record_events=events, progress=not quiet, rules=rules)
-        simulated = time.perf_counter() - started
-        params = {"scenario": scenario, "variant": variant, "plan": plan_file, "replications": replications,
-                  "seed": seed, "out": out_dir, "fmt": fmt, "events": events}
-        try:
-            with RunDirectory(target) as folder:
-                files = write_run_tables(result, folder, fmt, summaries=run_summaries(result))
-                manifest = build_manifest(
-                    command=_simulate_command_line(params), scenario=model, scenario_file=scenario,
-                    variant_name=variant_name, variant_file=variant, plan=plan, plan_file=plan_file,
-                    rules_file=rules_file, seed=seed, seed_records=result.seed_records(), files=files,
-                )
-                write_json(manifest, folder / "manifest.json")
-                write_json({"simulate_seconds": round(simulated, 3),
-                            "total_seconds": round(time.perf_counter() - started, 3),
-                            "backend": backend, "workers": workers or os.cpu_count(), "scheduler": scheduler,
-                            "replications": replications}, folder / "timing.json")
-        except OSError as exc:
-            fail([Problem(str(target), "", f"cannot write the run folder: {exc.strerror or exc}",
-                          "a writable folder")])
-    except InputError as exc:
-        fail(exc)
-    except KeyboardInterrupt:
-        click.echo("interrupted: nothing written", err=True)
-        sys.exit(130)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
+    result = run_job(lambda: run_simulate(SimulateOptions.parse(
+        scenario=scenario, variant=variant, plan=plan_file, replications=replications, seed=seed,
+        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, events=events, progress=not quiet)),
+        out_dir)
     if quiet:
         return
-    click.echo(f"wrote {target} ({replications} replications, seed {seed}; {simulated:.1f} s)")
-    summary = result.yearly.groupby(["replication", "year"])[["result_after_vangnet", "exploitatie_result"]].sum()
-    from sporen.sim.stats import mean_ci
-
+    click.echo(f"wrote {result.out_dir} ({replications} replications, seed {seed}; {result.seconds:.1f} s)")
     click.echo("all municipalities, mean [95% CI] in EUR:")
     click.echo(f"{'year':>6}  {'BUIG result after vangnet':>40}  {'exploitatie result':>40}")
-    for year, frame in summary.groupby(level="year"):
-        cells = []
-        for column in ("result_after_vangnet", "exploitatie_result"):
-            _, mean, _, low, high = mean_ci(frame[column].to_numpy(float))
-            cells.append(f"{_money_text(mean)} [{_money_text(low)}; {_money_text(high)}]")
-        click.echo(f"{year:>6}  {cells[0]:>40}  {cells[1]:>40}")
-# --- simulate command (end) ---
+    for row in result.headline().itertuples():
+        cells = [f"{money(getattr(row, c))} [{money(getattr(row, c + '_ci_low'))}; "
+                 f"{money(getattr(row, c + '_ci_high'))}]" for c in ("result_after_vangnet", "exploitatie_result")]
+        click.echo(f"{row.year:>6}  {cells[0]:>40}  {cells[1]:>40}")
 
-# --- optimise command (begin) ---
+
+# --- optimise -----------------------------------------------------------------------------------
 @main.command("optimise")
 @click.argument("scenario_file", metavar="SCENARIO", type=click.Path())
 @click.option("--variant", "variant_file", type=click.Path(), default=None, metavar="FILE",
@@ -394,16 +281,16 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
               help="At most N replications simulated in all. Default: the design, three rounds of "
                    "corrections and three verifications.")
 @click.option("--seed", type=int, default=20180101, show_default=True, metavar="S", help="Root seed.")
-@click.option("--workers", type=int, default=1, show_default=True, metavar="K", help="Parallel simulations.")
+@parallel_options
 @click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
               help="Output folder. Default: outputs/runs/optimise-<scenario>.")
 @click.option("--allow-cuts", is_flag=True,
               help="Let roles shrink below their fte now (down to min_fte). Default: staff only grows.")
-@click.option("--quiet", is_flag=True, help="No progress bar and no summary on standard output.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on standard output.")
 def optimise_command(scenario_file: str, variant_file: str | None, target_from: int | None, scope: str,
                      target_level: int, cumulative: bool, probability: str, replications: int, verify: int,
-                     budget_sims: int | None, seed: int, workers: int, out_dir: str | None, allow_cuts: bool,
-                     quiet: bool) -> None:
+                     budget_sims: int | None, seed: int, workers: int | None, backend: str | None,
+                     scheduler: str | None, out_dir: str | None, allow_cuts: bool, quiet: bool) -> None:
     """Find the cheapest plan (staff, instrument places, measures) whose simulated result after
     vangnet meets the target with the chosen probability, verify it on fresh futures, and explain it.
 
@@ -422,64 +309,30 @@ def optimise_command(scenario_file: str, variant_file: str | None, target_from: 
     Exit code 0: the verified plan meets the target. 1: no plan meets it (the best reachable plan
     is written and the blocking constraint printed). 2: bad input.
     """
-    from pathlib import Path
+    from sporen.jobs.optimise import OptimiseJobOptions, run_optimise
 
-    from sporen.inputs.load import load_with_variant
-    from sporen.optimise.loop import OptimiseOptions, OptionsError, optimise
-    from sporen.optimise.model import SolveError
-    from sporen.optimise.report import write_run
-
-    try:
-        scenario = load_with_variant(scenario_file, variant_file)
-    except InputError as exc:
-        fail(exc)
-    prob: float | str = probability.strip().lower()
-    if prob != "mean":
-        try:
-            prob = float(prob)
-        except ValueError:
-            fail([Problem("--probability", "", f"'{probability}' is not a probability", "a number in (0, 1] or mean")])
-    out = Path(out_dir) if out_dir else Path("outputs") / "runs" / f"optimise-{scenario.name}"
-    if out.exists() and not out.is_dir():
-        fail([Problem(str(out), "", "exists and is not a folder", "a folder name for --out")])
-    options = OptimiseOptions(target_from=target_from, scope=scope, target_level=target_level,
-                              cumulative=cumulative, probability=prob, replications=replications, verify=verify,
-                              budget_sims=budget_sims, seed=seed, workers=workers, progress=not quiet,
-                              allow_cuts=allow_cuts)
-    try:
-        result = optimise(scenario, options)
-    except OptionsError as exc:
-        fail([Problem(exc.field, "", exc.message, exc.allowed)])
-    except InputError as exc:
-        fail(exc)
-    except SolveError as exc:
-        click.echo(f"error: the solver failed: {exc}", err=True)
-        sys.exit(EXIT_TARGET_NOT_MET)
-    params = click.get_current_context().params
-    argv = ["sporen", "optimise", scenario_file] + [f"{k}={v}" for k, v in params.items()
-                                                    if k != "scenario_file" and v is not None and v is not False]
-    try:
-        write_run(result, out, command=argv, scenario_file=scenario_file, variant_file=variant_file)
-    except OSError as exc:
-        fail([Problem(str(out), "", f"cannot write: {exc.strerror or exc}", "a writable folder")])
-    v = result.verification
+    job = run_job(lambda: run_optimise(OptimiseJobOptions.parse(
+        scenario=scenario_file, variant=variant_file, target_from=target_from, scope=scope,
+        target_level=target_level, cumulative=cumulative, probability=probability, replications=replications,
+        verify=verify, budget_sims=budget_sims, seed=seed, parallel=parallel(workers, backend, scheduler),
+        out=out_dir, allow_cuts=allow_cuts, progress=not quiet)), out_dir)
+    result, v = job.optimised, job.optimised.verification
     if not quiet:
         table = result.formation[["role", "fte_now", "fte_planned", "change", "yearly_cost"]]
         click.echo(table.to_string(index=False))
-        changed = result.space.describe(result.choice)
-        click.echo(f"plan: {changed}; extra cost over the horizon EUR {result.cost:,}")
+        click.echo(f"plan: {result.space.describe(result.choice)}; extra cost over the horizon EUR {result.cost:,}")
         if v is not None:
             click.echo(f"verified: {v.met} of {v.replications} fresh replications meet the target "
                        f"({v.probability:.1%}, 95% CI {v.ci_low:.1%}-{v.ci_high:.1%})")
-        click.echo(f"simulated {result.sims_used} replications; written to {out}")
+        click.echo(f"simulated {result.sims_used} replications; written to {job.out_dir}")
     for line in result.blocking:
         click.echo(f"blocking: {line}", err=True)
     if not result.met:
         click.echo("target not met: the best reachable plan was written", err=True)
         sys.exit(EXIT_TARGET_NOT_MET)
-# --- optimise command (end) ---
 
-# --- plan and compare commands (begin) ---
+
+# --- plan ---------------------------------------------------------------------------------------
 PLAN_FILES_HELP = """\b
 Files written into DIR (tables as CSV, or Parquet with --format parquet):
   report.html     the report: summary for the council, money, caseload, formation,
@@ -500,56 +353,6 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
   manifest.json   scenario hash, variant, plan, seeds, versions, git commit, command
   timing.json     wall-clock time (the only file that differs between reruns)"""
 
-COMPARE_FILES_HELP = """\b
-Files written into DIR:
-  comparison.csv  per variant, measure, municipality and year: base mean, variant
-                  mean, mean paired difference, 95% CI, significant (yes/no)
-  comparison_totals, base_yearly_summary, <variant>_yearly_summary
-                  (CSV, or Parquet with --format parquet)
-  results.xlsx    every table on its own sheet
-  report.html     the comparison figure and tables, the model description
-  manifest.json, timing.json"""
-
-
-def _folder_name(name: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9._+-]+", "-", name).strip("-.") or "scenario"
-
-
-def _canonical_argv(command: str, positionals: list[str], params: dict, options: list[str]) -> list[str]:
-    """The command as a canonical argument list: what determines the results and where they went
-    (not --workers or --quiet, which never change the results)."""
-    argv = ["sporen", command, *positionals]
-    for option in options:
-        value = params.get(option)
-        if value is None or value is False:
-            continue
-        flag = "--" + ("format" if option == "fmt" else option.replace("_", "-"))
-        for item in value if isinstance(value, (list, tuple)) else [value]:
-            argv += [flag] if value is True else [flag, str(item)]
-    return argv
-
-
-class _PoliteKill:
-    """While active, SIGTERM raises SystemExit(143), so a killed run cleans up like Ctrl-C does."""
-
-    def __enter__(self) -> _PoliteKill:
-        import signal
-
-        self.previous = signal.getsignal(signal.SIGTERM)
-
-        def _terminate(signum, frame):
-            raise SystemExit(143)
-
-        signal.signal(signal.SIGTERM, _terminate)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        import signal
-
-        signal.signal(signal.SIGTERM, self.previous)
-
 
 @main.command("plan", epilog=PLAN_FILES_HELP)
 @click.argument("scenario", required=False, default=None, metavar="[SCENARIO]", type=click.Path())
@@ -563,8 +366,7 @@ class _PoliteKill:
                    "Default: 3N.")
 @click.option("--seed", type=int, default=20180101, show_default=True, metavar="S",
               help="Root seed; replication i uses SeedSequence(S).spawn(...)[i].")
-@click.option("--workers", "-j", type=int, default=None, metavar="K",
-              help="Local worker processes. Default: every CPU. The results do not depend on it.")
+@parallel_options
 @click.option("--budget-sims", type=int, default=None, metavar="N",
               help="At most N replications simulated by the optimiser in all (the design, corrections and "
                    "verifications). Default: the optimiser's own.")
@@ -579,8 +381,9 @@ class _PoliteKill:
               help="Table format.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars and no summary.")
 def plan_command(scenario: str | None, variant: str | None, replications: int | None, verify: int | None,
-                 seed: int, workers: int | None, budget_sims: int | None, target_from: int | None,
-                 probability: str, out_dir: str | None, fmt: str, quiet: bool) -> None:
+                 seed: int, workers: int | None, backend: str | None, scheduler: str | None,
+                 budget_sims: int | None, target_from: int | None, probability: str, out_dir: str | None, fmt: str,
+                 quiet: bool) -> None:
     """The main job: project the BUIG deficit, find the cheapest plan that closes it, verify the
     plan and write a report for the council.
 
@@ -606,47 +409,19 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
     Exit code 0: the verified plan meets the target. 1: it does not (the report still says what
     the best plan reaches and what blocks). 2: bad input, one line per problem.
     """
-    from pathlib import Path
+    from sporen.jobs.plan import BUNDLED_SCENARIO, DEFAULT_REPLICATIONS, PlanJobOptions, run_plan_job
 
-    from sporen.optimise.mainjob import BUNDLED_SCENARIO, DEFAULT_REPLICATIONS, PlanJobOptions, run_plan_job
-    from sporen.optimise.model import SolveError
-
-    scenario_path = Path(scenario) if scenario is not None else BUNDLED_SCENARIO
-    prob: float | str = probability.strip().lower()
-    if prob != "mean":
-        try:
-            prob = float(prob)
-        except ValueError:
-            fail([Problem("--probability", "", f"'{probability}' is not a probability",
-                          "a number in (0, 1] or mean")])
-    params = click.get_current_context().params
-    argv = _canonical_argv("plan", [str(scenario_path)], params,
-                           ["variant", "replications", "verify", "seed", "budget_sims", "target_from",
-                            "probability", "out", "fmt"])
-    options = PlanJobOptions(
-        scenario=scenario_path, variant=Path(variant) if variant else None,
-        replications=replications if replications is not None else DEFAULT_REPLICATIONS, verify=verify,
-        seed=seed, workers=workers, budget_sims=budget_sims, out=Path(out_dir) if out_dir else None, fmt=fmt,
-        quiet=quiet, command=argv, probability=prob, target_from=target_from)
-    try:
-        with _PoliteKill():
-            if options.out is None:
-                from sporen.optimise.mainjob import load_job_inputs
-
-                model, _ = load_job_inputs(options)
-                options.out = Path("outputs") / "runs" / f"{_folder_name(model.name)}-plan"
-            result = run_plan_job(options)
-    except InputError as exc:
-        fail(exc)
-    except SolveError as exc:
-        click.echo(f"error: the solver failed: {exc}", err=True)
-        sys.exit(EXIT_TARGET_NOT_MET)
-    except KeyboardInterrupt:
-        click.echo("interrupted: nothing written", err=True)
-        sys.exit(130)
-    except OSError as exc:
-        fail([Problem(str(options.out), "", f"cannot write the run folder: {exc.strerror or exc}",
-                      "a writable folder")])
+    scenario_path = scenario if scenario is not None else str(BUNDLED_SCENARIO)
+    argv = ["sporen", "plan", scenario_path] + [
+        part for name, value in (("--variant", variant), ("--replications", replications), ("--verify", verify),
+                                 ("--seed", seed), ("--budget-sims", budget_sims), ("--target-from", target_from),
+                                 ("--probability", probability), ("--out", out_dir), ("--format", fmt))
+        if value is not None for part in (name, str(value))]
+    result = run_job(lambda: run_plan_job(PlanJobOptions.parse(
+        scenario=scenario_path, variant=variant,
+        replications=replications if replications is not None else DEFAULT_REPLICATIONS, verify=verify, seed=seed,
+        parallel=parallel(workers, backend, scheduler), budget_sims=budget_sims, out=out_dir, fmt=fmt, quiet=quiet,
+        command=argv, probability=probability, target_from=target_from)), out_dir)
     opt = result.optimised
     check = opt.verification
     if not quiet:
@@ -664,6 +439,18 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
         sys.exit(EXIT_TARGET_NOT_MET)
 
 
+# --- compare ------------------------------------------------------------------------------------
+COMPARE_FILES_HELP = """\b
+Files written into DIR:
+  comparison.csv  per variant, measure, municipality and year: base mean, variant
+                  mean, mean paired difference, 95% CI, significant (yes/no)
+  comparison_totals, base_yearly_summary, <variant>_yearly_summary
+                  (CSV, or Parquet with --format parquet)
+  results.xlsx    every table on its own sheet
+  report.html     the comparison figure and tables, the model description
+  manifest.json, timing.json"""
+
+
 @main.command("compare", epilog=COMPARE_FILES_HELP)
 @click.argument("base", metavar="BASE", type=click.Path())
 @click.option("--variant", "variants", multiple=True, type=click.Path(), metavar="FILE",
@@ -671,15 +458,14 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
 @click.option("--replications", "-n", type=int, default=20, show_default=True, metavar="N",
               help="Simulated futures, the same for the base and every variant (common random numbers).")
 @click.option("--seed", type=int, default=20180101, show_default=True, metavar="S", help="Root seed.")
-@click.option("--workers", "-j", type=int, default=None, metavar="K",
-              help="Local worker processes. Default: every CPU. The results do not depend on it.")
+@parallel_options
 @click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
               help="Output folder (replaced when the run succeeds). Default: outputs/runs/<base>-compare.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="Format of the tables besides comparison.csv (always CSV).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars and no summary.")
 def compare_command(base: str, variants: tuple[str, ...], replications: int, seed: int, workers: int | None,
-                    out_dir: str | None, fmt: str, quiet: bool) -> None:
+                    backend: str | None, scheduler: str | None, out_dir: str | None, fmt: str, quiet: bool) -> None:
     """Compare policy variants with their base on the same simulated futures.
 
     Each variant is simulated on the same seeds as BASE, so the differences are paired (common
@@ -696,32 +482,14 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
 
     Exit code 0: compared and written. 2: bad input, one line per problem.
     """
-    from pathlib import Path
+    from sporen.jobs.compare import CompareOptions, run_compare, totals
 
-    from sporen.optimise.compare import run_compare, totals
-
-    params = click.get_current_context().params
-    argv = _canonical_argv("compare", [base], {**params, "variant": list(variants)},
-                           ["variant", "replications", "seed", "out", "fmt"])
-    try:
-        with _PoliteKill():
-            out = Path(out_dir) if out_dir else None
-            if out is None:
-                from sporen.inputs.load import load_scenario
-
-                out = Path("outputs") / "runs" / f"{_folder_name(load_scenario(base).name)}-compare"
-            if out.exists() and not out.is_dir():
-                fail([Problem(str(out), "", "exists and is not a folder", "a folder name for --out")])
-            result = run_compare(base, list(variants), replications=replications, seed=seed, workers=workers,
-                                 out=out, fmt=fmt, quiet=quiet, command=argv)
-    except InputError as exc:
-        fail(exc)
-    except KeyboardInterrupt:
-        click.echo("interrupted: nothing written", err=True)
-        sys.exit(130)
-    except OSError as exc:
-        fail([Problem(str(out_dir or "outputs/runs"), "", f"cannot write the run folder: {exc.strerror or exc}",
-                      "a writable folder")])
+    argv = ["sporen", "compare", base] + [p for v in variants for p in ("--variant", v)] + [
+        "--replications", str(replications), "--seed", str(seed)] + (["--out", out_dir] if out_dir else []) + [
+        "--format", fmt]
+    result = run_job(lambda: run_compare(CompareOptions.parse(
+        base=base, variants=list(variants), replications=replications, seed=seed,
+        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, quiet=quiet, command=argv)), out_dir)
     if quiet:
         return
     head = totals(result.comparison)
@@ -731,10 +499,11 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
     for row in head.itertuples():
         mark = "significant" if row.significant else "not significant"
         click.echo(f"  {row.variant}: {row.diff_mean:+,.0f} [95% CI {row.ci_low:+,.0f}; {row.ci_high:+,.0f}] {mark}")
+    assert result.out_dir is not None
     click.echo(f"  report: {result.out_dir / 'report.html'}")
-# --- plan and compare commands (end) ---
 
-# --- calibrate command (begin) ---
+
+# --- calibrate ----------------------------------------------------------------------------------
 CALIBRATE_HELP = """\b
 What is fitted (multipliers on the scenario's own values):
   work hazards        one multiplier on tracks.*.hazards.work (every track)
@@ -765,17 +534,16 @@ See docs/calibration.md."""
               help="Replications per candidate (the same seeds for every candidate).  [default: 40]")
 @click.option("--seed", type=int, default=20180101, show_default=True, metavar="S",
               help="Root seed; replication i uses SeedSequence(S).spawn(R)[i].")
-@click.option("--workers", "-j", type=int, default=None, metavar="K",
-              help="Local worker processes. Default: every CPU. The results do not depend on it.")
+@parallel_options
 @click.option("--applications-scale", "scale_text", default="fit", show_default=True, metavar="fit|X",
               help="Share of the observed applications that the scenario's applications stand for: fit it, or "
                    "a number (1 = the scenario counts applications as the observed file does).")
 @click.option("--iterations", type=int, default=None, metavar="N",
-              help="At most N Levenberg-Marquardt steps; 0 = no fit, only the table.  [default: 12]")
+              help="At most N least-squares evaluations; 0 = no fit, only the table.  [default: 12]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no fit table.")
 def calibrate_command(scenario: str, observed_file: str, out_file: str | None, history_file: str | None,
-                      replications: int | None, seed: int, workers: int | None, scale_text: str,
-                      iterations: int | None, quiet: bool) -> None:
+                      replications: int | None, seed: int, workers: int | None, backend: str | None,
+                      scheduler: str | None, scale_text: str, iterations: int | None, quiet: bool) -> None:
     """Fit SCENARIO's exit hazards and application rates to an observed history.
 
     The observation window starts at the first observed caseload date, with that caseload as the
@@ -794,125 +562,30 @@ def calibrate_command(scenario: str, observed_file: str, out_file: str | None, h
     Prints the fit table (observation, observed, simulated, error %). Bad input exits with code 2
     and one line per problem: FILE: row N.field: what is wrong (what is allowed).
     """
-    from pathlib import Path
+    from sporen.jobs.calibrate import CalibrateOptions, run_calibrate
 
-    from sporen.inputs.load import is_workbook, load_scenario, read_yaml, scenario_from_dict
-    from sporen.sim import calibrate as cal
-
-    problems: list[Problem] = []
-    replications = cal.DEFAULT_REPLICATIONS if replications is None else replications
-    iterations = cal.DEFAULT_ITERATIONS if iterations is None else iterations
-    if replications < 1:
-        problems.append(Problem("--replications", "", f"{replications} is too small", "a whole number of at least 1"))
-    if workers is not None and workers < 1:
-        problems.append(Problem("--workers", "", f"{workers} is too small", "a whole number of at least 1"))
-    if iterations < 0:
-        problems.append(Problem("--iterations", "", f"{iterations} is too small", "0 or more"))
-    scale: float | None = None
-    if scale_text.strip().lower() != "fit":
-        try:
-            scale = float(scale_text)
-        except ValueError:
-            scale = None
-            problems.append(Problem("--applications-scale", "", f"{scale_text!r} is not a number",
-                                    "fit or a number > 0"))
-        else:
-            if not scale > 0 or scale != scale or scale == float("inf"):
-                problems.append(Problem("--applications-scale", "", f"{scale_text} is out of range",
-                                        "fit or a number > 0"))
-    src = Path(scenario)
-    out = Path(out_file) if out_file else Path(f"{src.stem}-calibrated.yaml")
-    targets = [(out, out_file or str(out))] + ([(Path(history_file), history_file)] if history_file else [])
-    for path, name in targets:
-        if path.is_dir():
-            problems.append(Problem(name, "", "is a folder", "a file name for the YAML"))
-        elif not path.parent.is_dir():
-            problems.append(Problem(name, "", "the folder does not exist", "a file in an existing folder"))
-    if history_file and Path(history_file).resolve() == out.resolve():
-        problems.append(Problem(history_file, "", "is the same file as --out", "another file name"))
-    try:
-        model = load_scenario(src)
-    except InputError as exc:
-        problems += exc.problems
-        model = None
-    if model is not None:
-        try:
-            observed = cal.load_observed(observed_file, model)
-        except InputError as exc:
-            problems += exc.problems
-    elif not Path(observed_file).is_file():
-        problems.append(Problem(observed_file, "", "file not found", "an observed CSV file"))
-    if problems:
-        fail(problems)
-
-    window = f"{cal.month_text(observed.start)}..{cal.month_text(observed.end)}"
-    source = (f"sporen calibrate on {observed_file} (window {window}, {replications} replications, seed {seed})")
     log = None if quiet else (lambda line: click.echo(f"calibrate: {line}", err=True))
-    if log:
-        log(f"window {window}, {len(observed.observations)} observations, {replications} replications per candidate")
-    try:
-        with _PoliteKill():
-            result = cal.calibrate(model, observed, replications=replications, seed=seed, workers=workers,
-                                   applications_scale=scale, iterations=iterations, source=source, log=log)
-    except KeyboardInterrupt:
-        click.echo("interrupted: nothing written", err=True)
-        sys.exit(130)
-    except InputError as exc:
-        fail(exc)
-
-    p = result.parameters
-    fitted = [("work hazards", p.work), ("other exit hazards", p.other)]
-    fitted += [(f"applications {m}", v) for m, v in p.applications.items()]
-    fitted += [(f"application level {k}{' (reference)' if v == 1.0 else ''}", v) for k, v in p.periods.items()]
-    argv = ["sporen", "calibrate", scenario, "--observed", observed_file, "--replications", str(replications),
-            "--seed", str(seed)] + (["--applications-scale", scale_text] if scale is not None else [])
-    lines = [f"# Calibrated by: {' '.join(argv)}",
-             f"# Window {window}; objective (sum of squared relative errors) {result.objective:.5g}, "
-             f"{result.objective_start:.5g} before; see docs/calibration.md.",
-             "# Fitted multipliers on the input values:",
-             f"#   work hazards {p.work:.4f}, other exit hazards {p.other:.4f}",
-             "#   applications " + ", ".join(f"{m} {v:.4f}" for m, v in p.applications.items())]
-    if p.periods:
-        lines.append("#   application level (window only) " + ", ".join(f"{k} {v:.4f}" for k, v in p.periods.items()))
-    if result.applications_scale is not None:
-        lines.append(f"# The scenario's applications stand for {result.applications_scale:.3f} of the observed "
-                     "applications.")
-    stamp = "\n".join(lines) + "\n"
-    if not is_workbook(src) and "variant" not in (raw := read_yaml(src)):
-        header = cal.leading_comments(src.read_text(encoding="utf-8"))
-    else:
-        raw = model.model_dump(exclude={"series"})
-        header = ""
-    mapping = cal.calibrated_mapping(raw, model, p, source, result.applications_scale)
-    text = cal.dump_yaml(mapping, (header + "#\n" if header else "") + stamp)
-    try:
-        scenario_from_dict(cal.yaml_load(text), str(out), src.parent)
-    except InputError as exc:  # a bug, not the planner's input: say what failed
-        click.echo("error: the calibrated scenario does not validate:", err=True)
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(EXIT_TARGET_NOT_MET)
-    writes = [(out, text)]
-    if history_file:
-        history = cal.history_mapping(result.history, observed, p, source)
-        writes.append((Path(history_file), cal.dump_yaml(history, stamp.replace(
-            "# Calibrated by", "# The observation window of a calibration, fitted values applied.\n# Made by"))))
-    for path, content in writes:
-        try:
-            cal.write_text(path, content)
-        except OSError as exc:
-            fail([Problem(str(path), "", f"cannot write: {exc.strerror or exc}", "a writable file")])
+    values: dict[str, Any] = {"scenario": scenario, "observed": observed_file, "out": out_file,
+                              "history_out": history_file, "seed": seed, "applications_scale": scale_text,
+                              "parallel": parallel(workers, backend, scheduler)}
+    if replications is not None:
+        values["replications"] = replications
+    if iterations is not None:
+        values["iterations"] = iterations
+    job = run_job(lambda: run_calibrate(CalibrateOptions.parse(**values), log=log), out_file)
     if quiet:
         return
-    click.echo(cal.format_table(result.table, result.applications_scale))
+    from sporen.jobs.calibrate import format_table
+
+    result = job.result
+    click.echo(format_table(result.table, result.applications_scale))
     click.echo("fitted multipliers (x the scenario's values):")
-    width = max(len(k) for k, _ in fitted)
-    for name, value in fitted:
+    width = max(len(k) for k, _ in job.fitted)
+    for name, value in job.fitted:
         click.echo(f"  {name:<{width}}  {value:.4f}")
     click.echo(f"objective {result.objective:.5g} ({result.objective_start:.5g} before), {result.evaluations} "
-               f"candidates x {replications} replications")
-    click.echo(f"written: {out}" + (f", {history_file}" if history_file else ""))
-# --- calibrate command (end) ---
+               f"candidates x {result.replications} replications")
+    click.echo("written: " + ", ".join(str(p) for p in job.written))
 
 
 if __name__ == "__main__":

@@ -42,3 +42,8 @@ class InputError(Exception):
 def input_error(file: str, path: str, message: str, allowed: str = "") -> InputError:
     """Shorthand for an InputError with a single problem."""
     return InputError([Problem(str(file), path, message, allowed)])
+
+
+class RunFailed(RuntimeError):
+    """A run that could not finish for a reason other than its input (a solver failure, a calibrated
+    scenario that does not validate): exit code 1 with the message, nothing written."""

@@ -29,14 +29,12 @@ as Excel numbers it and the column (``x.xlsx: hazards row 5.band: ...``).
 from __future__ import annotations
 
 import datetime as _dt
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from sporen.common.files import write_text, write_with
 from sporen.common.errors import InputError, Problem
+from sporen.common.files import write_text, write_with
 from sporen.inputs.load import bare_type, child_type, is_model, literal_values, scenario_from_dict
 from sporen.inputs.schema import Scenario
 

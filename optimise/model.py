@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.math_opt.python import mathopt
 
+from sporen.common.errors import RunFailed
 from sporen.optimise.decisions import Choice, DecisionSpace
 from sporen.optimise.design import Design
 
@@ -432,7 +433,7 @@ def run_highs(model: mathopt.Model, params: mathopt.SolveParameters | None = Non
         return mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
 
 
-class SolveError(RuntimeError):
+class SolveError(RunFailed):
     """The solver returned no usable solution."""
 
 

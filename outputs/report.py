@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import html
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +22,13 @@ from typing import Any
 
 import pandas as pd
 
+from sporen.common.files import write_text
 from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario, month_label
 from sporen.outputs import figures
 from sporen.outputs.figures import Figure
 from sporen.outputs.model_description import model_description
 from sporen.outputs.workbook import column_kind
-from sporen.common.files import write_text
 
 LOW_Q, HIGH_Q = figures.LOW_Q, figures.HIGH_Q
 

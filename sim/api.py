@@ -17,11 +17,11 @@ import numpy as np
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
 from sporen.inputs.vangnet_rules import scenario_vangnet_rules
-from sporen.sim.runner import RunResult, simulate_seeds
+from sporen.sim.runner import RunResult, session, simulate_seeds
 from sporen.sim.stats import paired_difference
 from sporen.sim.summary import kpis_summary, run_summaries, yearly_summary
 
-__all__ = ["evaluate", "RunResult", "scenario_vangnet_rules", "paired_difference", "yearly_summary",
+__all__ = ["evaluate", "session", "RunResult", "scenario_vangnet_rules", "paired_difference", "yearly_summary",
            "kpis_summary", "run_summaries"]
 
 EVALUATE_FRAMES = ("yearly", "kpis")

@@ -23,13 +23,14 @@ asked for, already stacked per chunk. Frames carry a `replication` column first.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
 import math
 import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -96,6 +97,7 @@ class _Job:
     frames: tuple[str, ...]
     record_events: bool
     engine: str = ENGINE
+    reducer: str | None = None   # "module:function": sum reducer(scenario, plan, seed, result) instead of frames
 
 
 def _engine(spec: str) -> Callable[..., Any]:
@@ -118,6 +120,15 @@ def _simulate_chunk(
     and KPI frames are built once per chunk, not per replication.
     """
     run_replication = _engine(job.engine)
+    if job.reducer is not None:
+        reduce = _engine(job.reducer)
+        total: Any = 0
+        for replication, seed in items:
+            result = run_replication(job.scenario, job.plan, seed, replication=replication, record_events=False)
+            total = total + reduce(job.scenario, job.plan, seed, result)
+            if on_done is not None:
+                on_done()
+        return {"sum": total}
     money = MoneyModel(job.scenario, job.plan, job.rules)
     horizon = money.horizon
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in ("monthly", "spells", "events") if name in job.frames}
@@ -249,6 +260,26 @@ def connect(scheduler: str, timeout: float | None = None) -> Any:
                           ]) from None
 
 
+@contextlib.contextmanager
+def session(backend: str = "local", scheduler: Any = None, timeout: float | None = None) -> Iterator[Any]:
+    """Connect once for a job that simulates many times: yields the `scheduler` argument for
+    `simulate_seeds` (a `distributed.Client` for ``dask``, None for ``local``) and closes what it opened."""
+    if backend != "dask":
+        yield None
+        return
+    if scheduler is None:
+        raise InputError([Problem("--scheduler", "", "the dask backend needs a scheduler address",
+                                  "--scheduler tcp://HOST:8786")])
+    if not isinstance(scheduler, str):
+        yield scheduler
+        return
+    client = connect(scheduler, timeout)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
 def _dask_threads(client: Any) -> int:
     try:
         return max(1, sum(client.nthreads().values()))
@@ -310,6 +341,60 @@ def _progress_bar(total: int, enabled: bool) -> Any:
     return Bar(total=total, file=sys.stderr, unit="rep", desc="simulate", dynamic_ncols=True, leave=False)
 
 
+def reduce_seeds(
+    scenario: Scenario,
+    plan: Plan | None,
+    seeds: Sequence[np.random.SeedSequence],
+    reducer: str,
+    *,
+    workers: int | None = 1,
+    backend: str = "local",
+    scheduler: Any = None,
+    progress: bool = False,
+) -> Any:
+    """The sum over the seeds of ``reducer(scenario, plan, seed, result)`` (e.g. an array of counts),
+    computed where the replications run, so only the sums travel back. `reducer` names a module-level
+    function as ``"package.module:function"`` (it must be importable on the workers). Used by the
+    calibration, which needs a few counts of many candidate scenarios rather than whole frames."""
+    plan = plan if plan is not None else baseline_plan(scenario)
+    if not seeds:
+        raise InputError([Problem("--replications", "", "no replications asked for", "at least 1")])
+    job = _Job(scenario, plan, {}, (), False, ENGINE, reducer)
+    outputs = _dispatch(job, seeds, workers, backend, scheduler, progress, None)
+    return sum((out["sum"] for out in outputs), start=0)
+
+
+def _dispatch(job: _Job, seeds: Sequence[np.random.SeedSequence], workers: int | None, backend: str,
+              scheduler: Any, progress: bool, scheduler_timeout: float | None) -> list[dict[str, Any]]:
+    """Run the job's chunks on the chosen backend, in replication order."""
+    if backend not in BACKENDS:
+        raise InputError([Problem("--backend", "", f"unknown backend {backend!r}", "local or dask")])
+    client, own_client = None, False
+    if backend == "dask":
+        if scheduler is None:
+            raise InputError([Problem("--scheduler", "", "the dask backend needs a scheduler address",
+                                      "--scheduler tcp://HOST:8786")])
+        if isinstance(scheduler, str):
+            client, own_client = connect(scheduler, scheduler_timeout), True
+        else:
+            client = scheduler
+        parallel = _dask_threads(client)
+    else:
+        parallel = workers if workers is not None else (os.cpu_count() or 1)
+        if parallel < 1:
+            raise InputError([Problem("--workers", "", f"{parallel} workers", "at least 1")])
+    chunks = _chunks(seeds, parallel)
+    bar = _progress_bar(len(seeds), progress)
+    try:
+        if client is not None:
+            return _run_dask(job, chunks, client, bar)
+        return _run_local(job, chunks, parallel, bar)
+    finally:
+        bar.close()
+        if own_client:
+            client.close()
+
+
 def simulate_seeds(
     scenario: Scenario,
     plan: Plan | None,
@@ -331,39 +416,12 @@ def simulate_seeds(
     unknown = [f for f in frames if f not in FRAMES]
     if unknown:
         raise ValueError(f"unknown frames {unknown} (allowed: {', '.join(FRAMES)})")
-    if backend not in BACKENDS:
-        raise InputError([Problem("--backend", "", f"unknown backend {backend!r}", "local or dask")])
     if not seeds:
         raise InputError([Problem("--replications", "", "no replications asked for", "at least 1")])
     rules = rules if rules is not None else load_rules(scenario)
     check_inputs(scenario, plan, rules)
     job = _Job(scenario, plan, dict(rules), tuple(f for f in FRAMES if f in frames), record_events, ENGINE)
-
-    client, own_client = None, False
-    if backend == "dask":
-        if scheduler is None:
-            raise InputError([Problem("--scheduler", "", "the dask backend needs a scheduler address",
-                                      "--scheduler tcp://HOST:8786")])
-        if isinstance(scheduler, str):
-            client, own_client = connect(scheduler, scheduler_timeout), True
-        else:
-            client = scheduler
-        parallel = _dask_threads(client)
-    else:
-        parallel = workers if workers is not None else (os.cpu_count() or 1)
-        if parallel < 1:
-            raise InputError([Problem("--workers", "", f"{parallel} workers", "at least 1")])
-    chunks = _chunks(seeds, parallel)
-    bar = _progress_bar(len(seeds), progress)
-    try:
-        if client is not None:
-            outputs = _run_dask(job, chunks, client, bar)
-        else:
-            outputs = _run_local(job, chunks, parallel, bar)
-    finally:
-        bar.close()
-        if own_client:
-            client.close()
+    outputs = _dispatch(job, seeds, workers, backend, scheduler, progress, scheduler_timeout)
 
     result = RunResult(seeds=list(seeds))
     for name in job.frames:

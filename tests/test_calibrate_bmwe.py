@@ -17,10 +17,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from sporen.calibration import fit, window, writer
+from sporen.calibration import observed as obs
 from sporen.cli import main
 from sporen.common.errors import InputError
 from sporen.inputs.load import load_scenario, scenario_from_dict
-from sporen.sim import calibrate as cal
 
 ROOT = Path(__file__).resolve().parent.parent
 BMWE = ROOT / "inputs" / "scenarios" / "bmwe.yaml"
@@ -30,7 +31,7 @@ OBSERVED = ROOT / "tests" / "data" / "bmwe_observed.csv"
 #   sporen calibrate inputs/scenarios/bmwe.yaml --observed tests/data/bmwe_observed.csv
 # (40 replications, seed 20180101). Rerun that command when bmwe.yaml's hazards or applications
 # change, and paste the "fitted multipliers" it prints here.
-FITTED = cal.Parameters(
+FITTED = window.Parameters(
     work=0.9419, other=0.9636,
     applications={"Bedum": 1.0696, "De Marne": 0.8944, "Winsum": 0.8120, "Eemsmond": 1.0043},
     periods={"2015-01..2015-12": 1.0492, "2016-01..2016-12": 1.3302, "2017-01..2017-12": 1.0464,
@@ -39,11 +40,11 @@ FITTED = cal.Parameters(
 BACKTEST_REPLICATIONS, BACKTEST_SEED = 60, 7  # fresh seeds: not the ones the fit used
 
 
-def committed_parameters(scenario) -> cal.Parameters:
+def committed_parameters(scenario) -> window.Parameters:
     """FITTED; only its period levels once bmwe.yaml itself carries the calibrated values."""
     source = scenario.sources.get("tracks.werkspoor.hazards.work")
     if source is not None and source.kind == "calibrated":
-        return cal.Parameters(periods=dict(FITTED.periods))
+        return window.Parameters(periods=dict(FITTED.periods))
     return FITTED
 
 
@@ -54,12 +55,12 @@ def bmwe():
 
 @pytest.fixture(scope="module")
 def observed(bmwe):
-    return cal.load_observed(OBSERVED, bmwe)
+    return obs.load_observed(OBSERVED, bmwe)
 
 
 # -- the observed file ---------------------------------------------------------------------------
 def test_bmwe_observed_file_is_seed_003(observed):
-    assert (cal.month_text(observed.start), cal.month_text(observed.end)) == ("2015-01", "2018-06")
+    assert (obs.month_text(observed.start), obs.month_text(observed.end)) == ("2015-01", "2018-06")
     assert observed.initial() == {"Bedum": 144, "De Marne": 264, "Winsum": 286, "Eemsmond": 444}
     totals = {o.date: o.value for o in observed.caseloads if o.municipality == "all"}
     assert totals == {"2015-01-01": 1138, "2016-01-01": 1153, "2017-01-01": 1226, "2017-12-01": 1204,
@@ -69,7 +70,7 @@ def test_bmwe_observed_file_is_seed_003(observed):
     assert len(per_muni) == 40
     # a stock on the first of a month is the end of the month before
     june = next(o for o in observed.caseloads if o.date == "2018-06-01" and o.municipality == "Eemsmond")
-    assert (cal.month_text(june.first), june.value) == ("2018-05", 439)
+    assert (obs.month_text(june.first), june.value) == ("2018-05", 439)
     flows = {(o.measure, o.date): o.value for o in observed.observations if o.measure != "caseload"}
     assert flows == {("applications", "2015-01..2015-12"): 518, ("applications", "2016-01..2016-12"): 652,
                      ("applications", "2017-01..2017-12"): 522, ("applications", "2018-01..2018-06"): 245,
@@ -80,7 +81,7 @@ def test_bmwe_observed_file_is_seed_003(observed):
 # -- the back-test -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def backtest(bmwe, observed):
-    return cal.simulate_window(bmwe, observed, committed_parameters(bmwe), replications=BACKTEST_REPLICATIONS,
+    return fit.simulate_window(bmwe, observed, committed_parameters(bmwe), replications=BACKTEST_REPLICATIONS,
                                seed=BACKTEST_SEED)
 
 
@@ -127,7 +128,7 @@ def test_backtest_applications_follow_the_years(backtest):
 
 def test_committed_calibration_matches_bmwe(bmwe, observed):
     """FITTED has a value for every fitted parameter of bmwe.yaml (rerun calibrate when this fails)."""
-    layout = cal.Layout(bmwe, observed)
+    layout = window.Layout(bmwe, observed)
     params = committed_parameters(bmwe)
     assert set(params.periods) == {layout.period_label(i) for i in range(len(layout.periods))}
     assert params.periods[layout.period_label(layout.reference)] == 1.0
@@ -154,7 +155,7 @@ def synthetic_dict() -> dict:
     }
 
 
-TRUE = cal.Parameters(work=1.25, other=0.8, applications={"Noord": 1.2, "Zuid": 0.85},
+TRUE = window.Parameters(work=1.25, other=0.8, applications={"Noord": 1.2, "Zuid": 0.85},
                       periods={"2020-01..2020-12": 1.3, "2021-01..2021-12": 1.0})
 
 
@@ -181,8 +182,8 @@ def synthetic(tmp_path_factory):
     """(scenario, observed file made by simulating TRUE on 200 replications of other seeds)."""
     tmp_path = tmp_path_factory.mktemp("synthetic")
     scenario = scenario_from_dict(synthetic_dict())
-    template = cal.load_observed(synthetic_template(tmp_path), scenario)
-    table = cal.simulate_window(scenario, template, TRUE, replications=200, seed=99, applications_scale=1.0)
+    template = obs.load_observed(synthetic_template(tmp_path), scenario)
+    table = fit.simulate_window(scenario, template, TRUE, replications=200, seed=99, applications_scale=1.0)
     lines = ["date,municipality,measure,value"]
     for row in table.itertuples():
         lines.append(f"{row.date},{row.municipality},{row.measure},{row.simulated:.6g}")
@@ -193,8 +194,8 @@ def synthetic(tmp_path_factory):
 
 def test_calibration_recovers_known_multipliers(synthetic):
     scenario, path = synthetic
-    observed = cal.load_observed(path, scenario)
-    result = cal.calibrate(scenario, observed, replications=24, seed=3)
+    observed = obs.load_observed(path, scenario)
+    result = fit.calibrate(scenario, observed, replications=24, seed=3)
     p = result.parameters
     assert p.work == pytest.approx(TRUE.work, rel=0.08)
     assert p.other == pytest.approx(TRUE.other, rel=0.08)
@@ -242,7 +243,7 @@ def test_calibrate_cli_writes_a_valid_calibrated_scenario(synthetic, tmp_path, m
 
 # -- the window scenario ---------------------------------------------------------------------------
 def test_window_scenario_keeps_calendar_months_and_common_arrivals(bmwe, observed):
-    w = cal.window_scenario(bmwe, observed, cal.Parameters())
+    w = window.window_scenario(bmwe, observed, window.Parameters())
     assert (w.start, w.years) == ("2015-01", 4)
     assert [sum(m.initial_stock.values()) for m in w.municipalities] == [144, 264, 286, 444]
     assert w.gate.intake_role is None
@@ -250,21 +251,21 @@ def test_window_scenario_keeps_calendar_months_and_common_arrivals(bmwe, observe
     for measure in bmwe.measures:
         if measure.start_offset_months == 0:
             assert w.measure(measure.name).start_offset_months == 36
-    pad = w.measure(cal.PADDING_MEASURE)
+    pad = w.measure(window.PADDING_MEASURE)
     assert (pad.start_offset_months, pad.effects.grant_multiplier) == (42, 0.0)
     # a higher application rate only adds arrivals (common random numbers through a fixed ceiling)
     from sporen.sim.arrivals import application_times
 
     seed = np.random.SeedSequence(1)
-    high = cal.window_scenario(bmwe, observed, cal.Parameters(applications={"Bedum": 1.5}))
+    high = window.window_scenario(bmwe, observed, window.Parameters(applications={"Bedum": 1.5}))
     low_t = application_times(w, seed, 0, 0)
     high_t = application_times(high, seed, 0, 0)
     assert set(low_t[low_t < 42]) < set(high_t[high_t < 42])
 
 
 def test_split_stock_largest_remainder():
-    assert cal.split_stock(10, {"a": 1, "b": 1, "c": 1}) == {"a": 4, "b": 3, "c": 3}
-    assert sum(cal.split_stock(1138, {"regular": 807, "refugees": 279, "young": 120}).values()) == 1138
+    assert window.split_stock(10, {"a": 1, "b": 1, "c": 1}) == {"a": 4, "b": 3, "c": 3}
+    assert sum(window.split_stock(1138, {"regular": 807, "refugees": 279, "young": 120}).values()) == 1138
 
 
 # -- bad input: exit 2, one line per problem --------------------------------------------------------
@@ -290,10 +291,10 @@ def test_bad_observed_rows(tmp_path):
     assert lines == [
         f"error: {path}: row 3.municipality: unknown municipality 'Atlantis' "
         "(all or one of: Bedum, De Marne, Winsum, Eemsmond)",
-        f"error: {path}: row 4.date: '2015-01-15' is not a stock date ({cal.STOCK_DATE})",
+        f"error: {path}: row 4.date: '2015-01-15' is not a stock date ({obs.STOCK_DATE})",
         f"error: {path}: row 5.measure: 'uitstroom' is not a measure "
         "(one of: caseload, inflow, outflow, outflow_work_share, applications)",
-        f"error: {path}: row 6.date: '2018-13..2018-06' is not a period ({cal.PERIOD})",
+        f"error: {path}: row 6.date: '2018-13..2018-06' is not a period ({obs.PERIOD})",
         f"error: {path}: row 7.value: 49.7 is not a share (above 0 and at most 1)",
     ]
 
@@ -321,16 +322,16 @@ def test_read_observed_semicolons_and_decimal_commas(tmp_path):
     path = tmp_path / "obs.csv"
     path.write_text("date;municipality;measure;value\n2015-01-01;all;caseload;1138\n"
                     "2015-01..2015-06;all;outflow_work_share;0,497\n")
-    obs = cal.read_observed(path)
-    assert [o.value for o in obs] == [1138.0, 0.497]
+    rows = obs.read_observed(path)
+    assert [o.value for o in rows] == [1138.0, 0.497]
     with pytest.raises(InputError):
-        cal.read_observed(tmp_path / "missing.csv")
+        obs.read_observed(tmp_path / "missing.csv")
 
 
 def test_calibrated_mapping_keeps_everything_else(bmwe):
     raw = yaml.safe_load(BMWE.read_text())
-    params = cal.Parameters(work=1.1, other=0.9, applications={"Bedum": 1.2})
-    out = cal.calibrated_mapping(copy.deepcopy(raw), bmwe, params, "sporen calibrate on x.csv")
+    params = window.Parameters(work=1.1, other=0.9, applications={"Bedum": 1.2})
+    out = writer.calibrated_mapping(copy.deepcopy(raw), bmwe, params, "sporen calibrate on x.csv")
     calibrated = scenario_from_dict(out, str(BMWE), BMWE.parent)
     assert calibrated.model_dump(exclude={"tracks", "municipalities", "sources"}) == \
         bmwe.model_dump(exclude={"tracks", "municipalities", "sources"})

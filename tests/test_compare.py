@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from sporen.cli import main
-from sporen.optimise.compare import COMPARISON_COLUMNS, paired_comparison
+from sporen.jobs.compare import COMPARISON_COLUMNS, paired_comparison
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -42,24 +41,6 @@ def test_verification_seeds_never_overlap_optimisation_seeds(seed, r, v):
 
 def test_seed_label_names_the_spawn_range():
     assert seed_label(verification_seeds(7, 3, 5)) == "SeedSequence(7).spawn children 3-7"
-
-
-OPTIMISER_MODULES = ("__init__", "decisions", "design", "model", "explain", "loop", "report")
-"""The optimiser proper. optimise/ also holds other commands' modules (compare.py, mainjob.py) that
-are not the optimiser and may read sim/ directly."""
-
-
-def test_optimise_depends_on_sim_only_through_sim_api():
-    pattern = re.compile(r"^\s*(from\s+sim(\.\w+)*\s+import|import\s+sim\b)", re.MULTILINE)
-    offenders = []
-    paths = [ROOT / "optimise" / f"{name}.py" for name in OPTIMISER_MODULES]
-    assert all(path.exists() for path in paths)
-    for path in paths:
-        for match in pattern.finditer(path.read_text(encoding="utf-8")):
-            line = match.group(0).strip()
-            if not line.startswith("from sim.api import"):
-                offenders.append(f"{path.name}: {line}")
-    assert offenders == []
 
 
 def test_role_levels_are_half_fte_steps_within_limits():

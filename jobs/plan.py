@@ -24,6 +24,7 @@ is still written), 2 for bad input.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import sys
@@ -31,15 +32,19 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import yaml
+from pydantic import Field
 
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario
+from sporen.jobs.options import JobOptions, Parallel, Probability, check_out_folder, replications_field, seed_field
+from sporen.jobs.runs import default_folder
+from sporen.sim.api import session
 
 BUNDLED_SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "bmwe.yaml"
 DEFAULT_REPLICATIONS = 20
@@ -51,26 +56,25 @@ DEFAULT_SEED = 20180101
 RAW_FRAMES = ("monthly", "yearly", "kpis", "spells")
 
 
-@dataclass
-class PlanJobOptions:
+class PlanJobOptions(JobOptions):
     """What `sporen plan` asks for."""
 
     scenario: Path = BUNDLED_SCENARIO
     variant: Path | None = None
-    replications: int = DEFAULT_REPLICATIONS
-    verify: int | None = None                 # fresh replications to verify the plan; default 3 x replications
-    seed: int = DEFAULT_SEED
-    workers: int | None = None                # default: every CPU
-    budget_sims: int | None = None            # replications the optimiser may simulate; default: its own
+    replications: int = replications_field(DEFAULT_REPLICATIONS, minimum=2)
+    verify: int | None = replications_field(None, minimum=2)   # default 3 x replications
+    seed: int = seed_field(DEFAULT_SEED)
+    parallel: Parallel = Field(default_factory=Parallel)
+    budget_sims: int | None = Field(default=None, ge=1, le=10**8)  # the optimiser's; default: its own
     out: Path | None = None
-    fmt: str = "csv"
+    fmt: Literal["csv", "parquet"] = "csv"
     quiet: bool = False
-    command: Sequence[str] = ()
-    probability: float | str = 0.9
+    command: list[str] = Field(default_factory=list)
+    probability: Probability = 0.9
     target_from: int | None = None            # default: the second horizon year (staff arrive months later)
-    scope: str = "total"
+    scope: Literal["total", "per-municipality"] = "total"
     cumulative: bool = False
-    target_level: int = 0
+    target_level: int = Field(default=0, ge=-10**12, le=10**12)
 
 
 @dataclass
@@ -133,7 +137,8 @@ class _Evaluator:
     frame of the runs on the verification seeds."""
 
     def __init__(self, scenario: Scenario, baseline: Any, ver_keys: Sequence[tuple[int, ...]],
-                 rules: Mapping[int, Any] | None):
+                 rules: Mapping[int, Any] | None, backend: str = "local", scheduler: Any = None):
+        self.backend, self.scheduler = backend, scheduler
         self.scenario = scenario
         self.baseline = baseline
         self.index = {_key(s): i for i, s in enumerate(baseline.seeds)}
@@ -158,11 +163,11 @@ class _Evaluator:
             if key in self.verified:
                 return self.verified[key]
             run = evaluate(scenario, plan, seeds, workers=workers, progress=progress, frames=RAW_FRAMES,
-                           rules=self.rules, **kwargs)
+                           rules=self.rules, backend=self.backend, scheduler=self.scheduler)
             self.verified[key] = run
             return run
         return evaluate(scenario, plan, seeds, workers=workers, progress=progress, frames=frames, rules=self.rules,
-                        **kwargs)
+                        backend=self.backend, scheduler=self.scheduler)
 
 
 # -- words -------------------------------------------------------------------------------------------
@@ -210,17 +215,7 @@ def load_job_inputs(options: PlanJobOptions) -> tuple[Scenario, Scenario | None]
     from sporen.inputs.load import load_scenario
     from sporen.inputs.variants import load_with_variant
 
-    problems: list[Problem] = []
-    if options.fmt not in ("csv", "parquet"):
-        problems.append(Problem("--format", "", f"'{options.fmt}'", "csv or parquet"))
-    if options.replications < 2:
-        problems.append(Problem("--replications", "", f"{options.replications}", "at least 2"))
-    if options.verify is not None and options.verify < 2:
-        problems.append(Problem("--verify", "", f"{options.verify}", "at least 2"))
-    if options.workers is not None and options.workers < 1:
-        problems.append(Problem("--workers", "", f"{options.workers}", "at least 1"))
-    if options.out is not None and Path(options.out).exists() and not Path(options.out).is_dir():
-        problems.append(Problem(str(options.out), "", "exists and is not a folder", "a folder name for the run"))
+    problems: list[Problem] = check_out_folder(options.out)
     scenario = base = None
     try:
         if options.variant is not None:
@@ -238,17 +233,28 @@ def load_job_inputs(options: PlanJobOptions) -> tuple[Scenario, Scenario | None]
 
 def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
     """Run the whole `sporen plan` pipeline and write the run directory; see the module docstring."""
-    from sporen.optimise.compare import describe_variant, paired_comparison
-    from sporen.optimise.loop import OptimiseOptions, OptionsError, optimise
-    from sporen.sim.api import evaluate
-    from sporen.sim.api import scenario_vangnet_rules as load_rules
 
     started = time.perf_counter()
     scenario, base_scenario = load_job_inputs(options)
+    parallel = options.parallel
+    with session(parallel.chosen_backend, parallel.scheduler) as client:
+        result = _run(options, scenario, base_scenario, parallel.chosen_backend, client, started)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | None, backend: str, client: Any,
+         started: float) -> PlanJobResult:
+    from sporen.jobs.compare import describe_variant, paired_comparison
+    from sporen.optimise.loop import OptimiseOptions, OptionsError, optimise
+    from sporen.sim.api import evaluate as sim_evaluate
+    from sporen.sim.api import scenario_vangnet_rules as load_rules
+
+    evaluate = functools.partial(sim_evaluate, backend=backend, scheduler=client)
     quiet = options.quiet
     R = int(options.replications)
     V = int(options.verify if options.verify is not None else VERIFY_FACTOR * R)
-    workers = options.workers if options.workers is not None else (os.cpu_count() or 1)
+    workers = options.parallel.workers if options.parallel.workers is not None else (os.cpu_count() or 1)
     rules = load_rules(scenario, Path(options.scenario).parent)
     seeds = np.random.SeedSequence(options.seed).spawn(R + V)
     ver_keys = [_key(s) for s in seeds[R:]]
@@ -257,13 +263,13 @@ def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
         # 1. baseline
         steps.start("baseline: current formation and instruments")
         baseline = evaluate(scenario, None, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES,
-                                  rules=rules)
+                            rules=rules)
         baseline.seed = options.seed
         steps.finish()
 
         # 2. optimise
         steps.start("optimise: the cheapest plan that meets the target")
-        evaluator = _Evaluator(scenario, baseline, ver_keys, rules)
+        evaluator = _Evaluator(scenario, baseline, ver_keys, rules, backend, client)
         years = scenario.horizon_years
         target_from = options.target_from if options.target_from is not None else (
             years[1] if len(years) > 1 else years[0])
@@ -288,11 +294,12 @@ def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
         comparison = None
         variant_name, variant_lines = None, []
         if base_scenario is not None:
+            assert options.variant is not None
             steps.start("variant: the base scenario on the same futures")
             variant_name, variant_lines = describe_variant(options.variant)
             base_rules = load_rules(base_scenario, Path(options.scenario).parent)
             base_run = evaluate(base_scenario, None, seeds, workers=workers, progress=not quiet,
-                                      frames=("yearly", "kpis"), rules=base_rules)
+                                frames=("yearly", "kpis"), rules=base_rules)
             comparison = paired_comparison(base_run.yearly, base_run.kpis, baseline.yearly, baseline.kpis,
                                            variant_name)
             steps.finish()
@@ -305,7 +312,6 @@ def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
         steps.finish()
     finally:
         steps.close()
-    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -385,7 +391,8 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                    comparison: pd.DataFrame | None, variant_name: str | None, variant_lines: list[str],
                    R: int, V: int, workers: int, elapsed: float) -> PlanJobResult:
     """Build every table, the workbook and the report, and write the run directory."""
-    from sporen.optimise.compare import comparison_for_report, paired_comparison
+    from sporen.common.files import write_text
+    from sporen.jobs.compare import comparison_for_report, paired_comparison
     from sporen.outputs import figures, tables
     from sporen.outputs.model_description import assumptions_table, unsourced_table
     from sporen.outputs.report import (
@@ -503,17 +510,15 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                           if comparison is not None else ""),
         run=run_info)
 
-    out_dir = Path(options.out) if options.out is not None else Path("outputs") / "runs" / f"{scenario.name}-plan"
+    out_dir = Path(options.out) if options.out is not None else default_folder(f"{scenario.name}-plan")
     with RunDirectory(out_dir) as tmp:
         files: dict[str, Path] = {}
         for name, frame in {**summary_tables, **raw_tables}.items():
             if frame is None:
                 continue
             files[f"{name}.{options.fmt}"] = tables.write_table(frame, tmp, name, options.fmt)
-        plan_path = tmp / "plan.yaml"
-        plan_path.write_text(yaml.safe_dump(optimised.plan.model_dump(),
-                                            sort_keys=False, allow_unicode=True), encoding="utf-8")
-        files["plan.yaml"] = plan_path
+        files["plan.yaml"] = write_text(tmp / "plan.yaml", yaml.safe_dump(optimised.plan.model_dump(),
+                                                                         sort_keys=False, allow_unicode=True))
         files["report.html"] = write_report(tmp / "report.html", html)
         files["results.xlsx"] = write_workbook(tmp / "results.xlsx", summary_tables,
                                                title=f"sporen plan {scenario.name}")
@@ -533,7 +538,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                                "sims_used": optimised.sims_used, "budget_sims": optimised.budget_sims,
                                "blocking": list(optimised.blocking)}})
         tables.write_json(manifest, tmp / "manifest.json")
-        tables.write_json({"seconds": round(elapsed, 3), "workers": workers, "backend": "local",
+        tables.write_json({"seconds": round(elapsed, 3), "workers": workers, "backend": options.parallel.chosen_backend,
                            "platform": platform.platform(terse=True), "cpus": os.cpu_count(),
                            "optimiser_sim_seconds": round(optimised.sim_seconds, 3),
                            "optimiser_solve_seconds": round(optimised.solve_seconds, 3)}, tmp / "timing.json")

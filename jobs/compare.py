@@ -16,21 +16,24 @@ last month.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
+from pydantic import Field
 
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.load import read_yaml
 from sporen.inputs.schema import Scenario
+from sporen.jobs.options import JobOptions, Parallel, check_out_folder, raise_problems, replications_field, seed_field
+from sporen.jobs.runs import default_folder, folder_name
 from sporen.outputs.report import kpi_unit
 
 MONEY_MEASURES = ("result_after_vangnet", "exploitatie_result", "spending")
@@ -169,23 +172,32 @@ def load_inputs(base_path: str | Path, variant_paths: Sequence[str | Path]) -> t
     return base, variants, changes
 
 
-def run_compare(
-    base_path: str | Path,
-    variant_paths: Sequence[str | Path],
-    *,
-    replications: int = 20,
-    seed: int = 20180101,
-    workers: int | None = None,
-    out: str | Path | None = None,
-    fmt: str = "csv",
-    quiet: bool = False,
-    command: Sequence[str] | None = None,
-    simulate: Callable[..., Any] | None = None,
-) -> CompareResult:
-    """Simulate base and variants on the same seeds, compare them and write the run directory.
+class CompareOptions(JobOptions):
+    """What `sporen compare` asks for."""
 
-    `simulate` defaults to `sim.runner.run` (tests may pass another with its signature).
-    """
+    base: Path
+    variants: list[Path] = Field(min_length=1, max_length=50)
+    replications: int = replications_field(20, minimum=2)
+    seed: int = seed_field(20180101)
+    parallel: Parallel = Field(default_factory=Parallel)
+    out: Path | None = None
+    fmt: Literal["csv", "parquet"] = "csv"
+    quiet: bool = False
+    command: list[str] = Field(default_factory=list)
+
+
+def run_compare(options: CompareOptions) -> CompareResult:
+    """Simulate base and variants on the same seeds, compare them and write the run directory."""
+    from sporen.sim.api import session
+
+    raise_problems(check_out_folder(options.out))
+    parallel = options.parallel
+    with session(parallel.chosen_backend, parallel.scheduler) as client:
+        return _compare(options, functools.partial(_simulate_with_api, backend=parallel.chosen_backend,
+                                                   scheduler=client))
+
+
+def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareResult:
     from tqdm import tqdm
 
     from sporen.outputs import tables
@@ -195,15 +207,11 @@ def run_compare(
     from sporen.sim import api as summary
 
     started = time.perf_counter()
-    if simulate is None:
-        simulate = _simulate_with_api
-    if replications < 2:
-        raise InputError([Problem("--replications", "", f"{replications}",
-                                  "at least 2 (a confidence interval needs two)")])
-    if fmt not in tables.FORMATS:
-        raise InputError([Problem("--format", "", f"'{fmt}'", " or ".join(tables.FORMATS))])
+    base_path, variant_paths = options.base, options.variants
+    replications, seed, fmt, quiet = options.replications, options.seed, options.fmt, options.quiet
+    workers, command = options.parallel.workers, options.command
     base, variants, changes = load_inputs(base_path, variant_paths)
-    out_dir = Path(out) if out is not None else Path("outputs") / "runs" / f"{base.name}-compare"
+    out_dir = options.out if options.out is not None else default_folder(f"{base.name}-compare")
 
     steps = tqdm(total=len(variants) + 2, desc="sporen compare", file=sys.stderr, disable=quiet, leave=False,
                  bar_format="{desc} [{elapsed}]")
@@ -260,7 +268,7 @@ def run_compare(
                     for name, path in zip(variants, variant_paths, strict=True)}})
             tables.write_json(manifest, tmp / "manifest.json")
             tables.write_json({"seconds": round(time.perf_counter() - started, 3), "workers": workers,
-                               "backend": "local", "platform": platform.platform(terse=True),
+                               "backend": options.parallel.chosen_backend, "platform": platform.platform(terse=True),
                                "cpus": os.cpu_count()}, tmp / "timing.json")
         steps.update(1)
     finally:
@@ -278,7 +286,11 @@ def comparison_for_report(comparison: pd.DataFrame) -> pd.DataFrame:
 
 
 def _file_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._+-]+", "-", name).strip("-.") or "variant"
+    return folder_name(name) if name else "variant"
+
+
+def _cpus() -> int:
+    return os.cpu_count() or 1
 
 
 def _baseline_plan(scenario: Scenario):
@@ -287,13 +299,14 @@ def _baseline_plan(scenario: Scenario):
     return baseline_plan(scenario)
 
 
-def _simulate_with_api(scenario, plan, *, replications: int, seed: int, workers, progress: bool, frames):
+def _simulate_with_api(scenario: Scenario, plan: Any, *, replications: int, seed: int, workers: int | None,
+                       progress: bool, frames: Sequence[str], backend: str = "local", scheduler: Any = None) -> Any:
     """`replications` runs on children 0..N-1 of SeedSequence(seed), through `sim.api.evaluate`."""
     import numpy as np
 
     from sporen.sim.api import evaluate
 
-    result = evaluate(scenario, plan, np.random.SeedSequence(seed).spawn(replications), workers=workers,
-                      progress=progress, frames=frames)
+    result = evaluate(scenario, plan, np.random.SeedSequence(seed).spawn(replications), workers=workers or _cpus(),
+                      progress=progress, frames=frames, backend=backend, scheduler=scheduler)
     result.seed = seed
     return result

@@ -1,4 +1,7 @@
-"""Writing an optimisation run into a folder (used by `sporen optimise` and `sporen plan`).
+"""`sporen optimise`: the cheapest plan that meets the target, verified and explained, written to a run folder.
+
+The search itself is `optimise.loop.optimise`; this job checks the options, connects the
+simulator (local processes or Dask) and writes the files.
 
 Files (docs/optimisation.md describes every column):
 
@@ -10,27 +13,110 @@ tradeoff.csv        vary, target_level, probability, cost, feasible, shortfall, 
 verification.csv    probability, ci_low, ci_high, replications, met, seeds, accepted
 shadow_prices.csv   constraint, family, meaning, unit, dual, saving_if_dropped, shortfall_if_dropped
 savings.csv         per lever: baseline, chosen, cost, paired result effects
-history.csv         one row per round of the loop
+history.csv         one row per round of the loop (no wall-clock times: reruns are identical)
 manifest.json       scenario, options, seeds, versions, the answer, file hashes (no timestamps)
 timing.json         wall-clock seconds, simulations used, solve time (differs between reruns)
 ==================  ===========================================================================
-
-The folder is written to a temporary folder beside the target and renamed when complete
-(`outputs.rundir.RunDirectory`).
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import yaml
+from pydantic import Field
 
-from sporen.optimise.loop import OptimiseResult
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.load import load_with_variant
+from sporen.jobs.options import (
+    JobOptions,
+    Parallel,
+    Probability,
+    check_out_folder,
+    raise_problems,
+    replications_field,
+    seed_field,
+)
+from sporen.jobs.runs import default_folder, rules_file_of
+from sporen.optimise.loop import DEFAULT_REPLICATIONS, DEFAULT_SEED, DEFAULT_VERIFY, OptimiseResult
+
+
+class OptimiseJobOptions(JobOptions):
+    """What `sporen optimise` asks for."""
+
+    scenario: Path
+    variant: Path | None = None
+    target_from: int | None = None
+    scope: Literal["total", "per-municipality"] = "total"
+    target_level: int = Field(default=0, ge=-10**12, le=10**12)
+    cumulative: bool = False
+    probability: Probability = 0.9
+    replications: int = replications_field(DEFAULT_REPLICATIONS)
+    verify: int = replications_field(DEFAULT_VERIFY)
+    budget_sims: int | None = Field(default=None, ge=1, le=10**8)
+    seed: int = seed_field(DEFAULT_SEED)
+    parallel: Parallel = Field(default_factory=Parallel)
+    out: Path | None = None
+    allow_cuts: bool = False
+    progress: bool = True
+    command: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class OptimiseJobResult:
+    """The optimiser's answer and the folder it was written to."""
+
+    optimised: OptimiseResult
+    out_dir: Path
+
+
+def run_optimise(options: OptimiseJobOptions) -> OptimiseJobResult:
+    """Find, verify and explain the plan; write the run folder. InputError for bad input."""
+    from sporen.optimise.loop import OptimiseOptions, OptionsError, optimise
+    from sporen.sim.api import evaluate, session
+
+    raise_problems(check_out_folder(options.out))
+    scenario = load_with_variant(options.scenario, options.variant)
+    out = options.out if options.out is not None else default_folder(f"optimise-{scenario.name}")
+    parallel = options.parallel
+    workers = parallel.workers if parallel.workers is not None else _cpus()
+    loop_options = OptimiseOptions(
+        target_from=options.target_from, scope=options.scope, target_level=options.target_level,
+        cumulative=options.cumulative, probability=options.probability, replications=options.replications,
+        verify=options.verify, budget_sims=options.budget_sims, seed=options.seed, workers=workers,
+        progress=options.progress, allow_cuts=options.allow_cuts)
+    with session(parallel.chosen_backend, parallel.scheduler) as client:
+        simulate = functools.partial(evaluate, backend=parallel.chosen_backend, scheduler=client)
+        try:
+            result = optimise(scenario, loop_options, evaluate=simulate)
+        except OptionsError as exc:
+            raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
+    write_run(result, out, command=options.command or _command_line(options), scenario_file=str(options.scenario),
+              variant_file=str(options.variant) if options.variant else None)
+    return OptimiseJobResult(result, out)
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def _command_line(options: OptimiseJobOptions) -> list[str]:
+    """The command as a canonical argument list (not the options that never change the results)."""
+    skip = {"scenario", "parallel", "progress", "command"}
+    argv = ["sporen", "optimise", str(options.scenario)]
+    for name, value in options.model_dump().items():
+        if name in skip or value is None or value is False:
+            continue
+        argv += [f"--{name.replace('_', '-')}"] + ([] if value is True else [str(value)])
+    return argv
 
 FLOAT_FORMAT = "%.10g"
 
@@ -113,25 +199,23 @@ def summary(result: OptimiseResult) -> dict[str, Any]:
 def write_files(result: OptimiseResult, directory: str | Path, *, command: list[str] | None = None,
                 scenario_file: str | None = None, variant_file: str | None = None) -> dict[str, Path]:
     """Write every file of an optimisation run into an existing folder; return name -> path."""
+    from sporen.common.files import write_text
     from sporen.outputs.tables import build_manifest, write_json
 
     directory = Path(directory)
     files: dict[str, Path] = {}
-    path = directory / "plan.yaml"
-    path.write_text(plan_yaml(result), encoding="utf-8")
-    files["plan.yaml"] = path
+    files["plan.yaml"] = write_text(directory / "plan.yaml", plan_yaml(result))
+    history = pd.DataFrame(result.history).drop(columns=["solve_seconds"], errors="ignore")
     tables = {"formation": result.formation, "budget": result.budget, "tradeoff": result.tradeoff,
               "verification": verification_frame(result), "shadow_prices": result.shadow_prices,
-              "savings": result.savings, "history": pd.DataFrame(result.history)}
+              "savings": result.savings, "history": history}
     for name, frame in tables.items():
         files[f"{name}.csv"] = _csv(frame, directory / f"{name}.csv")
     options = {k: v for k, v in asdict(result.options).items() if k not in ("space", "progress", "workers")}
     target = asdict(result.target)
     seeds = [{"replication": i, "entropy": int(s.entropy), "spawn_key": [int(k) for k in s.spawn_key]}
              for i, s in enumerate(np.random.SeedSequence(result.options.seed).spawn(result.options.replications))]
-    rules = result.scenario.finance.vangnet_rules
-    if rules is not None and not Path(rules).is_file() and scenario_file is not None:
-        rules = str(Path(scenario_file).parent / rules)  # relative to the scenario file
+    rules = rules_file_of(result.scenario, scenario_file)
     if rules is not None and not Path(rules).is_file():
         rules = None
     manifest = build_manifest(
@@ -148,6 +232,7 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
     write_json(_jsonable({"total_seconds": round(result.total_seconds, 3),
                           "simulation_seconds": round(result.sim_seconds, 3),
                           "solve_seconds": round(result.solve_seconds, 4),
+                          "solve_seconds_per_round": [round(h.get("solve_seconds", 0.0), 4) for h in result.history],
                           "explain_seconds": round(result.explain_seconds, 3), "sims_used": result.sims_used,
                           "workers": result.options.workers}), directory / "timing.json")
     files["manifest.json"] = directory / "manifest.json"

@@ -1,0 +1,224 @@
+"""The fit: multipliers that make the simulated window match the observed history.
+
+Every candidate is simulated on the same R replication seeds (common random numbers), through
+the shared runner (`sim.runner.reduce_seeds`, so local processes or a Dask cluster), and the mean
+of the R replications is compared with every observation. The objective is the sum of squared
+relative errors (simulated / observed - 1) of all observations plus a weak pull (``RIDGE`` x
+squared log-multiplier) towards the scenario's values, so a parameter the observations cannot
+identify stays where the scenario put it. It is minimised over the log-multipliers, within
+[-log 4, log 4], by `scipy.optimize.least_squares` (trust-region reflective, forward differences
+with an absolute 5% step: large enough to average over the jumps of a simulated mean of counts).
+
+Applications are an observation of a different kind: a planner's "applications" count every
+request, while a scenario's ``applications_per_month`` may count only those that can add a client
+(bmwe.yaml leaves out grants that add no new benefit: 216 granted but 173 new benefits in H1 2018).
+So the simulated applications are compared as ``scale`` x observed, where ``scale`` (the share of
+reported applications the scenario's applications stand for) is fitted in closed form at every
+evaluation by default; the observed applications then fix the ratio between periods, and the
+caseload and inflow fix the level. ``applications_scale=1.0`` compares them one to one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.random import SeedSequence
+from scipy.optimize import least_squares
+
+from sporen.calibration.observed import Observed, month_number, month_text
+from sporen.calibration.window import (
+    MAX_MULTIPLIER,
+    Layout,
+    Parameters,
+    apply_parameters,
+    simulated_values,
+    window_scenario,
+)
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.schema import Scenario
+from sporen.sim.runner import reduce_seeds
+
+RIDGE = 1e-4
+"""Weight of the pull towards the scenario's values, per squared log-multiplier."""
+STEP = 0.05
+"""Forward-difference step in log-multiplier (5%)."""
+TOLERANCE = 0.01
+"""Stop when a step improves the objective by less than 1% (the simulation noise is larger)."""
+DEFAULT_SEED = 20180101
+DEFAULT_REPLICATIONS = 40
+DEFAULT_ITERATIONS = 12
+COUNTS = "sporen.calibration.window:window_counts"
+
+
+@dataclass
+class Backend:
+    """Where the window replications run (see `sim.runner`): never changes the result."""
+
+    workers: int | None = None
+    backend: str = "local"
+    scheduler: Any = None
+
+
+def mean_counts(scenario: Scenario, seeds: list[SeedSequence], where: Backend) -> np.ndarray:
+    """Mean over the seeds of `window.window_counts` for one window scenario."""
+    total = reduce_seeds(scenario, None, seeds, COUNTS, workers=where.workers, backend=where.backend,
+                         scheduler=where.scheduler)
+    return np.asarray(total, dtype=float) / len(seeds)
+
+
+def residuals(observed: Observed, simulated: np.ndarray, scale: float | None) -> tuple[np.ndarray, float | None]:
+    """(simulated / observed - 1 per observation, the applications scale used).
+
+    Applications are compared as scale x observed; scale None = fitted (closed form)."""
+    values = np.array([o.value for o in observed.observations])
+    apps = np.array([o.measure == "applications" for o in observed.observations])
+    ratio = simulated / values
+    used = None
+    if apps.any():
+        q = ratio[apps]
+        if scale is None:
+            x = float(q.sum() / (q * q).sum()) if (q * q).sum() > 0 else 1.0
+            used = 1.0 / x if x > 0 else 1.0
+        else:
+            used = float(scale)
+        ratio = ratio.copy()
+        ratio[apps] = q / used
+    return ratio - 1.0, used
+
+
+@dataclass
+class CalibrationResult:
+    """What `calibrate` found."""
+
+    scenario: Scenario        # the input scenario with the fitted values (same start and horizon)
+    history: Scenario         # the window scenario with the fitted values
+    parameters: Parameters
+    table: pd.DataFrame       # row, observation, date, municipality, measure, observed, simulated, error
+    objective: float
+    objective_start: float
+    applications_scale: float | None
+    evaluations: int
+    replications: int
+    seed: int
+    window: tuple[str, str]
+    names: list[str] = field(default_factory=list)
+
+
+def fit_table(observed: Observed, simulated: np.ndarray, scale: float | None) -> pd.DataFrame:
+    """Observed vs simulated per observation; applications in reported terms (simulated / scale)."""
+    errors, used = residuals(observed, simulated, scale)
+    rows = []
+    for o, sim, err in zip(observed.observations, simulated, errors, strict=True):
+        shown = sim / used if (o.measure == "applications" and used) else sim
+        rows.append({"row": o.row, "observation": o.label, "date": o.date, "municipality": o.municipality,
+                     "measure": o.measure, "observed": o.value, "simulated": float(shown), "error": float(err)})
+    return pd.DataFrame(rows)
+
+
+class Objective:
+    """Residuals of a candidate parameter vector, each candidate simulated once (cached)."""
+
+    def __init__(self, scenario: Scenario, observed: Observed, layout: Layout, seeds: list[SeedSequence],
+                 where: Backend, scale: float | None, log: Callable[[str], None] | None = None):
+        self.scenario, self.observed, self.layout, self.scale = scenario, observed, layout, scale
+        self.seeds, self.where, self.log = seeds, where, log
+        self.evaluations = 0
+        self.first: float | None = None
+        self.best: float | None = None
+        self._cache: dict[bytes, np.ndarray] = {}
+
+    def simulate(self, theta: np.ndarray) -> np.ndarray:
+        """The simulated value of every observation at `theta` (log-multipliers)."""
+        key = np.asarray(theta, dtype=float).round(12).tobytes()
+        if key not in self._cache:
+            window = window_scenario(self.scenario, self.observed, self.layout.parameters(theta), self.layout)
+            initial = {m.name: sum(m.initial_stock.values()) for m in window.municipalities}
+            self._cache[key] = simulated_values(self.observed, mean_counts(window, self.seeds, self.where), initial)
+            self.evaluations += 1
+        return self._cache[key]
+
+    def __call__(self, theta: np.ndarray) -> np.ndarray:
+        r, _ = residuals(self.observed, self.simulate(theta), self.scale)
+        out = np.concatenate([r, math.sqrt(RIDGE) * np.asarray(theta)])
+        value = float(out @ out)
+        if self.first is None:
+            self.first = value
+        if self.best is None or value < self.best:
+            self.best = value
+            if self.log:
+                self.log(f"candidate {self.evaluations}: objective {value:.6g}")
+        return out
+
+    def jacobian(self, theta: np.ndarray) -> np.ndarray:
+        """Forward differences with an absolute step of `STEP` in log-multiplier (inwards at the upper
+        bound). scipy's own steps are relative to theta, which is 0 at the start, so they would fall
+        back to 1e-8: far below the resolution of a simulated mean of counts."""
+        bound = math.log(MAX_MULTIPLIER)
+        theta = np.asarray(theta, dtype=float)
+        r = self(theta)
+        columns = []
+        for j in range(len(theta)):
+            h = -STEP if theta[j] + STEP > bound else STEP
+            columns.append((self(theta + h * np.eye(len(theta))[j]) - r) / h)
+        return np.column_stack(columns)
+
+
+def calibrate(scenario: Scenario, observed: Observed, *, replications: int = DEFAULT_REPLICATIONS,
+              seed: int = DEFAULT_SEED, workers: int | None = None, backend: str = "local", scheduler: Any = None,
+              applications_scale: float | None = None, iterations: int = DEFAULT_ITERATIONS,
+              start: Parameters | None = None, source: str | None = None,
+              log: Callable[[str], None] | None = None) -> CalibrationResult:
+    """Fit `Parameters` to `observed` (see the module doc) and return the calibrated scenarios.
+
+    `iterations` bounds the steps of the least-squares solver (0 = no fit, only the table)."""
+    layout = Layout(scenario, observed)
+    seeds = SeedSequence(seed).spawn(replications)
+    where = Backend(workers, backend, scheduler)
+    objective = Objective(scenario, observed, layout, seeds, where, applications_scale, log)
+    bound = math.log(MAX_MULTIPLIER)
+    theta0 = np.clip(layout.vector(start) if start is not None else np.zeros(layout.size), -bound, bound)
+    if iterations > 0:
+        fitted = least_squares(objective, theta0, jac=objective.jacobian, bounds=(-bound, bound), method="trf",
+                               ftol=TOLERANCE, xtol=1e-3, gtol=1e-8, max_nfev=iterations, x_scale=1.0)
+        theta = fitted.x
+        f = float(fitted.fun @ fitted.fun)
+    else:
+        theta = theta0
+        r0 = objective(theta)
+        f = float(r0 @ r0)
+    f0 = objective.first if objective.first is not None else f
+    params = layout.parameters(theta)
+    simulated = objective.simulate(theta)
+    _, scale = residuals(observed, simulated, applications_scale)
+    window = (month_text(observed.start), month_text(observed.end))
+    history = window_scenario(scenario, observed, params, layout, keep_sources=True)
+    return CalibrationResult(
+        scenario=apply_parameters(scenario, params), history=history, parameters=params,
+        table=fit_table(observed, simulated, applications_scale), objective=f, objective_start=f0,
+        applications_scale=scale, evaluations=objective.evaluations, replications=replications, seed=seed,
+        window=window, names=layout.names)
+
+
+def simulate_window(scenario: Scenario, observed: Observed, params: Parameters | None = None, *,
+                    replications: int = DEFAULT_REPLICATIONS, seed: int = DEFAULT_SEED, workers: int | None = None,
+                    backend: str = "local", scheduler: Any = None, applications_scale: float | None = None,
+                    window: bool = True) -> pd.DataFrame:
+    """Simulate the observation window (the fit table) for given parameters, without fitting.
+
+    `window=False`: `scenario` already is a window scenario (e.g. a written history file)."""
+    params = params or Parameters()
+    if window:
+        sc = window_scenario(scenario, observed, params)
+    else:
+        sc = scenario
+        if month_number(sc.start) != observed.start:
+            raise InputError([Problem(observed.file, "", f"the window starts in {month_text(observed.start)}, the "
+                                      f"history scenario in {sc.start}", "the same start")])
+    means = mean_counts(sc, SeedSequence(seed).spawn(replications), Backend(workers, backend, scheduler))
+    initial = {m.name: sum(m.initial_stock.values()) for m in sc.municipalities}
+    return fit_table(observed, simulated_values(observed, means, initial), applications_scale)

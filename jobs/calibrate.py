@@ -1,0 +1,151 @@
+"""`sporen calibrate`: fit a scenario's exit hazards and application rates to an observed history.
+
+The fit is `calibration.fit`; this job checks the options, runs it on the chosen backend and
+writes the calibrated scenario (and optionally the fitted observation window) as YAML, whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from sporen.calibration import fit, writer
+from sporen.calibration.observed import load_observed, month_text
+from sporen.calibration.writer import format_table
+from sporen.common.errors import InputError, Problem, RunFailed
+from sporen.common.files import write_text
+from sporen.inputs.load import is_workbook, load_scenario, read_yaml, scenario_from_dict
+from sporen.jobs.options import JobOptions, Parallel, check_out_file, raise_problems, replications_field, seed_field
+
+
+class CalibrateOptions(JobOptions):
+    """What `sporen calibrate` asks for."""
+
+    scenario: Path
+    observed: Path
+    out: Path | None = None                 # default: <scenario stem>-calibrated.yaml here
+    history_out: Path | None = None
+    replications: int = replications_field(fit.DEFAULT_REPLICATIONS)
+    seed: int = seed_field(20180101)
+    parallel: Parallel = Field(default_factory=Parallel)
+    applications_scale: float | Literal["fit"] = "fit"
+    iterations: int = Field(default=fit.DEFAULT_ITERATIONS, ge=0, le=1000)
+
+    @field_validator("applications_scale", mode="before")
+    @classmethod
+    def _scale(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if value.strip().lower() == "fit":
+                return "fit"
+            try:
+                value = float(value)
+            except ValueError:
+                raise ValueError(f"'{value}' is not a number: fit or a number > 0") from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+            raise ValueError(f"{value} is out of range: fit or a number > 0")
+        return float(value)
+
+    @property
+    def out_file(self) -> Path:
+        return self.out if self.out is not None else Path(f"{self.scenario.stem}-calibrated.yaml")
+
+    @property
+    def scale(self) -> float | None:
+        return None if self.applications_scale == "fit" else float(self.applications_scale)
+
+
+class CalibrationFailed(RunFailed):
+    """The fitted scenario does not validate (a bug in sporen; exit 1, nothing written)."""
+
+
+__all__ = ["CalibrateOptions", "CalibrateJobResult", "CalibrationFailed", "run_calibrate", "format_table"]
+
+
+@dataclass
+class CalibrateJobResult:
+    result: fit.CalibrationResult
+    written: list[Path]
+    fitted: list[tuple[str, float]]
+
+
+def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None = None) -> CalibrateJobResult:
+    """Fit, check the calibrated scenario validates, and write it. InputError for bad input."""
+    out = options.out_file
+    problems = check_out_file(out, "file for the YAML") + check_out_file(options.history_out, "file for the YAML")
+    if options.history_out and options.history_out.resolve() == out.resolve():
+        problems.append(Problem(str(options.history_out), "", "is the same file as --out", "another file name"))
+    model = observed = None
+    try:
+        model = load_scenario(options.scenario)
+    except InputError as exc:
+        problems += exc.problems
+    if model is not None:
+        try:
+            observed = load_observed(options.observed, model)
+        except InputError as exc:
+            problems += exc.problems
+    elif not options.observed.is_file():
+        problems.append(Problem(str(options.observed), "", "file not found", "an observed CSV file"))
+    raise_problems(problems)
+    assert model is not None and observed is not None
+
+    window = f"{month_text(observed.start)}..{month_text(observed.end)}"
+    source = (f"sporen calibrate on {options.observed} (window {window}, {options.replications} replications, "
+              f"seed {options.seed})")
+    if log:
+        log(f"window {window}, {len(observed.observations)} observations, {options.replications} replications "
+            "per candidate")
+    parallel = options.parallel
+    result = fit.calibrate(model, observed, replications=options.replications, seed=options.seed,
+                           workers=parallel.workers, backend=parallel.chosen_backend, scheduler=parallel.scheduler,
+                           applications_scale=options.scale, iterations=options.iterations, source=source, log=log)
+
+    p = result.parameters
+    fitted = [("work hazards", p.work), ("other exit hazards", p.other)]
+    fitted += [(f"applications {m}", v) for m, v in p.applications.items()]
+    fitted += [(f"application level {k}{' (reference)' if v == 1.0 else ''}", v) for k, v in p.periods.items()]
+    argv = ["sporen", "calibrate", str(options.scenario), "--observed", str(options.observed), "--replications",
+            str(options.replications), "--seed", str(options.seed)]
+    if options.scale is not None:
+        argv += ["--applications-scale", str(options.applications_scale)]
+    lines = [f"# Calibrated by: {' '.join(argv)}",
+             f"# Window {window}; objective (sum of squared relative errors) {result.objective:.5g}, "
+             f"{result.objective_start:.5g} before; see docs/calibration.md.",
+             "# Fitted multipliers on the input values:",
+             f"#   work hazards {p.work:.4f}, other exit hazards {p.other:.4f}",
+             "#   applications " + ", ".join(f"{m} {v:.4f}" for m, v in p.applications.items())]
+    if p.periods:
+        lines.append("#   application level (window only) " + ", ".join(f"{k} {v:.4f}" for k, v in p.periods.items()))
+    if result.applications_scale is not None:
+        lines.append(f"# The scenario's applications stand for {result.applications_scale:.3f} of the observed "
+                     "applications.")
+    stamp = "\n".join(lines) + "\n"
+    src = options.scenario
+    if not is_workbook(src) and "variant" not in (raw := read_yaml(src)):
+        header = writer.leading_comments(src.read_text(encoding="utf-8"))
+    else:
+        raw = model.model_dump(exclude={"series"})
+        header = ""
+    mapping = writer.calibrated_mapping(raw, model, p, source, result.applications_scale)
+    text = writer.dump_yaml(mapping, (header + "#\n" if header else "") + stamp)
+    try:
+        scenario_from_dict(writer.yaml_load(text), str(out), src.parent)
+    except InputError as exc:   # a bug in sporen, not the planner's input: say what failed
+        raise CalibrationFailed("the calibrated scenario does not validate:\n"
+                                + "\n".join(str(p) for p in exc.problems)) from None
+    writes = [(out, text)]
+    if options.history_out:
+        history = writer.history_mapping(result.history, observed, p, source)
+        writes.append((options.history_out, writer.dump_yaml(history, stamp.replace(
+            "# Calibrated by", "# The observation window of a calibration, fitted values applied.\n# Made by"))))
+    for path, content in writes:
+        try:
+            write_text(path, content)
+        except OSError as exc:
+            raise InputError([Problem(str(path), "", f"cannot write: {exc.strerror or exc}",
+                                      "a writable file")]) from None
+    return CalibrateJobResult(result, [path for path, _ in writes], fitted)

@@ -1,0 +1,121 @@
+"""`sporen simulate`: a scenario (with a variant and/or a plan) over replications, written to a run folder.
+
+Every replication follows each client through gate, tracks, caseworker slots, instruments and
+exits; the yearly money adds the BUIG budget, vangnet and the exploitatie. Identical inputs and
+seed give byte-identical tables, whatever the number of workers or the backend.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from pydantic import Field
+
+from sporen.inputs.load import load_plan, load_with_variant, read_yaml
+from sporen.inputs.plan import Plan, baseline_plan
+from sporen.inputs.schema import Scenario
+from sporen.jobs.options import JobOptions, Parallel, check_out_folder, raise_problems, replications_field, seed_field
+from sporen.jobs.runs import default_folder, rules_file_of
+from sporen.sim.runner import RunResult, load_rules, run
+from sporen.sim.stats import mean_ci
+from sporen.sim.summary import run_summaries
+
+
+class SimulateOptions(JobOptions):
+    """What `sporen simulate` asks for."""
+
+    scenario: Path
+    variant: Path | None = None
+    plan: Path | None = None
+    replications: int = replications_field(100)
+    seed: int = seed_field(0)
+    parallel: Parallel = Field(default_factory=Parallel)
+    out: Path | None = None
+    fmt: Literal["csv", "parquet"] = "csv"
+    events: bool = False
+    progress: bool = True
+
+    def command_line(self) -> list[str]:
+        """The command as a canonical argument list: what determines the results and where they went
+        (not workers, backend or scheduler, which never change the results)."""
+        argv = ["sporen", "simulate", str(self.scenario)]
+        for option, value in (("--variant", self.variant), ("--plan", self.plan),
+                              ("--replications", self.replications), ("--seed", self.seed), ("--out", self.out),
+                              ("--format", self.fmt)):
+            if value is not None:
+                argv += [option, str(value)]
+        return argv + (["--events"] if self.events else [])
+
+
+
+
+@dataclass
+class SimulateResult:
+    """The run and where it was written."""
+
+    scenario: Scenario
+    plan: Plan
+    run: RunResult
+    out_dir: Path
+    seconds: float
+
+    def headline(self) -> pd.DataFrame:
+        """Per year, all municipalities: mean and 95% CI of the result after vangnet and the exploitatie result."""
+        yearly = self.run.yearly
+        assert yearly is not None
+        summed = yearly.groupby(["replication", "year"])[["result_after_vangnet", "exploitatie_result"]].sum()
+        rows = []
+        for year, frame in summed.groupby(level="year"):
+            row: dict[str, float | int] = {"year": int(year)}
+            for column in ("result_after_vangnet", "exploitatie_result"):
+                _, mean, _, low, high = mean_ci(frame[column].to_numpy(float))
+                row.update({column: mean, f"{column}_ci_low": low, f"{column}_ci_high": high})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def load_inputs(options: SimulateOptions) -> tuple[Scenario, Plan, str | None]:
+    """(scenario with its variant applied, the plan, the variant's name); every problem at once."""
+    problems = check_out_folder(options.out)
+    raise_problems(problems)
+    scenario = load_with_variant(options.scenario, options.variant)
+    variant_name = None
+    if options.variant is not None:
+        variant_name = str(read_yaml(options.variant).get("variant") or options.variant.stem)
+    plan = load_plan(options.plan, scenario) if options.plan is not None else baseline_plan(scenario)
+    return scenario, plan, variant_name
+
+
+def run_simulate(options: SimulateOptions) -> SimulateResult:
+    """Simulate and write the run folder (whole or not at all); InputError for bad input."""
+    from sporen.outputs.rundir import RunDirectory
+    from sporen.outputs.tables import build_manifest, write_json, write_run_tables
+
+    scenario, plan, variant_name = load_inputs(options)
+    rules = load_rules(scenario, options.scenario.parent)
+    target = options.out if options.out is not None else default_folder(
+        f"simulate-{scenario.name}" + ("-plan" if options.plan is not None else ""))
+    started = time.perf_counter()
+    parallel = options.parallel
+    result = run(scenario, plan, replications=options.replications, seed=options.seed, workers=parallel.workers,
+                 backend=parallel.chosen_backend, scheduler=parallel.scheduler, record_events=options.events,
+                 progress=options.progress, rules=rules)
+    simulated = time.perf_counter() - started
+    with RunDirectory(target) as folder:
+        files = write_run_tables(result, folder, options.fmt, summaries=run_summaries(result))
+        manifest = build_manifest(
+            command=options.command_line(), scenario=scenario, scenario_file=str(options.scenario),
+            variant_name=variant_name, variant_file=str(options.variant) if options.variant else None, plan=plan,
+            plan_file=str(options.plan) if options.plan else None,
+            rules_file=rules_file_of(scenario, options.scenario), seed=options.seed,
+            seed_records=result.seed_records(), files=files, extra={"kind": "simulate"})
+        write_json(manifest, folder / "manifest.json")
+        write_json({"simulate_seconds": round(simulated, 3),
+                    "total_seconds": round(time.perf_counter() - started, 3),
+                    "backend": parallel.chosen_backend, "workers": parallel.workers, "scheduler": parallel.scheduler,
+                    "replications": options.replications}, folder / "timing.json")
+    return SimulateResult(scenario, plan, result, target, time.perf_counter() - started)

@@ -1,0 +1,62 @@
+"""`sporen vangnet`: the vangnet (safety-net grant) per municipality and year on a planner's own accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sporen.common.errors import InputError, Problem
+from sporen.common.files import write_text
+from sporen.inputs.vangnet_rules import load_accounts, load_vangnet_rules
+from sporen.jobs.options import JobOptions, check_out_file, raise_problems
+from sporen.sim.vangnet import VangnetError, vangnet_table
+
+
+class VangnetOptions(JobOptions):
+    """The accounts CSV, the rules (default: the bundled ones) and where to write the table."""
+
+    accounts: Path
+    rules: Path | None = None
+    out: Path | None = None
+
+
+@dataclass
+class VangnetResult:
+    table: pd.DataFrame
+    text: str
+    out: Path | None
+
+
+def run_vangnet(options: VangnetOptions) -> VangnetResult:
+    """Compute the table; write it to `out` (whole) when given. InputError for bad input."""
+    problems: list[Problem] = []
+    frame = rules = None
+    try:
+        frame = load_accounts(options.accounts)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        rules = load_vangnet_rules(options.rules)
+    except InputError as exc:
+        problems += exc.problems
+    problems += check_out_file(options.out)
+    raise_problems(problems)
+    assert frame is not None and rules is not None
+    try:
+        table = vangnet_table(frame, rules)
+    except VangnetError as exc:
+        raise InputError([
+            Problem(str(options.accounts), f"row {i.row}.{i.field}" if i.row is not None else i.field,
+                    i.message, i.allowed)
+            for i in exc.issues
+        ]) from None
+    text = table.round({"deficit_share": 6}).to_csv(index=False, lineterminator="\n")
+    if options.out is not None:
+        try:
+            write_text(options.out, text)
+        except OSError as exc:
+            raise InputError([Problem(str(options.out), "", f"cannot write: {exc.strerror}",
+                                      "a writable file")]) from None
+    return VangnetResult(table, text, options.out)
