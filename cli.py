@@ -258,6 +258,51 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
 
 
 # --- optimise -----------------------------------------------------------------------------------
+def guarantee_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of the optimiser's guarantee and objective, shared by `optimise` and `plan`."""
+    options = [
+        click.option("--objective", type=click.Choice(["buig", "exploitatie", "net"]), default="buig",
+                     show_default=True,
+                     help="buig: the cheapest plan whose BUIG result after vangnet meets the target; exploitatie: "
+                          "the cheapest plan whose exploitatie result meets it (budget-neutral at level 0); "
+                          "net: the plan with the best mean net result (which investments pay for themselves)."),
+        click.option("--confidence", type=float, default=0.95, show_default=True, metavar="C",
+                     help="Confidence of every decision and of the verdict's bounds, in (0, 1)."),
+        click.option("--zone", type=float, default=0.02, show_default=True, metavar="D",
+                     help="Indifference zone around the probability, in (0, 1): 0.02 = two points. A plan "
+                          "within it of p is 'on the edge'; sampling stops at the latest when the interval is "
+                          "that narrow."),
+        click.option("--max-futures", type=int, default=None, metavar="N",
+                     help="Most futures one plan is simulated on in one test. Default: enough for the interval "
+                          "to shrink to the zone."),
+        click.option("--tradeoff", default="0.8,0.95", show_default=True, metavar="P,P,...",
+                     help="Probabilities of the cost-versus-probability curve besides the target's own; each "
+                          "point is searched and verified like the answer ('' for none)."),
+        click.option("--static", is_flag=True,
+                     help="One level per lever for the whole horizon (no per-year taper or later arrival)."),
+        click.option("--allow-cuts", is_flag=True,
+                     help="Let roles, instruments and running measures go below the baseline (down to min_fte, "
+                          "0 places, off). Default: they only grow."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def tradeoff_list(text: str) -> list[Any]:
+    """'0.8,0.95' -> [0.8, 0.95]; words are passed on for the options' check to name."""
+    out: list[Any] = []
+    for part in str(text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(float(part))
+        except ValueError:
+            out.append(part)
+    return out
+
+
 @main.command("optimise")
 @click.argument("scenario_file", metavar="SCENARIO", type=click.Path())
 @click.option("--variant", "variant_file", type=click.Path(), default=None, metavar="FILE",
@@ -268,67 +313,71 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
 @click.option("--target", "scope", type=click.Choice(["total", "per-municipality"]), default="total",
               show_default=True, help="Target on the municipalities' total, or on each municipality.")
 @click.option("--target-level", type=int, default=0, show_default=True, metavar="EUR",
-              help="Result after vangnet that must be reached (0 = the deficit closed; -50000 allows "
-                   "a deficit of EUR 50,000).")
+              help="Result that must be reached (0 = the deficit closed; -50000 allows a deficit of EUR 50,000).")
 @click.option("--cumulative", is_flag=True, help="Sum the target years instead of meeting each year.")
 @click.option("--probability", default="0.9", show_default=True, metavar="P|mean",
-              help="Share of simulated futures that must meet the target, or 'mean' (on average).")
-@click.option("--replications", type=int, default=12, show_default=True, metavar="R",
-              help="Simulated futures the optimisation uses (common to every plan).")
-@click.option("--verify", type=int, default=100, show_default=True, metavar="V",
-              help="Fresh futures the chosen plan is verified on.")
+              help="Share of simulated futures that must meet the target, in (0, 1), or 'mean' (on average).")
+@guarantee_options
+@click.option("--replications", type=int, default=40, show_default=True, metavar="R",
+              help="Futures of the design and of every test's first look (each test adds futures as needed).")
 @click.option("--budget-sims", type=int, default=None, metavar="N",
-              help="At most N replications simulated in all. Default: the design, three rounds of "
-                   "corrections and three verifications.")
+              help="At most N replications simulated in all. Default: the design plus 30 full-length tests.")
 @click.option("--seed", type=int, default=20180101, show_default=True, metavar="S", help="Root seed.")
 @parallel_options
 @click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
               help="Output folder. Default: outputs/runs/optimise-<scenario>.")
-@click.option("--allow-cuts", is_flag=True,
-              help="Let roles shrink below their fte now (down to min_fte). Default: staff only grows.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on standard output.")
 def optimise_command(scenario_file: str, variant_file: str | None, target_from: int | None, scope: str,
-                     target_level: int, cumulative: bool, probability: str, replications: int, verify: int,
-                     budget_sims: int | None, seed: int, workers: int | None, backend: str | None,
-                     scheduler: str | None, out_dir: str | None, allow_cuts: bool, quiet: bool) -> None:
-    """Find the cheapest plan (staff, instrument places, measures) whose simulated result after
-    vangnet meets the target with the chosen probability, verify it on fresh futures, and explain it.
+                     target_level: int, cumulative: bool, probability: str, objective: str, confidence: float,
+                     zone: float, max_futures: int | None, tradeoff: str, static: bool, allow_cuts: bool,
+                     replications: int, budget_sims: int | None, seed: int, workers: int | None,
+                     backend: str | None, scheduler: str | None, out_dir: str | None, quiet: bool) -> None:
+    """Find the cheapest plan (staff, instrument places per year, measures) whose simulated result
+    meets the target with the chosen probability, decided at a stated confidence, verified on
+    fresh futures, and explained.
+
+    \b
+    The verdict is one of: meets (the lower confidence bound reaches p), on the edge (the interval
+    straddles p within the indifference zone: no plan does clearly better), does not meet (the
+    upper bound is below p: out of reach). docs/optimisation.md states the method and guarantee.
 
     \b
     Writes into DIR: plan.yaml (for `sporen simulate --plan`), formation.csv (role, fte now,
-    fte planned, change, yearly cost), budget.csv (instrument places and budget per year),
-    verification.csv, tradeoff.csv (cost against target and probability), shadow_prices.csv
-    (what relaxing each constraint would save), savings.csv (cost and effect per lever),
-    history.csv, manifest.json and timing.json. docs/optimisation.md explains the method.
+    fte planned, arrival, fte per year), budget.csv (instrument places and budget per year),
+    verification.csv (verdict, probability, bounds, futures), tradeoff.csv (cost against the
+    probability, each point verified), relaxations.csv (each year and constraint relaxed),
+    savings.csv (what each lever does), history.csv (every test), manifest.json, timing.json.
 
     \b
     Example:
-      sporen optimise inputs/scenarios/bmwe.yaml --target-from 2019 --workers 2
+      sporen optimise inputs/scenarios/bmwe.yaml --target-from 2019
       sporen optimise inputs/scenarios/bmwe.yaml --probability mean --cumulative
+      sporen optimise inputs/scenarios/nijkerk.yaml --objective net
 
-    Exit code 0: the verified plan meets the target. 1: no plan meets it (the best reachable plan
-    is written and the blocking constraint printed). 2: bad input.
+    Exit code 0: the plan meets the target or is on the edge of it. 1: the target is out of reach
+    (the verified plan, as good as the best reachable one, is below it; the plan is written and
+    what blocks is printed). 2: bad input.
     """
-    from sporen.jobs.optimise import OptimiseJobOptions, run_optimise
+    from sporen.jobs.optimise import OptimiseJobOptions, run_optimise, verdict_line
 
     job = run_job(lambda: run_optimise(OptimiseJobOptions.parse(
         scenario=scenario_file, variant=variant_file, target_from=target_from, scope=scope,
-        target_level=target_level, cumulative=cumulative, probability=probability, replications=replications,
-        verify=verify, budget_sims=budget_sims, seed=seed, parallel=parallel(workers, backend, scheduler),
-        out=out_dir, allow_cuts=allow_cuts, progress=not quiet)), out_dir)
-    result, v = job.optimised, job.optimised.verification
+        target_level=target_level, cumulative=cumulative, probability=probability, objective=objective,
+        confidence=confidence, zone=zone, max_futures=max_futures, tradeoff=tradeoff_list(tradeoff),
+        static=static, replications=replications, budget_sims=budget_sims, seed=seed,
+        parallel=parallel(workers, backend, scheduler), out=out_dir, allow_cuts=allow_cuts, progress=not quiet)),
+        out_dir)
+    result = job.optimised
     if not quiet:
-        table = result.formation[["role", "fte_now", "fte_planned", "change", "yearly_cost"]]
+        table = result.formation[["role", "fte_now", "fte_planned", "change", "yearly_cost", "arrives"]]
         click.echo(table.to_string(index=False))
-        click.echo(f"plan: {result.space.describe(result.choice)}; extra cost over the horizon EUR {result.cost:,}")
-        if v is not None:
-            click.echo(f"verified: {v.met} of {v.replications} fresh replications meet the target "
-                       f"({v.probability:.1%}, 95% CI {v.ci_low:.1%}-{v.ci_high:.1%})")
+        click.echo(f"plan: {result.describe()}; extra cost over the horizon EUR {result.cost:,}")
+        click.echo(f"verdict: {result.verdict}: {verdict_line(result)}")
         click.echo(f"simulated {result.sims_used} replications; written to {job.out_dir}")
     for line in result.blocking:
         click.echo(f"blocking: {line}", err=True)
-    if not result.met:
-        click.echo("target not met: the best reachable plan was written", err=True)
+    if result.out_of_reach and objective != "net":
+        click.echo("target out of reach: the best reachable plan was written", err=True)
         sys.exit(EXIT_TARGET_NOT_MET)
 
 
@@ -343,9 +392,10 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
   summary         per year: result after vangnet without and with the plan, cost
   deficits        per municipality and year: BUIG result, vangnet, result after
                   vangnet (mean, 5-95%), chance of a deficit, without/with plan
-  verification    the plan on fresh futures: probability of meeting the target
-  formation, budget, plan_cost, plan_effect, savings, shadow_prices, tradeoff,
-  blocking, optimiser_rounds, caseload, survival, yearly_summary, kpis_summary,
+  verification    the verdict (meets / on_the_edge / does_not_meet), the probability on
+                  fresh futures with its confidence bounds
+  formation, budget, plan_cost, plan_effect, savings, relaxations, tradeoff,
+  blocking, optimiser_tests, caseload, survival, yearly_summary, kpis_summary,
   plan_yearly_summary, plan_kpis_summary, assumptions, unsourced_parameters,
   comparison (with --variant)
   monthly, yearly, kpis, spells            the baseline, per replication
@@ -360,21 +410,23 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
               help="Apply a policy variant (a YAML patch whose base is SCENARIO); the report then also "
                    "compares the variant with its base.")
 @click.option("--replications", "-n", type=int, default=None, metavar="N",
-              help="Simulated futures per plan the optimiser compares (common to every plan).  [default: 20]")
+              help="Futures of the optimiser's design and of every test's first look.  [default: 40]")
 @click.option("--verify", type=int, default=None, metavar="V",
-              help="Fresh futures the chosen plan (and the baseline, for the report) is verified on. "
-                   "Default: 3N.")
+              help="Futures the report compares baseline and plan on: the first V of the plan's own fresh "
+                   "verification futures.  [default: 200]")
 @click.option("--seed", type=int, default=20180101, show_default=True, metavar="S",
-              help="Root seed; replication i uses SeedSequence(S).spawn(...)[i].")
+              help="Root seed; selection futures are children 0, 1, ... of SeedSequence(S).")
 @parallel_options
 @click.option("--budget-sims", type=int, default=None, metavar="N",
-              help="At most N replications simulated by the optimiser in all (the design, corrections and "
-                   "verifications). Default: the optimiser's own.")
+              help="At most N replications simulated by the optimiser in all. Default: the optimiser's own.")
 @click.option("--target-from", type=int, default=None, metavar="YEAR",
               help="First year whose deficit after vangnet must be closed. Default: the second horizon year "
                    "(staff decided now arrive months later).")
+@click.option("--target-level", type=int, default=0, show_default=True, metavar="EUR",
+              help="Result that must be reached (0 = the deficit closed).")
 @click.option("--probability", default="0.9", show_default=True, metavar="P|mean",
-              help="Share of simulated futures in which the plan must close the deficit, or 'mean'.")
+              help="Share of simulated futures in which the plan must close the deficit, in (0, 1), or 'mean'.")
+@guarantee_options
 @click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
               help="Output folder (replaced when the run succeeds). Default: outputs/runs/<scenario>-plan.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
@@ -382,20 +434,22 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars and no summary.")
 def plan_command(scenario: str | None, variant: str | None, replications: int | None, verify: int | None,
                  seed: int, workers: int | None, backend: str | None, scheduler: str | None,
-                 budget_sims: int | None, target_from: int | None, probability: str, out_dir: str | None, fmt: str,
-                 quiet: bool) -> None:
+                 budget_sims: int | None, target_from: int | None, target_level: int, probability: str,
+                 objective: str, confidence: float, zone: float, max_futures: int | None, tradeoff: str,
+                 static: bool, allow_cuts: bool, out_dir: str | None, fmt: str, quiet: bool) -> None:
     """The main job: project the BUIG deficit, find the cheapest plan that closes it, verify the
-    plan and write a report for the council.
+    plan on fresh futures and write a report for the council.
 
     \b
     Steps, each with a progress bar on standard error:
-      1. baseline: the current formation and instruments, simulated on N + V futures:
+      1. optimise: the cheapest staffing, instrument and measure plan that closes the
+         deficit after vangnet in every year from --target-from, with --probability,
+         each decision at --confidence; the plan judged on fresh futures: meets, on the
+         edge, or does not meet
+      2. report futures: the baseline and the plan on V of the plan's fresh futures:
          deficit per year and municipality, with vangnet and its uncertainty
-      2. optimise: the cheapest staffing, instrument and measure plan that closes the
-         deficit after vangnet in every year from --target-from, with --probability
-      3. verify: the plan on V fresh futures
-      4. with --variant: the variant against its base on the same futures
-      5. write DIR whole (a killed run leaves no half-written folder)
+      3. with --variant: the variant against its base on the same futures
+      4. write DIR whole (a killed run leaves no half-written folder)
 
     SCENARIO defaults to the bundled inputs/scenarios/bmwe.yaml (BMWE, 2018-2021).
 
@@ -404,38 +458,43 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
       sporen plan
       sporen plan inputs/scenarios/kerkrade.yaml --out kerkrade-plan
       sporen plan inputs/scenarios/bmwe.yaml --variant inputs/scenarios/variants/bmwe-social.yaml
-      sporen plan my-scenario.yaml -n 20 --budget-sims 4000 --format parquet
+      sporen plan my-scenario.yaml --objective exploitatie --format parquet
 
-    Exit code 0: the verified plan meets the target. 1: it does not (the report still says what
-    the best plan reaches and what blocks). 2: bad input, one line per problem.
+    Exit code 0: the plan meets the target or is on the edge of it. 1: the target is out of reach
+    (the report still says what the best plan reaches and what blocks). 2: bad input, one line per
+    problem.
     """
-    from sporen.jobs.plan import BUNDLED_SCENARIO, DEFAULT_REPLICATIONS, PlanJobOptions, run_plan_job
+    from sporen.jobs.optimise import verdict_line
+    from sporen.jobs.plan import BUNDLED_SCENARIO, DEFAULT_REPLICATIONS, REPORT_FUTURES, PlanJobOptions, run_plan_job
 
     scenario_path = scenario if scenario is not None else str(BUNDLED_SCENARIO)
     argv = ["sporen", "plan", scenario_path] + [
         part for name, value in (("--variant", variant), ("--replications", replications), ("--verify", verify),
                                  ("--seed", seed), ("--budget-sims", budget_sims), ("--target-from", target_from),
-                                 ("--probability", probability), ("--out", out_dir), ("--format", fmt))
-        if value is not None for part in (name, str(value))]
+                                 ("--target-level", target_level or None), ("--probability", probability),
+                                 ("--objective", objective), ("--confidence", confidence), ("--zone", zone),
+                                 ("--max-futures", max_futures), ("--tradeoff", tradeoff),
+                                 ("--static", "" if static else None), ("--allow-cuts", "" if allow_cuts else None),
+                                 ("--out", out_dir), ("--format", fmt))
+        if value is not None for part in ((name, str(value)) if value != "" else (name,))]
     result = run_job(lambda: run_plan_job(PlanJobOptions.parse(
         scenario=scenario_path, variant=variant,
-        replications=replications if replications is not None else DEFAULT_REPLICATIONS, verify=verify, seed=seed,
+        replications=replications if replications is not None else DEFAULT_REPLICATIONS,
+        verify=verify if verify is not None else REPORT_FUTURES, seed=seed,
         parallel=parallel(workers, backend, scheduler), budget_sims=budget_sims, out=out_dir, fmt=fmt, quiet=quiet,
-        command=argv, probability=probability, target_from=target_from)), out_dir)
+        command=argv, probability=probability, target_from=target_from, target_level=target_level,
+        objective=objective, confidence=confidence, zone=zone, max_futures=max_futures,
+        tradeoff=tradeoff_list(tradeoff), static=static, allow_cuts=allow_cuts)), out_dir)
     opt = result.optimised
-    check = opt.verification
     if not quiet:
-        verdict = "meets the target" if result.met else "does NOT meet the target"
-        click.echo(f"plan for {opt.scenario.name}: {verdict}")
-        click.echo(f"  plan: {opt.space.describe(opt.choice)}")
+        click.echo(f"plan for {opt.scenario.name}: {opt.verdict}")
+        click.echo(f"  plan: {opt.describe()}")
         click.echo(f"  extra cost over the horizon: EUR {opt.cost:,}")
-        if check is not None:
-            click.echo(f"  verified on {check.replications} fresh futures: {check.probability:.0%} meet the target "
-                       f"(95% CI {check.ci_low:.0%}-{check.ci_high:.0%})")
+        click.echo(f"  {verdict_line(opt)}")
         click.echo(f"  report: {result.out_dir / 'report.html'}  ({result.seconds:.0f} s)")
     for line in opt.blocking:
         click.echo(f"blocking: {line}", err=True)
-    if not result.met:
+    if result.out_of_reach:
         sys.exit(EXIT_TARGET_NOT_MET)
 
 

@@ -1,6 +1,7 @@
 """The Plan: what management decides (MODEL.md section 1).
 
-A plan sets the fte per staff role from an arrival month, the instrument places per year and
+A plan sets the fte per staff role from an arrival month (and, for a plan that tapers, later
+changes: ``later: {YYYY-MM: fte}``), the instrument places per year (each year its own level) and
 which on/off measures run. The baseline is "current formation, current instruments": every role
 at fte_now, every instrument at places_per_year, measures as `on_in_baseline`. Planned fte
 differ from fte_now in steps of 0.5 fte (Nijkerk's 1.67 fte now + 1 extra = 2.67 is allowed).
@@ -16,6 +17,7 @@ from pydantic import Field
 
 from sporen.inputs.schema import (
     Fte,
+    Role,
     Scenario,
     StrictModel,
     Year,
@@ -28,11 +30,14 @@ FTE_STEP = 0.5
 
 
 class StaffLevel(StrictModel):
-    """fte of one role from its arrival month on (before it: fte_now)."""
+    """fte of one role from its arrival month on (before it: fte_now), then any later changes."""
 
     fte: Fte
     arrives: str | None = Field(
         default=None, description="YYYY-MM; empty = the start month plus the role's lead time"
+    )
+    later: dict[str, Fte] = Field(
+        default_factory=dict, description="later changes: YYYY-MM -> fte from that month (a taper or a rise)"
     )
 
 
@@ -82,6 +87,7 @@ def check_plan(plan: Plan, scenario: Scenario) -> list[tuple[str, str, str]]:
                                      f"{scenario.start} to {month_label(scenario.start, scenario.months - 1)}"))
             except ValueError as exc:
                 problems.append((f"{path}.arrives", str(exc), "YYYY-MM"))
+        problems += _later_problems(path, level, role, scenario)
     for name, per_year in plan.instruments.items():
         path = f"instruments.{name}"
         if name not in instruments:
@@ -103,6 +109,37 @@ def check_plan(plan: Plan, scenario: Scenario) -> list[tuple[str, str, str]]:
     return problems
 
 
+def _later_problems(path: str, level: StaffLevel, role: Role, scenario: Scenario) -> list[tuple[str, str, str]]:
+    """Problems of a staff level's later changes: months after the arrival, in the horizon; fte in 0.5
+    steps from fte_now and within the role's limits."""
+    problems: list[tuple[str, str, str]] = []
+    try:
+        first = (month_index(scenario.start, level.arrives) if level.arrives is not None
+                 else role.lead_time_months)
+    except ValueError:
+        return problems
+    last = month_label(scenario.start, scenario.months - 1)
+    for month, fte in level.later.items():
+        where = f"{path}.later.{month}"
+        try:
+            parse_year_month(month)
+            idx = month_index(scenario.start, month)
+        except ValueError as exc:
+            problems.append((where, str(exc), "YYYY-MM"))
+            continue
+        if not first < idx < scenario.months:
+            problems.append((where, f"{month} is not after the arrival month and inside the horizon",
+                             f"after {month_label(scenario.start, first)}, at most {last}"))
+        steps = (fte - role.fte_now) / FTE_STEP
+        if abs(steps - round(steps)) > 1e-6:
+            problems.append((where, f"{fte} is not fte_now {role.fte_now} plus a whole number of 0.5-fte steps",
+                             f"e.g. {role.fte_now + 0.5:g}"))
+        if fte < role.min_fte - 1e-9 or (role.max_fte is not None and fte > role.max_fte + 1e-9):
+            problems.append((where, f"{fte} is outside the role's limits",
+                             f"{role.min_fte:g} to {role.max_fte if role.max_fte is not None else 'any'}"))
+    return problems
+
+
 def staff_arrival_month(plan: Plan, scenario: Scenario, role: str) -> int:
     """Month index (from the scenario start) at which the plan's fte for `role` applies."""
     level = plan.staff[role]
@@ -112,14 +149,19 @@ def staff_arrival_month(plan: Plan, scenario: Scenario, role: str) -> int:
 
 
 def fte_path(plan: Plan, scenario: Scenario, role: str) -> list[tuple[int, float]]:
-    """[(from_month, fte), ...] for a role over the horizon: fte_now, then the plan's level."""
+    """[(from_month, fte), ...] for a role over the horizon: fte_now, the plan's level from its
+    arrival month, then its later changes (months in order)."""
     now = scenario.role(role).fte_now
     if role not in plan.staff:
         return [(0, now)]
+    level = plan.staff[role]
     arrive = min(staff_arrival_month(plan, scenario, role), scenario.months)
-    if arrive <= 0:
-        return [(0, plan.staff[role].fte)]
-    return [(0, now), (arrive, plan.staff[role].fte)]
+    path = [(0, level.fte)] if arrive <= 0 else [(0, now), (arrive, level.fte)]
+    for month, fte in sorted(level.later.items(), key=lambda item: month_index(scenario.start, item[0])):
+        idx = month_index(scenario.start, month)
+        if path[-1][0] < idx < scenario.months:
+            path.append((idx, fte))
+    return path
 
 
 def instrument_places(plan: Plan, scenario: Scenario, name: str, year: int) -> int:

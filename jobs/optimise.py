@@ -1,4 +1,5 @@
-"""`sporen optimise`: the cheapest plan that meets the target, verified and explained, written to a run folder.
+"""`sporen optimise`: the cheapest plan that meets the target, decided at a stated confidence,
+verified on fresh futures and explained, written to a run folder.
 
 The search itself is `optimise.loop.optimise`; this job checks the options, connects the
 simulator (local processes or Dask) and writes the files.
@@ -6,16 +7,16 @@ simulator (local processes or Dask) and writes the files.
 Files (docs/optimisation.md describes every column):
 
 ==================  ===========================================================================
-plan.yaml           the plan, loadable by `inputs.load.load_plan` (comment header with the answer)
-formation.csv       role, function, fte_now, fte_planned, change, yearly_cost, arrives
-budget.csv          instrument, year, places, budget
-tradeoff.csv        vary, target_level, probability, cost, feasible, shortfall, plan
-verification.csv    probability, ci_low, ci_high, replications, met, seeds, accepted
-shadow_prices.csv   constraint, family, meaning, unit, dual, saving_if_dropped, shortfall_if_dropped
-savings.csv         per lever: baseline, chosen, cost, paired result effects
-history.csv         one row per round of the loop (no wall-clock times: reruns are identical)
-manifest.json       scenario, options, seeds, versions, the answer, file hashes (no timestamps)
-timing.json         wall-clock seconds, simulations used, solve time (differs between reruns)
+plan.yaml           the plan, loadable by `inputs.load.load_plan` (comment header with the verdict)
+formation.csv       role, function, fte_now, fte_planned, change, yearly_cost, arrives, later, fte per year
+budget.csv          instrument, year, places, places_now, budget, extra_cost, paid_from
+verification.csv    verdict, probability, ci_low, ci_high, replications, met, seeds, confidence, zone, ...
+tradeoff.csv        probability, plan, cost, verdict, verified_probability, low, high, futures, ...
+relaxations.csv     per target year and constraint: the plan re-solved without it, its cost and reach
+savings.csv         per lever of the plan: its cost and what the plan does without it (paired)
+history.csv         one row per sequential test of the search (no wall-clock times: reruns are identical)
+manifest.json       scenario, options, seeds, versions, the answer with its verdict, file hashes
+timing.json         wall-clock seconds, simulations used per stage (differs between reruns)
 ==================  ===========================================================================
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -44,7 +46,8 @@ from sporen.jobs.options import (
     seed_field,
 )
 from sporen.jobs.runs import default_folder, rules_file_of
-from sporen.optimise.loop import DEFAULT_REPLICATIONS, DEFAULT_SEED, DEFAULT_VERIFY, OptimiseResult
+from sporen.optimise.loop import DEFAULT_REPLICATIONS, DEFAULT_SEED, DEFAULT_TRADEOFF, OptimiseResult
+from sporen.optimise.stats import DEFAULT_CONFIDENCE, DEFAULT_ZONE, VERDICT_WORDS
 
 
 class OptimiseJobOptions(JobOptions):
@@ -57,13 +60,18 @@ class OptimiseJobOptions(JobOptions):
     target_level: int = Field(default=0, ge=-10**12, le=10**12)
     cumulative: bool = False
     probability: Probability = 0.9
-    replications: int = replications_field(DEFAULT_REPLICATIONS)
-    verify: int = replications_field(DEFAULT_VERIFY)
+    objective: Literal["buig", "exploitatie", "net"] = "buig"
+    confidence: float = Field(default=DEFAULT_CONFIDENCE, gt=0, lt=1)
+    zone: float = Field(default=DEFAULT_ZONE, gt=0, lt=1)
+    replications: int = replications_field(DEFAULT_REPLICATIONS, minimum=2)
+    max_futures: int | None = replications_field(None, minimum=2)
     budget_sims: int | None = Field(default=None, ge=1, le=10**8)
     seed: int = seed_field(DEFAULT_SEED)
     parallel: Parallel = Field(default_factory=Parallel)
     out: Path | None = None
     allow_cuts: bool = False
+    static: bool = False
+    tradeoff: tuple[float, ...] = DEFAULT_TRADEOFF
     progress: bool = True
     command: list[str] = Field(default_factory=list)
 
@@ -76,9 +84,25 @@ class OptimiseJobResult:
     out_dir: Path
 
 
-def run_optimise(options: OptimiseJobOptions) -> OptimiseJobResult:
-    """Find, verify and explain the plan; write the run folder. InputError for bad input."""
-    from sporen.optimise.loop import OptimiseOptions, OptionsError, optimise
+def loop_options(options: Any, workers: int, progress: bool | Callable[[int, int, str], None] = False) -> Any:
+    """The optimiser's options from a job's options (`sporen optimise` and `sporen plan` share them)."""
+    from sporen.optimise.loop import OptimiseOptions
+
+    return OptimiseOptions(
+        target_from=options.target_from, scope=options.scope, target_level=options.target_level,
+        cumulative=options.cumulative, probability=options.probability, objective=options.objective,
+        confidence=options.confidence, zone=options.zone, replications=options.replications,
+        max_futures=options.max_futures, budget_sims=options.budget_sims, seed=options.seed, workers=workers,
+        progress=progress, allow_cuts=options.allow_cuts, dynamic=not options.static,
+        tradeoff=tuple(options.tradeoff))
+
+
+def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str], None] | None = None
+                 ) -> OptimiseJobResult:
+    """Find, verify and explain the plan; write the run folder. InputError for bad input.
+
+    `progress(simulated, planned, stage)` replaces the progress bar (the web app passes one)."""
+    from sporen.optimise.loop import OptionsError, optimise
     from sporen.sim.api import evaluate, session
 
     raise_problems(check_out_folder(options.out))
@@ -86,15 +110,11 @@ def run_optimise(options: OptimiseJobOptions) -> OptimiseJobResult:
     out = options.out if options.out is not None else default_folder(f"optimise-{scenario.name}")
     parallel = options.parallel
     workers = parallel.workers if parallel.workers is not None else _cpus()
-    loop_options = OptimiseOptions(
-        target_from=options.target_from, scope=options.scope, target_level=options.target_level,
-        cumulative=options.cumulative, probability=options.probability, replications=options.replications,
-        verify=options.verify, budget_sims=options.budget_sims, seed=options.seed, workers=workers,
-        progress=options.progress, allow_cuts=options.allow_cuts)
     with session(parallel.chosen_backend, parallel.scheduler) as client:
         simulate = functools.partial(evaluate, backend=parallel.chosen_backend, scheduler=client)
         try:
-            result = optimise(scenario, loop_options, evaluate=simulate)
+            result = optimise(scenario, loop_options(options, workers, options.progress), evaluate=simulate,
+                              progress=progress)
         except OptionsError as exc:
             raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
     write_run(result, out, command=options.command or _command_line(options), scenario_file=str(options.scenario),
@@ -115,46 +135,86 @@ def _command_line(options: OptimiseJobOptions) -> list[str]:
     for name, value in options.model_dump().items():
         if name in skip or value is None or value is False:
             continue
+        if isinstance(value, (tuple, list)):
+            value = ",".join(f"{v:g}" for v in value)
         argv += [f"--{name.replace('_', '-')}"] + ([] if value is True else [str(value)])
     return argv
 
+
 FLOAT_FORMAT = "%.10g"
+
+
+def target_words(result: OptimiseResult) -> str:
+    """The target in one line, e.g. 'BUIG result after vangnet >= EUR 0 in every year of 2019-2021, ...'."""
+    target = result.target
+    years = result.scenario.horizon_years
+    line = {"buig": "BUIG result after vangnet", "exploitatie": "exploitatie result"}[target.on]
+    if result.options.objective == "net":
+        return "the best mean net result (result after vangnet over the horizon minus the plan's extra cost)"
+    chance = "on average" if target.mean else f"in at least {float(target.probability):.0%} of futures"
+    return (f"{line} >= EUR {target.level:,} {'summed over' if target.cumulative else 'in every year of'} "
+            f"{target.from_year}-{years[-1]}, {target.scope}, {chance}")
+
+
+def verdict_line(result: OptimiseResult) -> str:
+    """The verdict in words with the verified figure and its confidence bounds."""
+    v = result.verification
+    if result.options.objective == "net":
+        if v is None or v.replications == 0:
+            return "no lever step pays for itself: the baseline has the best net result"
+        words = {"meets": "pays for itself", "on_the_edge": "has a net gain within noise",
+                 "does_not_meet": "does not pay for itself"}[v.verdict]
+        return (f"the plan {words}: mean net gain EUR {v.estimate:,.0f} over the baseline on {v.replications} "
+                f"fresh futures ({result.precision.confidence:.0%} bounds EUR {v.ci_low:,.0f} to {v.ci_high:,.0f})")
+    if v is None:
+        return "the plan was not verified (simulation budget spent)"
+    words = VERDICT_WORDS[v.verdict]
+    if v.probability is None:
+        return (f"the plan {words} on average on {v.replications} fresh futures "
+                f"(worst target group's margin {v.estimate:+.2%} of its BUIG budget, bounds {v.ci_low:+.2%} to "
+                f"{v.ci_high:+.2%})")
+    return (f"the plan {words}: {v.met} of {v.replications} fresh futures meet it ({v.probability:.1%}; "
+            f"{result.precision.confidence:.0%} confidence bounds {v.ci_low:.1%}-{v.ci_high:.1%}; required "
+            f"{float(result.target.probability):.0%}, indifference zone {result.precision.zone:.0%} points)")
 
 
 def plan_yaml(result: OptimiseResult) -> str:
     """plan.yaml text: a comment header, then the Plan (only levers away from the baseline)."""
     scenario = result.scenario
-    v = result.verification
-    verdict = "meets the target" if result.met else "does NOT meet the target (best reachable plan)"
     lines = [
         f"# Plan found by `sporen optimise` for scenario '{scenario.name}' ({scenario.start}, {scenario.years} years).",
-        f"# Target: result after vangnet >= EUR {result.target.level:,} "
-        f"{'summed over' if result.target.cumulative else 'in every year of'} {result.target.from_year}-"
-        f"{scenario.horizon_years[-1]}, {result.target.scope}, probability {result.target.probability}.",
-        f"# Extra cost over the horizon: EUR {result.cost:,}. The plan {verdict}.",
-    ]
-    if v is not None:
-        lines.append(f"# Verified on {v.replications} fresh replications: {v.probability:.1%} meet the target "
-                     f"(95% CI {v.ci_low:.1%}-{v.ci_high:.1%}).")
-    lines += ["# Omitted roles, instruments and measures stay as in the baseline.",
-              "# Simulate it with: sporen simulate SCENARIO --plan plan.yaml", ""]
+        f"# Target: {target_words(result)}.",
+        f"# Extra cost over the horizon: EUR {result.cost:,}. Verdict: {result.verdict}.",
+        f"# {verdict_line(result)[0].upper()}{verdict_line(result)[1:]}.",
+        "# Omitted roles, instruments and measures stay as in the baseline; staff arrive in the month",
+        "# given and change again at the months under 'later'; instruments have their places per year.",
+        "# Simulate it with: sporen simulate SCENARIO --plan plan.yaml", ""]
     body = result.plan.model_dump(mode="json")
+    for level in body["staff"].values():
+        if not level.get("later"):
+            level.pop("later", None)
     body["instruments"] = {name: {int(y): p for y, p in per.items()} for name, per in body["instruments"].items()}
     return "\n".join(lines) + yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
 
 
+VERIFICATION_COLUMNS = ["verdict", "probability", "ci_low", "ci_high", "replications", "met", "required",
+                        "confidence", "zone", "estimate", "seeds", "block", "mean_result"]
+
+
 def verification_frame(result: OptimiseResult) -> pd.DataFrame:
-    columns = ["probability", "ci_low", "ci_high", "replications", "met", "seeds", "accepted", "required",
-               "mean_result"]
-    v = result.verification
-    if v is None:
-        return pd.DataFrame(columns=columns)
-    required = result.target.probability
-    means = "; ".join(f"{g}: {m:.0f}" for g, m in v.mean_result.items())
-    return pd.DataFrame([{"probability": round(v.probability, 6), "ci_low": round(v.ci_low, 6),
-                          "ci_high": round(v.ci_high, 6), "replications": v.replications, "met": v.met,
-                          "seeds": v.seeds, "accepted": v.accepted, "required": required,
-                          "mean_result": means}], columns=columns)
+    """One row per verified plan (the answer first), each on its own fresh futures."""
+    rows = []
+    verified = list(result.verified)
+    verified.sort(key=lambda item: item[0] != result.point)
+    for point, v in verified:
+        rows.append({"verdict": v.verdict, "probability": None if v.probability is None else round(v.probability, 6),
+                     "ci_low": round(v.ci_low, 6), "ci_high": round(v.ci_high, 6), "replications": v.replications,
+                     "met": v.met, "required": result.target.probability, "confidence": v.confidence,
+                     "zone": v.zone, "estimate": round(v.estimate, 6), "seeds": v.seeds, "block": v.block,
+                     "mean_result": "; ".join(f"{g}: {m:.0f}" for g, m in v.mean_result.items()),
+                     "plan": result.space.describe_point(point), "cost": result.space.point_cost(point),
+                     "answer": point == result.point})
+    return pd.DataFrame(rows, columns=[*VERIFICATION_COLUMNS, "plan", "cost", "answer"])
 
 
 def _csv(frame: pd.DataFrame | None, path: Path) -> Path:
@@ -178,21 +238,26 @@ def _jsonable(value: Any) -> Any:
 
 
 def summary(result: OptimiseResult) -> dict[str, Any]:
-    """The answer in a few fields (manifest.json and the command's last lines)."""
+    """The answer in a few fields (manifest.json, the command's last lines, the web app)."""
     v = result.verification
     return _jsonable({
+        "verdict": result.verdict,
         "met": result.met,
-        "reachable": result.reachable,
+        "out_of_reach": result.out_of_reach,
         "cost": result.cost,
-        "plan": result.space.describe(result.choice),
-        "shortfall": round(result.solution.total_slack),
+        "plan": result.describe(),
         "verified_probability": None if v is None else v.probability,
-        "ci": None if v is None else [v.ci_low, v.ci_high],
+        "bounds": None if v is None else [v.ci_low, v.ci_high],
+        "verified_on": None if v is None else v.replications,
+        "confidence": result.precision.confidence,
+        "zone": result.precision.zone,
+        "regime": result.regime,
+        "best_reachable": result.reference_text,
         "stop_reason": result.stop_reason,
         "blocking": result.blocking,
         "sims_used": result.sims_used,
         "budget_sims": result.budget_sims,
-        "rounds": len(result.history),
+        "tests": len(result.history),
     })
 
 
@@ -205,10 +270,9 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
     directory = Path(directory)
     files: dict[str, Path] = {}
     files["plan.yaml"] = write_text(directory / "plan.yaml", plan_yaml(result))
-    history = pd.DataFrame(result.history).drop(columns=["solve_seconds"], errors="ignore")
     tables = {"formation": result.formation, "budget": result.budget, "tradeoff": result.tradeoff,
-              "verification": verification_frame(result), "shadow_prices": result.shadow_prices,
-              "savings": result.savings, "history": history}
+              "verification": verification_frame(result), "relaxations": result.relaxations,
+              "savings": result.savings, "history": pd.DataFrame(result.history)}
     for name, frame in tables.items():
         files[f"{name}.csv"] = _csv(frame, directory / f"{name}.csv")
     options = {k: v for k, v in asdict(result.options).items() if k not in ("space", "progress", "workers")}
@@ -224,23 +288,25 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
         plan=result.plan, plan_file="plan.yaml", rules_file=rules,
         seed=result.options.seed, seed_records=seeds, files=files,
         extra={"kind": "optimise", "options": _jsonable(options), "target": _jsonable(target),
+               "verdict": result.verdict,
                "verification_seeds": result.verification.seeds if result.verification else None,
+               "selection_futures": f"SeedSequence({result.options.seed}) children 0-..., as many as each test "
+                                    "needed (history.csv)",
                "levers": [{"lever": lv.key, "levels": [lv.label(k) for k in range(len(lv.levels))],
                            "baseline": lv.label(lv.baseline)} for lv in result.space.levers],
                "answer": summary(result)})
     write_json(manifest, directory / "manifest.json")
     write_json(_jsonable({"total_seconds": round(result.total_seconds, 3),
                           "simulation_seconds": round(result.sim_seconds, 3),
-                          "solve_seconds": round(result.solve_seconds, 4),
-                          "solve_seconds_per_round": [round(h.get("solve_seconds", 0.0), 4) for h in result.history],
                           "explain_seconds": round(result.explain_seconds, 3), "sims_used": result.sims_used,
-                          "workers": result.options.workers}), directory / "timing.json")
+                          "sims_by_stage": result.stage_sims, "workers": result.options.workers}),
+               directory / "timing.json")
     files["manifest.json"] = directory / "manifest.json"
     files["timing.json"] = directory / "timing.json"
     return files
 
 
-def write_run(result: OptimiseResult, out_dir: str | Path, **kwargs) -> Path:
+def write_run(result: OptimiseResult, out_dir: str | Path, **kwargs: Any) -> Path:
     """Write the run into `out_dir`, appearing whole or not at all."""
     from sporen.outputs.rundir import RunDirectory
 

@@ -2,24 +2,22 @@
 
 Steps (each with a progress bar on stderr unless quiet):
 
-1. **Baseline.** Simulate the current formation and instruments on R + V replications: the seeds
-   ``SeedSequence(seed).spawn(R + V)``. Children 0..R-1 are the optimiser's seeds, children
-   R..R+V-1 its fresh verification seeds (`optimise.design`), so every future the job simulates is
-   one of these R + V and the `replication` column of every table is the child's index.
-   Per municipality and year: the BUIG result, the vangnet and the result after vangnet, with
-   their 5-95% range and the chance of a deficit.
-2. **Optimise.** `optimise.loop.optimise` finds the cheapest plan that meets the target on the R
-   optimisation futures. Its simulator calls go through `_Evaluator`, which answers the baseline
-   from step 1 (no second simulation) and records every frame of the verification runs.
-3. **Verify.** The chosen plan on the V fresh futures: the verified probability of meeting the
-   target, and the plan's paired effect against the baseline on those same futures.
-4. **Variant** (with ``--variant``): the base scenario's baseline on the same R + V seeds, compared
-   pairwise with the variant's (`optimise.compare`).
-5. **Write** the run directory whole or not at all (`outputs.rundir.RunDirectory`): manifest.json,
+1. **Optimise.** `optimise.loop.optimise` finds the cheapest plan that meets the target, each
+   decision taken at the stated confidence on growing samples of selection futures (children
+   0, 1, ... of ``SeedSequence(seed)``), and judges the plan on fresh verification futures no
+   decision has seen: the verdict *meets*, *on the edge* or *does not meet*.
+2. **Report futures.** The plan and the baseline (current formation and instruments) on the first
+   V of the plan's own verification futures, with every frame: per municipality and year the
+   BUIG result, the vangnet and the result after vangnet with their 5-95% range and the chance of
+   a deficit, without and with the plan, paired on the same futures.
+3. **Variant** (with ``--variant``): the base scenario's baseline on the same futures, compared
+   pairwise with the variant's (`jobs.compare`).
+4. **Write** the run directory whole or not at all (`outputs.rundir.RunDirectory`): manifest.json,
    every table (CSV, or Parquet with ``--format parquet``), results.xlsx, report.html, plan.yaml.
 
-Exit status (cli.py): 0 when the verified plan meets the target, 1 when it does not (the report
-is still written), 2 for bad input.
+Exit status (cli.py): 0 when the plan meets the target or is on the edge of it, 1 when the target
+is out of reach (the verified plan, as good as the best reachable one, is below it; the report is
+still written), 2 for bad input.
 """
 
 from __future__ import annotations
@@ -29,29 +27,26 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import Field
 
 from sporen.common.errors import InputError, Problem
-from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario
 from sporen.jobs.options import JobOptions, Parallel, Probability, check_out_folder, replications_field, seed_field
 from sporen.jobs.runs import default_folder
+from sporen.optimise.loop import DEFAULT_REPLICATIONS, DEFAULT_TRADEOFF
+from sporen.optimise.stats import DEFAULT_CONFIDENCE, DEFAULT_ZONE
 from sporen.sim.api import session
 
 BUNDLED_SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "bmwe.yaml"
-DEFAULT_REPLICATIONS = 20
-"""Optimisation replications R (per design point); verification uses as many fresh ones unless told."""
-VERIFY_FACTOR = 3
-"""Default fresh verification replications: 3 x R (a tighter verified probability, cheap: only the
-chosen plans and the baseline run on them)."""
+REPORT_FUTURES = 200
+"""Default V: the report compares baseline and plan on the first V of the plan's verification futures."""
 DEFAULT_SEED = 20180101
 RAW_FRAMES = ("monthly", "yearly", "kpis", "spells")
 
@@ -62,7 +57,7 @@ class PlanJobOptions(JobOptions):
     scenario: Path = BUNDLED_SCENARIO
     variant: Path | None = None
     replications: int = replications_field(DEFAULT_REPLICATIONS, minimum=2)
-    verify: int | None = replications_field(None, minimum=2)   # default 3 x replications
+    verify: int = replications_field(REPORT_FUTURES, minimum=2)
     seed: int = seed_field(DEFAULT_SEED)
     parallel: Parallel = Field(default_factory=Parallel)
     budget_sims: int | None = Field(default=None, ge=1, le=10**8)  # the optimiser's; default: its own
@@ -75,11 +70,18 @@ class PlanJobOptions(JobOptions):
     scope: Literal["total", "per-municipality"] = "total"
     cumulative: bool = False
     target_level: int = Field(default=0, ge=-10**12, le=10**12)
+    objective: Literal["buig", "exploitatie", "net"] = "buig"
+    confidence: float = Field(default=DEFAULT_CONFIDENCE, gt=0, lt=1)
+    zone: float = Field(default=DEFAULT_ZONE, gt=0, lt=1)
+    max_futures: int | None = replications_field(None, minimum=2)
+    allow_cuts: bool = False
+    static: bool = False
+    tradeoff: tuple[float, ...] = DEFAULT_TRADEOFF
 
 
 @dataclass
 class PlanJobResult:
-    """What the job did: where it wrote, whether the plan meets the target, the optimiser's answer."""
+    """What the job did: where it wrote, the verdict, the optimiser's answer."""
 
     out_dir: Path
     met: bool
@@ -89,85 +91,13 @@ class PlanJobResult:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     seconds: float = 0.0
 
+    @property
+    def verdict(self) -> str:
+        return str(self.optimised.verdict)
 
-# -- seeds and the recording evaluator ---------------------------------------------------------------
-def _key(seed: np.random.SeedSequence) -> tuple[int, ...]:
-    return tuple(int(k) for k in seed.spawn_key)
-
-
-def _plan_key(plan: Plan, scenario: Scenario) -> tuple:
-    """What a plan does, as a hashable value (names, arrival defaults and no-op entries ignored)."""
-    staff = tuple((r.name, tuple(fte_path(plan, scenario, r.name))) for r in scenario.roles
-                  if r.name in plan.staff and abs(plan.staff[r.name].fte - r.fte_now) > 1e-9)
-    places = tuple((i.name, tuple(instrument_places(plan, scenario, i.name, y) for y in scenario.horizon_years))
-                   for i in scenario.instruments)
-    measures = tuple((m.name, measure_on(plan, scenario, m.name)) for m in scenario.measures)
-    return staff, places, measures
-
-
-def _select(run: Any, keys: Sequence[tuple[int, ...]], frames: Sequence[str], index: Mapping[tuple, int]) -> Any:
-    """The replications `keys` of a stacked run, renumbered 0..n-1 in that order."""
-    from sporen.sim.api import RunResult
-
-    wanted = [index[k] for k in keys]
-    renumber = {old: new for new, old in enumerate(wanted)}
-    out = RunResult(seeds=[run.seeds[i] for i in wanted], seed=run.seed)
-    for name in frames:
-        frame = run.frame(name)
-        if frame is None:
-            continue
-        part = frame[frame["replication"].isin(renumber)]
-        part = part.assign(replication=part["replication"].map(renumber).astype(np.int64))
-        part = part.sort_values("replication", kind="stable").reset_index(drop=True)
-        setattr(out, name, part)
-    return out
-
-
-def _renumber(run: Any, first: int) -> Any:
-    """Shift a run's replication numbers by `first` (to the seeds' child indices)."""
-    for name in RAW_FRAMES:
-        frame = run.frame(name)
-        if frame is not None:
-            setattr(run, name, frame.assign(replication=frame["replication"] + first))
-    return run
-
-
-class _Evaluator:
-    """`sim.api.evaluate` for the optimiser, answering the baseline from step 1 and keeping every
-    frame of the runs on the verification seeds."""
-
-    def __init__(self, scenario: Scenario, baseline: Any, ver_keys: Sequence[tuple[int, ...]],
-                 rules: Mapping[int, Any] | None, backend: str = "local", scheduler: Any = None):
-        self.backend, self.scheduler = backend, scheduler
-        self.scenario = scenario
-        self.baseline = baseline
-        self.index = {_key(s): i for i, s in enumerate(baseline.seeds)}
-        self.baseline_key = _plan_key(Plan(name="baseline"), scenario)
-        self.ver_keys = [tuple(k) for k in ver_keys]
-        self.rules = rules
-        self.verified: dict[tuple, Any] = {}
-        self.saved = 0
-
-    def __call__(self, scenario: Scenario, plan: Plan | None, seeds: Sequence[np.random.SeedSequence],
-                 workers: int = 1, progress: bool = False, frames: Sequence[str] = ("yearly", "kpis"),
-                 **kwargs: Any) -> Any:
-        from sporen.sim.api import evaluate
-
-        plan = plan if plan is not None else Plan(name="baseline")
-        keys = [_key(s) for s in seeds]
-        key = _plan_key(plan, scenario)
-        if scenario is self.scenario and key == self.baseline_key and all(k in self.index for k in keys):
-            self.saved += len(keys)
-            return _select(self.baseline, keys, frames, self.index)
-        if scenario is self.scenario and keys == self.ver_keys:
-            if key in self.verified:
-                return self.verified[key]
-            run = evaluate(scenario, plan, seeds, workers=workers, progress=progress, frames=RAW_FRAMES,
-                           rules=self.rules, backend=self.backend, scheduler=self.scheduler)
-            self.verified[key] = run
-            return run
-        return evaluate(scenario, plan, seeds, workers=workers, progress=progress, frames=frames, rules=self.rules,
-                        backend=self.backend, scheduler=self.scheduler)
+    @property
+    def out_of_reach(self) -> bool:
+        return bool(self.optimised.out_of_reach) and self.optimised.options.objective != "net"
 
 
 # -- words -------------------------------------------------------------------------------------------
@@ -246,51 +176,41 @@ def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
 def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | None, backend: str, client: Any,
          started: float) -> PlanJobResult:
     from sporen.jobs.compare import describe_variant, paired_comparison
-    from sporen.optimise.loop import OptimiseOptions, OptionsError, optimise
+    from sporen.jobs.optimise import loop_options
+    from sporen.optimise.design import stream_seeds
+    from sporen.optimise.loop import OptionsError, optimise
     from sporen.sim.api import evaluate as sim_evaluate
     from sporen.sim.api import scenario_vangnet_rules as load_rules
 
-    evaluate = functools.partial(sim_evaluate, backend=backend, scheduler=client)
     quiet = options.quiet
-    R = int(options.replications)
-    V = int(options.verify if options.verify is not None else VERIFY_FACTOR * R)
     workers = options.parallel.workers if options.parallel.workers is not None else (os.cpu_count() or 1)
     rules = load_rules(scenario, Path(options.scenario).parent)
-    seeds = np.random.SeedSequence(options.seed).spawn(R + V)
-    ver_keys = [_key(s) for s in seeds[R:]]
-    steps = _Steps(5 if base_scenario is not None else 4, "sporen plan", quiet)
+    evaluate = functools.partial(sim_evaluate, backend=backend, scheduler=client, rules=rules)
+    steps = _Steps(4 if base_scenario is not None else 3, "sporen plan", quiet)
     try:
-        # 1. baseline
-        steps.start("baseline: current formation and instruments")
-        baseline = evaluate(scenario, None, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES,
-                            rules=rules)
-        baseline.seed = options.seed
-        steps.finish()
-
-        # 2. optimise
-        steps.start("optimise: the cheapest plan that meets the target")
-        evaluator = _Evaluator(scenario, baseline, ver_keys, rules, backend, client)
+        # 1. optimise
+        steps.start("optimise: the cheapest plan that meets the target, verified on fresh futures")
         years = scenario.horizon_years
-        target_from = options.target_from if options.target_from is not None else (
-            years[1] if len(years) > 1 else years[0])
-        opt_options = OptimiseOptions(
-            target_from=target_from, scope=options.scope, target_level=options.target_level,
-            cumulative=options.cumulative, probability=options.probability, replications=R, verify=V,
-            budget_sims=options.budget_sims, seed=options.seed, workers=workers, progress=not quiet)
+        if options.target_from is None:
+            options = options.model_copy(update={"target_from": years[1] if len(years) > 1 else years[0]})
         try:
-            optimised = optimise(scenario, opt_options, evaluate=evaluator)
+            optimised = optimise(scenario, loop_options(options, workers, progress=not quiet), evaluate=evaluate)
         except OptionsError as exc:
             raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
         steps.finish()
 
-        # 3. verification frames of the chosen plan on the fresh seeds
-        steps.start("verify: the plan on fresh simulated futures")
-        plan = optimised.plan
-        plan_run = evaluator(scenario, plan, seeds[R:], workers=workers, progress=not quiet, frames=RAW_FRAMES)
-        plan_run = _renumber(_select(plan_run, ver_keys, RAW_FRAMES, {k: i for i, k in enumerate(ver_keys)}), R)
+        # 2. baseline and plan on the plan's own fresh verification futures, every frame
+        steps.start("report futures: baseline and plan on the plan's fresh futures")
+        check = optimised.verification
+        block = check.block if check is not None and check.replications else 0
+        V = int(options.verify)
+        seeds = stream_seeds(options.seed, ("verification", block), 0, V)
+        baseline = evaluate(scenario, None, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES)
+        baseline.seed = options.seed
+        plan_run = evaluate(scenario, optimised.plan, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES)
         steps.finish()
 
-        # 4. the variant against its base
+        # 3. the variant against its base
         comparison = None
         variant_name, variant_lines = None, []
         if base_scenario is not None:
@@ -298,17 +218,17 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
             steps.start("variant: the base scenario on the same futures")
             variant_name, variant_lines = describe_variant(options.variant)
             base_rules = load_rules(base_scenario, Path(options.scenario).parent)
-            base_run = evaluate(base_scenario, None, seeds, workers=workers, progress=not quiet,
-                                frames=("yearly", "kpis"), rules=base_rules)
+            base_run = sim_evaluate(base_scenario, None, seeds, workers=workers, progress=not quiet,
+                                    frames=("yearly", "kpis"), rules=base_rules, backend=backend, scheduler=client)
             comparison = paired_comparison(base_run.yearly, base_run.kpis, baseline.yearly, baseline.kpis,
                                            variant_name)
             steps.finish()
 
-        # 5. write
+        # 4. write
         steps.start("write: tables, workbook, report")
         elapsed = time.perf_counter() - started
         result = write_plan_run(options, scenario, baseline, plan_run, optimised, comparison, variant_name,
-                                variant_lines, R, V, workers, elapsed)
+                                variant_lines, seeds, workers, elapsed)
         steps.finish()
     finally:
         steps.close()
@@ -316,23 +236,23 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
 
 
 def _verification_table(optimised: Any, target: str) -> pd.DataFrame:
+    """The verdict with its figures: one row for the answer (verification.csv of the run)."""
     check = optimised.verification
-    row = {"target": target, "required_probability": optimised.target.probability,
-           "met": bool(optimised.met), "reachable": bool(optimised.reachable), "stop_reason": optimised.stop_reason,
+    row = {"target": target, "verdict": optimised.verdict, "required_probability": optimised.target.probability,
+           "met": bool(optimised.met), "out_of_reach": bool(optimised.out_of_reach),
+           "confidence": optimised.precision.confidence, "zone": optimised.precision.zone,
+           "stop_reason": optimised.stop_reason, "best_reachable": optimised.reference_text,
            "plan_cost": int(optimised.cost), "sims_used": optimised.sims_used, "budget_sims": optimised.budget_sims}
     if check is not None:
         row.update({"replications": check.replications, "replications_meeting_target": check.met,
                     "probability": check.probability, "probability_ci_low": check.ci_low,
-                    "probability_ci_high": check.ci_high, "accepted": check.accepted, "seeds": check.seeds})
+                    "probability_ci_high": check.ci_high, "estimate": check.estimate, "seeds": check.seeds})
     return pd.DataFrame([row])
 
 
 def _cost_per_year(optimised: Any, years: Sequence[int]) -> pd.DataFrame:
-    space, choice = optimised.space, optimised.choice
-    totals = np.zeros(len(years), dtype=np.int64)
-    for lever, k in zip(space.levers, choice, strict=True):
-        totals += np.asarray(lever.cost[k], dtype=np.int64)
-    return pd.DataFrame({"year": list(years), "cost": totals})
+    return pd.DataFrame({"year": list(years),
+                         "cost": np.asarray(optimised.space.point_cost_by_year(optimised.point), dtype=np.int64)})
 
 
 def _formation_with_total(formation: pd.DataFrame | None, scenario: Scenario) -> pd.DataFrame | None:
@@ -389,7 +309,7 @@ def _summary_table(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame, cos
 
 def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, plan_run: Any, optimised: Any,
                    comparison: pd.DataFrame | None, variant_name: str | None, variant_lines: list[str],
-                   R: int, V: int, workers: int, elapsed: float) -> PlanJobResult:
+                   seeds: Sequence[np.random.SeedSequence], workers: int, elapsed: float) -> PlanJobResult:
     """Build every table, the workbook and the report, and write the run directory."""
     from sporen.common.files import write_text
     from sporen.jobs.compare import comparison_for_report, paired_comparison
@@ -413,9 +333,9 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     check = optimised.verification
     formation = _formation_with_total(optimised.formation, scenario)
 
-    # the report compares baseline and plan on the same V fresh futures (replications R..R+V-1)
-    fresh = RunFrames(*(frame[frame["replication"] >= R].reset_index(drop=True) for frame in
-                        (baseline.monthly, baseline.yearly, baseline.kpis, baseline.spells)))
+    # the report compares baseline and plan on the same V fresh futures (the plan's verification futures)
+    V = len(seeds)
+    fresh = RunFrames(baseline.monthly, baseline.yearly, baseline.kpis, baseline.spells)
     planned = RunFrames(plan_run.monthly, plan_run.yearly, plan_run.kpis, plan_run.spells)
     effect = paired_comparison(fresh.yearly, fresh.kpis, planned.yearly, planned.kpis, "plan")
     effect = effect.drop(columns="variant")
@@ -440,11 +360,11 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         "plan_cost": cost,
         "plan_effect": effect,
         "savings": optimised.savings if optimised.savings is not None else pd.DataFrame(),
-        "shadow_prices": optimised.shadow_prices if optimised.shadow_prices is not None else pd.DataFrame(),
+        "relaxations": optimised.relaxations if optimised.relaxations is not None else pd.DataFrame(),
         "tradeoff": optimised.tradeoff if optimised.tradeoff is not None else pd.DataFrame(),
         "blocking": blocking,
-        # without solve_seconds: wall-clock time belongs in timing.json, so reruns give identical files
-        "optimiser_rounds": pd.DataFrame(optimised.history).drop(columns=["solve_seconds"], errors="ignore"),
+        # the search's sequential tests (no wall-clock times: reruns give identical files)
+        "optimiser_tests": pd.DataFrame(optimised.history),
         "yearly_summary": summary.yearly_summary(fresh.yearly),
         "plan_yearly_summary": summary.yearly_summary(planned.yearly),
         "kpis_summary": summary.kpis_summary(fresh.kpis),
@@ -464,40 +384,43 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
 
     tradeoff = optimised.tradeoff
     tradeoff_shown = None
-    if tradeoff is not None and len(tradeoff) and "vary" in tradeoff:
-        tradeoff_shown = tradeoff[tradeoff["vary"] == "probability"].drop(columns=["vary"])
-        if not len(tradeoff_shown) or optimised.target.probability == "mean":
-            tradeoff_shown = tradeoff[tradeoff["vary"] == "target_level"].drop(columns=["vary"])
-            x, label, chosen = "target_level", "target: result after vangnet at least (EUR)", optimised.target.level
-        else:
-            x, label, chosen = "probability", "required share of futures meeting the target", \
-                float(optimised.target.probability)
-        tradeoff_shown = tradeoff_shown.drop_duplicates(subset=[x]).sort_values(x).reset_index(drop=True)
+    x = label = None
+    chosen: float | None = None
+    if tradeoff is not None and len(tradeoff) and "probability" in tradeoff:
+        tradeoff_shown = tradeoff.sort_values("probability").reset_index(drop=True)
+        x, label, chosen = ("probability", "required share of futures meeting the target (each point searched and "
+                            "verified like the answer)", float(optimised.target.probability))
+    from sporen.jobs.optimise import plan_yaml, verdict_line
+
     outcome = PlanOutcome(
         plan=optimised.plan, formation=formation, cost_per_year=cost, total_cost=float(optimised.cost),
         probability=check.probability if check is not None else None,
-        required_probability=(None if optimised.target.probability == "mean"
+        required_probability=(None if optimised.target.probability == "mean" or optimised.options.objective == "net"
                               else float(optimised.target.probability)),
         target_met=bool(optimised.met), target_text=words,
         verification_replications=check.replications if check is not None else None,
-        tradeoff=tradeoff_shown, tradeoff_x=x if tradeoff_shown is not None else None, tradeoff_y="cost",
-        tradeoff_x_label=label if tradeoff_shown is not None else None,
-        tradeoff_chosen=chosen if tradeoff_shown is not None else None,
+        verdict=optimised.verdict, verdict_text=verdict_line(optimised),
+        probability_bounds=(check.ci_low, check.ci_high) if check is not None and check.probability is not None
+        else None,
+        tradeoff=tradeoff_shown, tradeoff_x=x, tradeoff_y="cost" if tradeoff_shown is not None else None,
+        tradeoff_x_label=label, tradeoff_chosen=chosen,
         blocking=list(optimised.blocking),
         effect=_effect(effect),
         tables={k: v for k, v in (("budget", optimised.budget), ("savings", optimised.savings),
-                                  ("shadow_prices", optimised.shadow_prices)) if v is not None},
+                                  ("relaxations", optimised.relaxations)) if v is not None},
         table_notes={
-            "budget": "Instrument places and budget per year under the plan.",
-            "savings": "Each lever at its chosen level: extra cost and its paired effect on the result after "
-                       "vangnet (mean over the optimisation futures); net = effect minus cost.",
-            "shadow_prices": "What relaxing each binding constraint would save (dropping it and solving again).",
+            "budget": "Instrument places and budget per year under the plan (each year its own level).",
+            "savings": "Each lever of the plan: its extra cost, and the share of futures meeting the target with "
+                       "and without it (paired, on the same selection futures, with confidence bounds).",
+            "relaxations": "Each target year and constraint relaxed in turn: the plan re-solved without it, its "
+                           "cost and what it reaches (simulated whole plans, not LP duals).",
         },
     )
     versions = tables.package_versions()
     git = tables.git_state()
     run_info = {
-        "replications": V, "optimisation_replications": R, "verification_replications": V, "seed": options.seed,
+        "replications": V, "optimisation_replications": options.replications, "verification_replications": V,
+        "seed": options.seed,
         "budget_sims": optimised.budget_sims, "variant": variant_name, "variant_changes": variant_lines,
         "command": " ".join(options.command), "git_commit": git.get("commit"), "versions": versions,
         "scenario_hash": tables.model_hash(scenario),
@@ -517,8 +440,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
             if frame is None:
                 continue
             files[f"{name}.{options.fmt}"] = tables.write_table(frame, tmp, name, options.fmt)
-        files["plan.yaml"] = write_text(tmp / "plan.yaml", yaml.safe_dump(optimised.plan.model_dump(),
-                                                                         sort_keys=False, allow_unicode=True))
+        files["plan.yaml"] = write_text(tmp / "plan.yaml", plan_yaml(optimised))
         files["report.html"] = write_report(tmp / "report.html", html)
         files["results.xlsx"] = write_workbook(tmp / "results.xlsx", summary_tables,
                                                title=f"sporen plan {scenario.name}")
@@ -528,19 +450,28 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
             plan=optimised.plan, plan_file=None, rules_file=scenario.finance.vangnet_rules, seed=options.seed,
             seed_records=baseline.seed_records(), files=files,
             extra={"kind": "plan",
-                   "replications_detail": {"optimisation": R, "verification": V,
-                                           "optimisation_children": f"0-{R - 1}",
-                                           "verification_children": f"{R}-{R + V - 1}"},
+                   "replications_detail": {"design": options.replications, "report": V,
+                                           "selection_futures": f"SeedSequence({options.seed}) children 0-..., "
+                                                                "as many as each test needed",
+                                           "report_futures": seed_text(seeds)},
                    "target": {**asdict(optimised.target), "text": words},
-                   "outcome": {"met": bool(optimised.met), "reachable": bool(optimised.reachable),
-                               "stop_reason": optimised.stop_reason, "plan_cost": int(optimised.cost),
-                               "verified_probability": check.probability if check is not None else None,
-                               "sims_used": optimised.sims_used, "budget_sims": optimised.budget_sims,
-                               "blocking": list(optimised.blocking)}})
+                   "verdict": optimised.verdict,
+                   "outcome": summary_of(optimised)})
         tables.write_json(manifest, tmp / "manifest.json")
         tables.write_json({"seconds": round(elapsed, 3), "workers": workers, "backend": options.parallel.chosen_backend,
                            "platform": platform.platform(terse=True), "cpus": os.cpu_count(),
                            "optimiser_sim_seconds": round(optimised.sim_seconds, 3),
-                           "optimiser_solve_seconds": round(optimised.solve_seconds, 3)}, tmp / "timing.json")
+                           "optimiser_sims_by_stage": optimised.stage_sims}, tmp / "timing.json")
     return PlanJobResult(out_dir=out_dir, met=bool(optimised.met), optimised=optimised, baseline=baseline,
                          plan_run=plan_run, tables=summary_tables)
+
+
+def seed_text(seeds: Sequence[np.random.SeedSequence]) -> str:
+    keys = [int(s.spawn_key[-1]) for s in seeds]
+    return f"SeedSequence({seeds[0].entropy}) children {min(keys)}-{max(keys)}" if keys else ""
+
+
+def summary_of(optimised: Any) -> dict[str, Any]:
+    from sporen.jobs.optimise import summary
+
+    return summary(optimised)

@@ -13,10 +13,19 @@ chooses among; each level is simulated, so the optimiser only ever picks levels 
   then force a move. Roles whose function the simulator gives no effect to (``admin``,
   ``other``) are never cut below ``fte_now`` (a cut would look free), and roles whose lead time
   reaches past the horizon are no levers at all.
-* **instrument** (``instrument:<name>``): places per year, the same in every horizon year:
-  0, ``places_per_year``, then `INSTRUMENT_STEPS` even steps to ``max_places_per_year``
-  (unset: twice ``places_per_year``).
-* **measure** (``measure:<name>``): off / on.
+* **instrument** (``instrument:<name>``): places per year: ``places_per_year``, then
+  `INSTRUMENT_STEPS` even steps to ``max_places_per_year`` (unset: twice ``places_per_year``);
+  0 only with ``allow_cuts`` (instruments, like roles, are not cut below the baseline unless asked).
+* **measure** (``measure:<name>``): off / on. A measure that runs in the baseline is a lever only
+  with ``allow_cuts`` (stopping it is a cut).
+
+**Dynamic plans.** A `Choice` gives each lever one level for the whole horizon (what the MIP
+decides). A `Point` gives each lever a level *per horizon year*: instrument places per year (a
+plan can invest early and taper) and staff whose level changes at the start of a year (arrival
+later than the lead time, or a taper in the last years). `DecisionSpace.point` turns a choice
+into its constant point; `DecisionSpace.point_plan` turns a point into a `Plan` (staff with an
+arrival month and later changes); `DecisionSpace.moves_down` lists the one-step reductions the
+parsimony pass tries.
 
 Costs are the plan's *extra* cost against the baseline in whole euros per horizon year:
 personnel ``(fte - fte_now) x cost_per_fte_year x months in post that year / 12`` from the
@@ -31,10 +40,11 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sporen.inputs.plan import FTE_STEP, Plan, StaffLevel
-from sporen.inputs.schema import Instrument, Measure, Role, Scenario, month_label
+from sporen.inputs.schema import Instrument, Measure, Role, Scenario, month_index, month_label
 
 DEFAULT_MAX_EXTRA_FTE = 4.0
 """A role without max_fte may grow by at most this many fte."""
@@ -48,6 +58,8 @@ undecided, which the law does not allow (a decision is due within eight weeks), 
 
 Choice = tuple[int, ...]
 """A full plan in the decision space: the level index of every lever, in `DecisionSpace.levers` order."""
+Point = tuple[tuple[int, ...], ...]
+"""A dynamic plan: per lever (in `DecisionSpace.levers` order) its level index in each horizon year."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class Lever:
     track: str | None = None         # instrument: its track
     paid_from: str | None = None     # instrument: participatiebudget | buig
     unit: str = ""
+    months_in_post: tuple[int, ...] = ()   # role: months of each horizon year from the earliest arrival
 
     @property
     def key(self) -> str:
@@ -88,7 +101,7 @@ class Lever:
 
 @dataclass
 class DecisionSpace:
-    """The levers of one scenario and how a choice of levels becomes a `Plan`."""
+    """The levers of one scenario and how a choice of levels (or a dynamic point) becomes a `Plan`."""
 
     scenario: Scenario
     levers: list[Lever]
@@ -112,13 +125,17 @@ class DecisionSpace:
         """Number of full plans in the space."""
         return math.prod(len(lever.levels) for lever in self.levers)
 
-    def all_choices(self):
+    def all_choices(self) -> Iterator[Choice]:
         """Every full plan (for brute force on small spaces)."""
         return itertools.product(*(range(len(lever.levels)) for lever in self.levers))
 
     def cost(self, choice: Choice) -> int:
         """Extra cost of a full plan over the horizon, EUR."""
         return sum(lever.total_cost(k) for lever, k in zip(self.levers, choice, strict=True))
+
+    def steps(self, choice: Choice) -> int:
+        """Level steps away from the baseline (the tie-break: fewer changes at equal cost)."""
+        return sum(abs(k - lever.baseline) for lever, k in zip(self.levers, choice, strict=True))
 
     def neighbours_up(self, choice: Choice) -> list[Choice]:
         """Each lever one level up, the others as chosen."""
@@ -137,29 +154,140 @@ class DecisionSpace:
         return out
 
     def describe(self, choice: Choice) -> str:
-        changed = [f"{lever.name}={lever.label(k)}" for lever, k in zip(self.levers, choice, strict=True)
-                   if k != lever.baseline]
-        return ", ".join(changed) if changed else "baseline"
+        return self.describe_point(self.point(choice))
 
     def plan(self, choice: Choice, name: str = "plan") -> Plan:
         """The `Plan` of a choice; levers at their baseline level are left out (omitted = baseline)."""
+        return self.point_plan(self.point(choice), name)
+
+    # -- dynamic points ---------------------------------------------------------------------------
+    def point(self, choice: Choice) -> Point:
+        """The constant point of a choice: every lever at its level in every year."""
+        n = len(self.years)
+        return tuple((k,) * n for k in choice)
+
+    @property
+    def baseline_point(self) -> Point:
+        return self.point(self.baseline)
+
+    def static(self, point: Point) -> Choice | None:
+        """The choice of a constant point (None when some lever's level changes over the years)."""
+        if all(len(set(levels)) == 1 for levels in point):
+            return tuple(levels[0] for levels in point)
+        return None
+
+    def point_cost_by_year(self, point: Point) -> list[int]:
+        """Extra cost of a point in each horizon year, EUR."""
+        return [sum(lever.cost[levels[y]][y] for lever, levels in zip(self.levers, point, strict=True))
+                for y in range(len(self.years))]
+
+    def point_cost(self, point: Point) -> int:
+        """Extra cost of a point over the horizon, EUR."""
+        return sum(self.point_cost_by_year(point))
+
+    def point_spend(self, point: Point) -> list[int]:
+        """Participatiebudget spending of a point in each horizon year, EUR."""
+        return [sum(lever.spend[levels[y]][y] for lever, levels in zip(self.levers, point, strict=True))
+                for y in range(len(self.years))]
+
+    def point_steps(self, point: Point) -> int:
+        """Level-years away from the baseline (the tie-break between plans of equal cost)."""
+        return sum(abs(k - lever.baseline) for lever, levels in zip(self.levers, point, strict=True) for k in levels)
+
+    def value(self, i: int, k: int) -> float | int | bool:
+        return self.levers[i].levels[k]
+
+    def describe_point(self, point: Point) -> str:
+        """A short description: each changed lever with its level (per year when it changes)."""
+        parts = []
+        for lever, levels in zip(self.levers, point, strict=True):
+            if all(k == lever.baseline for k in levels):
+                continue
+            if len(set(levels)) == 1:
+                parts.append(f"{lever.name}={lever.label(levels[0])}")
+            else:
+                parts.append(f"{lever.name}=" + "/".join(lever.label(k) for k in levels))
+        return ", ".join(parts) if parts else "baseline"
+
+    def staff_changes(self, i: int, levels: tuple[int, ...]) -> list[tuple[int, float]]:
+        """(month index, fte) at which a role lever's per-year levels take effect (not the baseline start)."""
+        lever = self.levers[i]
+        role = self.scenario.role(lever.name)
+        out: list[tuple[int, float]] = []
+        current = lever.baseline
+        for y, year in enumerate(self.years):
+            if lever.months_in_post and lever.months_in_post[y] == 0:
+                continue
+            k = levels[y]
+            if k == current:
+                continue
+            month = max(role.lead_time_months, month_index(self.scenario.start, f"{year}-01"))
+            if month >= self.scenario.months:
+                break
+            out.append((month, float(lever.levels[k])))
+            current = k
+        return out
+
+    def point_plan(self, point: Point, name: str = "plan") -> Plan:
+        """The `Plan` of a point; levers at their baseline in every year are left out."""
         scenario = self.scenario
         staff: dict[str, StaffLevel] = {}
         instruments: dict[str, dict[int, int]] = {}
         measures: dict[str, bool] = {}
-        for lever, k in zip(self.levers, choice, strict=True):
-            if k == lever.baseline:
+        for i, (lever, levels) in enumerate(zip(self.levers, point, strict=True)):
+            if all(k == lever.baseline for k in levels):
                 continue
-            value = lever.levels[k]
             if lever.kind == "role":
-                role = scenario.role(lever.name)
-                staff[lever.name] = StaffLevel(
-                    fte=float(value), arrives=month_label(scenario.start, role.lead_time_months))
+                changes = self.staff_changes(i, levels)
+                if not changes:
+                    continue
+                first_month, first_fte = changes[0]
+                later = {month_label(scenario.start, m): fte for m, fte in changes[1:]}
+                staff[lever.name] = StaffLevel(fte=first_fte, arrives=month_label(scenario.start, first_month),
+                                               later=later)
             elif lever.kind == "instrument":
-                instruments[lever.name] = {year: int(value) for year in self.years}
+                instruments[lever.name] = {year: int(lever.levels[k]) for year, k in zip(self.years, levels,
+                                                                                       strict=True)}
             else:
-                measures[lever.name] = bool(value)
+                measures[lever.name] = bool(lever.levels[levels[0]])
         return Plan(name=name, staff=staff, instruments=instruments, measures=measures)
+
+    def moves_down(self, point: Point) -> list[tuple[str, Point]]:
+        """One-step reductions towards the baseline (the parsimony pass), with a label each.
+
+        Per changed lever: every year one level back; and, for instruments, each single year one
+        level back; for roles, the first or the last changed year one level back (later arrival,
+        or a taper) so a staff path stays one rise and at most one fall.
+        """
+        out: list[tuple[str, Point]] = []
+        for i, (lever, levels) in enumerate(zip(self.levers, point, strict=True)):
+            changed = [y for y, k in enumerate(levels) if k != lever.baseline]
+            if not changed:
+                continue
+            toward = [k - 1 if k > lever.baseline else k + 1 if k < lever.baseline else k for k in levels]
+            out.append((f"{lever.name} one step back in every year", _replace(point, i, tuple(toward))))
+            if lever.kind == "measure" or len(self.years) == 1:
+                continue
+            years = changed
+            if lever.kind == "role":
+                live = [y for y in changed if not lever.months_in_post or lever.months_in_post[y] > 0]
+                years = sorted({live[0], live[-1]}) if live else []
+            for y in years:
+                one = tuple(toward[j] if j == y else levels[j] for j in range(len(levels)))
+                out.append((f"{lever.name} one step back in {self.years[y]}", _replace(point, i, one)))
+                jump = tuple(lever.baseline if j == y else levels[j] for j in range(len(levels)))
+                out.append((f"{lever.name} at the baseline in {self.years[y]}", _replace(point, i, jump)))
+        seen: set[Point] = set()
+        unique = []
+        for label, p in out:
+            if p not in seen and p != point:
+                seen.add(p)
+                unique.append((label, p))
+        return unique
+
+
+def _replace(point: Point, i: int, levels: tuple[int, ...]) -> Point:
+    return point[:i] + (levels,) + point[i + 1:]
 
 
 # -- building the levers ------------------------------------------------------------------------
@@ -209,21 +337,23 @@ def role_lever(scenario: Scenario, role: Role, levels: list[float] | None = None
         for fte in levels)
     zero = tuple(tuple(0 for _ in in_post) for _ in levels)
     return Lever("role", role.name, tuple(levels), levels.index(round(role.fte_now, 6)), cost, zero,
-                 partner=role.partner, unit="fte")
+                 partner=role.partner, unit="fte", months_in_post=tuple(in_post))
 
 
-def instrument_levels(instrument: Instrument) -> list[int]:
+def instrument_levels(instrument: Instrument, allow_cuts: bool = False) -> list[int]:
+    """Places per year: the baseline, then even steps to the maximum; 0 only with `allow_cuts`."""
     base = instrument.places_per_year
     top = instrument.max_places_per_year if instrument.max_places_per_year is not None else 2 * base
-    levels = {0, base}
+    levels = {0, base} if allow_cuts else {base}
     if top > base:
         for step in range(1, INSTRUMENT_STEPS + 1):
             levels.add(int(round(base + (top - base) * step / INSTRUMENT_STEPS)))
     return sorted(levels)
 
 
-def instrument_lever(scenario: Scenario, instrument: Instrument, levels: list[int] | None = None) -> Lever | None:
-    levels = instrument_levels(instrument) if levels is None else sorted({int(v) for v in levels}
+def instrument_lever(scenario: Scenario, instrument: Instrument, levels: list[int] | None = None,
+                     allow_cuts: bool = False) -> Lever | None:
+    levels = instrument_levels(instrument, allow_cuts) if levels is None else sorted({int(v) for v in levels}
                                                                          | {instrument.places_per_year})
     if len(levels) < 2:
         return None
@@ -262,7 +392,8 @@ def measure_lever(scenario: Scenario, measure: Measure) -> Lever:
 def decision_space(scenario: Scenario, include: list[str] | None = None, allow_cuts: bool = False) -> DecisionSpace:
     """Every lever of a scenario (or only the keys in `include`, e.g. ``["role:km_werk"]``).
 
-    `allow_cuts`: roles may also go below fte_now, down to min_fte.
+    `allow_cuts`: roles may also go below fte_now (down to min_fte), instruments down to 0 places,
+    and measures that run in the baseline may stop.
     """
     levers: list[Lever] = []
     for role in scenario.roles:
@@ -270,10 +401,12 @@ def decision_space(scenario: Scenario, include: list[str] | None = None, allow_c
         if lever is not None:
             levers.append(lever)
     for instrument in scenario.instruments:
-        lever = instrument_lever(scenario, instrument)
+        lever = instrument_lever(scenario, instrument, allow_cuts=allow_cuts)
         if lever is not None:
             levers.append(lever)
     for measure in scenario.measures:
+        if measure.on_in_baseline and not allow_cuts:
+            continue  # stopping a running measure is a cut
         levers.append(measure_lever(scenario, measure))
     if include is not None:
         known = {lever.key: lever for lever in levers}

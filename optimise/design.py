@@ -1,68 +1,90 @@
-"""Sample average approximation with common random numbers: seeds, the simulation oracle, the design.
+"""Futures (seeds), the simulation oracle with growing samples, and the one-at-a-time design.
 
-**Seeds.** The optimisation uses the R replications ``SeedSequence(seed).spawn(R)`` (spawn keys
-0..R-1, the same futures `sporen simulate` draws for R replications). Verification uses V fresh
-replications: the children R..R+V-1 of ``SeedSequence(seed).spawn(R + V)``, so the two sets
-never share a seed (`tests/test_optimise_design.py` checks it). Every plan is simulated on the
-same seeds, so the difference between two plans in one replication is a paired comparison.
+**Futures.** Two kinds of simulated futures, never shared:
+
+* *selection futures*: child i of ``SeedSequence(seed)`` (spawn key ``(i,)``), i = 0, 1, 2, ...
+  The design and every test the search makes use the first n of them, so every plan is compared
+  with every other on the same futures (common random numbers) and a plan's sample grows by
+  simulating only the futures it lacks. They are the futures `sporen simulate -n R` draws.
+* *verification futures*: block j (j = 0, 1, 2, ...) is the children with spawn keys
+  ``VERIFY_BASE + j x VERIFY_BLOCK + i``. The chosen plan's probability is reported on a block
+  no decision of the search has seen; when a verification sends the search on, the next
+  candidate is verified on the next block.
 
 **Oracle.** `Oracle` is the optimiser's only door to the simulator: it calls
-``sim.api.evaluate(scenario, plan, seeds, workers=K, ...)``, caches results per plan and seed
-set, counts every replication simulated against the budget (``--budget-sims``) and shows a tqdm
-bar on stderr.
+``sim.api.evaluate(scenario, plan, seeds, workers=K, ...)``, keeps every plan's yearly results per
+stream of futures, counts every replication against the budget (``--budget-sims``) and reports
+progress as (simulated, planned) replications.
 
-**Design.** The baseline plus one-lever-at-a-time points (every level of every lever, the others
-at baseline), all on the optimisation seeds. The response of a level is the paired difference
-``delta[lever][level][r, year, municipality] = result_after_vangnet(point) - result_after_vangnet(baseline)``
-in whole euros. Full plans simulated later (the loop's chosen plans and their neighbours) are
-kept in `Design.full`; the model uses their difference from the additive prediction as an
-interaction correction.
+**Design.** The baseline plus one-lever-at-a-time points on the first n selection futures: every
+level of a lever with at most `DESIGN_LEVELS` levels on each side of its baseline, else that many
+evenly spread levels (the first step and the last always among them); the responses of the levels
+in between are interpolated. ``delta[lever][level][r, year, municipality]`` is the paired
+difference from the baseline in whole euros. Whole plans simulated later are kept in
+`Design.full`; the model uses their difference from the additive prediction.
 """
 
 from __future__ import annotations
 
-import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from sporen.inputs.schema import Scenario
-from sporen.optimise.decisions import Choice, DecisionSpace
+from sporen.optimise.decisions import Choice, DecisionSpace, Point
 
 RESPONSE = "result_after_vangnet"
-"""The yearly column the target is set on: BUIG result plus vangnet, whole euros."""
+"""The yearly column a BUIG target is set on: BUIG result plus vangnet, whole euros."""
+COLUMNS = ("result_after_vangnet", "exploitatie_result")
+"""The yearly columns kept per plan and future (the target's column is one of them)."""
+VERIFY_BASE = 1_000_000_000
+VERIFY_BLOCK = 1_000_000
+DESIGN_LEVELS = 4
+"""Simulated levels of a lever on each side of its baseline in the design (others interpolated)."""
 
+SELECTION = ("selection", 0)
+Stream = tuple[str, int]
 Evaluate = Callable[..., object]
+Progress = Callable[[int, int, str], None]
+"""progress(simulated, planned, stage): replications simulated so far and planned so far."""
 
 
-def optimisation_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
-    """The R optimisation seeds: children 0..R-1 of SeedSequence(seed)."""
-    return np.random.SeedSequence(seed).spawn(replications)
+def selection_seeds(seed: int, start: int, stop: int) -> list[np.random.SeedSequence]:
+    """Selection futures start..stop-1: child i of SeedSequence(seed)."""
+    return [np.random.SeedSequence(seed, spawn_key=(i,)) for i in range(start, stop)]
 
 
-def verification_seeds(seed: int, replications: int, verify: int) -> list[np.random.SeedSequence]:
-    """The V verification seeds: children R..R+V-1 of SeedSequence(seed), disjoint from the optimisation's."""
-    return np.random.SeedSequence(seed).spawn(replications + verify)[replications:]
+def verification_seeds(seed: int, block: int, start: int, stop: int) -> list[np.random.SeedSequence]:
+    """Futures start..stop-1 of verification block `block` (disjoint from every selection future)."""
+    first = VERIFY_BASE + block * VERIFY_BLOCK
+    return [np.random.SeedSequence(seed, spawn_key=(first + i,)) for i in range(start, stop)]
 
 
-def seed_label(seeds: list[np.random.SeedSequence]) -> str:
-    """How a seed set is written in verification.csv: entropy and spawn-key range."""
-    if not seeds:
-        return ""
-    keys = [s.spawn_key[-1] for s in seeds]
-    return f"SeedSequence({seeds[0].entropy}).spawn children {min(keys)}-{max(keys)}"
+def stream_seeds(seed: int, stream: Stream, start: int, stop: int) -> list[np.random.SeedSequence]:
+    kind, block = stream
+    if kind == "selection":
+        return selection_seeds(seed, start, stop)
+    return verification_seeds(seed, block, start, stop)
+
+
+def seed_label(seed: int, stream: Stream, n: int) -> str:
+    """How a set of futures is written in the outputs: root seed and spawn-key range."""
+    kind, block = stream
+    first = 0 if kind == "selection" else VERIFY_BASE + block * VERIFY_BLOCK
+    return f"SeedSequence({seed}) children {first}-{first + n - 1}"
 
 
 class BudgetSpent(RuntimeError):
     """The simulation budget (replications) does not allow the next evaluation."""
 
 
-def result_array(yearly: pd.DataFrame, years: list[int], municipalities: list[str]) -> np.ndarray:
-    """result_after_vangnet as an int64 array [replication, year, municipality] (replications in order)."""
-    table = yearly.pivot_table(index="replication", columns=["year", "municipality"], values=RESPONSE,
+def result_array(yearly: pd.DataFrame, years: list[int], municipalities: list[str],
+                 column: str = RESPONSE) -> np.ndarray:
+    """A yearly column as an int64 array [replication, year, municipality] (replications in order)."""
+    table = yearly.pivot_table(index="replication", columns=["year", "municipality"], values=column,
                                aggfunc="sum").sort_index()
     columns = pd.MultiIndex.from_product([years, municipalities], names=["year", "municipality"])
     table = table.reindex(columns=columns)
@@ -82,31 +104,27 @@ def caseload_by_track(monthly: pd.DataFrame) -> dict[str, float]:
 
 @dataclass
 class Oracle:
-    """Simulates plans of a decision space through `evaluate`, with caching, budget and progress."""
+    """Simulates points of a decision space through `evaluate`, growing each plan's sample on demand."""
 
     scenario: Scenario
     space: DecisionSpace
     evaluate: Evaluate
-    opt_seeds: list[np.random.SeedSequence]
-    ver_seeds: list[np.random.SeedSequence]
+    seed: int
     workers: int = 1
     budget: int | None = None
-    progress: bool = False
+    progress: Progress | None = None
     sims: int = 0
+    planned: int = 0
     calls: int = 0
     seconds: float = 0.0
-    cache: dict[tuple[str, Choice], np.ndarray] = field(default_factory=dict)
-    _bar: tqdm | None = None
+    stage: str = ""
+    store: dict[tuple[Stream, Point], dict[str, np.ndarray]] = field(default_factory=dict)
+    runs: dict[tuple[Stream, Point], list] = field(default_factory=dict)
+    keep_runs: bool = False
 
     def __post_init__(self) -> None:
         self.municipalities = [m.name for m in self.scenario.municipalities]
         self.years = list(self.scenario.horizon_years)
-        self._bar = tqdm(total=self.budget, desc="simulated replications", unit="rep", file=sys.stderr,
-                         disable=not self.progress, leave=False)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
 
     def remaining(self) -> int | None:
         return None if self.budget is None else self.budget - self.sims
@@ -114,45 +132,92 @@ class Oracle:
     def affordable(self, replications: int) -> bool:
         return self.budget is None or self.sims + replications <= self.budget
 
-    def run(self, choice: Choice, which: str = "opt", monthly: bool = False):
-        """Simulate a full plan on the optimisation ('opt') or verification ('ver') seeds."""
-        import time
+    def have(self, point: Point, stream: Stream = SELECTION) -> int:
+        """Futures of the stream the point has been simulated on (always the first ones)."""
+        stored = self.store.get((stream, point))
+        return 0 if stored is None else len(next(iter(stored.values())))
 
-        seeds = self.opt_seeds if which == "opt" else self.ver_seeds
-        if not self.affordable(len(seeds)):
-            raise BudgetSpent(f"{self.sims} of {self.budget} replications used; {len(seeds)} more needed")
+    def expect(self, replications: int) -> None:
+        """Announce work the current stage has planned (the progress total grows by it)."""
+        self.planned = max(self.planned, self.sims) + max(0, replications)
+        self._report()
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.sims, max(self.planned, self.sims), self.stage)
+
+    def simulate(self, point: Point, n: int, stream: Stream = SELECTION, monthly: bool = False):
+        """Simulate the point on the first n futures of the stream (only those it lacks); return the run
+        of the new futures (None when nothing was missing)."""
+        have = self.have(point, stream)
+        if n <= have and not monthly:
+            return None
+        start = have if not monthly else 0
+        missing = n - start
+        if not self.affordable(missing):
+            raise BudgetSpent(f"{self.sims} of {self.budget} replications used; {missing} more needed")
+        if self.planned < self.sims + missing:
+            self.planned = self.sims + missing
+        seeds = stream_seeds(self.seed, stream, start, n)
         frames = ("yearly", "monthly") if monthly else ("yearly",)
-        plan = self.space.plan(choice, name=self.space.describe(choice))
+        plan = self.space.point_plan(point, name=self.space.describe_point(point))
         started = time.perf_counter()
         run = self.evaluate(self.scenario, plan, seeds, workers=self.workers, progress=False, frames=frames)
         self.seconds += time.perf_counter() - started
-        self.sims += len(seeds)
+        self.sims += missing
         self.calls += 1
-        if self._bar is not None:
-            self._bar.update(len(seeds))
-        self.cache[(which, choice)] = result_array(run.yearly, self.years, self.municipalities)
+        new = {}
+        for column in COLUMNS:
+            if column in run.yearly.columns:
+                new[column] = result_array(run.yearly, self.years, self.municipalities, column)
+        key = (stream, point)
+        if monthly:
+            self.store[key] = new
+        else:
+            old = self.store.get(key)
+            self.store[key] = new if old is None else {c: np.concatenate([old[c], new[c]]) for c in new}
+        if self.keep_runs:
+            self.runs.setdefault(key, []).append(run)
+        self._report()
         return run
 
-    def results(self, choice: Choice, which: str = "opt") -> np.ndarray:
-        """result_after_vangnet [r, year, municipality] of a plan, simulated once per seed set."""
-        if (which, choice) not in self.cache:
-            self.run(choice, which)
-        return self.cache[(which, choice)]
+    def results(self, point: Point, n: int, stream: Stream = SELECTION, column: str = RESPONSE) -> np.ndarray:
+        """A yearly column [r, year, municipality] of a point on the first n futures of a stream."""
+        self.simulate(point, n, stream)
+        stored = self.store[(stream, point)]
+        if column not in stored:
+            raise KeyError(f"the simulator returned no '{column}' column")
+        return stored[column][:n]
 
-    def known(self, choice: Choice, which: str = "opt") -> bool:
-        return (which, choice) in self.cache
+
+def design_levels(space: DecisionSpace, i: int) -> list[int]:
+    """Level indices of lever i simulated in the design (the baseline included)."""
+    lever = space.levers[i]
+    base = lever.baseline
+    up = list(range(base + 1, len(lever.levels)))
+    down = list(range(base - 1, -1, -1))
+    chosen = {base}
+    for side in (up, down):
+        if len(side) <= DESIGN_LEVELS:
+            chosen.update(side)
+        else:
+            picks = np.rint(np.linspace(0, len(side) - 1, DESIGN_LEVELS)).astype(int)
+            chosen.update(side[j] for j in picks)
+    return sorted(chosen)
 
 
 @dataclass
 class Design:
-    """Baseline and one-at-a-time responses on the optimisation seeds, plus simulated full plans."""
+    """Baseline and one-at-a-time responses on the design futures, plus simulated whole plans."""
 
     space: DecisionSpace
     years: list[int]
     municipalities: list[str]
     baseline: np.ndarray                       # [r, year, municipality]
     delta: list[list[np.ndarray]]              # [lever][level] -> [r, year, municipality]
+    simulated: list[list[int]]                 # [lever] -> level indices simulated (others interpolated)
     caseload_peak: dict[str, float]            # track -> peak mean caseload in the baseline
+    column: str = RESPONSE
     full: dict[Choice, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -173,7 +238,7 @@ class Design:
     def corrections(self) -> dict[Choice, np.ndarray]:
         """Interaction corrections of the simulated full plans that are not design points."""
         out = {}
-        for choice, _ in self.full.items():
+        for choice in self.full:
             corr = self.correction(choice)
             if np.any(corr != 0):
                 out[choice] = corr
@@ -186,16 +251,16 @@ class Design:
         return self.additive(choice)
 
     def add(self, choice: Choice, results: np.ndarray) -> None:
-        self.full[choice] = results
+        self.full[choice] = results[: self.replications]
 
 
 def design_points(space: DecisionSpace) -> list[Choice]:
-    """Baseline first, then every non-baseline level of every lever with the others at baseline."""
+    """Baseline first, then the design levels of every lever with the others at baseline."""
     base = space.baseline
     points = [base]
-    for i, lever in enumerate(space.levers):
-        for k in range(len(lever.levels)):
-            if k != lever.baseline:
+    for i in range(len(space.levers)):
+        for k in design_levels(space, i):
+            if k != space.levers[i].baseline:
                 points.append(base[:i] + (k,) + base[i + 1:])
     return points
 
@@ -205,25 +270,42 @@ def design_size(space: DecisionSpace, replications: int) -> int:
     return len(design_points(space)) * replications
 
 
-def build_design(oracle: Oracle) -> Design:
-    """Simulate the baseline (with monthly frames, for caseloads) and every one-at-a-time point."""
+def _interpolate(values: list[float], known: dict[int, np.ndarray], k: int) -> np.ndarray:
+    """The response at level k, linear in the level's value between the nearest simulated levels."""
+    if k in known:
+        return known[k]
+    below = max((j for j in known if j < k), default=None)
+    above = min((j for j in known if j > k), default=None)
+    if below is None or above is None:  # pragma: no cover - the first and last steps are simulated
+        return known[below if below is not None else above]
+    t = (float(values[k]) - float(values[below])) / (float(values[above]) - float(values[below]))
+    return np.rint(known[below] + t * (known[above] - known[below])).astype(np.int64)
+
+
+def build_design(oracle: Oracle, replications: int, column: str = RESPONSE) -> Design:
+    """Simulate the baseline (with monthly frames, for caseloads) and the one-at-a-time points."""
     space = oracle.space
     base = space.baseline
-    run = oracle.run(base, "opt", monthly=True)
-    monthly = getattr(run, "monthly", None)
+    points = design_points(space)
+    oracle.expect(len(points) * replications)
+    run = oracle.simulate(space.point(base), replications, monthly=True)
+    monthly = getattr(run, "monthly", None) if run is not None else None
     peaks = caseload_by_track(monthly) if monthly is not None and len(monthly) else {}
-    baseline = oracle.cache[("opt", base)]
+    baseline = oracle.results(space.point(base), replications, column=column)
     delta: list[list[np.ndarray]] = []
+    simulated: list[list[int]] = []
     for i, lever in enumerate(space.levers):
-        row = []
-        for k in range(len(lever.levels)):
+        levels = design_levels(space, i)
+        known: dict[int, np.ndarray] = {}
+        for k in levels:
             if k == lever.baseline:
-                row.append(np.zeros_like(baseline))
+                known[k] = np.zeros_like(baseline)
             else:
-                point = base[:i] + (k,) + base[i + 1:]
-                row.append(oracle.results(point, "opt") - baseline)
-        delta.append(row)
-    design = Design(space, oracle.years, oracle.municipalities, baseline, delta, peaks)
-    for point in design_points(space):
-        design.add(point, oracle.results(point, "opt"))
+                point = space.point(base[:i] + (k,) + base[i + 1:])
+                known[k] = oracle.results(point, replications, column=column) - baseline
+        delta.append([_interpolate(list(lever.levels), known, k) for k in range(len(lever.levels))])
+        simulated.append(levels)
+    design = Design(space, oracle.years, oracle.municipalities, baseline, delta, simulated, peaks, column)
+    for choice in points:
+        design.add(choice, oracle.results(space.point(choice), replications, column=column))
     return design

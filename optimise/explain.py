@@ -1,258 +1,267 @@
-"""Explaining an optimum: what blocks, what each constraint costs, what each lever does, trade-offs.
+"""Explaining the answer truthfully: what blocks, what relaxing each limit would save, what each
+lever does, and the cost-versus-probability trade-off.
 
-* `blocking`: when the target is out of reach (slack > 0): the target groups that stay short and
-  by how much, the levers already at their highest simulated level (and which limit put it there),
-  and every constraint family whose removal would shrink the shortfall (found by re-solving the
-  phase-1 model without it). Also the model's own notes (e.g. everyone-in-view needing more fte
-  than max_fte allows).
-* `shadow_prices`: marginal values. With every binary fixed the model has nothing left to move,
-  so the linear program fixes the chance constraint's replication choice ``z`` and the interaction
-  switches ``w`` at the solution and relaxes the level choice ``x`` to [0, 1] (linear interpolation
-  between simulated levels). Its duals say what relaxing each binding constraint by one unit
-  would save locally. Target rows are summed per target group (EUR of plan cost per EUR of lower
-  target). Beside them, ``saving_if_dropped`` is exact: the MIP re-solved without the whole
-  constraint family.
-* `savings`: per lever, its extra cost and its paired result effect (mean over replications)
-  from the one-at-a-time design; an ``(interaction)`` row holds what the whole-plan simulation
-  adds beyond the sum of the levers.
-* `tradeoff`: the cost of the optimum for several target levels (result after vangnet >= level)
-  and for probabilities 0.5, 0.7, 0.8, 0.9, 0.95, each a separate solve on the same design (model
-  predictions, not verified).
+Every figure here comes from simulations of whole plans, never from an LP over fractional lever
+levels (the duals of such an LP describe plans that do not exist, so sporen reports none):
+
+* `blocking` (when the plan does not meet the target): each target year and each hard constraint
+  family in turn is relaxed, the model's best reachable plan is re-solved without it and
+  simulated whole on the selection futures; a relaxation that lets clearly more futures meet the
+  (rest of the) target is what blocks.
+* `relaxations`: one row per relaxation with the plan re-solved without it, its cost and what it
+  reaches. When the answer meets the target, the cheapest plan without the constraint is searched
+  like the answer (candidates in cost order, each tested sequentially on the selection futures),
+  so "saving if relaxed" is the cost difference of two tested plans.
+* `savings`: per lever of the plan, the plan without that lever simulated on the same futures:
+  its cost and the share of futures that would no longer meet the target (paired, with bounds).
+* `tradeoff`: for each probability of the curve, the whole selection procedure (search and
+  verification on its own fresh futures), so every point is solved and verified like the answer,
+  and the curve passes through the answer (its own row).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from sporen.optimise.design import Design
-from sporen.optimise.model import (
-    CONSTRAINT_FAMILIES,
-    HARD_FAMILIES,
-    SLACK_PENALTY,
-    SaaModel,
-    Solution,
-    SolveError,
-    Target,
-    grouped,
-    run_highs,
-    solve,
-    target_groups,
-)
+from sporen.optimise.constraints import HardLimits
+from sporen.optimise.design import SELECTION, Design, Oracle
+from sporen.optimise.model import CONSTRAINT_FAMILIES, HARD_FAMILIES, Cut, SaaModel, Target
+from sporen.optimise.search import MEETS, Judge, Outcome, Search, group_scale
+from sporen.optimise.stats import Estimate, Precision
 
-TRADEOFF_PROBABILITIES = (0.5, 0.7, 0.8, 0.9, 0.95)
-TRADEOFF_FRACTIONS = (-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5)
-"""Target levels of the trade-off: the chosen level plus these fractions of the baseline's shortfall."""
-EXPLAINED_FAMILIES = ("target",) + HARD_FAMILIES
-UNITS = {
-    "target": "EUR of plan cost per EUR of lower target",
-    "participatiebudget": "EUR of plan cost per EUR of extra participatiebudget",
-    "formation_min": "EUR per fte",
-    "formation_max": "EUR per fte",
-    "hires_per_year": "EUR per fte",
-    "no_reintegration_money": "EUR per place",
-    "everyone_in_view": "EUR per fte of coverage",
-    "partner_share": "EUR per EUR of partner spending",
-}
+TRADEOFF_BLOCKS = 100
+"""Verification blocks of trade-off point i start at (i + 1) x TRADEOFF_BLOCKS (disjoint from the answer's)."""
+RELAX_CANDIDATES = 6
+"""Candidates tested at most when re-solving without one constraint."""
+BLOCK_GAIN = 0.02
+"""A relaxation blocks when the best reachable share rises by more than this (and beyond noise)."""
 
 
-def min_slack(design: Design, target: Target, drop: frozenset[str] | set[str] = frozenset()) -> float:
-    """Phase 1 only: the smallest total shortfall any plan reaches."""
-    m = SaaModel(design, target, drop=drop)
-    m.model.minimize(m.slack_expr)
-    result = run_highs(m.model)
-    if not result.has_primal_feasible_solution():
-        raise SolveError(result.termination.reason.name)
-    return max(0.0, result.objective_value())
-
-
-def _lever_limit(design: Design, i: int) -> str:
-    lever = design.space.levers[i]
+def _judge(design: Design, target: Target, precision: Precision) -> Judge:
     scenario = design.space.scenario
-    top = lever.levels[lever.top]
-    if lever.kind == "role":
-        role = scenario.role(lever.name)
-        if role.max_hires_per_year is not None and abs(top - (role.fte_now + role.max_hires_per_year)) < 0.5:
-            why = f"max_hires_per_year {role.max_hires_per_year:g}"
-        elif role.max_fte is not None:
-            why = f"max_fte {role.max_fte:g}"
-        else:
-            why = "no max_fte: the optimiser's ceiling fte_now + 4"
-        return f"role {lever.name} is at its highest level {top:g} fte ({why})"
-    if lever.kind == "instrument":
-        inst = scenario.instrument(lever.name)
-        why = (f"max_places_per_year {inst.max_places_per_year}" if inst.max_places_per_year is not None
-               else "no max_places_per_year: twice places_per_year")
-        return f"instrument {lever.name} is at its highest level {top} places a year ({why})"
-    return f"measure {lever.name} is on"
+    return Judge(target, precision, design.years, design.municipalities,
+                 group_scale(target, scenario, design.years, design.municipalities))
 
 
-def blocking(design: Design, target: Target, solution: Solution) -> list[str]:
-    """Why the target is out of reach (empty when it is reachable and nothing else blocks)."""
-    lines = [note for note in solution.notes if "blocking" in note or "cannot be in view" in note]
-    if solution.reachable:
+def _present(design: Design, target: Target, limits: HardLimits) -> list[str]:
+    """Hard constraint families the scenario actually has."""
+    model = SaaModel(design, target, limits)
+    return [f for f in HARD_FAMILIES if f in model.constraints]
+
+
+def _target_years(design: Design, target: Target) -> list[int]:
+    if target.cumulative:
+        return []
+    years = [y for y in design.years if y >= target.from_year and y not in target.skip_years]
+    return years if len(years) > 1 else []
+
+
+def _relaxed_best(oracle: Oracle, design: Design, limits: HardLimits, target: Target, precision: Precision,
+                  drop: frozenset[str]) -> tuple[tuple, Estimate] | None:
+    """The best reachable plan with a family dropped (or target years skipped), simulated whole on the
+    design futures: (choice, its estimate on `target`)."""
+    model = SaaModel(design, target, limits, drop=drop)
+    solution = model.best()
+    if solution is None:
+        return None
+    n0 = design.replications
+    point = design.space.point(solution.choice)
+    results = oracle.results(point, n0, SELECTION, column=design.column)
+    return solution.choice, _judge(design, target, precision).estimate(results)
+
+
+def blocking(oracle: Oracle, design: Design, limits: HardLimits, target: Target, precision: Precision,
+             outcome: Outcome) -> list[str]:
+    """Why the target is not met (empty when the verified plan meets it)."""
+    lines = [note for note in limits.notes if "blocking" in note or "cannot be in view" in note]
+    check = outcome.verification
+    if check is None or check.verdict == MEETS:
         return lines
-    reps = design.replications
-    for group, short in solution.slack.items():
-        if short > 0.5:
-            how = "on average" if target.mean else f"in {solution.required} of {reps} replications"
-            lines.append(f"target[{group}]: out of reach by EUR {short:,.0f} {how}; the best reachable "
-                         f"result after vangnet is EUR {target.level - short:,.0f}")
-    lines.extend(levers_at_limit(design, solution))
-    present = set(SaaModel(design, target).constraints)
-    base = solution.total_slack
-    for family in HARD_FAMILIES:
-        if family not in present:
+    space = design.space
+    n0 = design.replications
+    judge = _judge(design, target, precision)
+    if outcome.reference is not None:
+        base_est = judge.estimate(oracle.results(outcome.reference, n0, SELECTION, column=design.column))
+    else:  # pragma: no cover - the search always has a best reachable plan
+        return lines
+    what = "share of futures meeting the target" if not target.mean else "worst group's margin"
+    lines.append(f"the best reachable plan ({space.describe_point(outcome.reference)}) reaches "
+                 f"{base_est.value:.1%} on {n0} selection futures; p = {target.probability}")
+    for year in _target_years(design, target):
+        relaxed = replace(target, skip_years=target.skip_years + (year,))
+        found = _relaxed_best(oracle, design, limits, relaxed, precision, frozenset())
+        if found is None:
             continue
-        try:
-            without = min_slack(design, target, {family})
-        except SolveError:
+        choice, est = found
+        if est.value - base_est.value > BLOCK_GAIN and est.low > base_est.value - 1e-9:
+            lines.append(f"{year} blocks: without the target in {year} the best reachable plan "
+                         f"({space.describe(choice)}) meets the rest in {est.value:.1%} of the {n0} selection "
+                         f"futures ({est.low:.1%}-{est.high:.1%}) against {base_est.value:.1%} with it ({what})")
+    for family in _present(design, target, limits):
+        found = _relaxed_best(oracle, design, limits, target, precision, frozenset({family}))
+        if found is None:
             continue
-        if without < base - 1.0:
-            lines.append(f"{family} blocks ({CONSTRAINT_FAMILIES[family]}): without it the shortfall falls "
-                         f"from EUR {base:,.0f} to EUR {without:,.0f}")
+        choice, est = found
+        if est.value - base_est.value > BLOCK_GAIN and est.low > base_est.value - 1e-9:
+            lines.append(f"{family} blocks ({CONSTRAINT_FAMILIES[family]}): without it the best reachable plan "
+                         f"({space.describe(choice)}, EUR {space.cost(choice):,}) meets the target in "
+                         f"{est.value:.1%} of the {n0} selection futures ({est.low:.1%}-{est.high:.1%})")
+    levers = levers_at_limit(design, outcome)
+    if levers:
+        lines.append("levers at their highest level in the best reachable plan: " + "; ".join(levers))
     return lines
 
 
-def levers_at_limit(design: Design, solution: Solution) -> list[str]:
-    """The levers the plan pushed to their top level: what a planner would have to widen."""
-    return [_lever_limit(design, i) for i, k in enumerate(solution.choice)
-            if k == design.space.levers[i].top and k != design.space.levers[i].baseline]
+def levers_at_limit(design: Design, outcome: Outcome) -> list[str]:
+    """The levers the best reachable plan pushed to their top level (a fact, not a cause)."""
+    space = design.space
+    if outcome.reference is None:
+        return []
+    out = []
+    for lever, levels in zip(space.levers, outcome.reference, strict=True):
+        if max(levels) == lever.top and lever.top != lever.baseline:
+            out.append(f"{lever.name} at {lever.label(lever.top)} {lever.unit}".strip())
+    return out
 
 
-def _counted(design: Design, target: Target, solution: Solution) -> np.ndarray:
-    labels, matrix = target_groups(design.years, design.municipalities, target)
-    slack = np.array([solution.slack[g] for g in labels])
-    return np.all(grouped(solution.predicted, matrix) + slack + 0.5 >= target.level, axis=1)
-
-
-def shadow_prices(design: Design, target: Target, solution: Solution) -> pd.DataFrame:
-    """Duals of the binding constraints (LP with z, w fixed) and exact savings of dropping each family."""
-    columns = ["constraint", "family", "meaning", "unit", "dual", "saving_if_dropped", "shortfall_if_dropped"]
+def relaxations(oracle: Oracle, design: Design, limits: HardLimits, target: Target, precision: Precision,
+                outcome: Outcome) -> pd.DataFrame:
+    """Per target year and hard constraint family: the plan re-solved without it, its cost and reach."""
+    columns = ["relaxed", "kind", "meaning", "plan_without", "cost_without", "saving", "estimate_without",
+               "low", "high", "futures", "how"]
     rows: list[dict] = []
-    lp = SaaModel(design, target, relax=True)
-    counted = _counted(design, target, solution)
-    for r, var in enumerate(lp.z):
-        var.lower_bound = var.upper_bound = 1.0 if counted[r] else 0.0
-    # Interactions: every switch off (w = 1 would pin x through interaction_off); the chosen plan's
-    # correction enters as a constant, so the prediction at the solution stays exact.
-    for var in lp.w:
-        var.lower_bound = var.upper_bound = 0.0
-    for family in ("interaction_on", "interaction_off"):
-        for con in lp.constraints.pop(family, {}).values():
-            lp.model.delete_linear_constraint(con)
-    if solution.choice in lp.corrections and "target" in lp.constraints:
-        labels, matrix = target_groups(design.years, design.municipalities, target)
-        corr = grouped(lp.corrections[solution.choice], matrix)
-        for name, con in lp.constraints["target"].items():
-            if target.mean:
-                con.lower_bound -= float(corr[:, labels.index(name)].sum())
-            else:
-                r, group = name.split(",", 1)
-                con.lower_bound -= float(corr[int(r[1:]), labels.index(group)])
-    lp.model.minimize(lp.cost_expr + SLACK_PENALTY * lp.slack_expr)
-    result = run_highs(lp.model)
-    if result.has_dual_feasible_solution():
-        duals = result.dual_values()
-        per_group: dict[str, float] = {}
-        for family, name, con in lp.all_constraints():
-            if family not in UNITS:
+    space = design.space
+    answer_cost = space.point_cost(outcome.point)
+    meets = outcome.verification is not None and outcome.verification.verdict == MEETS
+    relaxations_list: list[tuple[str, str, Target, frozenset[str]]] = [
+        (str(year), "target year", replace(target, skip_years=target.skip_years + (year,)), frozenset())
+        for year in _target_years(design, target)]
+    relaxations_list += [(family, "constraint", target, frozenset({family}))
+                         for family in _present(design, target, limits)]
+    for name, kind, tgt, drop in relaxations_list:
+        meaning = CONSTRAINT_FAMILIES.get(name, f"the target in {name}") if kind == "constraint" else \
+            f"the target in {name}"
+        if meets:
+            found = _cheapest_without(oracle, design, limits, tgt, precision, drop, outcome,
+                                      reuse_cuts=tgt == target)
+            if found is None:
+                rows.append({"relaxed": name, "kind": kind, "meaning": meaning, "plan_without": "",
+                             "cost_without": np.nan, "saving": 0, "estimate_without": np.nan, "low": np.nan,
+                             "high": np.nan, "futures": 0,
+                             "how": "no cheaper plan passes the model's screen without it: not binding"})
                 continue
-            dual = float(duals.get(con, 0.0))
-            if family == "target":
-                group = name.split(",", 1)[1] if name.startswith("r") and "," in name else name
-                scale = design.replications if target.mean else 1
-                per_group[group] = per_group.get(group, 0.0) + abs(dual) * scale
+            point, est = found
+            cost = space.point_cost(point)
+            rows.append({"relaxed": name, "kind": kind, "meaning": meaning,
+                         "plan_without": space.describe_point(point), "cost_without": cost,
+                         "saving": max(0, answer_cost - cost), "estimate_without": est.value, "low": est.low,
+                         "high": est.high, "futures": est.n,
+                         "how": "cheapest plan without it that meets the target on the selection futures "
+                                "(tested like the answer, not verified on fresh futures)"})
+        else:
+            found_best = _relaxed_best(oracle, design, limits, tgt, precision, drop)
+            if found_best is None:
                 continue
-            if abs(dual) > 1e-6:
-                rows.append({"constraint": f"{family}[{name}]", "family": family,
-                             "meaning": CONSTRAINT_FAMILIES[family], "unit": UNITS[family],
-                             "dual": round(abs(dual), 4)})
-        for group, value in per_group.items():
-            if value > 1e-6:
-                rows.append({"constraint": f"target[{group}]", "family": "target",
-                             "meaning": CONSTRAINT_FAMILIES["target"], "unit": UNITS["target"],
-                             "dual": round(value, 4)})
-    present = set(SaaModel(design, target).constraints)
-    for family in HARD_FAMILIES:
-        if family not in present:
-            continue
-        try:
-            other = solve(design, target, drop={family})
-        except SolveError:
-            continue
-        comparable = other.total_slack <= solution.total_slack + 1
-        rows.append({"constraint": f"{family}[*]", "family": family, "meaning": CONSTRAINT_FAMILIES[family],
-                     "unit": "EUR over the horizon", "dual": np.nan,
-                     "saving_if_dropped": int(solution.cost - other.cost) if comparable else np.nan,
-                     "shortfall_if_dropped": round(other.total_slack)})
+            choice, est = found_best
+            rows.append({"relaxed": name, "kind": kind, "meaning": meaning, "plan_without": space.describe(choice),
+                         "cost_without": space.cost(choice), "saving": np.nan, "estimate_without": est.value,
+                         "low": est.low, "high": est.high, "futures": est.n,
+                         "how": f"best reachable plan without it, simulated whole on {est.n} selection futures"})
     return pd.DataFrame(rows, columns=columns)
 
 
-def savings(design: Design, target: Target, solution: Solution) -> pd.DataFrame:
-    """Extra cost and paired result effect of each lever at its chosen level."""
-    labels, matrix = target_groups(design.years, design.municipalities, target)
+def _cheapest_without(oracle: Oracle, design: Design, limits: HardLimits, target: Target, precision: Precision,
+                      drop: frozenset[str], outcome: Outcome, reuse_cuts: bool):
+    """The cheapest plan cheaper than the answer that meets `target` without the `drop` families,
+    found like the answer (screen, then the sequential test); None when there is none. The answer's
+    cuts (plans rejected for the same target) are reused when the target is the same."""
+    search = Search(oracle, design, limits, target, precision,
+                    stage=f"explain: without {', '.join(sorted(drop)) or 'a target year'}")
+    if reuse_cuts:
+        search.cuts = [Cut(c.choice, c.monotone) for c in outcome.cuts]
+    answer_key = search.key(outcome.point)
+    required = search.screen_count()
+    for _ in range(RELAX_CANDIDATES):
+        model = SaaModel(design, target, limits, drop=drop, cuts=search.cuts)
+        solution = model.cheapest(required, search.allowance() if target.mean else None)
+        if solution is None:
+            return None
+        point = design.space.point(solution.choice)
+        if search.key(point) >= answer_key:
+            return None
+        if not search.screened(solution.choice):
+            continue
+        if search.meets_test(point):
+            n = search.checks[-1].futures
+            return point, search.judge.estimate(oracle.results(point, n, SELECTION, column=design.column))
+        search.reject(solution.choice)
+    return None
+
+
+def savings(oracle: Oracle, design: Design, target: Target, precision: Precision, outcome: Outcome) -> pd.DataFrame:
+    """Per changed lever: the plan without it (that lever at its baseline in every year), paired on the
+    same selection futures: its cost and the share of futures meeting the target with and without it."""
+    columns = ["lever", "kind", "unit", "baseline", "chosen", "cost", "estimate_with", "estimate_without",
+               "difference", "low", "high", "futures", "mean_effect_eur"]
     space = design.space
+    judge = _judge(design, target, precision)
+    point = outcome.point
+    n = max(design.replications, min(oracle.have(point, SELECTION), 4 * design.replications))
+    with_results = oracle.results(point, n, SELECTION, column=design.column)
+    est_with = judge.estimate(with_results)
     rows = []
-    total_effect = 0.0
-    for i, (lever, k) in enumerate(zip(space.levers, solution.choice, strict=True)):
-        delta = design.delta[i][k]
-        in_target = float(grouped(delta, matrix).sum(axis=1).mean())
-        horizon = float(delta.sum(axis=(1, 2)).mean())
-        total_effect += in_target
-        cost = lever.total_cost(k)
+    for i, (lever, levels) in enumerate(zip(space.levers, point, strict=True)):
+        if all(k == lever.baseline for k in levels):
+            continue
+        without = point[:i] + ((lever.baseline,) * len(levels),) + point[i + 1:]
+        oracle.expect(max(0, n - oracle.have(without, SELECTION)))
+        results = oracle.results(without, n, SELECTION, column=design.column)
+        est_without = judge.estimate(results)
+        diff = judge.paired(with_results, results)
+        effect = float((grouped_total(with_results, judge) - grouped_total(results, judge)).mean())
+        chosen = "/".join(lever.label(k) for k in levels) if len(set(levels)) > 1 else lever.label(levels[0])
         rows.append({"lever": lever.key, "kind": lever.kind, "unit": lever.unit,
-                     "baseline": lever.label(lever.baseline), "chosen": lever.label(k), "cost": cost,
-                     "result_effect_target_years": round(in_target), "result_effect_horizon": round(horizon),
-                     "net_horizon": round(horizon - cost)})
-    predicted = float(grouped(solution.predicted - design.baseline, matrix).sum(axis=1).mean())
-    interaction = predicted - total_effect
-    horizon_all = float((solution.predicted - design.baseline).sum(axis=(1, 2)).mean())
-    horizon_levers = sum(row["result_effect_horizon"] for row in rows)
-    rows.append({"lever": "(interaction)", "kind": "", "unit": "", "baseline": "", "chosen": "", "cost": 0,
-                 "result_effect_target_years": round(interaction),
-                 "result_effect_horizon": round(horizon_all - horizon_levers),
-                 "net_horizon": round(horizon_all - horizon_levers)})
-    return pd.DataFrame(rows)
+                     "baseline": lever.label(lever.baseline), "chosen": chosen,
+                     "cost": space.point_cost(point) - space.point_cost(without),
+                     "estimate_with": est_with.value, "estimate_without": est_without.value,
+                     "difference": diff.value, "low": diff.low, "high": diff.high, "futures": n,
+                     "mean_effect_eur": round(effect)})
+    return pd.DataFrame(rows, columns=columns)
 
 
-def _baseline_shortfall(design: Design, target: Target) -> float:
-    """How far the baseline is from the target at the required quantile (or mean); at least 1% of budget."""
-    labels, matrix = target_groups(design.years, design.municipalities, target)
-    per_group = grouped(design.baseline, matrix)
-    reps = design.replications
-    if target.mean:
-        reach = per_group.mean(axis=0).min()
-    else:
-        worst = np.sort(per_group.min(axis=1))[::-1]
-        reach = worst[max(0, min(reps, target.required(reps)) - 1)]
-    budget = design.space.scenario.municipalities
-    yearly_budget = np.mean([sum(m.buig_budget.get(y, 0) for m in budget) for y in design.years])
-    return max(float(target.level - reach), 0.01 * float(yearly_budget), 1000.0)
+def grouped_total(results: np.ndarray, judge: Judge) -> np.ndarray:
+    """Per future: the result summed over the target groups, EUR."""
+    from sporen.optimise.model import grouped
+
+    return grouped(results, judge.matrix).sum(axis=1)
 
 
-def tradeoff(design: Design, target: Target, solution: Solution) -> pd.DataFrame:
-    """Cost of the cheapest plan against the target level and against the probability."""
+def tradeoff(oracle: Oracle, design: Design, limits: HardLimits, target: Target, precision: Precision,
+             outcome: Outcome, probabilities: tuple[float, ...], dynamic: bool = True) -> pd.DataFrame:
+    """Cost and verified probability of the answer for each probability of the curve."""
+    columns = ["probability", "plan", "cost", "verdict", "verified_probability", "low", "high", "futures",
+               "regime", "is_answer"]
     rows = []
-    step = _baseline_shortfall(design, target)
-    base = asdict(target)
-
-    def run(kind: str, tgt: Target) -> None:
-        try:
-            sol = solve(design, tgt)
-        except SolveError:
-            return
-        rows.append({"vary": kind, "target_level": tgt.level, "probability": tgt.probability,
-                     "cost": sol.cost, "feasible": sol.reachable, "shortfall": round(sol.total_slack),
-                     "plan": design.space.describe(sol.choice)})
-
-    levels = sorted({int(round((target.level + f * step) / 1000.0) * 1000) for f in TRADEOFF_FRACTIONS}
-                    | {target.level})
-    for level in levels:
-        run("target_level", Target(**{**base, "level": level}))
-    for p in TRADEOFF_PROBABILITIES:
-        run("probability", Target(**{**base, "probability": p, "margin": 0}))
-    return pd.DataFrame(rows, columns=["vary", "target_level", "probability", "cost", "feasible", "shortfall",
-                                       "plan"])
+    if target.mean:
+        return pd.DataFrame(columns=columns)
+    space = design.space
+    answer_p = float(target.probability)
+    for i, p in enumerate(sorted({answer_p, *(float(q) for q in probabilities)})):
+        if abs(p - answer_p) < 1e-12:
+            point, check, regime = outcome.point, outcome.verification, outcome.regime
+        else:
+            search = Search(oracle, design, limits, replace(target, probability=p), precision,
+                            stage=f"trade-off p={p:g}", first_block=(i + 1) * TRADEOFF_BLOCKS, dynamic=dynamic)
+            found = search.run()
+            point, check, regime = found.point, found.verification, found.regime
+        rows.append({"probability": p, "plan": space.describe_point(point), "cost": space.point_cost(point),
+                     "verdict": check.verdict if check is not None else "",
+                     "verified_probability": check.probability if check is not None else np.nan,
+                     "low": check.ci_low if check is not None else np.nan,
+                     "high": check.ci_high if check is not None else np.nan,
+                     "futures": check.replications if check is not None else 0,
+                     "regime": regime, "is_answer": abs(p - answer_p) < 1e-12})
+    return pd.DataFrame(rows, columns=columns)

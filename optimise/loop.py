@@ -1,61 +1,43 @@
-"""The optimisation loop: design -> solve -> simulate the answer -> correct -> verify out of sample.
+"""`optimise(scenario, options, evaluate=..., progress=...)`: the library entry point of the optimiser.
 
-1. Simulate the design (baseline and one-lever-at-a-time points) on the R optimisation seeds.
-2. Solve the MIP (optimise/model.py).
-3. If the chosen plan was never simulated as a whole, simulate it on the optimisation seeds; its
-   simulation minus its additive prediction becomes an interaction correction in the model. When
-   it meets the target in fewer replications than predicted (or, for 'mean', a lower mean in some
-   target group), its neighbours (each lever one level up) are simulated and added too; when it
-   does better than predicted (levers that reinforce each other), its neighbours one level down
-   (cheaper plans the additive model wrongly rules out). Solve again.
-4. When the chosen plan is one the model knows exactly, simulate it on V fresh verification seeds:
-   the verified probability of meeting the target, with a 95% Wilson interval. The plan is
-   accepted when the verified share itself reaches the required probability (for 'mean': when
-   the verified mean reaches the target level in every group); the interval is reported beside
-   it, so a planner sees how sure the estimate is. A
-   rejected plan makes the in-sample requirement one replication stricter (`Target.margin`) and
-   the loop goes on at step 2.
-5. Stop when a plan is accepted, when the target is out of reach (the best reachable plan is
-   verified and reported), or when the simulation budget (replications) is spent.
+It checks the options, builds the decision space, the oracle and the design, runs the selection
+procedure (optimise/search.py) and the explanations (optimise/explain.py), and returns an
+`OptimiseResult` with the plan, its verdict on fresh futures and the tables `sporen optimise`
+and `sporen plan` write. docs/optimisation.md describes the method and its guarantee.
 
-When every interaction between levers is sub-additive (two levers together do less than the sum
-of each alone, as caseworkers and instruments competing for the same clients do), the additive
-prediction is optimistic for every unsimulated plan, so the plan the loop returns is the
-cheapest plan that meets the target on the optimisation seeds (tests check it by brute force).
+Objectives (``OptimiseOptions.objective``, MODEL.md section 6):
 
-`optimise(scenario, options, evaluate)` is the library entry point (used by `sporen optimise` and
-`sporen plan`).
+* ``buig`` (default): the cheapest plan whose BUIG result after vangnet meets the target;
+* ``exploitatie``: the cheapest plan whose exploitatie result meets the target (with level 0:
+  budget-neutral, as in seed 004's first model);
+* ``net``: the plan with the best mean net result (the result after vangnet over the horizon minus
+  the plan's extra cost): which investments pay for themselves.
 """
 
 from __future__ import annotations
 
-import math
+import sys
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
-from sporen.optimise.decisions import Choice, DecisionSpace, decision_space
-from sporen.optimise.design import (
-    BudgetSpent,
-    Design,
-    Oracle,
-    build_design,
-    design_size,
-    optimisation_seeds,
-    seed_label,
-    verification_seeds,
-)
-from sporen.optimise.model import Solution, Target, grouped, met_by_replication, solve, target_groups
+from sporen.optimise.constraints import HardLimits
+from sporen.optimise.decisions import Choice, DecisionSpace, Point, decision_space
+from sporen.optimise.design import BudgetSpent, Design, Oracle, build_design, design_size
+from sporen.optimise.model import Target
+from sporen.optimise.search import MEETS, Check, NoAdmissiblePlan, Outcome, Search, Verification
+from sporen.optimise.stats import DEFAULT_CONFIDENCE, DEFAULT_FIRST_LOOK, DEFAULT_ZONE, DOES_NOT_MEET, Precision
 
-DEFAULT_REPLICATIONS = 12
-DEFAULT_VERIFY = 100
+DEFAULT_REPLICATIONS = DEFAULT_FIRST_LOOK
+"""Design futures (and the first look of every sequential test)."""
 DEFAULT_SEED = 20180101
-MAX_ROUNDS = 25
-Z95 = 1.959963984540054
+OBJECTIVES = ("buig", "exploitatie", "net")
+DEFAULT_TRADEOFF = (0.8, 0.95)
+"""Probabilities of the trade-off curve besides the target's own (each solved and verified)."""
 
 
 class OptionsError(ValueError):
@@ -72,49 +54,43 @@ class OptimiseOptions:
 
     target_from: int | None = None         # first target year; default: the second horizon year
     scope: str = "total"                   # "total" | "per-municipality"
-    target_level: int = 0                  # result after vangnet >= this, EUR
+    target_level: int = 0                  # result >= this, EUR
     cumulative: bool = False
     probability: float | str = 0.9         # or "mean"
-    replications: int = DEFAULT_REPLICATIONS
-    verify: int = DEFAULT_VERIFY
+    objective: str = "buig"                # "buig" | "exploitatie" | "net"
+    confidence: float = DEFAULT_CONFIDENCE
+    zone: float = DEFAULT_ZONE
+    replications: int = DEFAULT_REPLICATIONS   # design futures = the first look
+    max_futures: int | None = None         # most futures per test; default: enough to decide within the zone
     budget_sims: int | None = None         # replications simulated in all; default: see default_budget
     seed: int = DEFAULT_SEED
     workers: int = 1
-    progress: bool = False
+    progress: bool | Callable[[int, int, str], None] = False
     levers: list[str] | None = None        # only these lever keys (e.g. "role:km_werk"); default all
-    allow_cuts: bool = False               # roles may go below fte_now (down to min_fte)
+    allow_cuts: bool = False               # roles, instruments and running measures may go below the baseline
+    dynamic: bool = True                   # try per-year levels (taper, later arrival) in the parsimony pass
     space: DecisionSpace | None = None     # a ready decision space (tests, restricted studies)
-    explain: bool = True                   # blocking, shadow prices, savings, trade-off
-
-
-@dataclass
-class Verification:
-    """The chosen plan simulated on fresh seeds."""
-
-    probability: float
-    ci_low: float
-    ci_high: float
-    replications: int
-    met: int
-    seeds: str
-    accepted: bool
-    mean_result: dict[str, float] = field(default_factory=dict)
+    explain: bool = True                   # blocking, relaxations, savings
+    tradeoff: tuple[float, ...] | None = None   # trade-off probabilities; default DEFAULT_TRADEOFF
 
 
 @dataclass
 class OptimiseResult:
-    """Everything `sporen optimise` writes, for the CLI and for `sporen plan`."""
+    """Everything `sporen optimise` writes, for the CLI, `sporen plan` and the web app."""
 
     scenario: Scenario
     options: OptimiseOptions
     target: Target
+    precision: Precision
     space: DecisionSpace
     design: Design
-    solution: Solution
+    point: Point
     plan: Plan
     verification: Verification | None
-    met: bool                            # a verified plan that meets the target
-    reachable: bool                      # the model found a plan with zero slack
+    verdict: str                         # meets | on_the_edge | does_not_meet
+    regime: str                          # "meets": some plan meets; "best reachable": none does clearly
+    reference: Point | None              # the best reachable plan
+    reference_text: str
     stop_reason: str
     sims_used: int
     budget_sims: int
@@ -124,35 +100,40 @@ class OptimiseResult:
     explain_seconds: float = 0.0
     history: list[dict] = field(default_factory=list)
     blocking: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     formation: pd.DataFrame | None = None
     budget: pd.DataFrame | None = None
     tradeoff: pd.DataFrame | None = None
-    shadow_prices: pd.DataFrame | None = None
+    relaxations: pd.DataFrame | None = None
     savings: pd.DataFrame | None = None
+    stage_sims: dict[str, int] = field(default_factory=dict)
+    verified: list[tuple[Point, Verification]] = field(default_factory=list)
 
     @property
     def cost(self) -> int:
-        return self.solution.cost
+        return self.space.point_cost(self.point)
 
     @property
-    def choice(self) -> Choice:
-        return self.solution.choice
+    def choice(self) -> Choice | None:
+        """The plan as one level per lever (None when some lever changes over the years)."""
+        return self.space.static(self.point)
 
+    @property
+    def met(self) -> bool:
+        """The verified plan meets the target (verdict *meets*)."""
+        return self.verdict == MEETS
 
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """95% Wilson score interval of a proportion."""
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    @property
+    def out_of_reach(self) -> bool:
+        """No plan meets the target: the verified plan (as good as the best reachable) is below it."""
+        return self.verdict == DOES_NOT_MEET
 
+    @property
+    def reachable(self) -> bool:
+        return not self.out_of_reach
 
-def default_budget(space: DecisionSpace, replications: int, verify: int) -> int:
-    """Design, three rounds of a chosen plan with all its neighbours, three verifications."""
-    return design_size(space, replications) + 3 * (len(space.levers) + 1) * replications + 3 * verify
+    def describe(self) -> str:
+        return self.space.describe_point(self.point)
 
 
 def default_target_from(scenario: Scenario) -> int:
@@ -163,177 +144,144 @@ def default_target_from(scenario: Scenario) -> int:
 
 
 def make_target(scenario: Scenario, options: OptimiseOptions) -> Target:
+    """The target of the options; OptionsError (named after the CLI option) when it does not fit."""
     years = scenario.horizon_years
     first = options.target_from if options.target_from is not None else default_target_from(scenario)
     if first not in years:
         raise OptionsError("--target-from", f"{first} is outside the horizon", f"{years[0]}-{years[-1]}")
     if options.scope not in ("total", "per-municipality"):
         raise OptionsError("--target", f"'{options.scope}' is not a scope", "total or per-municipality")
+    if options.objective not in OBJECTIVES:
+        raise OptionsError("--objective", f"'{options.objective}' is not an objective", ", ".join(OBJECTIVES))
     prob = options.probability
     if prob != "mean":
         try:
             prob = float(prob)
         except (TypeError, ValueError):
             raise OptionsError("--probability", f"'{prob}' is not a probability",
-                               "a number in (0, 1] or 'mean'") from None
-        if not 0 < prob <= 1:
-            raise OptionsError("--probability", f"{prob} is outside (0, 1]", "a number in (0, 1] or 'mean'")
+                               "a number in (0, 1) or 'mean'") from None
+        if not 0 < prob < 1:
+            raise OptionsError("--probability", f"{prob} is outside (0, 1)", "a number in (0, 1) or 'mean'")
+    on = "exploitatie" if options.objective == "exploitatie" else "buig"
     return Target(from_year=first, level=int(options.target_level), scope=options.scope,
-                  cumulative=options.cumulative, probability=prob)
+                  cumulative=options.cumulative, probability=prob, on=on)
 
 
-def check_options(space: DecisionSpace, options: OptimiseOptions) -> int:
+def make_precision(options: OptimiseOptions) -> Precision:
+    if not 0 < float(options.confidence) < 1:
+        raise OptionsError("--confidence", f"{options.confidence} is outside (0, 1)", "e.g. 0.95")
+    if not 0 < float(options.zone) < 1:
+        raise OptionsError("--zone", f"{options.zone} is outside (0, 1)", "e.g. 0.02 (two points around p)")
+    if options.replications < 2:
+        raise OptionsError("--replications", f"{options.replications}", "at least 2")
+    if options.max_futures is not None and options.max_futures < options.replications:
+        raise OptionsError("--max-futures", f"{options.max_futures} is below --replications {options.replications}",
+                           f"at least {options.replications}")
+    return Precision(confidence=float(options.confidence), zone=float(options.zone), first=int(options.replications),
+                     cap=options.max_futures)
+
+
+def default_budget(space: DecisionSpace, options: OptimiseOptions, precision: Precision, p: float) -> int:
+    """A ceiling that the procedure rarely reaches: the design plus 30 full-length tests."""
+    return design_size(space, options.replications) + 30 * precision.cap_for(p)
+
+
+def check_options(space: DecisionSpace, options: OptimiseOptions, precision: Precision, p: float) -> int:
     """Validate numbers; return the simulation budget."""
-    if options.replications < 1:
-        raise OptionsError("--replications", f"{options.replications}", "at least 1")
-    if options.verify < 1:
-        raise OptionsError("--verify", f"{options.verify}", "at least 1")
     if options.workers < 1:
         raise OptionsError("--workers", f"{options.workers}", "at least 1")
-    need = design_size(space, options.replications) + options.verify
-    budget = options.budget_sims if options.budget_sims is not None else default_budget(
-        space, options.replications, options.verify)
+    need = design_size(space, options.replications) + 2 * precision.cap_for(p)
+    budget = options.budget_sims if options.budget_sims is not None else default_budget(space, options, precision, p)
     if budget < need:
         raise OptionsError("--budget-sims", f"{budget} replications cannot cover the design "
-                           f"({design_size(space, options.replications)}) and one verification ({options.verify})",
-                           f"at least {need}")
+                           f"({design_size(space, options.replications)}) and two full tests "
+                           f"({2 * precision.cap_for(p)})", f"at least {need}")
     return budget
 
 
-def verify(oracle: Oracle, design: Design, target: Target, choice: Choice) -> Verification:
-    """Simulate a plan on the verification seeds and judge it against the target."""
-    results = oracle.results(choice, "ver")
-    met_rows = met_by_replication(results, design.years, design.municipalities, target)
-    n, met = len(met_rows), int(met_rows.sum())
-    low, high = wilson(met, n)
-    labels, matrix = target_groups(design.years, design.municipalities, target)
-    per_group = grouped(results, matrix)
-    means = per_group.mean(axis=0)
-    # Accepted only when the out-of-sample estimate itself meets the target: "meets the target"
-    # in the report must not mean "not significantly below it".
-    if target.mean:
-        accepted = bool(np.all(means >= target.level))
-    else:
-        accepted = met / n >= float(target.probability) - 1e-12
-    return Verification(probability=met / n, ci_low=low, ci_high=high, replications=n, met=met,
-                        seeds=seed_label(oracle.ver_seeds), accepted=accepted,
-                        mean_result={g: float(v) for g, v in zip(labels, means, strict=True)})
+def formation_table(space: DecisionSpace, point: Point) -> pd.DataFrame:
+    """Nijkerk's council table: role, fte now, fte planned, change, yearly cost of the change, the
+    arrival month, and the fte in post in each year (a dynamic plan can rise and taper)."""
+    from sporen.inputs.plan import fte_path
+    from sporen.inputs.schema import month_index
 
-
-def _worse_than_predicted(design: Design, target: Target, predicted: np.ndarray, simulated: np.ndarray) -> bool:
-    if target.mean:
-        _, matrix = target_groups(design.years, design.municipalities, target)
-        return bool(np.any(grouped(simulated, matrix).mean(axis=0) < grouped(predicted, matrix).mean(axis=0)))
-    pm = met_by_replication(predicted, design.years, design.municipalities, target).sum()
-    sm = met_by_replication(simulated, design.years, design.municipalities, target).sum()
-    return bool(sm < pm)
-
-
-def run_loop(oracle: Oracle, design: Design, target: Target, rounds: int = MAX_ROUNDS):
-    """Steps 2-5 of the module docstring. Returns (solution, target, verification, history, reason)."""
-    space = design.space
-    reps = design.replications
-    history: list[dict] = []
-    verified: list[tuple[Solution, Target, Verification]] = []
-    solution: Solution | None = None
-    reason = "round limit"
-    for round_no in range(1, rounds + 1):
-        solution = solve(design, target)
-        entry = {"round": round_no, "plan": space.describe(solution.choice), "cost": solution.cost,
-                 "predicted_met": solution.predicted_met, "required": solution.required,
-                 "slack": round(solution.total_slack), "simulated_before": solution.choice in design.full,
-                 "solve_seconds": round(solution.solve_seconds, 4)}
-        history.append(entry)
-        choice = solution.choice
-        if choice not in design.full:
-            if not oracle.affordable(reps):
-                reason = "simulation budget spent"
-                break
-            simulated = oracle.results(choice, "opt")
-            design.add(choice, simulated)
-            entry["simulated_met"] = int(met_by_replication(simulated, design.years, design.municipalities,
-                                                            target).sum())
-            worse = _worse_than_predicted(design, target, solution.predicted, simulated)
-            better = _worse_than_predicted(design, target, simulated, solution.predicted)
-            if worse or better:
-                # worse: the levers together do less than their sum; try one level more of each.
-                # better: they do more; a cheaper plan one level down may meet the target too.
-                neighbours = space.neighbours_up(choice) if worse else space.neighbours_down(choice)
-                added = 0
-                for neighbour in neighbours:
-                    if neighbour in design.full:
-                        continue
-                    if not oracle.affordable(reps):
-                        break
-                    design.add(neighbour, oracle.results(neighbour, "opt"))
-                    added += 1
-                entry["neighbours_added"] = f"{added} {'up' if worse else 'down'}"
-            continue
-        if not oracle.affordable(0 if oracle.known(choice, "ver") else len(oracle.ver_seeds)):
-            reason = "simulation budget spent"
-            break
-        check = verify(oracle, design, target, choice)
-        entry.update(verified_probability=round(check.probability, 4), accepted=check.accepted)
-        verified.append((solution, target, check))
-        if not solution.reachable:
-            reason = "target out of reach"
-            break
-        if check.accepted:
-            reason = "verified"
-            break
-        if target.mean:
-            reason = "verification rejected the plan's mean"
-            break
-        if target.required(reps) >= reps:
-            reason = "verification rejected the plan; no stricter in-sample requirement is possible"
-            break
-        target = Target(**{**asdict(target), "margin": target.margin + 1})
-    if solution is None:  # pragma: no cover - rounds >= 1
-        raise RuntimeError("no round ran")
-    # The answer: an accepted plan; else the best verified; else the last solution.
-    for sol, tgt, check in verified:
-        if check.accepted:
-            return sol, tgt, check, history, reason
-    if verified:
-        sol, tgt, check = max(verified, key=lambda item: (item[2].probability, -item[0].cost))
-        return sol, tgt, check, history, reason
-    return solution, target, None, history, reason
-
-
-def formation_table(space: DecisionSpace, plan: Plan) -> pd.DataFrame:
-    """Nijkerk's council table: role, fte now, fte planned, change, yearly cost of the change."""
     scenario = space.scenario
+    plan = space.point_plan(point)
+    years = space.years
     rows = []
     for role in scenario.roles:
-        level = plan.staff.get(role.name)
-        planned = level.fte if level is not None else role.fte_now
+        path = fte_path(plan, scenario, role.name)
+        per_year = {}
+        for year in years:
+            end = min(scenario.months, month_index(scenario.start, f"{year + 1}-01")) - 1
+            level = path[0][1]
+            for start, fte in path:
+                if start <= end:
+                    level = fte
+            per_year[f"fte_{year}"] = round(level, 6)
+        planned = max(fte for _, fte in path) if role.name in plan.staff else role.fte_now
+        if role.name in plan.staff and all(fte <= role.fte_now + 1e-9 for _, fte in path):
+            planned = min(fte for _, fte in path)
         change = round(planned - role.fte_now, 6)
+        level = plan.staff.get(role.name)
         rows.append({"role": role.name, "function": role.function, "fte_now": role.fte_now,
                      "fte_planned": round(planned, 6), "change": change,
                      "yearly_cost": int(round(change * role.cost_per_fte_year)),
-                     "arrives": level.arrives if level is not None else ""})
-    return pd.DataFrame(rows, columns=["role", "function", "fte_now", "fte_planned", "change", "yearly_cost",
-                                       "arrives"])
+                     "arrives": level.arrives if level is not None else "",
+                     "later": "; ".join(f"{m}: {v:g}" for m, v in level.later.items()) if level is not None else "",
+                     **per_year})
+    columns = ["role", "function", "fte_now", "fte_planned", "change", "yearly_cost", "arrives", "later",
+               *[f"fte_{y}" for y in years]]
+    return pd.DataFrame(rows, columns=columns)
 
 
-def budget_table(space: DecisionSpace, plan: Plan) -> pd.DataFrame:
-    """Instrument places and budget per year under the plan."""
+def budget_table(space: DecisionSpace, point: Point) -> pd.DataFrame:
+    """Instrument places and budget per year under the plan, with the baseline's beside them."""
     from sporen.inputs.plan import instrument_places
 
     scenario = space.scenario
+    plan = space.point_plan(point)
     rows = []
     for instrument in scenario.instruments:
         for year in scenario.horizon_years:
             places = instrument_places(plan, scenario, instrument.name, year)
             rows.append({"instrument": instrument.name, "year": year, "places": places,
-                         "budget": places * instrument.cost_per_participant})
-    return pd.DataFrame(rows, columns=["instrument", "year", "places", "budget"])
+                         "places_now": instrument.places_per_year,
+                         "budget": places * instrument.cost_per_participant,
+                         "extra_cost": (places - instrument.places_per_year) * instrument.cost_per_participant,
+                         "paid_from": instrument.paid_from})
+    return pd.DataFrame(rows, columns=["instrument", "year", "places", "places_now", "budget", "extra_cost",
+                                       "paid_from"])
 
 
-def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluate=None) -> OptimiseResult:
-    """Find the cheapest plan that meets the target; the library entry point.
+def _progress(option: bool | Callable[[int, int, str], None]) -> tuple[Callable[[int, int, str], None] | None,
+                                                                     Callable[[], None]]:
+    """A progress callback (a tqdm bar on stderr for True) and how to close it."""
+    if callable(option):
+        return option, lambda: None
+    if not option:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, desc="simulated futures", unit="rep", file=sys.stderr, leave=False)
+
+    def report(done: int, planned: int, stage: str) -> None:
+        bar.total = max(planned, done)
+        bar.n = done
+        bar.set_description_str(stage[:60] or "simulated futures", refresh=False)
+        bar.refresh()
+
+    return report, bar.close
+
+
+def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluate=None,
+             progress: Callable[[int, int, str], None] | None = None) -> OptimiseResult:
+    """Find the cheapest plan that meets the target, decided at the stated confidence; the library
+    entry point (`sporen optimise`, `sporen plan`, the web app).
 
     `evaluate` defaults to `sim.api.evaluate`; tests pass a fake oracle with the same signature.
+    `progress(simulated, planned, stage)` is called after every simulation with the replications
+    simulated and planned so far (the total grows as the procedure decides it needs more).
     Raises `OptionsError` for options that do not fit the scenario.
     """
     started = time.perf_counter()
@@ -343,51 +291,90 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
 
         evaluate = sim_evaluate
     target = make_target(scenario, options)
+    precision = make_precision(options)
+    tradeoff_ps = tuple(options.tradeoff if options.tradeoff is not None else DEFAULT_TRADEOFF)
+    for p in tradeoff_ps:
+        if not 0 < float(p) < 1:
+            raise OptionsError("--tradeoff", f"{p} is outside (0, 1)", "probabilities such as 0.8,0.95")
     if options.space is not None:
         space = options.space
     else:
         try:
             space = decision_space(scenario, options.levers, allow_cuts=options.allow_cuts)
         except KeyError as exc:
-            raise OptionsError("levers", str(exc.args[0]), "lever keys such as role:<name>") from None
-    budget = check_options(space, options)
-    oracle = Oracle(scenario, space, evaluate, optimisation_seeds(options.seed, options.replications),
-                    verification_seeds(options.seed, options.replications, options.verify),
-                    workers=options.workers, budget=budget, progress=options.progress)
+            raise OptionsError("--levers", str(exc.args[0]), "lever keys such as role:<name>") from None
+    p = 0.5 if target.mean else float(target.probability)
+    budget = check_options(space, options, precision, p)
+    report, close = _progress(progress if progress is not None else options.progress)
+    oracle = Oracle(scenario, space, evaluate, options.seed, workers=options.workers, budget=budget,
+                    progress=report)
+    stage_sims: dict[str, int] = {}
     try:
-        design = build_design(oracle)
-        solution, final_target, check, history, reason = run_loop(oracle, design, target)
-    except BudgetSpent as exc:  # pragma: no cover - check_options keeps the design within budget
-        raise OptionsError("--budget-sims", str(exc), "a larger budget") from None
+        oracle.stage = "design: one lever at a time"
+        column = "result_after_vangnet" if options.objective == "net" else target.column
+        design = build_design(oracle, options.replications, column=column)
+        stage_sims["design"] = oracle.sims
+        limits = HardLimits(space, design.caseload_peak, allow_cuts=options.allow_cuts)
+        if options.objective == "net":
+            from sporen.optimise.net import search_net
+
+            outcome = search_net(oracle, design, limits, target, precision, dynamic=options.dynamic)
+        else:
+            search = Search(oracle, design, limits, target, precision, dynamic=options.dynamic)
+            try:
+                outcome = search.run()
+            except NoAdmissiblePlan as exc:
+                raise OptionsError("scenario", "no plan satisfies the hard constraints ("
+                                   + ", ".join(exc.families) + ")", "a scenario whose baseline or some plan "
+                                   "fits its budget, formation and policy limits") from None
+        stage_sims["search"] = oracle.sims - stage_sims["design"]
+        point = outcome.point
+        check = outcome.verification
+        verdict = check.verdict if check is not None else DOES_NOT_MEET
+        result = OptimiseResult(
+            scenario=scenario, options=options, target=target, precision=precision, space=space, design=design,
+            point=point, plan=space.point_plan(point, name=f"optimised {scenario.name}"), verification=check,
+            verdict=verdict, regime=outcome.regime, reference=outcome.reference,
+            reference_text=_reference_text(space, outcome), stop_reason=outcome.stop_reason,
+            sims_used=oracle.sims, budget_sims=budget, sim_seconds=0.0, solve_seconds=0.0, total_seconds=0.0,
+            history=[c.as_dict() for c in outcome.checks], notes=list(outcome.notes) + list(limits.notes),
+            formation=formation_table(space, point), budget=budget_table(space, point), stage_sims=stage_sims,
+            verified=list(outcome.verified))
+        if options.explain and options.objective != "net":
+            from sporen.optimise import explain
+
+            before = oracle.sims
+            explain_started = time.perf_counter()
+            try:
+                result.blocking = explain.blocking(oracle, design, limits, target, precision, outcome)
+                result.relaxations = explain.relaxations(oracle, design, limits, target, precision, outcome)
+                result.savings = explain.savings(oracle, design, target, precision, outcome)
+                result.tradeoff = explain.tradeoff(oracle, design, limits, target, precision, outcome, tradeoff_ps,
+                                                   dynamic=options.dynamic)
+            except BudgetSpent:
+                result.notes.append("the simulation budget ran out during the explanations")
+            result.explain_seconds = time.perf_counter() - explain_started
+            stage_sims["explain"] = oracle.sims - before
+        elif options.objective == "net":
+            from sporen.optimise.net import net_savings
+
+            result.savings = net_savings(oracle, design, precision, outcome)
     finally:
-        oracle.close()
-    plan = space.plan(solution.choice, name=f"optimised {scenario.name}")
-    reachable = solution.reachable
-    met = bool(reachable and check is not None and check.accepted)
-    result = OptimiseResult(
-        scenario=scenario, options=options, target=final_target, space=space, design=design,
-        solution=solution, plan=plan, verification=check, met=met, reachable=reachable,
-        stop_reason=reason, sims_used=oracle.sims, budget_sims=budget, sim_seconds=oracle.seconds,
-        solve_seconds=sum(h["solve_seconds"] for h in history), total_seconds=0.0, history=history,
-        formation=formation_table(space, plan), budget=budget_table(space, plan))
-    if options.explain:
-        from sporen.optimise import explain
-
-        explain_started = time.perf_counter()
-        result.blocking = explain.blocking(design, final_target, solution)
-        result.shadow_prices = explain.shadow_prices(design, final_target, solution)
-        result.savings = explain.savings(design, final_target, solution)
-        result.tradeoff = explain.tradeoff(design, final_target, solution)
-        result.explain_seconds = time.perf_counter() - explain_started
-    elif not reachable:
-        result.blocking = [f"target out of reach: shortfall {solution.total_slack:,.0f} EUR"]
-    if check is not None and not check.accepted and reachable:
-        result.blocking.append(
-            f"verification: the plan met the target in {check.met} of {check.replications} fresh replications "
-            f"({check.probability:.0%}, 95% CI {check.ci_low:.0%}-{check.ci_high:.0%}); required "
-            f"{final_target.probability}")
-        from sporen.optimise.explain import levers_at_limit
-
-        result.blocking.extend(levers_at_limit(design, solution))
+        close()
+    result.sims_used = oracle.sims
+    result.sim_seconds = oracle.seconds
+    result.solve_seconds = 0.0
     result.total_seconds = time.perf_counter() - started
     return result
+
+
+def _reference_text(space: DecisionSpace, outcome: Outcome) -> str:
+    if outcome.reference is None or outcome.reference_estimate is None:
+        return ""
+    est = outcome.reference_estimate
+    return (f"{space.describe_point(outcome.reference)} (EUR {space.point_cost(outcome.reference):,}): "
+            f"{est.value:.1%} of {est.n} selection futures ({est.low:.1%}-{est.high:.1%})")
+
+
+__all__ = ["optimise", "OptimiseOptions", "OptimiseResult", "OptionsError", "Check", "formation_table",
+           "budget_table", "make_target", "DEFAULT_REPLICATIONS", "DEFAULT_SEED", "OBJECTIVES"]

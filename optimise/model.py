@@ -1,28 +1,39 @@
 """The exact model: a MathOpt MIP (HiGHS) over the simulated design (sample average approximation).
 
-Every variable and constraint has a name; one ``define_*`` builder per constraint family;
-`CONSTRAINT_FAMILIES` maps each family to its business meaning (docs/optimisation.md repeats it).
+The MIP is the search's *screen*: it proposes the cheapest plan that could meet the target, and
+the sequential tests on whole-plan simulations (optimise/search.py) decide. Every variable and
+constraint has a name; one ``define_*`` builder per constraint family; `CONSTRAINT_FAMILIES` maps
+each family to its business meaning (docs/optimisation.md repeats it).
 
 Variables
 
 ======================  ========================================================================
-``x[lever=level]``      binary: the lever takes this simulated level (one-hot per lever)
-``z[r]``                binary: replication r counts towards the chance constraint
+``x[lever=level]``      binary: the lever takes this level (one-hot per lever)
+``z[r]``                binary: design future r counts as meeting the target
 ``w[p]``                binary: the chosen plan is exactly simulated full plan p (interaction)
-``slack[group]``        >= 0, EUR: how far the target of a year (group) is out of reach
+``slack[group]``        >= 0, EUR: ('mean' target only) how far a target group's mean is out of reach
 ======================  ========================================================================
 
-Prediction. For replication r and target group g (a year, a year and municipality, or the sum of
-the target years when cumulative), the predicted result after vangnet is
+Prediction. For design future r and target group g (a year, a year and municipality, or the sum
+of the target years when cumulative), the predicted result is
 ``A[r,g] + sum_{l,k} D[l,k,r,g] x[l,k] + sum_p C[p,r,g] w[p]`` with A the baseline simulation,
-D the paired one-at-a-time responses and C the interaction correction of each simulated full plan
-(its simulation minus its additive prediction), all in whole euros.
+D the paired one-at-a-time responses (interpolated between simulated levels) and C the
+interaction correction of each simulated full plan (its simulation minus its additive
+prediction), all in whole euros.
 
-Objective. Minimise the plan's extra cost over the horizon (integer euro coefficients) plus
-`SLACK_PENALTY` euros per euro of slack. The solve is lexicographic, which is the penalty taken to
-its limit: phase 1 minimises the total slack alone; phase 2 keeps the slack at that minimum
-(constraint ``best_reachable``) and minimises cost. So an impossible target still returns the
-cheapest of the best reachable plans, and a reachable one has zero slack.
+Solves (`SaaModel`):
+
+* `cheapest(k)`: the cheapest plan predicted to meet the target in at least k design futures
+  (a 'mean' target: whose predicted mean meets it in every group), or None;
+* `best()`: the plan predicted to meet the target in the most design futures (a 'mean' target:
+  the smallest total shortfall), the cheapest such;
+* `best_net()`: the plan with the highest predicted mean net result (the result after vangnet
+  over the horizon minus the plan's extra cost).
+
+Objective tie-break: cost is counted in cents plus one per level step away from the baseline, so
+between plans of equal cost the one with fewer changes wins (a lever that costs nothing and does
+nothing stays at its baseline). `Cut`s exclude plans the search has rejected: the plan itself,
+and every plan that does not exceed it on any lever whose response rises with its level.
 """
 
 from __future__ import annotations
@@ -33,34 +44,39 @@ import datetime
 import math
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.math_opt.python import mathopt
 
 from sporen.common.errors import RunFailed
+from sporen.optimise.constraints import HardLimits
 from sporen.optimise.decisions import Choice, DecisionSpace
-from sporen.optimise.design import Design
+from sporen.optimise.design import RESPONSE, Design
 
-SLACK_PENALTY = 1000
-"""EUR of objective per EUR of target slack (phase 2 and the shadow-price LP)."""
 TIME_LIMIT_S = 60.0
+CENTS = 100
+"""Cost coefficients in cents, so one unit per level step breaks ties without changing any cost order."""
 
 CONSTRAINT_FAMILIES: dict[str, str] = {
-    "one_level": "each decision takes exactly one of its simulated levels",
-    "target": "the result after vangnet meets the target level in a target year (per replication when "
-              "the target is a probability, on average over replications when it is 'mean')",
-    "chance": "at least ceil(p x R) of the R simulated futures meet every target",
+    "one_level": "each decision takes exactly one of its levels",
+    "target": "the result meets the target level in a target year (per design future when the target is a "
+              "probability, on average over the futures when it is 'mean')",
+    "chance": "at least k of the design futures meet every target (k: the screen's count)",
     "interaction_on": "when the plan is exactly a simulated full plan, its simulated result applies",
     "interaction_off": "a simulated full plan's correction applies only when the plan is that plan",
     "participatiebudget": "instrument and measure spending of a year stays within that year's participatiebudget",
     "formation_min": "a role keeps at least its minimum fte",
     "formation_max": "a role has at most its maximum fte",
     "hires_per_year": "a role grows by at most its maximum hires per year",
-    "no_reintegration_money": "policy: no participatiebudget places on a track that gets no re-integration money",
+    "no_reintegration_money": "policy: no extra participatiebudget places on a track that gets no re-integration "
+                              "money (with --allow-cuts: none at all)",
     "everyone_in_view": "policy: every client in view: a track's caseworker slots cover its peak caseload",
     "partner_share": "policy: at least the minimum share of re-integration spending goes through a partner",
-    "best_reachable": "phase 2: the total slack stays at the phase-1 minimum (only when the target is out of reach)",
+    "rejected": "a plan the search rejected, and every plan that does no more on any lever whose effect "
+                "rises with its level, is excluded",
+    "best_reachable": "phase 2: the best predicted outcome of phase 1 is kept while cost is minimised",
 }
 HARD_FAMILIES = ("participatiebudget", "formation_min", "formation_max", "hires_per_year",
                  "no_reintegration_money", "everyone_in_view", "partner_share")
@@ -69,32 +85,45 @@ HARD_FAMILIES = ("participatiebudget", "formation_min", "formation_max", "hires_
 
 # -- the target ----------------------------------------------------------------------------------
 
+TARGET_LINES = {"buig": RESPONSE, "exploitatie": "exploitatie_result"}
+"""The yearly column each target line is set on."""
+
+
 @dataclass(frozen=True)
 class Target:
-    """What the plan must reach: result after vangnet >= level, from a year, with a probability."""
+    """What the plan must reach: a yearly result >= level from a year on, with a probability.
+
+    `on` is the line: ``buig`` (the BUIG result after vangnet) or ``exploitatie`` (the exploitatie
+    result: BUIG after vangnet, personnel, instruments, measures and the other lines together).
+    """
 
     from_year: int
     level: int = 0
     scope: str = "total"             # "total" over municipalities | "per-municipality"
     cumulative: bool = False         # the sum over the target years instead of every year
-    probability: float | str = 0.9   # share of replications, or "mean" (on average)
-    margin: int = 0                  # extra replications required (the loop's reaction to a failed verification)
+    probability: float | str = 0.9   # share of futures, or "mean" (on average)
+    on: str = "buig"
+    skip_years: tuple[int, ...] = ()  # target years left out (explain.py relaxes one at a time)
 
     @property
     def mean(self) -> bool:
         return self.probability == "mean"
 
+    @property
+    def column(self) -> str:
+        return TARGET_LINES[self.on]
+
     def required(self, replications: int) -> int:
-        """Replications that must meet the target (chance constraint)."""
+        """Futures that must meet the target for the share to reach the probability."""
         if self.mean:
             return replications
-        need = math.ceil(float(self.probability) * replications - 1e-9) + self.margin
+        need = math.ceil(float(self.probability) * replications - 1e-9)
         return max(0, min(replications, need))
 
 
 def target_groups(years: list[int], municipalities: list[str], target: Target) -> tuple[list[str], np.ndarray]:
     """Labels and the 0/1 matrix [group, year x municipality] that sums results into target groups."""
-    ty = [y for y in years if y >= target.from_year]
+    ty = [y for y in years if y >= target.from_year and y not in target.skip_years]
     per_mun = target.scope == "per-municipality"
     mun_sets = [[m] for m in municipalities] if per_mun else [municipalities]
     year_sets = [ty] if target.cumulative else [[y] for y in ty]
@@ -120,13 +149,13 @@ def grouped(results: np.ndarray, matrix: np.ndarray) -> np.ndarray:
 
 def met_by_replication(results: np.ndarray, years: list[int], municipalities: list[str],
                        target: Target) -> np.ndarray:
-    """Whether each replication meets every target group."""
+    """Whether each future meets every target group."""
     _, matrix = target_groups(years, municipalities, target)
     return np.all(grouped(results, matrix) >= target.level, axis=1)
 
 
 def meets(results: np.ndarray, years: list[int], municipalities: list[str], target: Target) -> bool:
-    """Whether simulated results meet the target as the model states it."""
+    """Whether simulated results meet the target in the sample (share >= p, or every group's mean)."""
     if target.mean:
         _, matrix = target_groups(years, municipalities, target)
         return bool(np.all(grouped(results, matrix).mean(axis=0) >= target.level))
@@ -136,49 +165,55 @@ def meets(results: np.ndarray, years: list[int], municipalities: list[str], targ
 
 # -- the model -----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Cut:
+    """Exclude `choice` and, for the levers flagged monotone, every plan at or below it on them."""
+
+    choice: Choice
+    monotone: tuple[bool, ...]
+
+
 @dataclass
 class Solution:
     """The answer of one solve, re-evaluated in numpy from the chosen levels."""
 
     choice: Choice
     cost: int
-    slack: dict[str, float]
     predicted: np.ndarray            # [r, year, municipality] as the model predicts it
-    predicted_met: int               # replications meeting every target group (prediction)
-    required: int
+    predicted_met: int               # design futures meeting every target group (prediction)
     status: str
     solve_seconds: float
+    slack: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     @property
     def total_slack(self) -> float:
         return float(sum(self.slack.values()))
 
-    @property
-    def reachable(self) -> bool:
-        return self.total_slack <= 0.5
-
 
 class SaaModel:
-    """The MIP over a design. `drop` leaves constraint families out (for explain.py)."""
+    """The MIP over a design. `drop` leaves hard constraint families out (for explain.py)."""
 
-    def __init__(self, design: Design, target: Target, drop: frozenset[str] | set[str] = frozenset(),
-                 relax: bool = False):
+    def __init__(self, design: Design, target: Target, limits: HardLimits,
+                 drop: frozenset[str] | set[str] = frozenset(), cuts: list[Cut] | tuple[Cut, ...] = (),
+                 net: bool = False):
         self.design = design
         self.space: DecisionSpace = design.space
         self.scenario = self.space.scenario
         self.target = target
+        self.limits = limits
         self.drop = frozenset(drop)
-        self.relax = relax
+        self.net = net
         self.model = mathopt.Model(name="sporen_saa")
         self.constraints: dict[str, dict[str, mathopt.LinearConstraint]] = {}
-        self.notes: list[str] = []
+        self.notes: list[str] = list(limits.notes)
         self.labels, self.matrix = target_groups(design.years, design.municipalities, target)
         self.corrections = design.corrections()
         self.define_variables()
         self.define_one_level()
         self.define_interactions()
-        self.define_target()
+        if not net:
+            self.define_target()
         self.define_formation()
         for family, builder in (("participatiebudget", self.define_participatiebudget),
                                 ("no_reintegration_money", self.define_no_reintegration_money),
@@ -186,26 +221,29 @@ class SaaModel:
                                 ("partner_share", self.define_partner_share)):
             if family not in self.drop:
                 builder()
+        self.define_cuts(cuts)
         self.cost_expr = mathopt.fast_sum(
             lever.total_cost(k) * self.x[i][k]
             for i, lever in enumerate(self.space.levers) for k in range(len(lever.levels))
             if lever.total_cost(k) != 0)
+        self.tie_expr = mathopt.fast_sum(
+            (CENTS * lever.total_cost(k) + abs(k - lever.baseline)) * self.x[i][k]
+            for i, lever in enumerate(self.space.levers) for k in range(len(lever.levels))
+            if lever.total_cost(k) != 0 or k != lever.baseline)
         self.slack_expr = mathopt.fast_sum(self.slack.values())
 
     # -- variables ---------------------------------------------------------------------------------
-    def _binary(self, name: str) -> mathopt.Variable:
-        if self.relax:
-            return self.model.add_variable(lb=0.0, ub=1.0, name=name)
-        return self.model.add_binary_variable(name=name)
-
     def define_variables(self) -> None:
-        self.x = [[self._binary(f"x[{lever.key}={lever.label(k)}]") for k in range(len(lever.levels))]
-                  for lever in self.space.levers]
+        self.x = [[self.model.add_binary_variable(name=f"x[{lever.key}={lever.label(k)}]")
+                   for k in range(len(lever.levels))] for lever in self.space.levers]
         reps = self.design.replications
-        self.z = [] if self.target.mean else [self._binary(f"z[r{r}]") for r in range(reps)]
+        self.z = [] if (self.target.mean or self.net) else [
+            self.model.add_binary_variable(name=f"z[r{r}]") for r in range(reps)]
         self.plans = list(self.corrections)
-        self.w = [self._binary(f"w[p{j}: {self.space.describe(p)}]") for j, p in enumerate(self.plans)]
-        self.slack = {g: self.model.add_variable(lb=0.0, name=f"slack[{g}]") for g in self.labels}
+        self.w = [self.model.add_binary_variable(name=f"w[p{j}: {self.space.describe(p)}]")
+                  for j, p in enumerate(self.plans)]
+        self.slack = {g: self.model.add_variable(lb=0.0, name=f"slack[{g}]") for g in self.labels} \
+            if self.target.mean and not self.net else {}
 
     def _add(self, family: str, name: str, bounded) -> mathopt.LinearConstraint:
         con = self.model.add_linear_constraint(bounded, name=f"{family}[{name}]")
@@ -251,16 +289,22 @@ class SaaModel:
                          for i, row in enumerate(resp) for k in range(len(row)) if resp[i][k][r, g] != 0]
                 terms += [int(c[r, g]) * self.w[j] for j, c in enumerate(corr) if c[r, g] != 0]
                 m = int(big_m[r, g])
-                expr = mathopt.fast_sum(terms) + self.slack[label] - m * self.z[r]
+                expr = mathopt.fast_sum(terms) - m * self.z[r]
                 self._add("target", f"r{r},{label}", expr >= level - int(base[r, g]) - m)
-        self._add("chance", "all", mathopt.fast_sum(self.z) >= self.target.required(reps))
 
-    def _years(self) -> list[int]:
-        return self.design.years
+    def define_cuts(self, cuts: list[Cut] | tuple[Cut, ...]) -> None:
+        for j, cut in enumerate(cuts):
+            terms = []
+            for i, (k, mono) in enumerate(zip(cut.choice, cut.monotone, strict=True)):
+                if mono:
+                    terms += [self.x[i][h] for h in range(k + 1, len(self.x[i]))]
+                else:
+                    terms += [self.x[i][h] for h in range(len(self.x[i])) if h != k]
+            self._add("rejected", f"c{j}", mathopt.fast_sum(terms) >= 1)
 
     def define_participatiebudget(self) -> None:
         budget = self.scenario.finance.participatiebudget
-        for y_idx, year in enumerate(self._years()):
+        for y_idx, year in enumerate(self.design.years):
             if year not in budget:
                 continue
             terms = [lever.spend[k][y_idx] * self.x[i][k] for i, lever in enumerate(self.space.levers)
@@ -277,18 +321,16 @@ class SaaModel:
         except KeyError:
             expr = mathopt.LinearExpression(role.fte_now)
         if with_measures:
+            keys = {lever.key for lever in self.space.levers}
             for m in self.scenario.measures:
                 extra = m.effects.extra_fte.get(role_name, 0.0)
-                if extra:
-                    i = self.space.index(f"measure:{m.name}") if f"measure:{m.name}" in self._keys() else None
-                    if i is not None:
-                        expr = expr + extra * self.x[i][1]
-                    elif m.on_in_baseline:
-                        expr = expr + extra
+                if not extra:
+                    continue
+                if f"measure:{m.name}" in keys:
+                    expr = expr + extra * self.x[self.space.index(f"measure:{m.name}")][1]
+                elif m.on_in_baseline:
+                    expr = expr + extra
         return expr
-
-    def _keys(self) -> set[str]:
-        return {lever.key for lever in self.space.levers}
 
     def define_formation(self) -> None:
         for lever in self.space.levers:
@@ -307,22 +349,9 @@ class SaaModel:
         banned = set(self.scenario.policy.no_reintegration_money_for)
         for i, lever in enumerate(self.space.levers):
             if lever.kind == "instrument" and lever.track in banned and lever.paid_from == "participatiebudget":
+                cap = 0 if self.limits.allow_cuts else self.scenario.instrument(lever.name).places_per_year
                 places = mathopt.fast_sum(int(v) * self.x[i][k] for k, v in enumerate(lever.levels) if v)
-                self._add("no_reintegration_money", lever.name, places <= 0)
-
-    def needed_fte(self) -> dict[str, float]:
-        """fte each caseworker role needs for every client of its tracks to be in view (baseline peak)."""
-        need: dict[str, float] = {}
-        for track in self.scenario.tracks:
-            peak = self.design.caseload_peak.get(track.name)
-            if peak is None or peak <= 0:
-                continue
-            if track.caseworker_role is None:
-                self.notes.append(f"everyone_in_view: track {track.name} has no caseworker role, so its "
-                                  f"{peak:.0f} clients cannot be in view")
-                continue
-            need[track.caseworker_role] = need.get(track.caseworker_role, 0.0) + peak / track.caseload_per_fte
-        return need
+                self._add("no_reintegration_money", lever.name, places <= cap)
 
     def define_everyone_in_view(self) -> None:
         if not self.scenario.policy.everyone_in_view:
@@ -330,25 +359,8 @@ class SaaModel:
         if not self.design.caseload_peak:
             self.notes.append("everyone_in_view: no monthly caseload from the baseline simulation; not enforced")
             return
-        for role_name, need in self.needed_fte().items():
-            top = self._max_fte(role_name)
-            if need > top + 1e-9:
-                self.notes.append(
-                    f"everyone_in_view[{role_name}]: the baseline's peak caseload needs {need:.2f} fte but "
-                    f"at most {top:g} fte can be planned; the constraint asks for {top:g} (blocking)")
-                need = top
+        for role_name, need in self.limits.need.items():
             self._add("everyone_in_view", role_name, self.fte_expr(role_name, with_measures=True) >= need)
-
-    def _max_fte(self, role_name: str) -> float:
-        role = self.scenario.role(role_name)
-        try:
-            top = float(max(self.space.levers[self.space.index(f"role:{role_name}")].levels))
-        except KeyError:
-            top = role.fte_now
-        for m in self.scenario.measures:
-            top += m.effects.extra_fte.get(role_name, 0.0) if (
-                f"measure:{m.name}" in self._keys() or m.on_in_baseline) else 0.0
-        return top
 
     def define_partner_share(self) -> None:
         share = self.scenario.policy.min_partner_share
@@ -370,35 +382,75 @@ class SaaModel:
     def _solve(self):
         params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=TIME_LIMIT_S),
                                          relative_gap_tolerance=0.0, absolute_gap_tolerance=0.5)
-        if self.relax:
-            params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=TIME_LIMIT_S))
         return run_highs(self.model, params)
 
-    def solve(self) -> Solution:
-        """Lexicographic: minimise slack, then cost at that slack."""
-        seconds = 0.0
-        self.model.minimize(self.slack_expr)
-        first = self._solve()
-        seconds += first.solve_time().total_seconds()
-        _check(first)
-        best = max(0.0, first.objective_value())
-        if best > 0.5:
-            self._add("best_reachable", "all", self.slack_expr <= best + 1.0)
-        else:
-            for var in self.slack.values():
-                var.upper_bound = 0.0
-        self.model.minimize(self.cost_expr + SLACK_PENALTY * self.slack_expr)
-        second = self._solve()
-        seconds += second.solve_time().total_seconds()
-        _check(second)
-        values = second.variable_values()
+    def _solution(self, result, seconds: float) -> Solution:
+        values = result.variable_values()
         choice = tuple(int(np.argmax([values[v] for v in row])) for row in self.x)
         slack = {g: max(0.0, float(values[v])) for g, v in self.slack.items()}
         predicted = self.design.predict(choice)
         met = met_by_replication(predicted, self.design.years, self.design.municipalities, self.target)
-        return Solution(choice=choice, cost=self.space.cost(choice), slack=slack, predicted=predicted,
-                        predicted_met=int(met.sum()), required=self.target.required(len(met)),
-                        status=second.termination.reason.name, solve_seconds=seconds, notes=list(self.notes))
+        return Solution(choice=choice, cost=self.space.cost(choice), predicted=predicted,
+                        predicted_met=int(met.sum()), status=result.termination.reason.name,
+                        solve_seconds=seconds, slack=slack, notes=list(self.notes))
+
+    def cheapest(self, required: int, allowance: dict[str, float] | None = None) -> Solution | None:
+        """The cheapest plan predicted to meet the target in `required` design futures (None: none).
+
+        A 'mean' target: whose predicted mean in each group falls short of the level by at most
+        the group's `allowance` (EUR; default none)."""
+        started = time.perf_counter()
+        if self.target.mean:
+            for group, var in self.slack.items():
+                var.upper_bound = max(0.0, float((allowance or {}).get(group, 0.0)))
+        else:
+            self._add("chance", "all", mathopt.fast_sum(self.z) >= required)
+        self.model.minimize(self.tie_expr)
+        result = self._solve()
+        if result.termination.reason == mathopt.TerminationReason.INFEASIBLE or \
+                not result.has_primal_feasible_solution():
+            if result.termination.reason not in (mathopt.TerminationReason.INFEASIBLE,
+                                                 mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
+                _check(result)
+            return None
+        return self._solution(result, time.perf_counter() - started)
+
+    def best(self) -> Solution | None:
+        """The plan predicted to do best (most futures meeting, or least shortfall), cheapest among those."""
+        started = time.perf_counter()
+        if self.target.mean:
+            self.model.minimize(self.slack_expr)
+        else:
+            self.model.maximize(mathopt.fast_sum(self.z))
+        first = self._solve()
+        if not first.has_primal_feasible_solution():
+            return None
+        _check(first)
+        value = first.objective_value()
+        if self.target.mean:
+            self._add("best_reachable", "all", self.slack_expr <= value + 1.0)
+        else:
+            self._add("best_reachable", "all", mathopt.fast_sum(self.z) >= round(value))
+        self.model.minimize(self.tie_expr)
+        second = self._solve()
+        _check(second)
+        return self._solution(second, time.perf_counter() - started)
+
+    def best_net(self) -> Solution | None:
+        """The plan with the highest predicted mean net result (result over the horizon minus cost)."""
+        started = time.perf_counter()
+        d = self.design
+        reps = d.replications
+        gain = mathopt.fast_sum(
+            [int(round(d.delta[i][k].sum() / reps)) * self.x[i][k]
+             for i in range(len(self.x)) for k in range(len(self.x[i])) if d.delta[i][k].any()]
+            + [int(round(self.corrections[p].sum() / reps)) * self.w[j] for j, p in enumerate(self.plans)])
+        self.model.maximize(CENTS * (gain - self.cost_expr) - (self.tie_expr - CENTS * self.cost_expr))
+        result = self._solve()
+        if not result.has_primal_feasible_solution():
+            return None
+        _check(result)
+        return self._solution(result, time.perf_counter() - started)
 
     def all_constraints(self):
         for family, named in self.constraints.items():
@@ -443,6 +495,13 @@ def _check(result) -> None:
         raise SolveError(f"HiGHS: {result.termination.reason.name} ({result.termination.detail})")
 
 
-def solve(design: Design, target: Target, drop: frozenset[str] | set[str] = frozenset()) -> Solution:
-    """Build and solve the MIP over a design."""
-    return SaaModel(design, target, drop=drop).solve()
+def cheapest(design: Design, target: Target, limits: HardLimits, required: int,
+             cuts: list[Cut] | tuple[Cut, ...] = (), drop: frozenset[str] | set[str] = frozenset()) -> Solution | None:
+    """Build and solve the screen: the cheapest plan predicted to meet the target in `required` futures."""
+    return SaaModel(design, target, limits, drop=drop, cuts=cuts).cheapest(required)
+
+
+def best(design: Design, target: Target, limits: HardLimits, cuts: list[Cut] | tuple[Cut, ...] = (),
+         drop: frozenset[str] | set[str] = frozenset()) -> Solution | None:
+    """Build and solve: the plan predicted to do best, the cheapest such."""
+    return SaaModel(design, target, limits, drop=drop, cuts=cuts).best()

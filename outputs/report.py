@@ -326,6 +326,16 @@ class RunFrames:
     spells: pd.DataFrame | None = None
 
 
+VERDICT_LINES = {
+    "meets": "The plan meets the target.",
+    "on_the_edge": "The plan is on the edge of the target: its chance of meeting it lies within the "
+                   "indifference zone around the required probability, and no plan within the limits does "
+                   "clearly better.",
+    "does_not_meet": "No plan within the limits meets the target; below is the best one found.",
+}
+"""The optimiser's three verdicts as the report's headline."""
+
+
 @dataclass
 class PlanOutcome:
     """What the optimiser decided and how its verification went, as the report needs it."""
@@ -337,6 +347,9 @@ class PlanOutcome:
     probability: float | None = None               # verified probability of meeting the target
     required_probability: float | None = None
     target_met: bool | None = None
+    verdict: str | None = None                     # meets | on_the_edge | does_not_meet (the optimiser's verdict)
+    verdict_text: str = ""                         # the verdict with its figures, in words
+    probability_bounds: tuple[float, float] | None = None  # confidence bounds of `probability`
     target_text: str = ""                          # the target in words
     verification_replications: int | None = None
     tradeoff: pd.DataFrame | None = None
@@ -374,9 +387,12 @@ def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames
     css = ""
     if outcome is not None and outcome.target_met is not None:
         css = "met" if outcome.target_met else "not-met"
-        verdict = ("The plan meets the target." if outcome.target_met
-                   else "No plan within the limits meets the target; below is the best one found.")
+        verdict = VERDICT_LINES.get(outcome.verdict or "", "") or (
+            "The plan meets the target." if outcome.target_met
+            else "No plan within the limits meets the target; below is the best one found.")
         parts.append(f'<p class="verdict">{_esc(verdict)}</p>')
+        if outcome.verdict_text:
+            parts.append(f"<p>{_esc(outcome.verdict_text[0].upper() + outcome.verdict_text[1:])}.</p>")
 
     total_base = float(base["mean"].sum())
     deficit_years = [y for y in years if base.loc[y, "mean"] < 0]
@@ -406,6 +422,8 @@ def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames
             bullets.append(
                 f"<b>Chance of success</b>: the plan meets the target in {pct(outcome.probability)} of "
                 f"{outcome.verification_replications or 'the'} fresh simulated futures"
+                + (f" (confidence bounds {pct(outcome.probability_bounds[0])} to {pct(outcome.probability_bounds[1])})"
+                   if outcome.probability_bounds is not None else "")
                 + (f"; the target asks for at least {pct(outcome.required_probability)}"
                    if outcome.required_probability is not None else "")
                 + (f". Target: {_esc(outcome.target_text)}." if outcome.target_text else "."))

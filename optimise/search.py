@@ -1,0 +1,619 @@
+"""The selection procedure: which plan, decided at a stated confidence, and how sure we are of it.
+
+docs/optimisation.md states the method and its guarantee; in short (sample average approximation
+with growing samples and sequential feasibility checks on common random numbers, then an
+out-of-sample verification):
+
+1. **Design** (optimise/design.py): baseline and one-lever-at-a-time points on the first n0
+   selection futures.
+2. **Best reachable.** The MIP's plan predicted to meet the target in the most design futures
+   (`SaaModel.best`), simulated and judged with the verdict's sequential test. When it *meets*,
+   the search looks for the cheapest plan that meets (step 3). Otherwise the target cannot be
+   met clearly, and the search looks for the cheapest plan that does as well as this best
+   reachable plan within the indifference zone (a paired comparison on the same futures).
+3. **Candidates in cost order.** The MIP proposes the cheapest plan that passes the screen
+   (predicted to meet the target in at least `stats.screen_count` design futures: a plan whose
+   true probability is p passes with probability 99%). A plan the design has not simulated
+   whole is simulated first (its result replaces the additive prediction). A plan that passes is
+   tested sequentially on growing samples of selection futures (`stats.decide`): accepted (the
+   lower bound reaches p) ends the search; rejected (the upper bound stays below p + zone) adds
+   a cut that excludes it and every plan doing no more on any lever whose effect rises with its
+   level. When the space is small (`SMALL_SPACE` admissible plans cheaper than the best
+   reachable), every one of them is simulated whole on the design futures first, so no plan
+   depends on the additive prediction.
+4. **Parsimony.** From the accepted plan, every one-step reduction (a lever one level back in
+   every year, an instrument one level back in one year, a role arriving a year later or
+   tapering in its last year; `DecisionSpace.moves_down`) is tested on the same futures with the
+   same test; an accepted reduction replaces the plan and the reductions are tried again. A step
+   stays only when the plan without it cannot be shown to meet the target.
+5. **Verification.** The plan is simulated on a fresh block of verification futures until its
+   verdict is decided (`stats.verdict`). When it does not *meet* there, the search goes on to the
+   next candidate (step 3) and verifies that on the next fresh block, at most `MAX_VERIFICATIONS`
+   times in all.
+
+The best-net objective (`search_net`) maximises the predicted mean net result, keeps a lever step
+only when its paired net gain is positive at the stated confidence, and verifies the plan's net
+gain over the baseline on fresh futures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sporen.optimise.constraints import HardLimits
+from sporen.optimise.decisions import Choice, DecisionSpace, Point
+from sporen.optimise.design import SELECTION, BudgetSpent, Design, Oracle, Stream, seed_label
+from sporen.optimise.model import Cut, SaaModel, Target, grouped, met_by_replication, target_groups
+from sporen.optimise.stats import (
+    DOES_NOT_MEET,
+    MEETS,
+    ON_THE_EDGE,
+    VERDICTS,
+    Estimate,
+    Precision,
+    decide,
+    mean_bounds,
+    screen_count,
+    verdict,
+    wilson,
+)
+
+SMALL_SPACE = 160
+"""At most this many admissible plans cheaper than the best reachable: simulate them all whole."""
+MAX_VERIFICATIONS = 3
+"""Fresh verification blocks one search may use (a plan that does not meet sends it on)."""
+MAX_CANDIDATES = 60
+"""Candidate plans one search tests at most (each a sequential test)."""
+BEST_ROUNDS = 8
+"""Rounds of 'solve, simulate the proposed best plan whole' before the best reachable plan is fixed."""
+CLIMB_STEPS = 12
+"""Steps of the climb from the model's best plan to a better simulated neighbour (at most)."""
+SCREEN_MISS = 0.01
+"""A plan whose true probability is p fails the model's screen with at most this probability."""
+
+
+# -- judging a plan's sample ------------------------------------------------------------------------
+@dataclass
+class Judge:
+    """Turns a plan's results on n futures into an `Estimate` on the scale of the threshold."""
+
+    target: Target
+    precision: Precision
+    years: list[int]
+    municipalities: list[str]
+    scale: np.ndarray          # per target group: EUR of one unit (mean mode: the group's BUIG budget)
+
+    def __post_init__(self) -> None:
+        self.labels, self.matrix = target_groups(self.years, self.municipalities, self.target)
+
+    @property
+    def threshold(self) -> float:
+        return 0.0 if self.target.mean else float(self.target.probability)
+
+    @property
+    def zone(self) -> float:
+        return self.precision.zone
+
+    def looks(self) -> list[int]:
+        return self.precision.looks(0.5 if self.target.mean else float(self.target.probability))
+
+    def z(self) -> float:
+        return self.precision.z(0.5 if self.target.mean else float(self.target.probability))
+
+    def met(self, results: np.ndarray) -> np.ndarray:
+        return met_by_replication(results, self.years, self.municipalities, self.target)
+
+    def estimate(self, results: np.ndarray) -> Estimate:
+        z = self.z()
+        n = results.shape[0]
+        if not self.target.mean:
+            k = int(self.met(results).sum())
+            low, high = wilson(k, n, z)
+            return Estimate(k / n, low, high, n, k)
+        per_group = (grouped(results, self.matrix) - self.target.level) / self.scale   # [r, g]
+        bounds = [mean_bounds(per_group[:, g], z) for g in range(per_group.shape[1])]
+        return Estimate(min(b[0] for b in bounds), min(b[1] for b in bounds), min(b[2] for b in bounds), n)
+
+    def group_means(self, results: np.ndarray) -> dict[str, float]:
+        means = grouped(results, self.matrix).mean(axis=0)
+        return {g: float(v) for g, v in zip(self.labels, means, strict=True)}
+
+    def paired(self, results: np.ndarray, reference: np.ndarray) -> Estimate:
+        """Minus the reference's advantage: (share or normalised mean) of the plan minus the reference's."""
+        z = self.z()
+        n = results.shape[0]
+        if not self.target.mean:
+            d = self.met(results).astype(float) - self.met(reference[:n]).astype(float)
+        else:
+            d = ((grouped(results, self.matrix) - grouped(reference[:n], self.matrix)) / self.scale).min(axis=1)
+        mean, low, high = mean_bounds(d, z, floor_sd=1.0 / math.sqrt(n))
+        return Estimate(mean, low, high, n)
+
+
+def group_scale(target: Target, scenario, years: list[int], municipalities: list[str]) -> np.ndarray:
+    """EUR per unit of the 'mean' statistic per target group: the group's BUIG budget (at least EUR 1)."""
+    _, matrix = target_groups(years, municipalities, target)
+    budget = np.array([[m.buig_budget.get(y, 0) for m in scenario.municipalities] for y in years], dtype=float)
+    return np.maximum(matrix @ budget.reshape(-1), 1.0)
+
+
+# -- records ----------------------------------------------------------------------------------------
+@dataclass
+class Check:
+    """One sequential test the search made (history.csv has one row per check)."""
+
+    stage: str
+    plan: str
+    cost: int
+    test: str                     # "meets" | "as good as best" | "verdict" | "net gain" | "screen"
+    outcome: str                  # accepted | rejected | a verdict | screened out
+    estimate: float
+    low: float
+    high: float
+    futures: int
+    stream: str
+
+    def as_dict(self) -> dict:
+        return {"stage": self.stage, "plan": self.plan, "cost": self.cost, "test": self.test,
+                "outcome": self.outcome, "estimate": round(self.estimate, 6), "low": round(self.low, 6),
+                "high": round(self.high, 6), "futures": self.futures, "stream": self.stream}
+
+
+@dataclass
+class Verification:
+    """The chosen plan judged on fresh futures no decision of the search has seen."""
+
+    verdict: str
+    probability: float | None          # share of futures meeting the target (None for 'mean' / net)
+    ci_low: float
+    ci_high: float
+    replications: int
+    met: int | None
+    seeds: str
+    block: int
+    confidence: float
+    zone: float
+    estimate: float = 0.0              # the judged statistic (share; 'mean': worst group's margin / budget)
+    mean_result: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> bool:
+        return self.verdict == MEETS
+
+
+@dataclass
+class Outcome:
+    """What the search found."""
+
+    point: Point
+    verification: Verification | None
+    regime: str                        # "meets" | "best reachable"
+    reference: Point | None            # the best reachable plan (the regime's reference)
+    reference_estimate: Estimate | None
+    stop_reason: str
+    checks: list[Check] = field(default_factory=list)
+    verified: list[tuple[Point, Verification]] = field(default_factory=list)
+    rejected: list[Choice] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cuts: list[Cut] = field(default_factory=list)
+    next_block: int = 0
+
+
+# -- the procedure ------------------------------------------------------------------------------------
+class Search:
+    """One run of the selection procedure for one target (the trade-off runs it once per probability)."""
+
+    def __init__(self, oracle: Oracle, design: Design, limits: HardLimits, target: Target, precision: Precision,
+                 stage: str = "search", first_block: int = 0, dynamic: bool = True):
+        self.oracle = oracle
+        self.dynamic = dynamic
+        self.design = design
+        self.space: DecisionSpace = design.space
+        self.limits = limits
+        self.target = target
+        self.precision = precision
+        self.stage = stage
+        self.block = first_block
+        self.judge = Judge(target, precision, design.years, design.municipalities,
+                           group_scale(target, self.space.scenario, design.years, design.municipalities))
+        self.checks: list[Check] = []
+        self.cuts: list[Cut] = []
+        self.rejected: set[Choice] = set()
+        self.tested: dict[Point, bool] = {}
+        self.monotone = monotone_levers(design, self.judge)
+        self.notes: list[str] = []
+        self.reference: Point | None = None
+        self.reference_est: Estimate | None = None
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def results(self, point: Point, n: int, stream: Stream = SELECTION) -> np.ndarray:
+        return self.oracle.results(point, n, stream, column=self.target.column)
+
+    def record(self, test: str, point: Point, outcome: str, est: Estimate, stream: Stream) -> None:
+        self.checks.append(Check(self.stage, self.space.describe_point(point), self.space.point_cost(point), test,
+                                 outcome, est.value, est.low, est.high, est.n,
+                                 seed_label(self.oracle.seed, stream, est.n)))
+
+    def key(self, point: Point) -> tuple[int, int]:
+        """Order of preference: cost, then fewer level steps away from the baseline."""
+        return self.space.point_cost(point), self.space.point_steps(point)
+
+    def sequential(self, point: Point, judge: Callable[[np.ndarray], Estimate],
+                   rule: Callable[[Estimate, bool], object], stream: Stream = SELECTION) -> tuple[object, Estimate]:
+        """Look at growing samples until `rule` decides (it always does at the last look)."""
+        looks = self.judge.looks()
+        outcome: object = None
+        est = Estimate(0.0, 0.0, 1.0, 0)
+        for i, n in enumerate(looks):
+            final = i == len(looks) - 1
+            have = self.oracle.have(point, stream)
+            if n > have:
+                self.oracle.expect(n - have)
+            est = judge(self.results(point, n, stream))
+            outcome = rule(est, final)
+            if outcome is not None:
+                return outcome, est
+        return outcome, est  # pragma: no cover - the last look always decides
+
+    def meets_test(self, point: Point) -> bool:
+        """Accept the plan when it meets the target (regime 'meets') or does as well as the best
+        reachable plan within the zone (regime 'best reachable'), on the selection futures."""
+        if point in self.tested:
+            return self.tested[point]
+        if self.reference is None:
+            outcome, est = self.sequential(
+                point, self.judge.estimate,
+                lambda e, final: decide(e, self.judge.threshold, self.judge.zone, final))
+            test = "meets"
+        else:
+            reference = self.reference
+
+            def paired(results: np.ndarray) -> Estimate:
+                return self.judge.paired(results, self.results(reference, results.shape[0]))
+
+            zone = self.judge.zone
+            outcome, est = self.sequential(
+                point, paired, lambda e, final: decide(e, -zone, zone, final, cap_accepts=-zone / 2))
+            test = "as good as best"
+        accepted = bool(outcome)
+        self.tested[point] = accepted
+        self.record(test, point, "accepted" if accepted else "rejected", est, SELECTION)
+        return accepted
+
+    def judge_verdict(self, point: Point, stream: Stream) -> tuple[str, Estimate]:
+        outcome, est = self.sequential(
+            point, self.judge.estimate,
+            lambda e, final: verdict(e, self.judge.threshold, self.judge.zone, final), stream)
+        assert isinstance(outcome, str)
+        self.record("verdict", point, outcome, est, stream)
+        return outcome, est
+
+    # -- steps -----------------------------------------------------------------------------------------
+    def best_reachable(self) -> tuple[Point, str, Estimate]:
+        """Step 2: the plan predicted to do best, simulated and judged on the selection futures."""
+        self.oracle.stage = f"{self.stage}: the best reachable plan"
+        top = tuple(lever.top for lever in self.space.levers)
+        if self.limits.admissible(self.space.point(top)) and top not in self.design.full:
+            self.oracle.expect(self.design.replications)
+            self.design.add(top, self.results(self.space.point(top), self.design.replications))
+        solution = None
+        for _ in range(BEST_ROUNDS):
+            solution = SaaModel(self.design, self.target, self.limits).best()
+            if solution is None:
+                raise NoAdmissiblePlan(self.limits.violations(self.space.baseline_point))
+            if solution.choice in self.design.full:
+                break
+            # the prediction is additive: simulate the plan whole and solve again with its result
+            self.oracle.expect(self.design.replications)
+            self.design.add(solution.choice, self.results(self.space.point(solution.choice),
+                                                          self.design.replications))
+        assert solution is not None
+        point = self.space.point(self.climb(solution.choice))
+        self.oracle.stage = f"{self.stage}: the best reachable plan"
+        found, est = self.judge_verdict(point, SELECTION)
+        return point, found, est
+
+    def design_score(self, choice: Choice) -> tuple[float, int, int]:
+        """How well a plan simulated whole does on the design futures (higher is better), then cost."""
+        results = self.design.full[choice]
+        point = self.space.point(choice)
+        if self.target.mean:
+            value = float(((grouped(results, self.judge.matrix).mean(axis=0) - self.target.level)
+                           / self.judge.scale).min())
+        else:
+            value = float(self.judge.met(results).sum())
+        cost, steps = self.key(point)
+        return value, -cost, -steps
+
+    def climb(self, start: Choice) -> Choice:
+        """From the model's best plan, move to the best admissible one-level-up neighbour simulated whole
+        on the design futures while that does better: the model's prediction is additive, and levers
+        that work together (instruments need caseworkers) do more than their sum."""
+        n0 = self.design.replications
+        best = max((c for c in self.design.full if self.limits.admissible(self.space.point(c))),
+                   key=self.design_score, default=start)
+        if self.design_score(start) >= self.design_score(best):
+            best = start
+        for _ in range(CLIMB_STEPS):
+            neighbours = [c for c in self.space.neighbours_up(best)
+                          if self.limits.admissible(self.space.point(c))]
+            missing = [c for c in neighbours if c not in self.design.full]
+            self.oracle.expect(n0 * len(missing))
+            for c in missing:
+                self.design.add(c, self.results(self.space.point(c), n0))
+            better = max(neighbours, key=self.design_score, default=None)
+            if better is None or self.design_score(better)[0] <= self.design_score(best)[0]:
+                break
+            best = better
+        return best
+
+    def screen_count(self) -> int:
+        n0 = self.design.replications
+        if self.target.mean:
+            return n0
+        if self.reference is None:
+            return screen_count(n0, float(self.target.probability), SCREEN_MISS)
+        assert self.reference_est is not None
+        return screen_count(n0, max(0.0, self.reference_est.value - self.precision.zone), SCREEN_MISS)
+
+    def small_space(self, limit_key: tuple[int, int]) -> list[Choice] | None:
+        """Every admissible static plan preferred to `limit_key`, in order, when there are few."""
+        if self.space.size() > 50 * SMALL_SPACE:
+            return None
+        plans = []
+        for choice in self.space.all_choices():
+            point = self.space.point(choice)
+            if self.key(point) >= limit_key or not self.limits.admissible(point):
+                continue
+            plans.append(choice)
+            if len(plans) > SMALL_SPACE:
+                return None
+        return sorted(plans, key=lambda c: self.key(self.space.point(c)))
+
+    def dominated(self, choice: Choice) -> bool:
+        """Excluded by a cut: at or below a rejected plan on monotone levers, equal on the others."""
+        for cut in self.cuts:
+            if all((k <= c) if mono else (k == c) for k, c, mono in zip(choice, cut.choice, cut.monotone,
+                                                                        strict=True)):
+                return True
+        return False
+
+    def reject(self, choice: Choice) -> None:
+        self.rejected.add(choice)
+        self.cuts.append(Cut(choice, self.monotone))
+
+    def allowance(self) -> dict[str, float]:
+        """'mean' target: how far (EUR) a group's design mean may fall short of the level and pass the
+        screen: the sampling margin of the mean, plus, when the search looks for plans as good as
+        the best reachable one, how far that plan's level minus the zone lies below the target."""
+        n0 = self.design.replications
+        matrix = self.judge.matrix
+        sd = grouped(self.design.baseline, matrix).std(axis=0, ddof=1) if n0 > 1 else np.zeros(len(self.judge.labels))
+        margin = 2.33 * sd / math.sqrt(max(n0, 1))
+        out = {}
+        for g, label in enumerate(self.judge.labels):
+            extra = 0.0
+            if self.reference is not None:
+                ref = grouped(self.results(self.reference, n0), matrix)[:, g].mean()
+                extra = max(0.0, self.target.level - (ref - self.precision.zone * self.judge.scale[g]))
+            out[label] = float(margin[g] + extra)
+        return out
+
+    def screened(self, choice: Choice) -> bool:
+        """Whether a plan passes the screen on the design futures (simulating it whole when needed)."""
+        n0 = self.design.replications
+        if choice not in self.design.full:
+            self.oracle.expect(n0)
+            self.design.add(choice, self.results(self.space.point(choice), n0))
+        results = self.design.full[choice]
+        if self.target.mean:
+            means = grouped(results, self.judge.matrix).mean(axis=0)
+            allowance = self.allowance()
+            return all(means[g] >= self.target.level - allowance[label] - 1e-6
+                       for g, label in enumerate(self.judge.labels))
+        return int(self.judge.met(results).sum()) >= self.screen_count()
+
+    def candidates(self, ceiling: Point) -> CandidateStream:
+        return CandidateStream(self, ceiling)
+
+    def refine(self, point: Point, budget_tests: int) -> Point:
+        """Step 4: drop every one-step reduction the test accepts (each step must earn its place)."""
+        self.oracle.stage = f"{self.stage}: each lever step earns its place"
+        tests = 0
+        improved = True
+        while improved and tests < budget_tests:
+            improved = False
+            moves = [(label, p) for label, p in self.space.moves_down(point) if self.limits.admissible(p)
+                     and (self.dynamic or self.space.static(p) is not None)]
+            moves.sort(key=lambda item: (-(self.space.point_cost(point) - self.space.point_cost(item[1])),
+                                         self.key(item[1]), item[0]))
+            for _, move in moves:
+                choice = self.space.static(move)
+                if choice is not None and (choice in self.rejected or self.dominated(choice)):
+                    continue
+                if move in self.tested and not self.tested[move]:
+                    continue
+                tests += move not in self.tested
+                if self.meets_test(move):
+                    point = move
+                    improved = True
+                    break
+                if tests >= budget_tests:
+                    break
+        return point
+
+    def verify(self, point: Point) -> Verification:
+        """Step 5: the verdict on the next fresh block of verification futures."""
+        stream: Stream = ("verification", self.block)
+        self.block += 1
+        self.oracle.stage = f"{self.stage}: verification on fresh futures"
+        found, est = self.judge_verdict(point, stream)
+        results = self.results(point, est.n, stream)
+        return Verification(verdict=found, probability=None if self.target.mean else est.value,
+                            ci_low=est.low, ci_high=est.high, replications=est.n, met=est.successes,
+                            seeds=seed_label(self.oracle.seed, stream, est.n), block=stream[1],
+                            confidence=self.precision.confidence, zone=self.precision.zone, estimate=est.value,
+                            mean_result=self.judge.group_means(results))
+
+    def run(self) -> Outcome:
+        """Steps 2-5."""
+        best_point, best_verdict, best_est = self.best_reachable()
+        regime = "meets" if best_verdict == MEETS else "best reachable"
+        if regime != "meets":
+            self.reference, self.reference_est = best_point, best_est
+        self.tested[best_point] = True
+        verified: list[tuple[Point, Verification]] = []
+        reason = "verified"
+        stream = self.candidates(best_point)
+        answer: Point | None = None
+        try:
+            while True:
+                self.oracle.stage = f"{self.stage}: candidates in cost order"
+                found = stream.next_accepted()
+                answer = found if found is not None else best_point
+                answer = self.refine(answer, budget_tests=4 * len(self.space.levers) + 8)
+                check = self.verify(answer)
+                verified.append((answer, check))
+                if check.verdict == MEETS:
+                    break
+                if regime != "meets":
+                    if check.verdict == DOES_NOT_MEET and best_verdict == ON_THE_EDGE and answer != best_point:
+                        # fresh futures put the plan below p while the best reachable plan was on the
+                        # edge: before saying "out of reach", verify the best reachable plan itself
+                        verified.append((best_point, self.verify(best_point)))
+                    break
+                if len(verified) >= MAX_VERIFICATIONS - 1 or found is None:
+                    if answer != best_point and all(p != best_point for p, _ in verified):
+                        verified.append((best_point, self.verify(best_point)))
+                    if not any(c.verdict == MEETS for _, c in verified):
+                        reason = "no plan verified as meeting the target"
+                    break
+                stream.exclude(answer, found)
+        except BudgetSpent:
+            reason = "simulation budget spent"
+            if answer is None:
+                answer = best_point
+        chosen_point, chosen = choose(verified, self.space)
+        if chosen_point is None:
+            chosen_point = answer if answer is not None else best_point
+        return Outcome(point=chosen_point, verification=chosen, regime=regime, reference=best_point,
+                       reference_estimate=best_est, stop_reason=reason, checks=self.checks, verified=verified,
+                       rejected=sorted(self.rejected), notes=self.notes, cuts=list(self.cuts),
+                       next_block=self.block)
+
+
+class NoAdmissiblePlan(RuntimeError):
+    """No plan satisfies the hard constraints (budget, formation, policy)."""
+
+    def __init__(self, families: list[str]):
+        super().__init__(", ".join(families))
+        self.families = families
+
+
+class CandidateStream:
+    """Step 3: candidates in cost order, each screened and tested; `next_accepted` returns the next
+    accepted one (None when no plan cheaper than the ceiling is accepted)."""
+
+    def __init__(self, search: Search, ceiling: Point):
+        self.search = search
+        self.ceiling = ceiling
+        self.excluded: set[Choice] = set()
+        self.tested = 0
+        space = search.space
+        self.ordered = search.small_space(search.key(ceiling))
+        if self.ordered is not None:
+            search.notes.append(f"{len(self.ordered)} admissible plans are cheaper than the best reachable "
+                                f"plan: each was simulated whole on the {search.design.replications} design futures")
+        self.position = 0
+        self.ceiling_choice = space.static(ceiling)
+
+    def exclude(self, point: Point, choice: Point | None) -> None:
+        static = self.search.space.static(point)
+        if static is not None:
+            self.excluded.add(static)
+        if choice is not None:
+            static = self.search.space.static(choice)
+            if static is not None:
+                self.excluded.add(static)
+
+    def _next_candidate(self) -> Choice | None:
+        search = self.search
+        if self.ordered is not None:
+            while self.position < len(self.ordered):
+                choice = self.ordered[self.position]
+                self.position += 1
+                if choice in self.excluded or choice in search.rejected or search.dominated(choice):
+                    continue
+                return choice
+            return None
+        ceiling_key = search.key(self.ceiling)
+        required = search.screen_count()
+        cuts = list(search.cuts) + [Cut(c, tuple(False for _ in c)) for c in self.excluded]
+        model = SaaModel(search.design, search.target, search.limits, cuts=cuts)
+        solution = model.cheapest(required, search.allowance() if search.target.mean else None)
+        if solution is None:
+            return None
+        if search.key(search.space.point(solution.choice)) >= ceiling_key:
+            return None
+        return solution.choice
+
+    def next_accepted(self) -> Point | None:
+        search = self.search
+        while self.tested < MAX_CANDIDATES:
+            choice = self._next_candidate()
+            if choice is None:
+                return None
+            point = search.space.point(choice)
+            if choice == self.ceiling_choice:
+                return None
+            if not search.screened(choice):
+                if self.ordered is not None:
+                    est = search.judge.estimate(search.design.full[choice])
+                    search.record("screen", point, "screened out", est, SELECTION)
+                    self.excluded.add(choice)
+                continue  # the model now knows its simulation; it will not propose it again
+            self.tested += 1
+            if search.meets_test(point):
+                return point
+            search.reject(choice)
+        search.notes.append(f"stopped after {MAX_CANDIDATES} candidate plans")
+        return None
+
+
+def choose(verified: list[tuple[Point, Verification]],
+           space: DecisionSpace) -> tuple[Point | None, Verification | None]:
+    """The answer among the verified plans: the first that meets; else the best verdict, cheapest first."""
+    for point, check in verified:
+        if check.verdict == MEETS:
+            return point, check
+    if not verified:
+        return None, None
+    rank = {v: i for i, v in enumerate(VERDICTS)}
+    point, check = min(verified, key=lambda item: (rank[item[1].verdict], space.point_cost(item[0])))
+    return point, check
+
+
+def monotone_levers(design: Design, judge: Judge) -> tuple[bool, ...]:
+    """Per lever: does the target's worst group improve (within noise) at every higher simulated level?"""
+    matrix = judge.matrix
+    n = design.replications
+    flags = []
+    for i, levels in enumerate(design.simulated):
+        worst = [grouped(design.baseline + design.delta[i][k], matrix).min(axis=1).astype(float) for k in levels]
+        ok = True
+        for a, b in zip(worst, worst[1:], strict=False):
+            diff = b - a
+            sd = float(np.std(diff, ddof=1)) if n > 1 else 0.0
+            if diff.mean() < -2.0 * sd / math.sqrt(n) - 1e-9:
+                ok = False
+                break
+        flags.append(ok)
+    return tuple(flags)
+
+
+__all__ = ["Search", "Outcome", "Verification", "Check", "Judge", "NoAdmissiblePlan", "MEETS", "ON_THE_EDGE",
+           "DOES_NOT_MEET", "monotone_levers", "group_scale"]

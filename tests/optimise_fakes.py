@@ -1,0 +1,174 @@
+"""Fake simulation oracles with known answers for the optimiser's tests (not a test module).
+
+* `FakeSim`: `sim.api.evaluate`'s signature; result_after_vangnet is an additive function of the
+  plan's levers with per-future noise (and an optional sub-additive interaction), keyed by the
+  future's seed, so two plans on the same future are paired (common random numbers).
+* `BernoulliSim`: every plan has a known probability of meeting the target (a function of its
+  levers); future r meets it when its uniform draw U_r is below that probability. Plans are coupled
+  through U_r (common random numbers, and more of a lever never hurts), and the true probability of
+  every plan is known exactly: the synthetic oracle for the guarantee's error rates.
+
+Both read a plan's levers the way the simulator does (`inputs.plan`), including per-year
+instrument places and staff paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from sporen.inputs.load import scenario_from_dict
+from sporen.inputs.plan import fte_path, instrument_places, measure_on
+from sporen.inputs.schema import Scenario, month_label
+from sporen.optimise.decisions import DecisionSpace, decision_space, restrict_levels
+
+TINY = Path(__file__).parent / "data" / "tiny.yaml"
+
+
+def tiny_raw() -> dict:
+    return yaml.safe_load(TINY.read_text(encoding="utf-8"))
+
+
+def tiny(patch: Callable[[dict], None] | None = None) -> Scenario:
+    raw = tiny_raw()
+    if patch is not None:
+        patch(raw)
+    return scenario_from_dict(raw, str(TINY))
+
+
+def small_space(scenario: Scenario, levels: dict[str, list], allow_cuts: bool = False) -> DecisionSpace:
+    """The decision space of the given levers, each restricted to the given level values."""
+    space = decision_space(scenario, list(levels), allow_cuts=allow_cuts)
+    for key, values in levels.items():
+        space = restrict_levels(space, key, values)
+    return space
+
+
+def lever_values(scenario: Scenario, plan, keys: list[str]) -> dict[str, np.ndarray]:
+    """Per lever key: its change from the baseline in each horizon year (fte at the year's end,
+    places, or on/off)."""
+    years = scenario.horizon_years
+    out = {}
+    for key in keys:
+        kind, name = key.split(":", 1)
+        if kind == "role":
+            path = fte_path(plan, scenario, name)
+            now = scenario.role(name).fte_now
+            values = []
+            for y, _ in enumerate(years):
+                end = 12 * (y + 1) - 1
+                level = path[0][1]
+                for start, fte in path:
+                    if start <= end:
+                        level = fte
+                values.append(level - now)
+            out[key] = np.array(values, dtype=float)
+        elif kind == "instrument":
+            base = scenario.instrument(name).places_per_year
+            out[key] = np.array([instrument_places(plan, scenario, name, y) - base for y in years], dtype=float)
+        else:
+            on = float(measure_on(plan, scenario, name)) - float(scenario.measure(name).on_in_baseline)
+            out[key] = np.full(len(years), on)
+    return out
+
+
+def _frames(scenario: Scenario, seeds, values_of, frames, caseload) -> SimpleNamespace:
+    years = scenario.horizon_years
+    muns = [m.name for m in scenario.municipalities]
+    rows, monthly = [], []
+    for r, seed in enumerate(seeds):
+        result = values_of(seed)
+        for yi, year in enumerate(years):
+            for mi, mun in enumerate(muns):
+                rows.append({"replication": r, "year": year, "municipality": mun,
+                             "result_after_vangnet": int(round(result[yi, mi]))})
+        if "monthly" in frames:
+            for month in range(scenario.months):
+                for track, load in caseload.items():
+                    monthly.append({"replication": r, "month": month_label(scenario.start, month),
+                                    "municipality": muns[0], "track": track, "segment": "regular",
+                                    "on_benefit": load * (1 + 0.01 * np.sin(month)), "without_benefit": 0.0})
+    return SimpleNamespace(yearly=pd.DataFrame(rows), monthly=pd.DataFrame(monthly) if monthly else None)
+
+
+class FakeSim:
+    """result = base + noise_r + sum_l slope_l x change_l(year) x u_r,l (- gamma x interaction)."""
+
+    def __init__(self, slopes: dict[str, float], base: float = -60_000.0, noise: float = 25_000.0,
+                 gamma: float = 0.0, caseload: dict[str, float] | None = None):
+        self.slopes = slopes
+        self.base = base
+        self.noise = noise
+        self.gamma = gamma
+        self.caseload = caseload or {"werk": 50.0, "werkleer": 60.0, "participatie": 30.0}
+        self.calls = 0
+        self.replications = 0
+
+    def __call__(self, scenario, plan, seeds, workers=1, backend="local", scheduler=None, progress=False,
+                 frames=("yearly",)):
+        self.calls += 1
+        self.replications += len(seeds)
+        years = scenario.horizon_years
+        muns = [m.name for m in scenario.municipalities]
+        keys = list(self.slopes)
+        values = lever_values(scenario, plan, keys)
+
+        def result(seed):
+            rng = np.random.default_rng(seed)
+            noise = rng.normal(0.0, self.noise, size=(len(years), len(muns)))
+            u = rng.uniform(0.5, 1.5, size=(len(keys) + 1, len(years), len(muns)))
+            out = self.base + noise
+            for j, key in enumerate(keys):
+                out = out + self.slopes[key] * values[key][:, None] * u[j]
+            if self.gamma and len(keys) >= 2:
+                role = next((k for k in keys if k.startswith("role:")), keys[0])
+                inst = next((k for k in keys if k.startswith("instrument:")), keys[1])
+                out = out - self.gamma * np.maximum(values[role], 0)[:, None] * np.maximum(values[inst], 0)[:, None] \
+                    * u[-1]
+            return out
+
+        return _frames(scenario, seeds, result, frames, self.caseload)
+
+
+class BernoulliSim:
+    """Each plan meets the target in a future with a known probability `probability(plan)`.
+
+    Future r draws U_r (from its seed); the plan's result in every year is +1 EUR when U_r is below
+    the plan's probability, -1 EUR otherwise. So with target level 0 the share of futures meeting
+    the target estimates exactly `probability(plan)`, and plans are coupled through U_r.
+    """
+
+    def __init__(self, probability: Callable[[Scenario, object], float], caseload: dict[str, float] | None = None):
+        self.probability = probability
+        self.caseload = caseload or {"werk": 50.0, "werkleer": 60.0, "participatie": 30.0}
+        self.replications = 0
+
+    def __call__(self, scenario, plan, seeds, workers=1, backend="local", scheduler=None, progress=False,
+                 frames=("yearly",)):
+        self.replications += len(seeds)
+        years = scenario.horizon_years
+        muns = [m.name for m in scenario.municipalities]
+        p = self.probability(scenario, plan)
+
+        def result(seed):
+            u = np.random.default_rng(seed).uniform()
+            value = 1.0 if u < p else -1.0
+            return np.full((len(years), len(muns)), value)
+
+        return _frames(scenario, seeds, result, frames, self.caseload)
+
+
+def additive_probability(scenario: Scenario, base: float, gains: dict[str, float], years: list[int] | None = None,
+                         cap: float = 0.999) -> Callable[[Scenario, object], float]:
+    """A probability that rises with each lever: base + sum gain x (mean change over the target years)."""
+    def probability(sc: Scenario, plan) -> float:
+        values = lever_values(sc, plan, list(gains))
+        idx = slice(None) if years is None else [sc.horizon_years.index(y) for y in years]
+        p = base + sum(g * float(np.mean(values[k][idx])) for k, g in gains.items())
+        return float(min(cap, max(0.0, p)))
+    return probability
