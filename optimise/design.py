@@ -84,14 +84,18 @@ class BudgetSpent(RuntimeError):
 def result_array(yearly: pd.DataFrame, years: list[int], municipalities: list[str],
                  column: str = RESPONSE) -> np.ndarray:
     """A yearly column as an int64 array [replication, year, municipality] (replications in order)."""
-    table = yearly.pivot_table(index="replication", columns=["year", "municipality"], values=column,
-                               aggfunc="sum").sort_index()
-    columns = pd.MultiIndex.from_product([years, municipalities], names=["year", "municipality"])
-    table = table.reindex(columns=columns)
-    if table.isna().to_numpy().any():
+    reps, r_idx = np.unique(yearly["replication"].to_numpy(), return_inverse=True)
+    y_idx = pd.Index(years).get_indexer(yearly["year"].to_numpy())
+    m_idx = pd.Index(municipalities).get_indexer(yearly["municipality"].to_numpy())
+    keep = (y_idx >= 0) & (m_idx >= 0)
+    shape = (len(reps), len(years), len(municipalities))
+    total = np.zeros(shape, dtype=float)
+    count = np.zeros(shape, dtype=np.int64)
+    np.add.at(total, (r_idx[keep], y_idx[keep], m_idx[keep]), yearly[column].to_numpy(dtype=float)[keep])
+    np.add.at(count, (r_idx[keep], y_idx[keep], m_idx[keep]), 1)
+    if np.any(count == 0):
         raise ValueError("the simulator returned no result for some year or municipality")
-    values = np.rint(table.to_numpy(dtype=float)).astype(np.int64)
-    return values.reshape(len(table), len(years), len(municipalities))
+    return np.rint(total).astype(np.int64)
 
 
 def caseload_by_track(monthly: pd.DataFrame) -> dict[str, float]:
@@ -114,6 +118,7 @@ class Oracle:
     budget: int | None = None
     progress: Progress | None = None
     sims: int = 0
+    reserve: int = 0                 # replications kept for the verification (search stages may not use them)
     planned: int = 0
     calls: int = 0
     seconds: float = 0.0
@@ -130,7 +135,7 @@ class Oracle:
         return None if self.budget is None else self.budget - self.sims
 
     def affordable(self, replications: int) -> bool:
-        return self.budget is None or self.sims + replications <= self.budget
+        return self.budget is None or self.sims + replications <= self.budget - self.reserve
 
     def have(self, point: Point, stream: Stream = SELECTION) -> int:
         """Futures of the stream the point has been simulated on (always the first ones)."""

@@ -28,7 +28,7 @@ import pandas as pd
 
 from sporen.optimise.constraints import HardLimits
 from sporen.optimise.design import SELECTION, Design, Oracle
-from sporen.optimise.model import CONSTRAINT_FAMILIES, HARD_FAMILIES, Cut, SaaModel, Target
+from sporen.optimise.model import CONSTRAINT_FAMILIES, HARD_FAMILIES, SaaModel, Target
 from sporen.optimise.search import MEETS, Judge, Outcome, Search, group_scale
 from sporen.optimise.stats import Estimate, Precision
 
@@ -181,7 +181,7 @@ def _cheapest_without(oracle: Oracle, design: Design, limits: HardLimits, target
     search = Search(oracle, design, limits, target, precision,
                     stage=f"explain: without {', '.join(sorted(drop)) or 'a target year'}")
     if reuse_cuts:
-        search.cuts = [Cut(c.choice, c.monotone) for c in outcome.cuts]
+        search.cuts = list(outcome.cuts)
     answer_key = search.key(outcome.point)
     required = search.screen_count()
     for _ in range(RELAX_CANDIDATES):

@@ -167,10 +167,12 @@ def meets(results: np.ndarray, years: list[int], municipalities: list[str], targ
 
 @dataclass(frozen=True)
 class Cut:
-    """Exclude `choice` and, for the levers flagged monotone, every plan at or below it on them."""
+    """Exclude `choice` and, for the levers flagged monotone, every plan at or below it on them;
+    levers flagged inert (they do nothing) may take any level."""
 
     choice: Choice
     monotone: tuple[bool, ...]
+    inert: tuple[bool, ...] = ()
 
 
 @dataclass
@@ -205,6 +207,7 @@ class SaaModel:
         self.drop = frozenset(drop)
         self.net = net
         self.model = mathopt.Model(name="sporen_saa")
+        self.excluded_all = False
         self.constraints: dict[str, dict[str, mathopt.LinearConstraint]] = {}
         self.notes: list[str] = list(limits.notes)
         self.labels, self.matrix = target_groups(design.years, design.municipalities, target)
@@ -295,11 +298,17 @@ class SaaModel:
     def define_cuts(self, cuts: list[Cut] | tuple[Cut, ...]) -> None:
         for j, cut in enumerate(cuts):
             terms = []
+            inert = cut.inert or (False,) * len(cut.choice)
             for i, (k, mono) in enumerate(zip(cut.choice, cut.monotone, strict=True)):
+                if inert[i]:
+                    continue
                 if mono:
                     terms += [self.x[i][h] for h in range(k + 1, len(self.x[i]))]
                 else:
                     terms += [self.x[i][h] for h in range(len(self.x[i])) if h != k]
+            if not terms:
+                self.excluded_all = True      # every plan is excluded: no solution
+                continue
             self._add("rejected", f"c{j}", mathopt.fast_sum(terms) >= 1)
 
     def define_participatiebudget(self) -> None:
@@ -400,6 +409,8 @@ class SaaModel:
         A 'mean' target: whose predicted mean in each group falls short of the level by at most
         the group's `allowance` (EUR; default none)."""
         started = time.perf_counter()
+        if self.excluded_all:
+            return None
         if self.target.mean:
             for group, var in self.slack.items():
                 var.upper_bound = max(0.0, float((allowance or {}).get(group, 0.0)))

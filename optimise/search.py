@@ -225,6 +225,7 @@ class Search:
         self.rejected: set[Choice] = set()
         self.tested: dict[Point, bool] = {}
         self.monotone = monotone_levers(design, self.judge)
+        self.inert = tuple(all(not np.any(delta) for delta in row) for row in design.delta)
         self.notes: list[str] = []
         self.reference: Point | None = None
         self.reference_est: Estimate | None = None
@@ -312,10 +313,22 @@ class Search:
             self.design.add(solution.choice, self.results(self.space.point(solution.choice),
                                                           self.design.replications))
         assert solution is not None
-        point = self.space.point(self.climb(solution.choice))
-        self.oracle.stage = f"{self.stage}: the best reachable plan"
-        found, est = self.judge_verdict(point, SELECTION)
-        return point, found, est
+        choice = self.climb(solution.choice)
+        while True:
+            point = self.space.point(choice)
+            found, est = self.judge_verdict(point, SELECTION)
+            if found == MEETS:
+                return point, found, est
+            # on the larger sample of the verdict, a neighbour one level up may do better than the
+            # design futures could tell: climb on, as long as one does
+            n = est.n
+            neighbours = [c for c in self.space.neighbours_up(choice) if self.limits.admissible(self.space.point(c))]
+            self.oracle.expect(sum(max(0, n - self.oracle.have(self.space.point(c))) for c in neighbours))
+            scored = [(self.judge.estimate(self.results(self.space.point(c), n)).value, c) for c in neighbours]
+            better = [(value, c) for value, c in scored if value > est.value + 1e-12]
+            if not better:
+                return point, found, est
+            choice = max(better, key=lambda item: (item[0], [-x for x in self.key(self.space.point(item[1]))]))[1]
 
     def design_score(self, choice: Choice) -> tuple[float, int, int]:
         """How well a plan simulated whole does on the design futures (higher is better), then cost."""
@@ -377,14 +390,16 @@ class Search:
     def dominated(self, choice: Choice) -> bool:
         """Excluded by a cut: at or below a rejected plan on monotone levers, equal on the others."""
         for cut in self.cuts:
-            if all((k <= c) if mono else (k == c) for k, c, mono in zip(choice, cut.choice, cut.monotone,
-                                                                        strict=True)):
+            inert = cut.inert or (False,) * len(choice)
+            if all(idle or ((k <= c) if mono else (k == c))
+                   for k, c, mono, idle in zip(choice, cut.choice, cut.monotone, inert, strict=True)):
                 return True
         return False
 
     def reject(self, choice: Choice) -> None:
+        """Exclude a rejected plan, every plan it dominates, and its variants in levers that do nothing."""
         self.rejected.add(choice)
-        self.cuts.append(Cut(choice, self.monotone))
+        self.cuts.append(Cut(choice, self.monotone, self.inert))
 
     def allowance(self) -> dict[str, float]:
         """'mean' target: how far (EUR) a group's design mean may fall short of the level and pass the
@@ -447,11 +462,15 @@ class Search:
         return point
 
     def verify(self, point: Point) -> Verification:
-        """Step 5: the verdict on the next fresh block of verification futures."""
+        """Step 5: the verdict on the next fresh block of verification futures (the budget kept for it)."""
         stream: Stream = ("verification", self.block)
         self.block += 1
         self.oracle.stage = f"{self.stage}: verification on fresh futures"
-        found, est = self.judge_verdict(point, stream)
+        reserve, self.oracle.reserve = self.oracle.reserve, 0
+        try:
+            found, est = self.judge_verdict(point, stream)
+        finally:
+            self.oracle.reserve = reserve
         results = self.results(point, est.n, stream)
         return Verification(verdict=found, probability=None if self.target.mean else est.value,
                             ci_low=est.low, ci_high=est.high, replications=est.n, met=est.successes,
@@ -461,6 +480,7 @@ class Search:
 
     def run(self) -> Outcome:
         """Steps 2-5."""
+        self.oracle.reserve = max(self.oracle.reserve, self.judge.looks()[-1])
         best_point, best_verdict, best_est = self.best_reachable()
         regime = "meets" if best_verdict == MEETS else "best reachable"
         if regime != "meets":
@@ -552,7 +572,7 @@ class CandidateStream:
             return None
         ceiling_key = search.key(self.ceiling)
         required = search.screen_count()
-        cuts = list(search.cuts) + [Cut(c, tuple(False for _ in c)) for c in self.excluded]
+        cuts = list(search.cuts) + [Cut(c, tuple(False for _ in c), ()) for c in self.excluded]
         model = SaaModel(search.design, search.target, search.limits, cuts=cuts)
         solution = model.cheapest(required, search.allowance() if search.target.mean else None)
         if solution is None:

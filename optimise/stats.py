@@ -155,16 +155,28 @@ def decide(est: Estimate, threshold: float, zone: float, final: bool, cap_accept
     return None
 
 
+def binomial_cdf(k: int, n: int, p: float) -> float:
+    """P(Bin(n, p) <= k), summed in log space (n up to a few thousand)."""
+    if k < 0:
+        return 0.0
+    if k >= n:
+        return 1.0
+    if p <= 0:
+        return 1.0
+    if p >= 1:
+        return 0.0
+    logs = [math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * math.log(p)
+            + (n - j) * math.log1p(-p) for j in range(k + 1)]
+    top = max(logs)
+    return min(1.0, math.exp(top) * sum(math.exp(v - top) for v in logs))
+
+
 def screen_count(n: int, p: float, miss: float = 0.01) -> int:
     """Futures (of n) a plan must meet to pass the model's screen: a plan whose true probability
     is p passes with probability at least 1 - miss (the largest k with P(Bin(n, p) < k) <= miss)."""
-    from scipy.stats import binom
-
     if n <= 0:
         return 0
-    k = int(binom.ppf(miss, n, p))
-    while k > 0 and binom.cdf(k - 1, n, p) > miss:
-        k -= 1
-    while k < n and binom.cdf(k, n, p) <= miss:
+    k = 0
+    while k < n and binomial_cdf(k, n, p) <= miss:
         k += 1
-    return max(0, min(n, k))
+    return k

@@ -80,20 +80,25 @@ def lever_values(scenario: Scenario, plan, keys: list[str]) -> dict[str, np.ndar
 def _frames(scenario: Scenario, seeds, values_of, frames, caseload) -> SimpleNamespace:
     years = scenario.horizon_years
     muns = [m.name for m in scenario.municipalities]
-    rows, monthly = [], []
-    for r, seed in enumerate(seeds):
-        result = values_of(seed)
-        for yi, year in enumerate(years):
-            for mi, mun in enumerate(muns):
-                rows.append({"replication": r, "year": year, "municipality": mun,
-                             "result_after_vangnet": int(round(result[yi, mi]))})
-        if "monthly" in frames:
+    n, ny, nm = len(seeds), len(years), len(muns)
+    results = np.array([values_of(seed) for seed in seeds], dtype=float).reshape(n, ny, nm)
+    yearly = pd.DataFrame({
+        "replication": np.repeat(np.arange(n), ny * nm),
+        "year": np.tile(np.repeat(years, nm), n),
+        "municipality": np.tile(np.array(muns, dtype=object), n * ny),
+        "result_after_vangnet": np.rint(results).astype(np.int64).ravel(),
+    })
+    monthly = None
+    if "monthly" in frames:
+        rows = []
+        for r in range(n):
             for month in range(scenario.months):
                 for track, load in caseload.items():
-                    monthly.append({"replication": r, "month": month_label(scenario.start, month),
-                                    "municipality": muns[0], "track": track, "segment": "regular",
-                                    "on_benefit": load * (1 + 0.01 * np.sin(month)), "without_benefit": 0.0})
-    return SimpleNamespace(yearly=pd.DataFrame(rows), monthly=pd.DataFrame(monthly) if monthly else None)
+                    rows.append({"replication": r, "month": month_label(scenario.start, month),
+                                 "municipality": muns[0], "track": track, "segment": "regular",
+                                 "on_benefit": load * (1 + 0.01 * np.sin(month)), "without_benefit": 0.0})
+        monthly = pd.DataFrame(rows)
+    return SimpleNamespace(yearly=yearly, monthly=monthly)
 
 
 class FakeSim:

@@ -12,15 +12,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from test_optimise_fake import TINY, FakeSim
+from optimise_fakes import TINY, FakeSim
 
 from sporen.cli import main
 from sporen.inputs.load import load_plan, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 NIJKERK = ROOT / "inputs" / "scenarios" / "nijkerk.yaml"
-FILES = {"plan.yaml", "formation.csv", "budget.csv", "tradeoff.csv", "verification.csv", "shadow_prices.csv",
+FILES = {"plan.yaml", "formation.csv", "budget.csv", "tradeoff.csv", "verification.csv", "relaxations.csv",
          "savings.csv", "history.csv", "manifest.json", "timing.json"}
+FAST = ["--replications", "10", "--max-futures", "80", "--tradeoff", "0.8"]
 SLOPES = {"role:km_werk": 60_000.0, "instrument:leerwerk": 3_000.0, "measure:screening": 30_000.0}
 
 
@@ -37,26 +38,41 @@ def _invoke(args):
 
 def test_optimise_writes_every_file_and_the_plan_round_trips(fake, tmp_path):
     out = tmp_path / "run"
-    result = _invoke([str(TINY), "--replications", "5", "--verify", "20", "--out", str(out), "--quiet"])
+    result = _invoke([str(TINY), *FAST, "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == FILES
     scenario = load_scenario(TINY)
     plan = load_plan(out / "plan.yaml", scenario)
     assert plan.staff["km_werk"].fte > 1.0
-    assert (out / "plan.yaml").read_text(encoding="utf-8").startswith("# Plan found by `sporen optimise`")
+    text = (out / "plan.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# Plan found by `sporen optimise`") and "# Verdict: meets." in text
     formation = pd.read_csv(out / "formation.csv")
-    assert list(formation.columns[:6]) == ["role", "function", "fte_now", "fte_planned", "change", "yearly_cost"]
+    assert list(formation.columns) == ["role", "function", "fte_now", "fte_planned", "change", "yearly_cost",
+                                       "arrives", "later", "fte_2018", "fte_2019"]
     assert list(formation["role"]) == [r.name for r in scenario.roles]
     werk = formation.set_index("role").loc["km_werk"]
     assert werk["yearly_cost"] == round(werk["change"] * 70_000)
+    assert werk["fte_2019"] == plan.staff["km_werk"].later.get("2019-01", plan.staff["km_werk"].fte)
     budget = pd.read_csv(out / "budget.csv")
-    assert list(budget.columns) == ["instrument", "year", "places", "budget"]
+    assert list(budget.columns) == ["instrument", "year", "places", "places_now", "budget", "extra_cost", "paid_from"]
     assert (budget["budget"] == budget["places"] * budget["instrument"].map({"leerwerk": 3000, "lks": 0})).all()
+    for year, places in plan.instruments.get("leerwerk", {}).items():
+        assert budget.set_index(["instrument", "year"]).loc[("leerwerk", year), "places"] == places
     verification = pd.read_csv(out / "verification.csv")
-    assert list(verification.columns[:5]) == ["probability", "ci_low", "ci_high", "replications", "met"]
-    assert verification["replications"].iloc[0] == 20 and "children 5-24" in verification["seeds"].iloc[0]
+    assert list(verification.columns[:6]) == ["verdict", "probability", "ci_low", "ci_high", "replications", "met"]
+    answer = verification[verification["answer"]].iloc[0]
+    assert answer["verdict"] == "meets" and answer["ci_low"] >= 0.9
+    assert "children 1000000000-" in answer["seeds"]          # fresh verification futures
+    history = pd.read_csv(out / "history.csv")
+    assert {"stage", "plan", "cost", "test", "outcome", "futures"} <= set(history.columns)
+    tradeoff = pd.read_csv(out / "tradeoff.csv")
+    assert list(tradeoff["probability"]) == [0.8, 0.9]
+    row = tradeoff.set_index("probability").loc[0.9]
+    assert row["is_answer"] and row["cost"] == json.loads((out / "manifest.json").read_text())["answer"]["cost"]
+    assert tradeoff["cost"].is_monotonic_increasing
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["answer"]["met"] is True and manifest["seed"] == 20180101
+    assert manifest["answer"]["verdict"] == "meets" and manifest["verdict"] == "meets"
+    assert manifest["seed"] == 20180101
     assert manifest["target"]["from_year"] == 2019  # default: the second horizon year
     assert set(manifest["files"]) >= {"plan.yaml", "formation.csv"}
     assert not list(tmp_path.glob(".run.tmp-*"))
@@ -64,20 +80,27 @@ def test_optimise_writes_every_file_and_the_plan_round_trips(fake, tmp_path):
 
 def test_impossible_target_exits_1_and_names_the_blocker(fake, tmp_path):
     out = tmp_path / "run"
-    result = _invoke([str(TINY), "--replications", "4", "--verify", "10", "--target-level", "9000000",
-                      "--out", str(out), "--quiet"])
+    result = _invoke([str(TINY), *FAST, "--target-level", "9000000", "--out", str(out), "--quiet"])
     assert result.exit_code == 1
-    assert "blocking: target[2019]: out of reach" in result.output
-    assert "target not met" in result.output
+    assert "blocking: the best reachable plan" in result.output
+    assert "target out of reach" in result.output
     assert (out / "plan.yaml").exists()
+    assert pd.read_csv(out / "verification.csv")["verdict"].iloc[0] == "does_not_meet"
 
 
 @pytest.mark.parametrize("args,message", [
     (["--target-from", "2031"], "--target-from: 2031 is outside the horizon"),
     (["--probability", "often"], "--probability: 'often' is not a probability"),
     (["--probability", "0"], "--probability"),
+    (["--probability", "1"], "--probability"),
     (["--budget-sims", "3"], "--budget-sims"),
     (["--replications", "0"], "--replications"),
+    (["--confidence", "1.2"], "--confidence"),
+    (["--confidence", "0"], "--confidence"),
+    (["--zone", "0"], "--zone"),
+    (["--zone", "1"], "--zone"),
+    (["--objective", "profit"], "--objective"),
+    (["--tradeoff", "0.5,often"], "--tradeoff"),
 ])
 def test_bad_options_exit_2(fake, tmp_path, args, message):
     result = _invoke([str(TINY), "--out", str(tmp_path / "run"), "--quiet", *args])
@@ -102,8 +125,8 @@ def test_nijkerk_formation_table_has_the_seeds_team_werk_roles(monkeypatch, tmp_
     fake = FakeSim({f"role:{r.name}": 20_000.0 for r in scenario.roles if r.function == "caseworker"})
     monkeypatch.setattr("sporen.sim.api.evaluate", fake)
     out = tmp_path / "nijkerk"
-    result = _invoke([str(NIJKERK), "--replications", "3", "--verify", "5", "--out", str(out), "--quiet",
-                      "--target-level", "-100000000"])
+    result = _invoke([str(NIJKERK), "--replications", "3", "--max-futures", "6", "--tradeoff", "", "--out",
+                      str(out), "--quiet", "--target-level", "-100000000"])
     assert result.exit_code in (0, 1), result.output
     formation = pd.read_csv(out / "formation.csv")
     assert list(formation["role"]) == [r.name for r in scenario.roles]
