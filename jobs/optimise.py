@@ -175,7 +175,7 @@ def verdict_line(result: OptimiseResult) -> str:
                 f"{v.ci_high:+.2%})")
     return (f"the plan {words}: {v.met} of {v.replications} fresh futures meet it ({v.probability:.1%}; "
             f"{result.precision.confidence:.0%} confidence bounds {v.ci_low:.1%}-{v.ci_high:.1%}; required "
-            f"{float(result.target.probability):.0%}, indifference zone {result.precision.zone:.0%} points)")
+            f"{float(result.target.probability):.0%}, indifference zone {100 * result.precision.zone:g} points)")
 
 
 def plan_yaml(result: OptimiseResult) -> str:

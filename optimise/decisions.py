@@ -266,6 +266,7 @@ class DecisionSpace:
                 continue
             toward = [k - 1 if k > lever.baseline else k + 1 if k < lever.baseline else k for k in levels]
             out.append((f"{lever.name} one step back in every year", _replace(point, i, tuple(toward))))
+            out.append((f"{lever.name} back to the baseline", _replace(point, i, (lever.baseline,) * len(levels))))
             if lever.kind == "measure" or len(self.years) == 1:
                 continue
             years = changed

@@ -426,8 +426,25 @@ class SaaModel:
             return None
         return self._solution(result, time.perf_counter() - started)
 
+    def result_expr(self):
+        """The predicted result summed over the design futures and target groups (EUR, without the baseline)."""
+        d = self.design
+        terms = []
+        for i, row in enumerate(d.delta):
+            for k, delta in enumerate(row):
+                total = int(grouped(delta, self.matrix).sum())
+                if total:
+                    terms.append(total * self.x[i][k])
+        for j, p in enumerate(self.plans):
+            total = int(grouped(self.corrections[p], self.matrix).sum())
+            if total:
+                terms.append(total * self.w[j])
+        return mathopt.fast_sum(terms)
+
     def best(self) -> Solution | None:
-        """The plan predicted to do best (most futures meeting, or least shortfall), cheapest among those."""
+        """The plan predicted to do best: most futures meeting the target (a 'mean' target: least
+        shortfall), then the highest result in the target groups (so an unreachable target still
+        gets the plan that comes closest in euros)."""
         started = time.perf_counter()
         if self.target.mean:
             self.model.minimize(self.slack_expr)
@@ -442,7 +459,7 @@ class SaaModel:
             self._add("best_reachable", "all", self.slack_expr <= value + 1.0)
         else:
             self._add("best_reachable", "all", mathopt.fast_sum(self.z) >= round(value))
-        self.model.minimize(self.tie_expr)
+        self.model.maximize(self.result_expr() - self.tie_expr * (1.0 / CENTS / 1000.0))
         second = self._solve()
         _check(second)
         return self._solution(second, time.perf_counter() - started)

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -67,7 +67,9 @@ SMALL_SPACE = 160
 MAX_VERIFICATIONS = 3
 """Fresh verification blocks one search may use (a plan that does not meet sends it on)."""
 MAX_CANDIDATES = 60
-"""Candidate plans one search tests at most (each a sequential test)."""
+"""Candidate plans one search tests at most in a small space (each a sequential test)."""
+MAX_CANDIDATES_LARGE = 12
+"""... and in a large space, where the parsimony pass descends from the best reachable plan after them."""
 BEST_ROUNDS = 8
 """Rounds of 'solve, simulate the proposed best plan whole' before the best reachable plan is fixed."""
 CLIMB_STEPS = 12
@@ -122,11 +124,16 @@ class Judge:
         means = grouped(results, self.matrix).mean(axis=0)
         return {g: float(v) for g, v in zip(self.labels, means, strict=True)}
 
-    def paired(self, results: np.ndarray, reference: np.ndarray) -> Estimate:
-        """Minus the reference's advantage: (share or normalised mean) of the plan minus the reference's."""
+    def margin(self, results: np.ndarray) -> np.ndarray:
+        """Per future: the worst target group's result minus the level, in units of the group's BUIG budget."""
+        return ((grouped(results, self.matrix) - self.target.level) / self.scale).min(axis=1)
+
+    def paired(self, results: np.ndarray, reference: np.ndarray, by_margin: bool = False) -> Estimate:
+        """The plan minus the reference on the same futures: the share meeting the target, or (a 'mean'
+        target, or `by_margin`) the worst group's result in units of its BUIG budget."""
         z = self.z()
         n = results.shape[0]
-        if not self.target.mean:
+        if not (self.target.mean or by_margin):
             d = self.met(results).astype(float) - self.met(reference[:n]).astype(float)
         else:
             d = ((grouped(results, self.matrix) - grouped(reference[:n], self.matrix)) / self.scale).min(axis=1)
@@ -223,12 +230,14 @@ class Search:
         self.checks: list[Check] = []
         self.cuts: list[Cut] = []
         self.rejected: set[Choice] = set()
+        self.rejected_points: list[Point] = []
         self.tested: dict[Point, bool] = {}
         self.monotone = monotone_levers(design, self.judge)
         self.inert = tuple(all(not np.any(delta) for delta in row) for row in design.delta)
         self.notes: list[str] = []
         self.reference: Point | None = None
         self.reference_est: Estimate | None = None
+        self.by_margin = False        # compare with the reference in euros (the target is out of its reach)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def results(self, point: Point, n: int, stream: Stream = SELECTION) -> np.ndarray:
@@ -274,7 +283,7 @@ class Search:
             reference = self.reference
 
             def paired(results: np.ndarray) -> Estimate:
-                return self.judge.paired(results, self.results(reference, results.shape[0]))
+                return self.judge.paired(results, self.results(reference, results.shape[0]), self.by_margin)
 
             zone = self.judge.zone
             outcome, est = self.sequential(
@@ -334,13 +343,11 @@ class Search:
         """How well a plan simulated whole does on the design futures (higher is better), then cost."""
         results = self.design.full[choice]
         point = self.space.point(choice)
-        if self.target.mean:
-            value = float(((grouped(results, self.judge.matrix).mean(axis=0) - self.target.level)
-                           / self.judge.scale).min())
-        else:
-            value = float(self.judge.met(results).sum())
+        margin = float(((grouped(results, self.judge.matrix).mean(axis=0) - self.target.level)
+                        / self.judge.scale).min())
+        value = margin if self.target.mean else float(self.judge.met(results).sum())
         cost, steps = self.key(point)
-        return value, -cost, -steps
+        return value, margin, -cost, -steps
 
     def climb(self, start: Choice) -> Choice:
         """From the model's best plan, move to the best admissible one-level-up neighbour simulated whole
@@ -359,14 +366,20 @@ class Search:
             for c in missing:
                 self.design.add(c, self.results(self.space.point(c), n0))
             better = max(neighbours, key=self.design_score, default=None)
-            if better is None or self.design_score(better)[0] <= self.design_score(best)[0]:
+            if better is None or self.design_score(better)[:2] <= self.design_score(best)[:2]:
                 break
             best = better
         return best
 
+    def screen_target(self) -> Target:
+        """The target the model screens candidates on: in euros (its mean) when the comparison is."""
+        if self.target.mean or self.by_margin:
+            return replace(self.target, probability="mean")
+        return self.target
+
     def screen_count(self) -> int:
         n0 = self.design.replications
-        if self.target.mean:
+        if self.target.mean or self.by_margin:
             return n0
         if self.reference is None:
             return screen_count(n0, float(self.target.probability), SCREEN_MISS)
@@ -425,7 +438,7 @@ class Search:
             self.oracle.expect(n0)
             self.design.add(choice, self.results(self.space.point(choice), n0))
         results = self.design.full[choice]
-        if self.target.mean:
+        if self.target.mean or self.by_margin:
             means = grouped(results, self.judge.matrix).mean(axis=0)
             allowance = self.allowance()
             return all(means[g] >= self.target.level - allowance[label] - 1e-6
@@ -435,8 +448,19 @@ class Search:
     def candidates(self, ceiling: Point) -> CandidateStream:
         return CandidateStream(self, ceiling)
 
+    def point_dominated(self, point: Point) -> bool:
+        """At or below (in every year) a point the parsimony pass rejected, on the levers whose effect
+        rises with their level, and equal on the others: it cannot do better, so it is not tested."""
+        for rejected in self.rejected_points:
+            if all(idle or all((k <= r) if mono else (k == r) for k, r in zip(levels, ref, strict=True))
+                   for levels, ref, mono, idle in zip(point, rejected, self.monotone, self.inert, strict=True)):
+                return True
+        return False
+
     def refine(self, point: Point, budget_tests: int) -> Point:
-        """Step 4: drop every one-step reduction the test accepts (each step must earn its place)."""
+        """Step 4: drop every one-step reduction the test accepts (each step must earn its place).
+        Reductions are tried largest saving first; one that cannot do better than a reduction already
+        rejected is not tested again."""
         self.oracle.stage = f"{self.stage}: each lever step earns its place"
         tests = 0
         improved = True
@@ -450,13 +474,14 @@ class Search:
                 choice = self.space.static(move)
                 if choice is not None and (choice in self.rejected or self.dominated(choice)):
                     continue
-                if move in self.tested and not self.tested[move]:
+                if (move in self.tested and not self.tested[move]) or self.point_dominated(move):
                     continue
                 tests += move not in self.tested
                 if self.meets_test(move):
                     point = move
                     improved = True
                     break
+                self.rejected_points.append(move)
                 if tests >= budget_tests:
                     break
         return point
@@ -485,10 +510,16 @@ class Search:
         regime = "meets" if best_verdict == MEETS else "best reachable"
         if regime != "meets":
             self.reference, self.reference_est = best_point, best_est
+            # out of reach: probabilities no longer tell plans apart, the result in euros does
+            self.by_margin = best_verdict == DOES_NOT_MEET
         self.tested[best_point] = True
         verified: list[tuple[Point, Verification]] = []
         reason = "verified"
         stream = self.candidates(best_point)
+        if regime != "meets" and stream.ordered is None:
+            # a large space where no plan meets the target clearly: descend from the best reachable plan
+            # (each lever step must do as well as it) rather than climb through plans that do less
+            stream.exhausted = True
         answer: Point | None = None
         try:
             while True:
@@ -550,6 +581,8 @@ class CandidateStream:
                                 f"plan: each was simulated whole on the {search.design.replications} design futures")
         self.position = 0
         self.ceiling_choice = space.static(ceiling)
+        self.exhausted = False
+        self.limit = MAX_CANDIDATES if self.ordered is not None else MAX_CANDIDATES_LARGE
 
     def exclude(self, point: Point, choice: Point | None) -> None:
         static = self.search.space.static(point)
@@ -573,8 +606,9 @@ class CandidateStream:
         ceiling_key = search.key(self.ceiling)
         required = search.screen_count()
         cuts = list(search.cuts) + [Cut(c, tuple(False for _ in c), ()) for c in self.excluded]
-        model = SaaModel(search.design, search.target, search.limits, cuts=cuts)
-        solution = model.cheapest(required, search.allowance() if search.target.mean else None)
+        screen = search.screen_target()
+        model = SaaModel(search.design, screen, search.limits, cuts=cuts)
+        solution = model.cheapest(required, search.allowance() if screen.mean else None)
         if solution is None:
             return None
         if search.key(search.space.point(solution.choice)) >= ceiling_key:
@@ -583,7 +617,9 @@ class CandidateStream:
 
     def next_accepted(self) -> Point | None:
         search = self.search
-        while self.tested < MAX_CANDIDATES:
+        if self.exhausted:
+            return None
+        while self.tested < self.limit:
             choice = self._next_candidate()
             if choice is None:
                 return None
@@ -600,7 +636,9 @@ class CandidateStream:
             if search.meets_test(point):
                 return point
             search.reject(choice)
-        search.notes.append(f"stopped after {MAX_CANDIDATES} candidate plans")
+        search.notes.append(f"candidates in cost order stopped after {self.limit} tests; the plan descends from "
+                            "the best reachable plan")
+        self.exhausted = True
         return None
 
 

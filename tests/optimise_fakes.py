@@ -143,9 +143,10 @@ class FakeSim:
 class BernoulliSim:
     """Each plan meets the target in a future with a known probability `probability(plan)`.
 
-    Future r draws U_r (from its seed); the plan's result in every year is +1 EUR when U_r is below
-    the plan's probability, -1 EUR otherwise. So with target level 0 the share of futures meeting
-    the target estimates exactly `probability(plan)`, and plans are coupled through U_r.
+    Future r draws U_r (from its seed); the plan's result in every year is (probability - U_r) x
+    EUR 1,000,000, so it meets target level 0 exactly when U_r is below the plan's probability: the
+    share of futures meeting the target estimates `probability(plan)`, plans are coupled through
+    U_r (common random numbers), and a plan that does more has a higher result in every future.
     """
 
     def __init__(self, probability: Callable[[Scenario, object], float], caseload: dict[str, float] | None = None):
@@ -162,8 +163,7 @@ class BernoulliSim:
 
         def result(seed):
             u = np.random.default_rng(seed).uniform()
-            value = 1.0 if u < p else -1.0
-            return np.full((len(years), len(muns)), value)
+            return np.full((len(years), len(muns)), (p - u) * 1_000_000 / len(muns))
 
         return _frames(scenario, seeds, result, frames, self.caseload)
 

@@ -1,103 +1,106 @@
-"""The MIP and the loop against brute force on small decision spaces, with the fake oracle.
+"""The MIP screen against brute force, the search's records and explanations, with the fake oracle.
 
-Every plan of a 2-3 lever space is simulated on the same optimisation seeds and checked against
-the target and the hard constraints; the cheapest such plan must be the optimiser's (additive
-oracle: straight from the design; sub-additive interactions: after the loop's corrections).
+`FakeSim` is additive per future, so the MIP's prediction of any plan equals its simulation and
+the screen's answer can be checked by enumerating the space on the design futures.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from test_optimise_fake import FakeSim, brute_force, small_space, tiny
+from optimise_fakes import FakeSim, small_space, tiny
 
-from sporen.optimise.design import Oracle, build_design, optimisation_seeds, verification_seeds
+from sporen.optimise.constraints import HardLimits
+from sporen.optimise.design import VERIFY_BASE, Oracle, build_design
 from sporen.optimise.loop import OptimiseOptions, optimise
-from sporen.optimise.model import CONSTRAINT_FAMILIES, SaaModel, Target, solve
+from sporen.optimise.model import CONSTRAINT_FAMILIES, Cut, SaaModel, Target, met_by_replication
 
-LEVELS = {"role:km_werk": [1.0, 1.5, 2.0], "instrument:leerwerk": [0, 10, 20], "measure:screening": [False, True]}
+LEVELS = {"role:km_werk": [1.0, 1.5, 2.0], "instrument:leerwerk": [10, 20, 30], "measure:screening": [False, True]}
 SLOPES = {"role:km_werk": 40_000.0, "instrument:leerwerk": 3_000.0, "measure:screening": 30_000.0}
 
 
-def _run(fake, target_kwargs, replications=10, levels=LEVELS, scenario=None):
+def _design(fake, replications=12, scenario=None, levels=LEVELS):
     scenario = scenario or tiny()
     space = small_space(scenario, levels)
-    options = OptimiseOptions(replications=replications, verify=40, space=space, **target_kwargs)
-    return optimise(scenario, options, evaluate=fake)
+    oracle = Oracle(scenario, space, fake, 5)
+    design = build_design(oracle, replications)
+    return space, oracle, design, HardLimits(space, design.caseload_peak)
 
 
-@pytest.mark.parametrize("target_kwargs", [
-    {"target_from": 2019},
-    {"target_from": 2018, "probability": 0.8},
-    {"target_from": 2019, "scope": "per-municipality", "target_level": -40_000, "probability": 0.7},
-    {"target_from": 2018, "cumulative": True, "target_level": -20_000},
-    {"target_from": 2019, "probability": "mean", "target_level": 30_000},
+def _simulated(space, oracle, design, target):
+    """Every admissible plan on the design futures: choice -> futures meeting the target."""
+    limits = HardLimits(space, design.caseload_peak)
+    out = {}
+    for choice in space.all_choices():
+        if limits.admissible(space.point(choice)):
+            results = oracle.results(space.point(choice), design.replications)
+            out[choice] = int(met_by_replication(results, design.years, design.municipalities, target).sum())
+    return out
+
+
+@pytest.mark.parametrize("target", [
+    Target(from_year=2019),
+    Target(from_year=2018, probability=0.8),
+    Target(from_year=2019, scope="per-municipality", level=-40_000, probability=0.7),
+    Target(from_year=2018, cumulative=True, level=-20_000),
 ])
-def test_additive_oracle_optimum_equals_brute_force(target_kwargs):
+@pytest.mark.parametrize("required", [6, 10, 12])
+def test_the_screen_is_the_cheapest_plan_meeting_k_design_futures(target, required):
     fake = FakeSim(SLOPES)
-    result = _run(fake, target_kwargs)
-    seeds = optimisation_seeds(result.options.seed, result.options.replications)
-    best, plans = brute_force(result.space, fake, seeds, result.target)
-    assert best is not None
-    assert result.reachable
-    assert result.cost == best
-    assert result.choice in plans
-    # the design alone (no full plan beyond one-at-a-time points) gives the same answer
-    oracle = Oracle(result.scenario, result.space, fake, seeds, [], budget=None)
-    direct = solve(build_design(oracle), result.target)
-    assert direct.cost == best
+    space, oracle, design, limits = _design(fake)
+    met = _simulated(space, oracle, design, target)
+    ok = [c for c, k in met.items() if k >= required]
+    solution = SaaModel(design, target, limits).cheapest(required)
+    if not ok:
+        assert solution is None
+        return
+    best = min(ok, key=lambda c: (space.cost(c), space.steps(c)))
+    assert solution is not None and solution.choice == best
+    assert solution.predicted_met == met[best]
 
 
-def test_interactions_are_corrected_by_the_loop():
-    fake = FakeSim(SLOPES, gamma=1_500.0)
-    result = _run(fake, {"target_from": 2019, "target_level": -20_000})
-    seeds = optimisation_seeds(result.options.seed, result.options.replications)
-    best, plans = brute_force(result.space, fake, seeds, result.target)
-    assert result.cost == best and result.choice in plans
-    # the additive model alone would have been too optimistic: the loop had to correct it
-    assert any(h.get("simulated_met", 99) < h["predicted_met"] for h in result.history)
-    assert result.choice in result.design.full  # the answer's prediction is its simulation
+@pytest.mark.parametrize("base", [-150_000, -60_000])
+def test_best_is_the_plan_meeting_most_futures_then_the_highest_result(base):
+    """The best reachable plan: most design futures meeting the target, then (an unreachable target
+    too) the highest result summed over the target groups."""
+    from sporen.optimise.model import grouped, target_groups
+
+    fake = FakeSim(SLOPES, base=base)
+    space, oracle, design, limits = _design(fake)
+    target = Target(from_year=2019)
+    met = _simulated(space, oracle, design, target)
+    _, matrix = target_groups(design.years, design.municipalities, target)
+    total = {c: int(grouped(oracle.results(space.point(c), design.replications), matrix).sum()) for c in met}
+    top = max(met.values())
+    highest = max(total[c] for c in met if met[c] == top)
+    solution = SaaModel(design, target, limits).best()
+    assert solution is not None and met[solution.choice] == top == solution.predicted_met
+    # the tie-break takes a thousandth of a euro of result per euro of cost
+    assert total[solution.choice] >= highest - space.cost(solution.choice) / 1000 - 1
 
 
-def test_impossible_target_gives_best_reachable_plan_and_blocker():
+def test_cuts_exclude_a_rejected_plan_and_what_it_dominates():
     fake = FakeSim(SLOPES)
-    result = _run(fake, {"target_from": 2019, "target_level": 5_000_000})
-    assert not result.met and not result.reachable
-    assert result.solution.total_slack > 0
-    assert result.plan is not None
-    # best reachable: every lever at its top level (each one only helps)
-    assert result.choice == tuple(lever.top for lever in result.space.levers)
-    text = "\n".join(result.blocking)
-    assert "target[2019]" in text and "out of reach" in text
-    assert "km_werk is at its highest level 2 fte" in text
-    assert result.stop_reason == "target out of reach"
-
-
-def test_budget_cap_binds_and_is_explained():
-    def patch(raw):
-        raw["finance"]["participatiebudget"] = {2018: 40_000, 2019: 40_000}
-    fake = FakeSim(SLOPES)
-    scenario = tiny(patch)
-    result = _run(fake, {"target_from": 2019, "target_level": 5_000_000}, scenario=scenario)
-    for y in range(2):
-        spend = sum(lv.spend[k][y] for lv, k in zip(result.space.levers, result.choice, strict=True))
-        assert 30_000 <= spend <= 40_000
-    budget = result.budget[result.budget["instrument"] == "leerwerk"]
-    screening = 20_000 if result.plan.measures.get("screening") else 0
-    assert (budget["budget"] + screening <= 40_000).all()
-    assert any(line.startswith("participatiebudget blocks") for line in result.blocking)
-    prices = result.shadow_prices
-    row = prices[prices["constraint"] == "participatiebudget[*]"]
-    assert len(row) == 1 and row["shortfall_if_dropped"].iloc[0] < result.solution.total_slack
+    space, _, design, limits = _design(fake)
+    target = Target(from_year=2019)
+    first = SaaModel(design, target, limits).cheapest(8)
+    assert first is not None
+    cut = Cut(first.choice, (True, True, True))
+    second = SaaModel(design, target, limits, cuts=[cut]).cheapest(8)
+    assert second is not None and second.choice != first.choice
+    assert any(k > c for k, c in zip(second.choice, first.choice, strict=True))
+    # a no-good cut on a lever flagged inert lets nothing through that differs only there
+    inert = Cut(first.choice, (False, False, False), (False, False, True))
+    third = SaaModel(design, target, limits, cuts=[inert]).cheapest(8)
+    assert third is None or third.choice[:2] != first.choice[:2]
 
 
 def test_every_variable_and_constraint_is_named_and_documented():
     fake = FakeSim(SLOPES)
-    scenario = tiny()
-    space = small_space(scenario, LEVELS)
-    seeds = optimisation_seeds(1, 5)
-    design = build_design(Oracle(scenario, space, fake, seeds, [], budget=None))
+    space, _, design, limits = _design(fake, replications=5)
     design.add((2, 2, 1), design.additive((2, 2, 1)) - 1000)  # an interaction correction
-    model = SaaModel(design, Target(from_year=2019))
+    model = SaaModel(design, Target(from_year=2019), limits, cuts=[Cut((0, 0, 0), (True, True, True))])
+    model.cheapest(3)
     names = [v.name for v in model.model.variables()]
     assert all(names) and len(set(names)) == len(names)
     assert any(n.startswith("w[") for n in names) and any(n.startswith("z[") for n in names)
@@ -105,60 +108,149 @@ def test_every_variable_and_constraint_is_named_and_documented():
     assert all(cons) and len(set(cons)) == len(cons)
     families = {c.split("[", 1)[0] for c in cons}
     assert families <= set(CONSTRAINT_FAMILIES)
-    assert {"one_level", "target", "chance", "interaction_on", "interaction_off"} <= families
+    assert {"one_level", "target", "chance", "interaction_on", "interaction_off", "rejected"} <= families
 
 
-def test_explanations_have_their_tables():
+FAST = {"replications": 20, "max_futures": 160}
+
+
+def test_impossible_target_is_out_of_reach_with_the_best_reachable_plan():
     fake = FakeSim(SLOPES)
-    result = _run(fake, {"target_from": 2019})
-    trade = result.tradeoff
-    probs = trade[trade["vary"] == "probability"]
-    assert list(probs["probability"]) == [0.5, 0.7, 0.8, 0.9, 0.95]
-    assert probs["cost"].is_monotonic_increasing
-    levels = trade[trade["vary"] == "target_level"].sort_values("target_level")
-    assert levels["cost"].is_monotonic_increasing and len(levels) >= 5
-    assert set(result.savings["lever"]) >= {"role:km_werk", "instrument:leerwerk", "measure:screening"}
-    assert int(result.savings["cost"].sum()) == result.cost
-    target_rows = result.shadow_prices[result.shadow_prices["family"] == "target"]
-    assert len(target_rows) == 1 and target_rows["dual"].iloc[0] > 0
-    assert result.verification is not None and result.verification.replications == 40
+    scenario = tiny()
+    space = small_space(scenario, LEVELS)
+    result = optimise(scenario, OptimiseOptions(space=space, target_level=5_000_000, tradeoff=(), **FAST),
+                      evaluate=fake)
+    assert result.verdict == "does_not_meet" and result.out_of_reach and not result.met
+    assert result.regime == "best reachable"
+    # every lever helps, so nothing cheaper does as well as the best reachable plan: all at the top
+    admissible = HardLimits(space, {})
+    top = tuple(lever.top for lever in space.levers)
+    if admissible.admissible(space.point(top)):
+        assert result.choice == top
+    text = "\n".join(result.blocking)
+    assert "the best reachable plan" in text and "km_werk at 2 fte" in text
 
 
-def test_verification_seeds_are_used_for_verification_only():
-    seen: list[tuple] = []
+def test_budget_cap_blocks_and_is_found_by_relaxing_it():
+    def patch(raw):
+        raw["finance"]["participatiebudget"] = {2018: 40_000, 2019: 40_000}
+    fake = FakeSim({"role:km_werk": 10_000.0, "instrument:leerwerk": 6_000.0})
+    scenario = tiny(patch)
+    space = small_space(scenario, {"role:km_werk": [1.0, 1.5, 2.0], "instrument:leerwerk": [10, 20, 30]})
+    result = optimise(scenario, OptimiseOptions(space=space, target_level=40_000, tradeoff=(), **FAST),
+                      evaluate=fake)
+    assert result.verdict != "meets"
+    budget = result.budget[result.budget["instrument"] == "leerwerk"]
+    assert (budget["budget"] <= 40_000).all()
+    assert any(line.startswith("participatiebudget blocks") for line in result.blocking), result.blocking
+    rows = result.relaxations.set_index("relaxed")
+    assert rows.loc["participatiebudget", "estimate_without"] > rows.loc["formation_max", "estimate_without"]
+
+
+def test_explanations_and_the_tradeoff_pass_through_the_answer():
+    fake = FakeSim(SLOPES)
+    scenario = tiny()
+    space = small_space(scenario, LEVELS)
+    result = optimise(scenario, OptimiseOptions(space=space, tradeoff=(0.6, 0.97), **FAST), evaluate=fake)
+    assert result.verdict == "meets"
+    trade = result.tradeoff.set_index("probability")
+    assert list(trade.index) == [0.6, 0.9, 0.97]
+    assert trade.loc[0.9, "is_answer"] and trade.loc[0.9, "cost"] == result.cost
+    assert trade.loc[0.9, "verified_probability"] == result.verification.probability
+    assert trade["cost"].is_monotonic_increasing
+    assert set(trade["verdict"]) <= {"meets", "on_the_edge", "does_not_meet"}
+    savings = result.savings
+    assert set(savings["lever"]) == {lv.key for lv, levels in zip(space.levers, result.point, strict=True)
+                                     if any(k != lv.baseline for k in levels)}
+    assert (savings["difference"] >= 0).all()          # each lever of the plan helps
+    assert int(savings["cost"].sum()) >= 0
+    assert "not binding" in " ".join(result.relaxations["how"]) or len(result.relaxations)
+
+
+def test_verification_futures_are_only_used_for_verdicts():
+    seen: list[tuple[int, ...]] = []
     base = FakeSim(SLOPES)
 
     def spy(scenario, plan, seeds, **kwargs):
-        seen.append(tuple(s.spawn_key for s in seeds))
+        seen.append(tuple(s.spawn_key[0] for s in seeds))
         return base(scenario, plan, seeds, **kwargs)
 
-    result = _run(spy, {"target_from": 2019}, replications=6)
-    opt = tuple(s.spawn_key for s in optimisation_seeds(result.options.seed, 6))
-    ver = tuple(s.spawn_key for s in verification_seeds(result.options.seed, 6, 40))
-    assert set(seen) == {opt, ver}
-    assert seen.count(ver) == 1
-    assert result.sims_used == 6 * (len(seen) - 1) + 40
+    scenario = tiny()
+    result = optimise(scenario, OptimiseOptions(space=small_space(scenario, LEVELS), tradeoff=(), **FAST),
+                      evaluate=spy)
+    fresh = [keys for keys in seen if keys[0] >= VERIFY_BASE]
+    assert fresh and all(k >= VERIFY_BASE for keys in fresh for k in keys)
+    assert all(k < VERIFY_BASE for keys in seen if keys[0] < VERIFY_BASE for k in keys)
+    # the history names the stream of every test: fresh futures only in verdicts
+    for row in result.history:
+        if "1000000000" in row["stream"] or "10010" in row["stream"]:
+            assert row["test"] == "verdict"
+    assert result.verification.seeds.startswith(f"SeedSequence({result.options.seed}) children 1000000000-")
 
 
-def test_a_plan_that_fails_verification_is_not_met_and_the_levers_at_their_limit_are_named():
-    """Out of sample worse than in sample: the answer is 'not met', with what a planner could widen."""
+def test_a_plan_that_fails_on_fresh_futures_sends_the_search_on():
+    """Fresh futures worse than the selection futures: the answer is not 'meets' without fresh evidence."""
     fake = FakeSim(SLOPES)
-    options = OptimiseOptions(replications=10, verify=40)
-    fresh = {tuple(s.spawn_key) for s in verification_seeds(options.seed, 10, 40)}
 
     def pessimistic(scenario, plan, seeds, **kwargs):
         out = fake(scenario, plan, seeds, **kwargs)
-        if seeds and tuple(seeds[0].spawn_key) in fresh:
+        if seeds and seeds[0].spawn_key[0] >= VERIFY_BASE:
             out.yearly["result_after_vangnet"] -= 10_000_000
         return out
 
-    result = _run(pessimistic, {"target_from": 2019})
-    assert result.reachable and not result.met
-    assert result.verification is not None and result.verification.probability == 0.0
-    text = "\n".join(result.blocking)
-    assert "verification: the plan met the target in 0 of 40" in text
-    at_top = [lever for lever, k in zip(result.space.levers, result.choice, strict=True)
-              if k == lever.top and k != lever.baseline]
-    assert at_top, "the loop should have tightened the plan up to some lever's limit"
-    for lever in at_top:
-        assert lever.name in text
+    scenario = tiny()
+    result = optimise(scenario, OptimiseOptions(space=small_space(scenario, LEVELS), tradeoff=(), **FAST),
+                      evaluate=pessimistic)
+    assert result.verdict == "does_not_meet" and not result.met
+    assert len(result.verified) >= 2 and all(v.verdict == "does_not_meet" for _, v in result.verified)
+    assert result.stop_reason == "no plan verified as meeting the target"
+    # the best reachable plan itself was verified too before the target was called out of reach
+    assert result.reference in [point for point, _ in result.verified] and result.out_of_reach
+
+
+def test_mean_target_meets_on_average():
+    fake = FakeSim(SLOPES)
+    scenario = tiny()
+    space = small_space(scenario, LEVELS)
+    result = optimise(scenario, OptimiseOptions(space=space, probability="mean", target_level=30_000, **FAST),
+                      evaluate=fake)
+    assert result.verdict == "meets"
+    assert all(v >= 30_000 for v in result.verification.mean_result.values())
+    assert result.tradeoff is not None and result.tradeoff.empty
+
+
+def test_inert_levers_stay_at_their_baseline():
+    """lks costs nothing (paid from BUIG) and the fake gives it no effect: the plan leaves it alone."""
+    fake = FakeSim(SLOPES)
+    scenario = tiny()
+    space = small_space(scenario, {**LEVELS, "instrument:lks": [4, 7, 10]})
+    result = optimise(scenario, OptimiseOptions(space=space, tradeoff=(), **FAST), evaluate=fake)
+    assert result.verdict == "meets"
+    lks = space.index("instrument:lks")
+    assert set(result.point[lks]) == {space.levers[lks].baseline}
+    assert "lks" not in result.plan.instruments
+
+
+def test_net_objective_keeps_only_steps_that_pay():
+    # km_werk earns 2.5x its cost, leerwerk a third of its cost, screening nothing
+    fake = FakeSim({"role:km_werk": 150_000.0, "instrument:leerwerk": 1_000.0, "measure:screening": 0.0},
+                   noise=5_000.0)
+    scenario = tiny()
+    space = small_space(scenario, LEVELS)
+    result = optimise(scenario, OptimiseOptions(space=space, objective="net", **FAST), evaluate=fake)
+    plan = result.plan
+    assert plan.staff["km_werk"].fte == 2.0
+    assert "leerwerk" not in plan.instruments and not plan.measures.get("screening", False)
+    assert result.verdict == "meets" and result.verification.ci_low > 0
+    gains = result.savings.set_index("lever")
+    assert gains.loc["role:km_werk", "net_gain"] > 0
+
+
+def test_results_are_the_same_whatever_the_worker_count():
+    fake = FakeSim(SLOPES)
+    scenario = tiny()
+    space = small_space(scenario, LEVELS)
+    one = optimise(scenario, OptimiseOptions(space=space, tradeoff=(), workers=1, **FAST), evaluate=fake)
+    two = optimise(scenario, OptimiseOptions(space=space, tradeoff=(), workers=3, **FAST), evaluate=fake)
+    assert one.point == two.point and one.history == two.history
+    assert np.isclose(one.verification.probability, two.verification.probability)

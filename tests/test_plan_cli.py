@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 SUMMARY_TABLES = [
     "summary", "deficits", "verification", "formation", "budget", "plan_cost", "plan_effect", "savings",
-    "shadow_prices", "tradeoff", "blocking", "optimiser_rounds", "yearly_summary", "plan_yearly_summary",
+    "relaxations", "tradeoff", "blocking", "optimiser_tests", "yearly_summary", "plan_yearly_summary",
     "kpis_summary", "plan_kpis_summary", "caseload", "survival", "assumptions", "unsourced_parameters",
 ]
 RAW_TABLES = ["monthly", "yearly", "kpis", "spells", "plan_monthly", "plan_yearly", "plan_kpis", "plan_spells"]
-FAST = ["-n", "3", "--verify", "6", "-j", "1", "--quiet"]
+FAST = ["-n", "4", "--verify", "6", "--max-futures", "16", "--tradeoff", "0.8", "-j", "1", "--quiet"]
 
 
 @pytest.fixture(scope="module")
@@ -51,16 +51,19 @@ def test_writes_every_file(plan_run):
     assert [p.name for p in out.parent.iterdir()] == [out.name]
     for name in SUMMARY_TABLES + RAW_TABLES:
         frame = pd.read_csv(out / f"{name}.csv") if (out / f"{name}.csv").stat().st_size > 1 else None
-        if name not in ("blocking", "shadow_prices"):
+        if name not in ("blocking", "relaxations"):
             assert frame is not None and len(frame), name
 
 
-def test_exit_code_follows_the_verification(plan_run):
+def test_exit_code_follows_the_verdict(plan_run):
     out, result = plan_run
     verification = pd.read_csv(out / "verification.csv")
-    met = bool(verification["met"].iloc[0])
-    assert result.exit_code == (0 if met else 1)
-    assert verification["replications"].iloc[0] == 6
+    verdict = verification["verdict"].iloc[0]
+    assert verdict in ("meets", "on_the_edge", "does_not_meet")
+    assert result.exit_code == (1 if verdict == "does_not_meet" else 0)
+    assert bool(verification["met"].iloc[0]) == (verdict == "meets")
+    assert 4 <= verification["replications"].iloc[0] <= 16
+    assert "children 1000000000-" in verification["seeds"].iloc[0]
 
 
 def test_manifest(plan_run):
@@ -69,9 +72,12 @@ def test_manifest(plan_run):
     assert manifest["kind"] == "plan"
     assert manifest["scenario"]["name"] == "tiny" and len(manifest["scenario"]["sha256"]) == 64
     assert manifest["seed"] == 20180101
-    assert manifest["replications"] == 9            # 3 optimisation + 6 verification futures
-    assert manifest["replications_detail"] == {"optimisation": 3, "verification": 6, "optimisation_children": "0-2",
-                                               "verification_children": "3-8"}
+    assert manifest["replications"] == 6            # the report's futures: the plan's first 6 fresh ones
+    detail = manifest["replications_detail"]
+    assert detail["design"] == 4 and detail["report"] == 6
+    assert detail["report_futures"].endswith("children 1000000000-1000000005")
+    assert manifest["verdict"] in ("meets", "on_the_edge", "does_not_meet")
+    assert manifest["outcome"]["verdict"] == manifest["verdict"]
     assert manifest["argv"][:3] == ["sporen", "plan", str(TINY)]
     assert "--workers" not in manifest["argv"] and "--quiet" not in manifest["argv"]
     assert {"sporen", "numpy", "pandas", "python"} <= set(manifest["versions"])
@@ -88,11 +94,11 @@ def test_tables_agree(plan_run):
     deficits = pd.read_csv(out / "deficits.csv")
     assert len(deficits) == len(scenario.municipalities) * scenario.years
     yearly = pd.read_csv(out / "yearly.csv")
-    assert sorted(yearly["replication"].unique()) == list(range(9))
+    assert sorted(yearly["replication"].unique()) == list(range(6))
     plan_yearly = pd.read_csv(out / "plan_yearly.csv")
-    assert sorted(plan_yearly["replication"].unique()) == list(range(3, 9))
-    # the report's tables compare baseline and plan on the same fresh futures: replications 3..8
-    fresh = yearly[yearly["replication"] >= 3]
+    assert sorted(plan_yearly["replication"].unique()) == list(range(6))
+    # the report's tables compare baseline and plan on the same fresh futures
+    fresh = yearly
     mean = fresh.groupby(["municipality", "year"])["result_after_vangnet"].mean().round()
     got = deficits.set_index(["municipality", "year"])["result_after_vangnet_mean"]
     assert (got == mean.reindex(got.index)).all()
@@ -169,6 +175,9 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path):
     for args in (["plan", str(tmp_path / "missing.yaml"), "--out", str(out)],
                  ["plan", str(TINY), "-n", "1", "--out", str(out)],
                  ["plan", str(TINY), "--probability", "often", "--out", str(out)],
+                 ["plan", str(TINY), "--confidence", "1.5", "--out", str(out)],
+                 ["plan", str(TINY), "--zone", "0", "--out", str(out)],
+                 ["plan", str(TINY), "--target-from", "2030", "--out", str(out)],
                  ["plan", str(TINY), "--variant", str(TINY), "--out", str(out)],
                  ["plan", str(TINY), "--format", "xml", "--out", str(out)]):
         result = runner.invoke(main, args)
@@ -209,8 +218,8 @@ def _kill_while_writing(command: list[str], folder: Path, target: Path, sig: int
 @pytest.mark.slow
 def test_killed_run_leaves_no_partial_run_directory(tmp_path):
     out = tmp_path / "run"
-    command = [sys.executable, "-m", "sporen.cli", "plan", str(TINY), "-n", "2", "--verify", "2", "-j", "1", "--quiet",
-               "--out", str(out)]
+    command = [sys.executable, "-m", "sporen.cli", "plan", str(TINY), "-n", "2", "--verify", "2", "--max-futures", "4",
+               "--tradeoff", "", "-j", "1", "--quiet", "--out", str(out)]
 
     # a polite kill (SIGTERM) while the run directory is being written: nothing is left at all
     _kill_while_writing(command, tmp_path, out, signal.SIGTERM)
@@ -219,8 +228,8 @@ def test_killed_run_leaves_no_partial_run_directory(tmp_path):
     # killed outright (SIGKILL): no run directory; only a hidden temporary folder, which the next run removes
     _kill_while_writing(command, tmp_path, out, signal.SIGKILL)
     assert not out.exists()
-    result = CliRunner().invoke(main, ["plan", str(TINY), "-n", "2", "--verify", "2", "-j", "1", "--quiet",
-                                       "--format", "parquet", "--out", str(out)])
+    result = CliRunner().invoke(main, ["plan", str(TINY), "-n", "2", "--verify", "2", "--max-futures", "4",
+                                       "--tradeoff", "", "-j", "1", "--quiet", "--format", "parquet", "--out", str(out)])
     assert result.exit_code in (0, 1), result.output
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
     # --format parquet: every table as Parquet, the workbook and the report as always
