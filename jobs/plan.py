@@ -388,6 +388,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     chosen: float | None = None
     if tradeoff is not None and len(tradeoff) and "probability" in tradeoff:
         tradeoff_shown = tradeoff.sort_values("probability").reset_index(drop=True)
+        tradeoff_shown = tradeoff_shown.assign(feasible=tradeoff_shown["verdict"] == "meets")
         x, label, chosen = ("probability", "required share of futures meeting the target (each point searched and "
                             "verified like the answer)", float(optimised.target.probability))
     from sporen.jobs.optimise import plan_yaml, verdict_line

@@ -41,9 +41,8 @@ BLOCK_GAIN = 0.02
 
 
 def _judge(design: Design, target: Target, precision: Precision) -> Judge:
-    scenario = design.space.scenario
     return Judge(target, precision, design.years, design.municipalities,
-                 group_scale(target, scenario, design.years, design.municipalities))
+                 group_scale(target, design))
 
 
 def _present(design: Design, target: Target, limits: HardLimits) -> list[str]:

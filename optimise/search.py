@@ -141,10 +141,24 @@ class Judge:
         return Estimate(mean, low, high, n)
 
 
-def group_scale(target: Target, scenario, years: list[int], municipalities: list[str]) -> np.ndarray:
-    """EUR per unit of the 'mean' statistic per target group: the group's BUIG budget (at least EUR 1)."""
-    _, matrix = target_groups(years, municipalities, target)
-    budget = np.array([[m.buig_budget.get(y, 0) for m in scenario.municipalities] for y in years], dtype=float)
+MEAN_SCALE = 2.5
+"""A 'mean' target is judged in units of 2.5 standard deviations of the baseline's result: a shift of
+the mean by the zone (0.02 of that) moves the chance of meeting a level near the mean by about two
+points, as the zone does for a probability target."""
+
+
+def group_scale(target: Target, design: Design) -> np.ndarray:
+    """EUR per unit of the judged statistic per target group: for a 'mean' target 2.5 standard
+    deviations of the baseline's result on the design futures; otherwise (euro comparisons with the
+    best reachable plan) the group's BUIG budget. At least EUR 1."""
+    _, matrix = target_groups(design.years, design.municipalities, target)
+    if target.mean:
+        spread = grouped(design.baseline, matrix).std(axis=0, ddof=1) if design.replications > 1 else \
+            np.zeros(matrix.shape[0])
+        return np.maximum(MEAN_SCALE * spread, 1.0)
+    scenario = design.space.scenario
+    budget = np.array([[m.buig_budget.get(y, 0) for m in scenario.municipalities] for y in design.years],
+                      dtype=float)
     return np.maximum(matrix @ budget.reshape(-1), 1.0)
 
 
@@ -226,7 +240,7 @@ class Search:
         self.stage = stage
         self.block = first_block
         self.judge = Judge(target, precision, design.years, design.municipalities,
-                           group_scale(target, self.space.scenario, design.years, design.municipalities))
+                           group_scale(target, design))
         self.checks: list[Check] = []
         self.cuts: list[Cut] = []
         self.rejected: set[Choice] = set()

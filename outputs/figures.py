@@ -234,7 +234,7 @@ def tradeoff_figure(tradeoff: pd.DataFrame, x: str, y: str, chosen: float | None
                 label="cheapest plan that meets it")
         if len(infeasible):
             ax.scatter(infeasible[x], infeasible[y], marker="x", color="#D55E00", s=40,
-                       label="no plan meets it (best reachable plan's cost)", zorder=3)
+                       label="no plan meets it clearly (the plan found: on the edge or out of reach)", zorder=3)
         if chosen is not None:
             ax.axvline(chosen, color="#333333", linestyle=":", linewidth=1, label="the chosen target")
         ax.yaxis.set_major_formatter(FuncFormatter(euro_short))
@@ -246,7 +246,7 @@ def tradeoff_figure(tradeoff: pd.DataFrame, x: str, y: str, chosen: float | None
         return _finish(
             fig, "tradeoff", "Cost against target",
             "What the cheapest plan costs for stricter or looser targets. Each point is a separate "
-            "optimisation on the same simulated futures.",
+            "optimisation, verified on its own fresh simulated futures; the chosen target is one of them.",
             "Line chart of the plan's cost against the target.",
         )
 

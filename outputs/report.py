@@ -359,7 +359,7 @@ class PlanOutcome:
     tradeoff_chosen: float | None = None
     blocking: list[str] = field(default_factory=list)  # when not met: what blocks, most important first
     effect: tuple[float, float, float] | None = None  # paired effect on the result after vangnet: mean, 95% CI
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # budget, savings, shadow prices, ...
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # budget, savings, relaxations, ...
     table_notes: dict[str, str] = field(default_factory=dict)
 
 

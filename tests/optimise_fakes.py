@@ -177,3 +177,23 @@ def additive_probability(scenario: Scenario, base: float, gains: dict[str, float
         p = base + sum(g * float(np.mean(values[k][idx])) for k, g in gains.items())
         return float(min(cap, max(0.0, p)))
     return probability
+
+
+def fresh_shares(space: DecisionSpace, evaluate, target, futures: int = 1000, root: int = 4242,
+                 limits=None) -> dict[tuple, float]:
+    """Brute force on fresh futures: every admissible static plan's share of `futures` futures (from a
+    root seed the optimiser never uses) that meet the target."""
+    from sporen.optimise.design import result_array
+    from sporen.optimise.model import met_by_replication
+
+    scenario = space.scenario
+    seeds = np.random.SeedSequence(root).spawn(futures)
+    years, muns = scenario.horizon_years, [m.name for m in scenario.municipalities]
+    out = {}
+    for choice in space.all_choices():
+        if limits is not None and not limits.admissible(space.point(choice)):
+            continue
+        run = evaluate(scenario, space.plan(choice), seeds, frames=("yearly",))
+        results = result_array(run.yearly, years, muns, target.column)
+        out[choice] = float(met_by_replication(results, years, muns, target).mean())
+    return out
