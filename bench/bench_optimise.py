@@ -1,14 +1,22 @@
-"""Benchmark of `sporen optimise` end to end on BMWE: `python bench/bench_optimise.py`.
+"""Benchmark of `sporen optimise` and `sporen plan` end to end on BMWE: `python bench/bench_optimise.py`.
 
-Prints the machine and date, then for inputs/scenarios/bmwe.yaml with the command's defaults
-(R = 12 optimisation replications, V = 100 verification replications, target from 2019, 90%)
-on `--workers` processes (default 2): wall time (goal < 60 s on 2 cores), replications simulated,
-the simulator's share of the time, MIP solve time per round and in all, the rounds of the loop,
-the answer and its verified probability. The machine's load average is printed too: wall times
-are only comparable on an otherwise idle machine, so the CPU time of all processes (the main one
-and the simulator's workers) is printed as well, with the idle-machine estimate CPU / workers.
+Prints the machine and date, then for inputs/scenarios/bmwe.yaml with the commands' defaults
+(confidence 95%, zone 2 points, 40 design futures, target from 2019 at 90%, trade-off 0.8 and 0.95)
+on `--workers` processes (default 2):
 
-Options: --workers K, --replications R, --verify V, --target-from YEAR, --scenario FILE.
+* `optimise`: wall time, CPU time of all processes (the idle-machine estimate CPU / workers),
+  simulations used per stage (design, search, explanations), the number of sequential tests, the
+  plan, its cost, the verdict with the verified probability and its confidence bounds, and the
+  best reachable plan;
+* with `--plan`: the whole `sporen plan` job (optimise, report futures, report) into a temporary
+  folder, its wall time (goal < 3 minutes on 2 cores) and verdict;
+* with `--seeds 1,2,3,4`: the stability check of the issue: the same question on each seed, the
+  plans' costs (spread against the cheapest) and verdicts.
+
+The machine's load average is printed too: wall times are only comparable on an otherwise idle
+machine, so CPU times are printed as well.
+
+Options: --workers K, --scenario FILE, --seeds S,S,..., --plan, --no-explain, --tradeoff P,P.
 """
 
 from __future__ import annotations
@@ -18,11 +26,11 @@ import datetime as dt
 import os
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from machine import describe as describe_machine  # noqa: E402
 
@@ -31,16 +39,53 @@ from sporen.optimise.decisions import decision_space  # noqa: E402
 from sporen.optimise.design import design_points  # noqa: E402
 from sporen.optimise.loop import OptimiseOptions, optimise  # noqa: E402
 
-GOAL_SECONDS = 60.0
+PLAN_GOAL_SECONDS = 180.0
+
+
+def _cpu() -> float:
+    return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+
+
+def _reap() -> None:
+    """Shut the simulator's worker pools down so their CPU time is counted."""
+    try:
+        from sporen.sim.runner import shutdown_pools
+
+        shutdown_pools()
+    except ImportError:
+        pass
+
+
+def run_optimise(scenario, workers: int, seed: int, explain: bool, tradeoff: tuple[float, ...]) -> None:
+    cpu_before = _cpu()
+    started = time.perf_counter()
+    result = optimise(scenario, OptimiseOptions(workers=workers, seed=seed, explain=explain, tradeoff=tradeoff))
+    wall = time.perf_counter() - started
+    _reap()
+    cpu = _cpu() - cpu_before
+    v = result.verification
+    tests = len(result.history)
+    print(f"seed {seed}: {wall:.1f} s wall on {workers} workers, {cpu:.1f} s CPU (idle estimate "
+          f"{cpu / workers:.0f} s); {result.sims_used} replications {result.stage_sims}; {tests} sequential tests")
+    print(f"   plan: {result.describe()}; extra cost EUR {result.cost:,}")
+    if v is not None and v.probability is not None:
+        print(f"   verdict: {result.verdict}: {v.met}/{v.replications} fresh futures = {v.probability:.1%} "
+              f"(bounds {v.ci_low:.1%}-{v.ci_high:.1%}); regime: {result.regime}; stop: {result.stop_reason}")
+    print(f"   best reachable: {result.reference_text}")
+    for line in result.blocking:
+        print(f"   blocking: {line}")
+    return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(ROOT / "inputs" / "scenarios" / "bmwe.yaml"))
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--replications", type=int, default=12)
-    parser.add_argument("--verify", type=int, default=100)
-    parser.add_argument("--target-from", type=int, default=None)
+    parser.add_argument("--seeds", default="20180101")
+    parser.add_argument("--plan", action="store_true", help="also time the whole `sporen plan` job")
+    parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument("--tradeoff", default="0.8,0.95")
     args = parser.parse_args()
 
     print(f"machine: {describe_machine()}")
@@ -49,38 +94,30 @@ def main() -> int:
     scenario = load_scenario(args.scenario)
     space = decision_space(scenario)
     print(f"scenario: {scenario.name}: {len(space.levers)} levers, {len(design_points(space))} design points, "
-          f"{space.size():,} plans in the decision space")
-    options = OptimiseOptions(replications=args.replications, verify=args.verify, workers=args.workers,
-                              target_from=args.target_from)
-    cpu_before = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-                     for f in ("ru_utime", "ru_stime"))
-    started = time.perf_counter()
-    result = optimise(scenario, options)
-    wall = time.perf_counter() - started
-    try:  # reap the simulator's worker processes so their CPU time is counted
-        from sporen.sim.runner import shutdown_pools
+          f"{space.size():,} plans with one level per lever")
+    tradeoff = tuple(float(p) for p in args.tradeoff.split(",") if p.strip())
+    results = [run_optimise(scenario, args.workers, int(seed), not args.no_explain, tradeoff)
+               for seed in args.seeds.split(",")]
+    if len(results) > 1:
+        costs = [r.cost for r in results]
+        spread = max(costs) / max(min(costs), 1) - 1
+        print(f"stability: costs {', '.join(f'EUR {c:,}' for c in costs)} (spread {spread:.1%}; goal <= 5%); "
+              f"verdicts {', '.join(r.verdict for r in results)}")
+    if args.plan:
+        from sporen.jobs.plan import PlanJobOptions, run_plan_job
 
-        shutdown_pools()
-    except ImportError:
-        pass
-    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-              for f in ("ru_utime", "ru_stime")) - cpu_before
-    rounds = result.history
-    print(f"end to end:     {wall:.1f} s on {args.workers} workers (goal < {GOAL_SECONDS:.0f} s)"
-          f" {'OK' if wall < GOAL_SECONDS else 'ABOVE GOAL'}")
-    print(f"cpu time:       {cpu:.1f} s in all processes; on {args.workers} idle cores about "
-          f"{cpu / args.workers:.0f} s (an estimate that does not depend on other jobs' load)")
-    print(f"simulations:    {result.sims_used} replications ({len(design_points(space)) * args.replications} "
-          f"in the design), {result.sim_seconds:.1f} s in the simulator "
-          f"({result.sims_used / max(result.sim_seconds, 1e-9):.1f} replications/s)")
-    print(f"MIP solve:      {result.solve_seconds * 1000:.0f} ms over {len(rounds)} rounds "
-          f"(max {max(h['solve_seconds'] for h in rounds) * 1000:.0f} ms a round, two phases each)")
-    print(f"explanations:   {result.explain_seconds:.1f} s (blocking, shadow prices, savings, trade-off)")
-    v = result.verification
-    print(f"answer:         {result.space.describe(result.choice)}; extra cost EUR {result.cost:,}")
-    if v is not None:
-        print(f"verified:       {v.met}/{v.replications} = {v.probability:.1%} "
-              f"(95% CI {v.ci_low:.1%}-{v.ci_high:.1%}); met={result.met}; stop: {result.stop_reason}")
+        with tempfile.TemporaryDirectory() as folder:
+            cpu_before = _cpu()
+            started = time.perf_counter()
+            job = run_plan_job(PlanJobOptions.parse(scenario=args.scenario, out=Path(folder) / "plan", quiet=True,
+                                                    parallel={"workers": args.workers}))
+            wall = time.perf_counter() - started
+            _reap()
+            cpu = _cpu() - cpu_before
+        print(f"sporen plan: {wall:.1f} s wall (goal < {PLAN_GOAL_SECONDS:.0f} s: "
+              f"{'OK' if wall < PLAN_GOAL_SECONDS else 'ABOVE GOAL'}), {cpu:.1f} s CPU; "
+              f"{job.optimised.sims_used} optimiser replications; verdict {job.verdict}; plan "
+              f"{job.optimised.describe()} EUR {job.optimised.cost:,}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

@@ -68,9 +68,14 @@ def simulate(scenario: ScenarioLike, plan: Plan | str | Path | None = None, *, r
 def optimise(scenario: ScenarioLike, *, target_from: int | None = None, probability: float | str = 0.9,
              target_level: int = 0, scope: str = "total", cumulative: bool = False, seed: int = 20180101,
              allow_cuts: bool = False, workers: int | None = None, backend: str | None = None,
-             scheduler: Any = None, **options: Any) -> Any:
-    """The cheapest plan that meets the target (see docs/optimisation.md). The result has `.plan`,
-    `.formation`, `.budget`, `.verification`, `.tradeoff` and `.savings` (frames where tables)."""
+             scheduler: Any = None, progress: Any = None, **options: Any) -> Any:
+    """The cheapest plan that meets the target, decided at a stated confidence (see docs/optimisation.md).
+
+    Further options: objective ('buig', 'exploitatie', 'net'), confidence (0.95), zone (0.02),
+    replications (40), max_futures, tradeoff ((0.8, 0.95)), dynamic (True), budget_sims.
+    `progress(simulated, planned, stage)` is called after every simulation. The result has `.plan`,
+    `.verdict` ('meets', 'on_the_edge', 'does_not_meet'), `.verification`, `.formation`, `.budget`,
+    `.tradeoff`, `.relaxations` and `.savings` (frames where tables)."""
     import functools
 
     from sporen.jobs.options import parse_probability
@@ -87,10 +92,12 @@ def optimise(scenario: ScenarioLike, *, target_from: int | None = None, probabil
                                        **options)
     except ValueError as exc:
         raise input_error("probability", "", str(exc)) from None
+    except TypeError as exc:
+        raise input_error("options", "", str(exc), "see docs/optimisation.md") from None
     with session(where.chosen_backend, scheduler) as client:
         simulate_plan = functools.partial(evaluate, backend=where.chosen_backend, scheduler=client)
         try:
-            return search(model, loop_options, evaluate=simulate_plan)
+            return search(model, loop_options, evaluate=simulate_plan, progress=progress)
         except OptionsError as exc:
             raise input_error(exc.field, "", exc.message, exc.allowed) from None
 

@@ -19,7 +19,7 @@ UNIT = {
     "test_des", "test_engine_conservation", "test_engine_logic", "test_engine_money", "test_engine_statistics",
     "test_engine_units", "test_inputs_load", "test_inputs_series", "test_inputs_validate", "test_inputs_variants",
     "test_inputs_workbook", "test_kpis", "test_layering", "test_money", "test_optimise_design",
-    "test_optimise_fake", "test_optimise_model", "test_optimise_policy", "test_runner", "test_vangnet",
+    "test_optimise_guarantee", "test_optimise_model", "test_optimise_policy", "test_runner", "test_vangnet",
 }
 FUNCTIONAL = {
     "test_browser", "test_cli_conventions", "test_compare", "test_make_run", "test_optimise_cli",

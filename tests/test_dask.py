@@ -35,8 +35,8 @@ def _same_files(a: Path, b: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [
-    ["plan", str(TINY), "-n", "3", "--verify", "6"],
-    ["optimise", str(TINY), "--replications", "4", "--verify", "8"],
+    ["plan", str(TINY), "-n", "3", "--verify", "6", "--max-futures", "12", "--tradeoff", ""],
+    ["optimise", str(TINY), "--replications", "4", "--max-futures", "16", "--tradeoff", "0.8"],
     ["compare", str(TINY), "--variant", str(ROOT / "tests" / "data" / "tiny-more-caseworkers.yaml"), "-n", "3"],
 ])
 def test_command_on_dask_is_identical_to_local(cluster: str, tmp_path: Path, command: list[str]) -> None:
