@@ -321,7 +321,8 @@ def tradeoff_list(text: str) -> list[Any]:
 @click.option("--replications", type=int, default=40, show_default=True, metavar="R",
               help="Futures of the design and of every test's first look (each test adds futures as needed).")
 @click.option("--budget-sims", type=int, default=None, metavar="N",
-              help="At most N replications simulated in all. Default: the design plus 30 full-length tests.")
+              help="At most N replications simulated in all. Default: the design plus 30 + 4 per lever full-length "
+                   "tests (a ceiling, rarely reached).")
 @click.option("--seed", type=int, default=20180101, show_default=True, metavar="S", help="Root seed.")
 @parallel_options
 @click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",

@@ -208,17 +208,18 @@ def savings(oracle: Oracle, design: Design, target: Target, precision: Precision
     space = design.space
     judge = _judge(design, target, precision)
     point = outcome.point
-    n = max(design.replications, min(oracle.have(point, SELECTION), 4 * design.replications))
-    with_results = oracle.results(point, n, SELECTION, column=design.column)
-    est_with = judge.estimate(with_results)
+    n0 = design.replications
     rows = []
     for i, (lever, levels) in enumerate(zip(space.levers, point, strict=True)):
         if all(k == lever.baseline for k in levels):
             continue
         without = point[:i] + ((lever.baseline,) * len(levels),) + point[i + 1:]
-        oracle.expect(max(0, n - oracle.have(without, SELECTION)))
+        # on the futures both plans already have (the parsimony pass tested most of these), at least n0
+        n = max(n0, min(oracle.have(without, SELECTION), oracle.have(point, SELECTION)))
+        oracle.expect(max(0, n - oracle.have(without, SELECTION)) + max(0, n - oracle.have(point, SELECTION)))
+        with_results = oracle.results(point, n, SELECTION, column=design.column)
         results = oracle.results(without, n, SELECTION, column=design.column)
-        est_without = judge.estimate(results)
+        est_with, est_without = judge.estimate(with_results), judge.estimate(results)
         diff = judge.paired(with_results, results)
         effect = float((grouped_total(with_results, judge) - grouped_total(results, judge)).mean())
         chosen = "/".join(lever.label(k) for k in levels) if len(set(levels)) > 1 else lever.label(levels[0])

@@ -182,8 +182,8 @@ def make_precision(options: OptimiseOptions) -> Precision:
 
 
 def default_budget(space: DecisionSpace, options: OptimiseOptions, precision: Precision, p: float) -> int:
-    """A ceiling that the procedure rarely reaches: the design plus 30 full-length tests."""
-    return design_size(space, options.replications) + 30 * precision.cap_for(p)
+    """A ceiling the procedure rarely reaches: the design plus 30 + 4 per lever full-length tests."""
+    return design_size(space, options.replications) + (30 + 4 * len(space.levers)) * precision.cap_for(p)
 
 
 def check_options(space: DecisionSpace, options: OptimiseOptions, precision: Precision, p: float) -> int:

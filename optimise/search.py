@@ -74,6 +74,10 @@ BEST_ROUNDS = 8
 """Rounds of 'solve, simulate the proposed best plan whole' before the best reachable plan is fixed."""
 CLIMB_STEPS = 12
 """Steps of the climb from the model's best plan to a better simulated neighbour (at most)."""
+REGIME_LOOKS = 4
+"""Looks (40, 80, 160, 320 futures) in which the best reachable plan must be shown to meet the target
+for the search to look for the cheapest plan that meets it; else it looks for the cheapest plan that
+does as well as the best reachable one (the final verdict is decided on fresh futures either way)."""
 SCREEN_MISS = 0.01
 """A plan whose true probability is p fails the model's screen with at most this probability."""
 
@@ -267,13 +271,17 @@ class Search:
         return self.space.point_cost(point), self.space.point_steps(point)
 
     def sequential(self, point: Point, judge: Callable[[np.ndarray], Estimate],
-                   rule: Callable[[Estimate, bool], object], stream: Stream = SELECTION) -> tuple[object, Estimate]:
-        """Look at growing samples until `rule` decides (it always does at the last look)."""
+                   rule: Callable[[Estimate, bool], object], stream: Stream = SELECTION,
+                   max_looks: int | None = None) -> tuple[object, Estimate]:
+        """Look at growing samples until `rule` decides (it always does at the last look; with
+        `max_looks`, only the first looks are taken and None means undecided)."""
         looks = self.judge.looks()
+        if max_looks is not None:
+            looks = looks[:max_looks]
         outcome: object = None
         est = Estimate(0.0, 0.0, 1.0, 0)
         for i, n in enumerate(looks):
-            final = i == len(looks) - 1
+            final = i == len(looks) - 1 and max_looks is None
             have = self.oracle.have(point, stream)
             if n > have:
                 self.oracle.expect(n - have)
@@ -308,13 +316,14 @@ class Search:
         self.record(test, point, "accepted" if accepted else "rejected", est, SELECTION)
         return accepted
 
-    def judge_verdict(self, point: Point, stream: Stream) -> tuple[str, Estimate]:
+    def judge_verdict(self, point: Point, stream: Stream, max_looks: int | None = None) -> tuple[str, Estimate]:
+        """The verdict's sequential test; with `max_looks`, an undecided test says 'on_the_edge'."""
         outcome, est = self.sequential(
             point, self.judge.estimate,
-            lambda e, final: verdict(e, self.judge.threshold, self.judge.zone, final), stream)
-        assert isinstance(outcome, str)
-        self.record("verdict", point, outcome, est, stream)
-        return outcome, est
+            lambda e, final: verdict(e, self.judge.threshold, self.judge.zone, final), stream, max_looks)
+        found = str(outcome) if outcome is not None else ON_THE_EDGE
+        self.record("verdict" if outcome is not None else "verdict so far", point, found, est, stream)
+        return found, est
 
     # -- steps -----------------------------------------------------------------------------------------
     def best_reachable(self) -> tuple[Point, str, Estimate]:
@@ -339,7 +348,7 @@ class Search:
         choice = self.climb(solution.choice)
         while True:
             point = self.space.point(choice)
-            found, est = self.judge_verdict(point, SELECTION)
+            found, est = self.judge_verdict(point, SELECTION, max_looks=REGIME_LOOKS)
             if found == MEETS:
                 return point, found, est
             # on the larger sample of the verdict, a neighbour one level up may do better than the
@@ -471,12 +480,40 @@ class Search:
                 return True
         return False
 
+    def weak_levers_removed(self, point: Point) -> Point | None:
+        """The point with every lever whose one-at-a-time effect (at its highest level in the point, on
+        the design futures) is not significantly positive set back to its baseline: one test for all of
+        them instead of one each (None when fewer than two levers are weak)."""
+        design, judge = self.design, self.judge
+        base = judge.margin(design.baseline)
+        n = design.replications
+        weak = []
+        for i, (lever, levels) in enumerate(zip(self.space.levers, point, strict=True)):
+            if all(k == lever.baseline for k in levels):
+                continue
+            top = max(levels, key=lambda k: abs(k - lever.baseline))
+            effect = judge.margin(design.baseline + design.delta[i][top]) - base
+            sd = float(np.std(effect, ddof=1)) if n > 1 else 0.0
+            if float(np.mean(effect)) <= 2.0 * sd / math.sqrt(n):
+                weak.append(i)
+        if len(weak) < 2:
+            return None
+        return tuple((lever.baseline,) * len(levels) if i in weak else levels
+                     for i, (lever, levels) in enumerate(zip(self.space.levers, point, strict=True)))
+
     def refine(self, point: Point, budget_tests: int) -> Point:
         """Step 4: drop every one-step reduction the test accepts (each step must earn its place).
         Reductions are tried largest saving first; one that cannot do better than a reduction already
         rejected is not tested again."""
         self.oracle.stage = f"{self.stage}: each lever step earns its place"
         tests = 0
+        bulk = self.weak_levers_removed(point)
+        if bulk is not None and self.limits.admissible(bulk) and not self.point_dominated(bulk):
+            tests += 1
+            if self.meets_test(bulk):
+                point = bulk
+            else:
+                self.rejected_points.append(bulk)
         improved = True
         while improved and tests < budget_tests:
             improved = False
@@ -524,8 +561,8 @@ class Search:
         regime = "meets" if best_verdict == MEETS else "best reachable"
         if regime != "meets":
             self.reference, self.reference_est = best_point, best_est
-            # out of reach: probabilities no longer tell plans apart, the result in euros does
-            self.by_margin = best_verdict == DOES_NOT_MEET
+            # far out of reach, shares no longer tell plans apart: compare results in euros instead
+            self.by_margin = best_est.value <= 2 * self.precision.zone
         self.tested[best_point] = True
         verified: list[tuple[Point, Verification]] = []
         reason = "verified"
