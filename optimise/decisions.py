@@ -255,9 +255,9 @@ class DecisionSpace:
     def moves_down(self, point: Point) -> list[tuple[str, Point]]:
         """One-step reductions towards the baseline (the parsimony pass), with a label each.
 
-        Per changed lever: every year one level back; and, for instruments, each single year one
-        level back; for roles, the first or the last changed year one level back (later arrival,
-        or a taper) so a staff path stays one rise and at most one fall.
+        Per changed lever: every year one level back, or all of it back to the baseline; and the
+        first or the last changed year one level back or back to the baseline (a later start, or a
+        taper), so a path stays one rise and at most one fall.
         """
         out: list[tuple[str, Point]] = []
         for i, (lever, levels) in enumerate(zip(self.levers, point, strict=True)):
@@ -269,10 +269,10 @@ class DecisionSpace:
             out.append((f"{lever.name} back to the baseline", _replace(point, i, (lever.baseline,) * len(levels))))
             if lever.kind == "measure" or len(self.years) == 1:
                 continue
-            years = changed
-            if lever.kind == "role":
-                live = [y for y in changed if not lever.months_in_post or lever.months_in_post[y] > 0]
-                years = sorted({live[0], live[-1]}) if live else []
+            # only the first and the last changed year: a path rises once and falls once (a later start,
+            # or a taper), never a dip in the middle of the horizon
+            live = [y for y in changed if not lever.months_in_post or lever.months_in_post[y] > 0]
+            years = sorted({live[0], live[-1]}) if live else []
             for y in years:
                 one = tuple(toward[j] if j == y else levels[j] for j in range(len(levels)))
                 out.append((f"{lever.name} one step back in {self.years[y]}", _replace(point, i, one)))

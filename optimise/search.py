@@ -78,6 +78,10 @@ REGIME_LOOKS = 4
 """Looks (40, 80, 160, 320 futures) in which the best reachable plan must be shown to meet the target
 for the search to look for the cheapest plan that meets it; else it looks for the cheapest plan that
 does as well as the best reachable one (the final verdict is decided on fresh futures either way)."""
+REFINE_LOOKS = 4
+"""Looks (up to 320 futures) a reduction gets in the parsimony pass: a step stays unless the plan
+without it is shown to do as well within them (a step whose value is within noise of the zone's edge
+is kept rather than paid for with a thousand futures)."""
 SCREEN_MISS = 0.01
 """A plan whose true probability is p fails the model's screen with at most this probability."""
 
@@ -291,15 +295,16 @@ class Search:
                 return outcome, est
         return outcome, est  # pragma: no cover - the last look always decides
 
-    def meets_test(self, point: Point) -> bool:
+    def meets_test(self, point: Point, max_looks: int | None = None) -> bool:
         """Accept the plan when it meets the target (regime 'meets') or does as well as the best
-        reachable plan within the zone (regime 'best reachable'), on the selection futures."""
+        reachable plan within the zone (regime 'best reachable'), on the selection futures. With
+        `max_looks`, a test still undecided after those looks is not accepted."""
         if point in self.tested:
             return self.tested[point]
         if self.reference is None:
             outcome, est = self.sequential(
                 point, self.judge.estimate,
-                lambda e, final: decide(e, self.judge.threshold, self.judge.zone, final))
+                lambda e, final: decide(e, self.judge.threshold, self.judge.zone, final), max_looks=max_looks)
             test = "meets"
         else:
             reference = self.reference
@@ -309,11 +314,13 @@ class Search:
 
             zone = self.judge.zone
             outcome, est = self.sequential(
-                point, paired, lambda e, final: decide(e, -zone, zone, final, cap_accepts=-zone / 2))
+                point, paired, lambda e, final: decide(e, -zone, zone, final, cap_accepts=-zone / 2),
+                max_looks=max_looks)
             test = "as good as best"
         accepted = bool(outcome)
         self.tested[point] = accepted
-        self.record(test, point, "accepted" if accepted else "rejected", est, SELECTION)
+        self.record(test, point, "accepted" if accepted else "rejected" if outcome is not None else "not shown",
+                    est, SELECTION)
         return accepted
 
     def judge_verdict(self, point: Point, stream: Stream, max_looks: int | None = None) -> tuple[str, Estimate]:
@@ -510,7 +517,7 @@ class Search:
         bulk = self.weak_levers_removed(point)
         if bulk is not None and self.limits.admissible(bulk) and not self.point_dominated(bulk):
             tests += 1
-            if self.meets_test(bulk):
+            if self.meets_test(bulk, max_looks=REFINE_LOOKS):
                 point = bulk
             else:
                 self.rejected_points.append(bulk)
@@ -528,7 +535,7 @@ class Search:
                 if (move in self.tested and not self.tested[move]) or self.point_dominated(move):
                     continue
                 tests += move not in self.tested
-                if self.meets_test(move):
+                if self.meets_test(move, max_looks=REFINE_LOOKS):
                     point = move
                     improved = True
                     break

@@ -89,7 +89,8 @@ def test_plan_report_in_a_real_browser(tmp_path):
     browser = _browser()
     out = tmp_path / "run"
     result = CliRunner().invoke(main, ["plan", str(TINY), "--variant", str(VARIANT), "-n", "2", "--verify", "2",
-                                       "-j", "1", "--quiet", "--out", str(out)])
+                                       "--max-futures", "8", "--tradeoff", "0.8", "-j", "1", "--quiet",
+                                       "--out", str(out)])
     assert result.exit_code in (0, 1), result.output
     html = (out / "report.html").read_text(encoding="utf-8")
     expected = html.count("<figure")
