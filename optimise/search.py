@@ -312,7 +312,7 @@ class Search:
             def paired(results: np.ndarray) -> Estimate:
                 return self.judge.paired(results, self.results(reference, results.shape[0]), self.by_margin)
 
-            zone = self.judge.zone
+            zone = self.judge.zone / 2
             outcome, est = self.sequential(
                 point, paired, lambda e, final: decide(e, -zone, zone, final, cap_accepts=-zone / 2),
                 max_looks=max_looks)
@@ -524,8 +524,11 @@ class Search:
         improved = True
         while improved and tests < budget_tests:
             improved = False
+            cost = self.space.point_cost(point)
             moves = [(label, p) for label, p in self.space.moves_down(point) if self.limits.admissible(p)
-                     and (self.dynamic or self.space.static(p) is not None)]
+                     and (self.dynamic or self.space.static(p) is not None)
+                     # a step that saves nothing is only ever tried as its whole lever back to the baseline
+                     and (self.space.point_cost(p) < cost or label.endswith("back to the baseline"))]
             moves.sort(key=lambda item: (-(self.space.point_cost(point) - self.space.point_cost(item[1])),
                                          self.key(item[1]), item[0]))
             for _, move in moves:
