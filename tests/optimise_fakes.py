@@ -77,16 +77,43 @@ def lever_values(scenario: Scenario, plan, keys: list[str]) -> dict[str, np.ndar
     return out
 
 
-def _frames(scenario: Scenario, seeds, values_of, frames, caseload) -> SimpleNamespace:
+def extra_cost_by_year(scenario: Scenario, plan) -> np.ndarray:
+    """The plan's extra personnel and instrument cost in each horizon year (fte at each month's start)."""
+    years = scenario.horizon_years
+    out = np.zeros(len(years))
+    for role in scenario.roles:
+        path = fte_path(plan, scenario, role.name)
+        for m in range(scenario.months):
+            fte = path[0][1]
+            for start, level in path:
+                if start <= m:
+                    fte = level
+            out[m // 12] += (fte - role.fte_now) * role.cost_per_fte_year / 12
+    for inst in scenario.instruments:
+        for y, year in enumerate(years):
+            out[y] += (instrument_places(plan, scenario, inst.name, year) - inst.places_per_year) \
+                * inst.cost_per_participant
+    from sporen.optimise.decisions import measure_spend
+
+    for measure in scenario.measures:
+        on = float(measure_on(plan, scenario, measure.name)) - float(measure.on_in_baseline)
+        out += on * np.array(measure_spend(scenario, measure), dtype=float)
+    return out
+
+
+def _frames(scenario: Scenario, seeds, values_of, frames, caseload, plan=None) -> SimpleNamespace:
     years = scenario.horizon_years
     muns = [m.name for m in scenario.municipalities]
     n, ny, nm = len(seeds), len(years), len(muns)
     results = np.array([values_of(seed) for seed in seeds], dtype=float).reshape(n, ny, nm)
+    extra = extra_cost_by_year(scenario, plan) if plan is not None else np.zeros(ny)
+    exploitatie = results - extra[None, :, None] / nm
     yearly = pd.DataFrame({
         "replication": np.repeat(np.arange(n), ny * nm),
         "year": np.tile(np.repeat(years, nm), n),
         "municipality": np.tile(np.array(muns, dtype=object), n * ny),
         "result_after_vangnet": np.rint(results).astype(np.int64).ravel(),
+        "exploitatie_result": np.rint(exploitatie).astype(np.int64).ravel(),
     })
     monthly = None
     if "monthly" in frames:
@@ -102,7 +129,8 @@ def _frames(scenario: Scenario, seeds, values_of, frames, caseload) -> SimpleNam
 
 
 class FakeSim:
-    """result = base + noise_r + sum_l slope_l x change_l(year) x u_r,l (- gamma x interaction)."""
+    """result = base + noise_r + sum_l slope_l x change_l(year) x u_r,l (- gamma x interaction); the
+    exploitatie result is that minus the plan's extra personnel and instrument cost."""
 
     def __init__(self, slopes: dict[str, float], base: float = -60_000.0, noise: float = 25_000.0,
                  gamma: float = 0.0, caseload: dict[str, float] | None = None):
@@ -137,7 +165,7 @@ class FakeSim:
                     * u[-1]
             return out
 
-        return _frames(scenario, seeds, result, frames, self.caseload)
+        return _frames(scenario, seeds, result, frames, self.caseload, plan)
 
 
 class BernoulliSim:

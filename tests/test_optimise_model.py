@@ -246,6 +246,26 @@ def test_net_objective_keeps_only_steps_that_pay():
     assert gains.loc["role:km_werk", "net_gain"] > 0
 
 
+def test_exploitatie_target_counts_the_plan_cost():
+    """On the exploitatie result a lever helps only when its effect exceeds its cost: screening's 30,000
+    a year per municipality (60,000) beats its 20,000 a year; leerwerk's 3,000 a place and municipality
+    (6,000) a year barely beats its 3,000 a place, km_werk's 40,000 an fte and municipality beats 70,000."""
+    fake = FakeSim({"role:km_werk": 40_000.0, "instrument:leerwerk": 3_000.0, "measure:screening": 30_000.0},
+                   noise=5_000.0)
+    scenario = tiny()
+    space = small_space(scenario, LEVELS)
+    buig = optimise(scenario, OptimiseOptions(space=space, target_level=-40_000, dynamic=False, tradeoff=(), **FAST),
+                    evaluate=fake)
+    exploitatie = optimise(scenario, OptimiseOptions(space=space, objective="exploitatie", target_level=-80_000,
+                                                     dynamic=False, tradeoff=(), **FAST), evaluate=fake)
+    assert buig.target.column == "result_after_vangnet" and exploitatie.target.column == "exploitatie_result"
+    assert exploitatie.verdict == "meets"
+    assert exploitatie.plan.measures.get("screening") is True
+    assert all(v >= -80_000 for v in exploitatie.verification.mean_result.values())
+    # the same plan judged on the BUIG line alone would look better by exactly its cost in the target year
+    assert buig.verdict == "meets"
+
+
 def test_results_are_the_same_whatever_the_worker_count():
     fake = FakeSim(SLOPES)
     scenario = tiny()
