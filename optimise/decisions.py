@@ -253,31 +253,38 @@ class DecisionSpace:
         return Plan(name=name, staff=staff, instruments=instruments, measures=measures)
 
     def moves_down(self, point: Point) -> list[tuple[str, Point]]:
-        """One-step reductions towards the baseline (the parsimony pass), with a label each.
+        """Reductions towards the baseline (the parsimony pass), with a label each.
 
-        Per changed lever: every year one level back, or all of it back to the baseline; and the
-        first or the last changed year one level back or back to the baseline (a later start, or a
-        taper), so a path stays one rise and at most one fall.
+        Per changed lever: all of it back to the baseline; every year one level back; every year
+        halfway back (when three or more levels from the baseline: a few tests find a level instead
+        of one per step); the last changed year one level back or back to the baseline (a taper);
+        the first changed year back to the baseline (a later start). A path therefore rises once
+        and falls at most once.
         """
         out: list[tuple[str, Point]] = []
         for i, (lever, levels) in enumerate(zip(self.levers, point, strict=True)):
             changed = [y for y, k in enumerate(levels) if k != lever.baseline]
             if not changed:
                 continue
-            toward = [k - 1 if k > lever.baseline else k + 1 if k < lever.baseline else k for k in levels]
+            base = lever.baseline
+            toward = [k - 1 if k > base else k + 1 if k < base else k for k in levels]
+            half = [base + (k - base) // 2 if k > base else base - (base - k) // 2 for k in levels]
+            out.append((f"{lever.name} back to the baseline", _replace(point, i, (base,) * len(levels))))
             out.append((f"{lever.name} one step back in every year", _replace(point, i, tuple(toward))))
-            out.append((f"{lever.name} back to the baseline", _replace(point, i, (lever.baseline,) * len(levels))))
+            if max(abs(k - base) for k in levels) >= 3:
+                out.append((f"{lever.name} halfway back in every year", _replace(point, i, tuple(half))))
             if lever.kind == "measure" or len(self.years) == 1:
                 continue
-            # only the first and the last changed year: a path rises once and falls once (a later start,
-            # or a taper), never a dip in the middle of the horizon
             live = [y for y in changed if not lever.months_in_post or lever.months_in_post[y] > 0]
-            years = sorted({live[0], live[-1]}) if live else []
-            for y in years:
-                one = tuple(toward[j] if j == y else levels[j] for j in range(len(levels)))
-                out.append((f"{lever.name} one step back in {self.years[y]}", _replace(point, i, one)))
-                jump = tuple(lever.baseline if j == y else levels[j] for j in range(len(levels)))
-                out.append((f"{lever.name} at the baseline in {self.years[y]}", _replace(point, i, jump)))
+            if not live:
+                continue
+            last, first = live[-1], live[0]
+            out.append((f"{lever.name} one step back in {self.years[last]}",
+                        _replace(point, i, tuple(toward[j] if j == last else levels[j] for j in range(len(levels))))))
+            out.append((f"{lever.name} at the baseline in {self.years[last]}",
+                        _replace(point, i, tuple(base if j == last else levels[j] for j in range(len(levels))))))
+            out.append((f"{lever.name} at the baseline in {self.years[first]}",
+                        _replace(point, i, tuple(base if j == first else levels[j] for j in range(len(levels))))))
         seen: set[Point] = set()
         unique = []
         for label, p in out:

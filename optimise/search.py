@@ -81,7 +81,8 @@ does as well as the best reachable one (the final verdict is decided on fresh fu
 REFINE_LOOKS = 4
 """Looks (up to 320 futures) a reduction gets in the parsimony pass: a step stays unless the plan
 without it is shown to do as well within them (a step whose value is within noise of the zone's edge
-is kept rather than paid for with a thousand futures)."""
+is kept rather than paid for with a thousand futures). A reduction whose estimate falls below what
+could still be accepted (below p; or more than a quarter zone short of the best plan) stops early."""
 SCREEN_MISS = 0.01
 """A plan whose true probability is p fails the model's screen with at most this probability."""
 
@@ -276,9 +277,10 @@ class Search:
 
     def sequential(self, point: Point, judge: Callable[[np.ndarray], Estimate],
                    rule: Callable[[Estimate, bool], object], stream: Stream = SELECTION,
-                   max_looks: int | None = None) -> tuple[object, Estimate]:
+                   max_looks: int | None = None, futile: float | None = None) -> tuple[object, Estimate]:
         """Look at growing samples until `rule` decides (it always does at the last look; with
-        `max_looks`, only the first looks are taken and None means undecided)."""
+        `max_looks`, only the first looks are taken and None means undecided; with `futile`, a test
+        whose estimate falls below it stops undecided: it could hardly be accepted in the looks left)."""
         looks = self.judge.looks()
         if max_looks is not None:
             looks = looks[:max_looks]
@@ -293,7 +295,9 @@ class Search:
             outcome = rule(est, final)
             if outcome is not None:
                 return outcome, est
-        return outcome, est  # pragma: no cover - the last look always decides
+            if futile is not None and est.value < futile:
+                return None, est
+        return outcome, est
 
     def meets_test(self, point: Point, max_looks: int | None = None) -> bool:
         """Accept the plan when it meets the target (regime 'meets') or does as well as the best
@@ -304,7 +308,8 @@ class Search:
         if self.reference is None:
             outcome, est = self.sequential(
                 point, self.judge.estimate,
-                lambda e, final: decide(e, self.judge.threshold, self.judge.zone, final), max_looks=max_looks)
+                lambda e, final: decide(e, self.judge.threshold, self.judge.zone, final), max_looks=max_looks,
+                futile=self.judge.threshold if max_looks is not None else None)
             test = "meets"
         else:
             reference = self.reference
@@ -315,7 +320,7 @@ class Search:
             zone = self.judge.zone / 2
             outcome, est = self.sequential(
                 point, paired, lambda e, final: decide(e, -zone, zone, final, cap_accepts=-zone / 2),
-                max_looks=max_looks)
+                max_looks=max_looks, futile=-zone / 2 if max_looks is not None else None)
             test = "as good as best"
         accepted = bool(outcome)
         self.tested[point] = accepted
