@@ -173,9 +173,16 @@ def verdict_line(result: OptimiseResult) -> str:
         return (f"the plan {words} on average on {v.replications} fresh futures "
                 f"(worst target group's margin {v.estimate:+.2%} of its BUIG budget, bounds {v.ci_low:+.2%} to "
                 f"{v.ci_high:+.2%})")
-    return (f"the plan {words}: {v.met} of {v.replications} fresh futures meet it ({v.probability:.1%}; "
+    line = (f"the plan {words}: {v.met} of {v.replications} fresh futures meet it ({v.probability:.1%}; "
             f"{result.precision.confidence:.0%} confidence bounds {v.ci_low:.1%}-{v.ci_high:.1%}; required "
             f"{float(result.target.probability):.0%}, indifference zone {100 * result.precision.zone:g} points)")
+    others = [(p, c) for p, c in result.verified if p != result.point and p == result.reference]
+    if others and v.verdict == "does_not_meet" and others[0][1].verdict != "does_not_meet":
+        c = others[0][1]
+        line += (f"; the best reachable plan (EUR {result.space.point_cost(others[0][0]):,}) {VERDICT_WORDS[c.verdict]}"
+                 f" on the same fresh futures ({c.probability:.1%}, bounds {c.ci_low:.1%}-{c.ci_high:.1%}): the "
+                 "target is not out of reach, but no plan meets it clearly")
+    return line
 
 
 def plan_yaml(result: OptimiseResult) -> str:

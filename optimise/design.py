@@ -42,8 +42,9 @@ COLUMNS = ("result_after_vangnet", "exploitatie_result")
 """The yearly columns kept per plan and future (the target's column is one of them)."""
 VERIFY_BASE = 1_000_000_000
 VERIFY_BLOCK = 1_000_000
-DESIGN_LEVELS = 4
-"""Simulated levels of a lever on each side of its baseline in the design (others interpolated)."""
+DESIGN_LEVELS = 2
+"""Simulated levels of a lever on each side of its baseline in the design (the first step and the last;
+the others are interpolated: the design only screens, every decision is a whole-plan simulation)."""
 
 SELECTION = ("selection", 0)
 Stream = tuple[str, int]

@@ -255,7 +255,8 @@ def tradeoff(oracle: Oracle, design: Design, limits: HardLimits, target: Target,
         else:
             search = Search(oracle, design, limits, replace(target, probability=p), precision,
                             stage=f"trade-off p={p:g}", first_block=(i + 1) * TRADEOFF_BLOCKS, dynamic=dynamic)
-            found = search.run()
+            # a looser target starts from the answer (it likely meets it): descend from there
+            found = search.run(start=outcome.point if p < answer_p else None)
             point, check, regime = found.point, found.verification, found.regime
         rows.append({"probability": p, "plan": space.describe_point(point), "cost": space.point_cost(point),
                      "verdict": check.verdict if check is not None else "",

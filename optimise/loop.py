@@ -125,8 +125,11 @@ class OptimiseResult:
 
     @property
     def out_of_reach(self) -> bool:
-        """No plan meets the target: the verified plan (as good as the best reachable) is below it."""
-        return self.verdict == DOES_NOT_MEET
+        """The target is out of reach: every plan verified (the answer and, when it fell short, the best
+        reachable plan on the same fresh futures) has its upper confidence bound below p."""
+        if self.verdict != DOES_NOT_MEET:
+            return False
+        return all(check.verdict == DOES_NOT_MEET for _, check in self.verified) if self.verified else True
 
     @property
     def reachable(self) -> bool:

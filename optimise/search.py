@@ -552,10 +552,13 @@ class Search:
                     break
         return point
 
-    def verify(self, point: Point) -> Verification:
-        """Step 5: the verdict on the next fresh block of verification futures (the budget kept for it)."""
-        stream: Stream = ("verification", self.block)
-        self.block += 1
+    def verify(self, point: Point, block: int | None = None) -> Verification:
+        """Step 5: the verdict on the next fresh block of verification futures (or on `block`, to pair
+        the plan with one verified there); the budget kept for it is used."""
+        if block is None:
+            block = self.block
+            self.block += 1
+        stream: Stream = ("verification", block)
         self.oracle.stage = f"{self.stage}: verification on fresh futures"
         reserve, self.oracle.reserve = self.oracle.reserve, 0
         try:
@@ -569,8 +572,9 @@ class Search:
                             confidence=self.precision.confidence, zone=self.precision.zone, estimate=est.value,
                             mean_result=self.judge.group_means(results))
 
-    def run(self) -> Outcome:
-        """Steps 2-5."""
+    def run(self, start: Point | None = None) -> Outcome:
+        """Steps 2-5. `start` (the trade-off): a plan found for a stricter target; when it meets this
+        target, the parsimony pass descends from it instead of a new candidate search."""
         self.oracle.reserve = max(self.oracle.reserve, self.judge.looks()[-1])
         best_point, best_verdict, best_est = self.best_reachable()
         regime = "meets" if best_verdict == MEETS else "best reachable"
@@ -582,26 +586,31 @@ class Search:
         verified: list[tuple[Point, Verification]] = []
         reason = "verified"
         stream = self.candidates(best_point)
+        origin = best_point
         if regime != "meets" and stream.ordered is None:
             # a large space where no plan meets the target clearly: descend from the best reachable plan
             # (each lever step must do as well as it) rather than climb through plans that do less
             stream.exhausted = True
+        elif (regime == "meets" and start is not None and self.key(start) < self.key(best_point)
+              and self.meets_test(start)):
+            stream.exhausted = True
+            origin = start
         answer: Point | None = None
         try:
             while True:
                 self.oracle.stage = f"{self.stage}: candidates in cost order"
                 found = stream.next_accepted()
-                answer = found if found is not None else best_point
+                answer = found if found is not None else origin
                 answer = self.refine(answer, budget_tests=4 * len(self.space.levers) + 8)
                 check = self.verify(answer)
                 verified.append((answer, check))
                 if check.verdict == MEETS:
                     break
                 if regime != "meets":
-                    if check.verdict == DOES_NOT_MEET and best_verdict == ON_THE_EDGE and answer != best_point:
-                        # fresh futures put the plan below p while the best reachable plan was on the
-                        # edge: before saying "out of reach", verify the best reachable plan itself
-                        verified.append((best_point, self.verify(best_point)))
+                    if check.verdict == DOES_NOT_MEET and answer != best_point:
+                        # before the target is called out of reach: the best reachable plan itself,
+                        # on the same fresh futures (paired with the answer)
+                        verified.append((best_point, self.verify(best_point, block=check.block)))
                     break
                 if len(verified) >= MAX_VERIFICATIONS - 1 or found is None:
                     if answer != best_point and all(p != best_point for p, _ in verified):
@@ -614,7 +623,7 @@ class Search:
             reason = "simulation budget spent"
             if answer is None:
                 answer = best_point
-        chosen_point, chosen = choose(verified, self.space)
+        chosen_point, chosen = choose(verified, self.space, regime)
         if chosen_point is None:
             chosen_point = answer if answer is not None else best_point
         return Outcome(point=chosen_point, verification=chosen, regime=regime, reference=best_point,
@@ -708,14 +717,18 @@ class CandidateStream:
         return None
 
 
-def choose(verified: list[tuple[Point, Verification]],
-           space: DecisionSpace) -> tuple[Point | None, Verification | None]:
-    """The answer among the verified plans: the first that meets; else the best verdict, cheapest first."""
+def choose(verified: list[tuple[Point, Verification]], space: DecisionSpace,
+           regime: str = "meets") -> tuple[Point | None, Verification | None]:
+    """The answer among the verified plans. Some plan meets the target: the first that does. Else, when
+    no plan meets it clearly ('best reachable'), the plan found (the best reachable plan verified beside
+    it only tells whether the target is out of reach); else the best verdict, cheapest first."""
     for point, check in verified:
         if check.verdict == MEETS:
             return point, check
     if not verified:
         return None, None
+    if regime != "meets":
+        return verified[0]
     rank = {v: i for i, v in enumerate(VERDICTS)}
     point, check = min(verified, key=lambda item: (rank[item[1].verdict], space.point_cost(item[0])))
     return point, check
