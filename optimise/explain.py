@@ -72,42 +72,60 @@ def _relaxed_best(oracle: Oracle, design: Design, limits: HardLimits, target: Ta
     return solution.choice, _judge(design, target, precision).estimate(results)
 
 
+def _top_admissible(design: Design, limits: HardLimits) -> bool:
+    """Every lever at its highest level is allowed: then no budget or policy limit binds the best plan."""
+    space = design.space
+    return limits.admissible(space.point(tuple(lever.top for lever in space.levers)))
+
+
+def _year_relaxed(oracle: Oracle, design: Design, target: Target, precision: Precision, outcome: Outcome,
+                  year: int) -> tuple[Estimate, Estimate, int]:
+    """The best reachable plan judged with and without the target in `year`, on the selection futures
+    it already has (no new simulation): (with, without, futures)."""
+    reference = outcome.reference
+    assert reference is not None
+    n = max(design.replications, oracle.have(reference, SELECTION))
+    results = oracle.results(reference, n, SELECTION, column=design.column)
+    relaxed = replace(target, skip_years=target.skip_years + (year,))
+    return (_judge(design, target, precision).estimate(results),
+            _judge(design, relaxed, precision).estimate(results), n)
+
+
 def blocking(oracle: Oracle, design: Design, limits: HardLimits, target: Target, precision: Precision,
              outcome: Outcome) -> list[str]:
     """Why the target is not met (empty when the verified plan meets it)."""
     lines = [note for note in limits.notes if "blocking" in note or "cannot be in view" in note]
     check = outcome.verification
-    if check is None or check.verdict == MEETS:
+    if check is None or check.verdict == MEETS or outcome.reference is None:
         return lines
     space = design.space
     n0 = design.replications
     judge = _judge(design, target, precision)
-    if outcome.reference is not None:
-        base_est = judge.estimate(oracle.results(outcome.reference, n0, SELECTION, column=design.column))
-    else:  # pragma: no cover - the search always has a best reachable plan
-        return lines
     what = "share of futures meeting the target" if not target.mean else "worst group's margin"
+    n = max(n0, oracle.have(outcome.reference, SELECTION))
+    base_est = judge.estimate(oracle.results(outcome.reference, n, SELECTION, column=design.column))
     lines.append(f"the best reachable plan ({space.describe_point(outcome.reference)}) reaches "
-                 f"{base_est.value:.1%} on {n0} selection futures; p = {target.probability}")
+                 f"{base_est.value:.1%} on {base_est.n} selection futures; p = {target.probability}")
     for year in _target_years(design, target):
-        relaxed = replace(target, skip_years=target.skip_years + (year,))
-        found = _relaxed_best(oracle, design, limits, relaxed, precision, frozenset())
-        if found is None:
-            continue
-        choice, est = found
+        _, est, n = _year_relaxed(oracle, design, target, precision, outcome, year)
         if est.value - base_est.value > BLOCK_GAIN and est.low > base_est.value - 1e-9:
-            lines.append(f"{year} blocks: without the target in {year} the best reachable plan "
-                         f"({space.describe(choice)}) meets the rest in {est.value:.1%} of the {n0} selection "
-                         f"futures ({est.low:.1%}-{est.high:.1%}) against {base_est.value:.1%} with it ({what})")
-    for family in _present(design, target, limits):
-        found = _relaxed_best(oracle, design, limits, target, precision, frozenset({family}))
-        if found is None:
-            continue
-        choice, est = found
-        if est.value - base_est.value > BLOCK_GAIN and est.low > base_est.value - 1e-9:
-            lines.append(f"{family} blocks ({CONSTRAINT_FAMILIES[family]}): without it the best reachable plan "
-                         f"({space.describe(choice)}, EUR {space.cost(choice):,}) meets the target in "
-                         f"{est.value:.1%} of the {n0} selection futures ({est.low:.1%}-{est.high:.1%})")
+            lines.append(f"{year} blocks: without the target in {year} the best reachable plan meets the rest in "
+                         f"{est.value:.1%} of {n} selection futures ({est.low:.1%}-{est.high:.1%}) against "
+                         f"{base_est.value:.1%} with it ({what})")
+    if _top_admissible(design, limits):
+        lines.append("every lever can reach its highest level within the budget and policy limits: no such "
+                     "limit blocks; what is left is the levers' own reach (their highest levels)")
+    else:
+        for family in _present(design, target, limits):
+            found = _relaxed_best(oracle, design, limits, target, precision, frozenset({family}))
+            if found is None:
+                continue
+            choice, est = found
+            reference = judge.estimate(oracle.results(outcome.reference, n0, SELECTION, column=design.column))
+            if est.value - reference.value > BLOCK_GAIN and est.low > reference.value - 1e-9:
+                lines.append(f"{family} blocks ({CONSTRAINT_FAMILIES[family]}): without it the best reachable "
+                             f"plan ({space.describe(choice)}, EUR {space.cost(choice):,}) meets the target in "
+                             f"{est.value:.1%} of the {n0} selection futures ({est.low:.1%}-{est.high:.1%})")
     levers = levers_at_limit(design, outcome)
     if levers:
         lines.append("levers at their highest level in the best reachable plan: " + "; ".join(levers))
@@ -160,7 +178,15 @@ def relaxations(oracle: Oracle, design: Design, limits: HardLimits, target: Targ
                          "high": est.high, "futures": est.n,
                          "how": "cheapest plan without it that meets the target on the selection futures "
                                 "(tested like the answer, not verified on fresh futures)"})
-        else:
+        elif kind == "target year" and outcome.reference is not None:
+            _, est, n = _year_relaxed(oracle, design, target, precision, outcome, int(name))
+            rows.append({"relaxed": name, "kind": kind, "meaning": meaning,
+                         "plan_without": space.describe_point(outcome.reference),
+                         "cost_without": space.point_cost(outcome.reference), "saving": np.nan,
+                         "estimate_without": est.value, "low": est.low, "high": est.high, "futures": n,
+                         "how": "the best reachable plan judged without the target in this year, on the "
+                                f"{n} selection futures it has"})
+        elif not _top_admissible(design, limits):
             found_best = _relaxed_best(oracle, design, limits, tgt, precision, drop)
             if found_best is None:
                 continue
@@ -169,6 +195,11 @@ def relaxations(oracle: Oracle, design: Design, limits: HardLimits, target: Targ
                          "cost_without": space.cost(choice), "saving": np.nan, "estimate_without": est.value,
                          "low": est.low, "high": est.high, "futures": est.n,
                          "how": f"best reachable plan without it, simulated whole on {est.n} selection futures"})
+        else:
+            rows.append({"relaxed": name, "kind": kind, "meaning": meaning, "plan_without": "",
+                         "cost_without": np.nan, "saving": np.nan, "estimate_without": np.nan, "low": np.nan,
+                         "high": np.nan, "futures": 0,
+                         "how": "not binding: every lever can reach its highest level within it"})
     return pd.DataFrame(rows, columns=columns)
 
 
