@@ -161,20 +161,22 @@ def load_job_inputs(options: PlanJobOptions) -> tuple[Scenario, Scenario | None]
     return scenario, base
 
 
-def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
-    """Run the whole `sporen plan` pipeline and write the run directory; see the module docstring."""
+def run_plan_job(options: PlanJobOptions, progress: Any = None) -> PlanJobResult:
+    """Run the whole `sporen plan` pipeline and write the run directory; see the module docstring.
+
+    `progress(simulated, planned, stage)` follows the optimiser (the web app passes one)."""
 
     started = time.perf_counter()
     scenario, base_scenario = load_job_inputs(options)
     parallel = options.parallel
     with session(parallel.chosen_backend, parallel.scheduler) as client:
-        result = _run(options, scenario, base_scenario, parallel.chosen_backend, client, started)
+        result = _run(options, scenario, base_scenario, parallel.chosen_backend, client, started, progress)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | None, backend: str, client: Any,
-         started: float) -> PlanJobResult:
+         started: float, progress: Any = None) -> PlanJobResult:
     from sporen.jobs.compare import describe_variant, paired_comparison
     from sporen.jobs.optimise import loop_options
     from sporen.optimise.design import stream_seeds
@@ -194,7 +196,8 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         if options.target_from is None:
             options = options.model_copy(update={"target_from": years[1] if len(years) > 1 else years[0]})
         try:
-            optimised = optimise(scenario, loop_options(options, workers, progress=not quiet), evaluate=evaluate)
+            optimised = optimise(scenario, loop_options(options, workers, progress=not quiet), evaluate=evaluate,
+                                 progress=progress)
         except OptionsError as exc:
             raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
         steps.finish()

@@ -166,6 +166,11 @@ def make_target(scenario: Scenario, options: OptimiseOptions) -> Target:
         if not 0 < prob < 1:
             raise OptionsError("--probability", f"{prob} is outside (0, 1)", "a number in (0, 1) or 'mean'")
     on = "exploitatie" if options.objective == "exploitatie" else "buig"
+    finance = scenario.finance
+    if on == "exploitatie" and not finance.participatiebudget and not finance.other_lines:
+        raise OptionsError("--objective", "exploitatie: the scenario has no exploitatie lines (no participatiebudget "
+                           "and no other lines), so its exploitatie result is the BUIG result minus the plan",
+                           "buig or net, or a scenario with finance.participatiebudget / finance.other_lines")
     return Target(from_year=first, level=int(options.target_level), scope=options.scope,
                   cumulative=options.cumulative, probability=prob, on=on)
 

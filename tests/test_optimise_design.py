@@ -180,6 +180,16 @@ def test_a_sample_grows_by_simulating_only_the_futures_it_lacks():
     assert np.array_equal(again, more)           # the same futures whatever the growth path
 
 
+def test_a_target_on_a_line_the_scenario_lacks_is_an_input_error():
+    def no_lines(raw):
+        raw["finance"].pop("participatiebudget", None)
+        raw["finance"].pop("other_lines", None)
+    fake = FakeSim({"role:km_werk": 1.0})
+    with pytest.raises(OptionsError) as info:
+        optimise(tiny(no_lines), OptimiseOptions(objective="exploitatie"), evaluate=fake)
+    assert info.value.field == "--objective" and fake.replications == 0
+
+
 @pytest.mark.parametrize("options,option", [
     (OptimiseOptions(target_from=2030), "--target-from"),
     (OptimiseOptions(budget_sims=10), "--budget-sims"),
