@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.schema import Scenario
@@ -40,22 +40,25 @@ class ServeOptions(JobOptions):
     scenario: Path = BUNDLED_SCENARIO
     host: str = "127.0.0.1"
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
-    token: str | None = None
+    token: str | None = Field(default=None, validate_default=True)
     futures: int = replications_field(DEFAULT_FUTURES, minimum=2)
     seed: int = seed_field(DEFAULT_SEED)
     workers: int | None = Field(default=None, ge=1, le=1024)
     quiet: bool = False
 
-    @model_validator(mode="after")
-    def _network_needs_token(self) -> ServeOptions:
-        if not is_loopback(self.host) and not self.token:
-            raise ValueError(f"--host {self.host} shares the page on the network, so it needs an access token: "
-                             "add --token SECRET (or set SPOREN_TOKEN), or leave --host out to use it on this "
-                             "computer only")
-        if self.token is not None and len(self.token) < MIN_TOKEN_LENGTH:
-            raise ValueError(f"the token has {len(self.token)} characters: at least {MIN_TOKEN_LENGTH}, "
+    @field_validator("token")
+    @classmethod
+    def _network_needs_token(cls, token: str | None, info: ValidationInfo) -> str | None:
+        token = token or None
+        host = str(info.data.get("host", "127.0.0.1"))
+        if not is_loopback(host) and token is None:
+            raise ValueError(f"--host {host} shares the page on the network, so it needs an access token: "
+                             "add --token SECRET (or set SPOREN_TOKEN), or leave --host out to use the page on "
+                             "this computer only")
+        if token is not None and len(token) < MIN_TOKEN_LENGTH:
+            raise ValueError(f"the token has {len(token)} characters: at least {MIN_TOKEN_LENGTH}, "
                              "e.g. from `python -c 'import secrets; print(secrets.token_urlsafe())'`")
-        return self
+        return token
 
     @property
     def shared(self) -> bool:

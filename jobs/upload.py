@@ -41,7 +41,8 @@ def display_name(name: str) -> str:
     return base[:120]
 
 
-def _read(path: str | Path, name: str, limit: int = MAX_UPLOAD_BYTES) -> bytes:
+def _read(path: str | Path, name: str, limit: int | None = None) -> bytes:
+    limit = MAX_UPLOAD_BYTES if limit is None else limit
     path = Path(path)
     try:
         size = path.stat().st_size

@@ -282,6 +282,7 @@ def build_app(settings: Settings) -> App:
             futures = futures_for(scenario, futures=settings.futures, seed=settings.seed, workers=settings.workers,
                                   rules=rules)
             current.set(Loaded(futures, name, file))
+            pending["key"] = None   # simulate again even when the same scenario comes back
             latest.set(None)
             failure.set(None)
             redraw(controls_for(scenario))
