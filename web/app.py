@@ -18,14 +18,11 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import math
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from shiny import App, Inputs, Outputs, Session, reactive, render, ui
 from shiny.types import SilentException
 
@@ -37,11 +34,9 @@ from sporen.jobs.upload import MAX_UPLOAD_BYTES, display_name, load_plan_upload,
 from sporen.jobs.whatif import (
     DEFAULT_FUTURES,
     DEFAULT_SEED,
-    PRIORITIES,
     Futures,
     WhatIfTarget,
     WhatIfView,
-    control_limits,
     default_target,
     futures_for,
     plan_from_levels,
@@ -51,8 +46,9 @@ from sporen.jobs.whatif import (
 )
 from sporen.jobs.whatif_files import plan_yaml, report_html, variant_yaml, workbook_bytes
 from sporen.jobs.whatif_optimise import Counter, OptimiserAnswer, run_optimiser
-from sporen.web import charts
-from sporen.web.texts import DEFAULT_LANG, LANGUAGES, euro, fte, number, percent, t
+from sporen.web import charts, views
+from sporen.web.html import CSS, problems_box
+from sporen.web.texts import DEFAULT_LANG, LANGUAGES, number, t
 
 log = logging.getLogger("sporen.web")
 UPLOAD_CHOICE = "__upload__"
@@ -143,66 +139,6 @@ def controls_for(scenario: Scenario, plan: Plan | None = None, priority: str | N
     levels = plan_levels(plan or Plan(name="baseline"), scenario)
     return Controls(levels["fte"], levels["places"], levels["measures"], priority or scenario.policy.priority,
                     target or default_target(scenario))
-
-
-# -- small html helpers ---------------------------------------------------------------------------
-def _fmt(value: Any, kind: str, lang: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if kind == "euro":
-        return euro(float(value), lang)
-    if kind == "signed":
-        return euro(float(value), lang, sign=True)
-    if kind == "fte":
-        return fte(float(value), lang)
-    if kind == "share":
-        return percent(float(value), lang)
-    if kind == "number":
-        return number(float(value), lang)
-    if kind == "int":
-        return number(float(value), lang, digits=0)
-    return str(value)
-
-
-def table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, str]], lang: str, table_id: str,
-          total: dict[str, Any] | None = None) -> ui.Tag:
-    """An HTML table; each cell carries its exact value in data-value (the browser test reads it)."""
-    head = ui.tags.thead(ui.tags.tr(*[ui.tags.th(label, class_="num" if kind not in ("text",) else None)
-                                      for _, label, kind in columns]))
-    rows = []
-    for record in frame.to_dict("records") + ([total] if total else []):
-        cells = []
-        for key, _, kind in columns:
-            value = record.get(key)
-            raw = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-            cells.append(ui.tags.td(_fmt(value, kind, lang), {"data-col": key, "data-value": raw},
-                                    class_="num" if kind != "text" else None))
-        rows.append(ui.tags.tr(*cells, class_="total" if record is total else None))
-    return ui.tags.table(head, ui.tags.tbody(*rows), class_="table table-sm whatif", id=table_id)
-
-
-def _diff(mean: float, low: float, high: float, lang: str) -> str:
-    return f"{euro(mean, lang, sign=True)} ({euro(low, lang, sign=True)} … {euro(high, lang, sign=True)})"
-
-
-def problems_box(problems: Sequence[Problem], lang: str, box_id: str) -> ui.Tag:
-    return ui.div(ui.tags.b(t(lang, "problems")),
-                  ui.tags.ul(*[ui.tags.li(str(p)) for p in problems[:30]]),
-                  class_="alert alert-warning problems", id=box_id, role="alert")
-
-
-CSS = """
-.whatif td.num, .whatif th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.whatif tr.total td { font-weight: 600; border-top: 2px solid #999; }
-.verdict-meets { color: #1a7f37; } .verdict-does_not_meet { color: #b42318; } .verdict-on_the_edge { color: #b54708; }
-.chart svg { max-width: 100%; height: auto; }
-.ctl-row { display: flex; gap: .5rem; align-items: baseline; }
-.ctl-row .form-group { margin-bottom: .25rem; }
-.ctl-hint { font-size: .8rem; color: #666; }
-.places-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(5.5rem, 1fr)); gap: .25rem; }
-.status-line { min-height: 1.6rem; font-size: .9rem; color: #555; }
-.bslib-value-box .value-box-value { font-size: 1.5rem; }
-"""
 
 
 def app_ui(settings: Settings) -> ui.Tag:
@@ -532,62 +468,10 @@ def build_app(settings: Settings) -> App:
 
         @render.ui
         def controls() -> ui.TagChild:
-            language = lang()
-            g = generation()
-            init = initial()
+            language, g, init = lang(), generation(), initial()
             with reactive.isolate():
                 scenario = current().futures.scenario
-            limits = control_limits(scenario)
-            roles = []
-            for i, role in enumerate(scenario.roles):
-                low, high = limits["fte"][role.name]
-                roles.append(ui.div(
-                    ui.input_numeric(f"c{g}_fte_{i}", role.name, init.fte[role.name], min=low, max=high, step=0.5,
-                                     width="9rem"),
-                    ui.span(t(language, "now", value=fte(role.fte_now, language)) + " · "
-                            + t(language, "limits", low=fte(low, language), high=fte(high, language)),
-                            class_="ctl-hint"),
-                    class_="ctl-row"))
-            instruments = []
-            for i, inst in enumerate(scenario.instruments):
-                low, high = limits["places"][inst.name]
-                instruments.append(ui.div(
-                    ui.tags.b(inst.name), ui.span(" " + t(language, "now", value=inst.places_per_year),
-                                                  class_="ctl-hint"),
-                    ui.div(*[ui.input_numeric(f"c{g}_places_{i}_{year}", str(year), init.places[inst.name][year],
-                                              min=low, max=high, step=1) for year in scenario.horizon_years],
-                           class_="places-grid")))
-            measures = [ui.input_switch(f"c{g}_measure_{i}", m.name + (f" — {m.description}" if m.description else ""),
-                                        init.measures[m.name]) for i, m in enumerate(scenario.measures)]
-            years = {str(y): str(y) for y in scenario.horizon_years}
-            target = init.target
-            panels = [
-                ui.accordion_panel(t(language, "formation"), *roles, value="formation"),
-                ui.accordion_panel(t(language, "instruments"), *instruments, value="instruments"),
-            ]
-            if measures:
-                panels.append(ui.accordion_panel(t(language, "measures"), *measures, value="measures"))
-            panels += [
-                ui.accordion_panel(t(language, "policy"), ui.input_select(
-                    f"c{g}_priority", t(language, "priority"),
-                    {p: t(language, f"prio_{p}") for p in PRIORITIES}, selected=init.priority), value="policy"),
-                ui.accordion_panel(
-                    t(language, "target"),
-                    ui.input_select(f"c{g}_from_year", t(language, "from_year"), years,
-                                    selected=str(target.from_year)),
-                    ui.input_numeric(f"c{g}_level", t(language, "level"), target.level, step=50000),
-                    ui.input_numeric(f"c{g}_probability", t(language, "probability"), target.probability, min=0.05,
-                                     max=1.0, step=0.05),
-                    ui.input_select(f"c{g}_scope", t(language, "scope"),
-                                    {"total": t(language, "scope_total"),
-                                     "per-municipality": t(language, "scope_each")}, selected=target.scope),
-                    ui.input_checkbox(f"c{g}_cumulative", t(language, "cumulative"), target.cumulative),
-                    value="target"),
-            ]
-            return ui.TagList(
-                ui.accordion(*panels, id=f"c{g}_accordion", open=["formation", "target"], multiple=True),
-                ui.input_action_button("reset", t(language, "reset"), class_="btn-outline-secondary btn-sm mt-2"),
-            )
+            return views.controls(scenario, init, g, language)
 
         # -- outputs: main -------------------------------------------------------------------------
         def view() -> WhatIfView | None:
@@ -630,7 +514,8 @@ def build_app(settings: Settings) -> App:
             else:
                 line = ""
             parts.append(ui.div(line, class_="status-line", id="status-line",
-                                **{"data-busy": "1" if running else "0"}))
+                                **{"data-busy": "1" if running else "0",
+                                   "data-seconds": f"{done.seconds:.3f}" if done is not None else ""}))
             return ui.TagList(*parts)
 
         @render.ui
@@ -638,43 +523,8 @@ def build_app(settings: Settings) -> App:
             current_view = view()
             if current_view is None:
                 return ui.div()
-            language = lang()
-            years = current_view.years
-            span = f"{years['year'].iloc[0]}-{years['year'].iloc[-1]}"
-            totals = current_view.totals
-            c = current_view.chance
-            cost = float(current_view.cost["total"].sum())
             done = latest()
-            number_attr = {"data-number": str(done.number if done else 0)}
-            boxes = [
-                ui.value_box(t(language, "card_result", span=span), euro(totals["mean"], language),
-                             t(language, "card_base", value=euro(totals["base_mean"], language)), id="card_result"),
-                ui.value_box(
-                    t(language, "card_chance"),
-                    ui.span(percent(c.probability, language), " ",
-                            ui.span(t(language, f"verdict_{c.verdict}"), class_=f"verdict-{c.verdict}",
-                                    style="font-size:1rem")),
-                    t(language, "card_chance_detail", met=c.met, n=c.n, low=percent(c.ci_low, language),
-                      high=percent(c.ci_high, language), required=percent(c.required, language)),
-                    id="card_chance"),
-                ui.value_box(t(language, "card_cost"), euro(cost, language),
-                             t(language, "card_cost_detail", span=span), id="card_cost"),
-                ui.value_box(t(language, "card_diff"), euro(totals["diff_mean"], language, sign=True),
-                             t(language, "card_diff_detail", span=span, low=euro(totals["diff_low"], language, True),
-                               high=euro(totals["diff_high"], language, True)), id="card_diff"),
-            ]
-            if "refdiff_mean" in totals:
-                boxes.append(ui.value_box(
-                    t(language, "card_ref"), euro(totals["refdiff_mean"], language, sign=True),
-                    t(language, "card_diff_detail", span=span, low=euro(totals["refdiff_low"], language, True),
-                      high=euro(totals["refdiff_high"], language, True)), id="card_ref"))
-            chance_data = ui.div(id="chance", **{"data-met": str(c.met), "data-n": str(c.n),
-                                                 "data-probability": repr(c.probability),
-                                                 "data-ci-low": repr(c.ci_low), "data-ci-high": repr(c.ci_high),
-                                                 "data-verdict": c.verdict,
-                                                 "data-base-met": str(current_view.base_chance.met)}, hidden=True)
-            return ui.div(ui.layout_columns(*boxes, col_widths=[3] * len(boxes) if len(boxes) == 4 else None),
-                          chance_data, id="cards", **number_attr)
+            return views.cards(current_view, lang(), done.number if done is not None else 0)
 
         @render.text
         def result_title() -> str:
@@ -696,29 +546,7 @@ def build_app(settings: Settings) -> App:
             current_view = view()
             if current_view is None:
                 return ui.div()
-            language = lang()
-            years = current_view.years.copy()
-            years["band"] = [f"{euro(a, language)} … {euro(b, language)}" for a, b in zip(years["p5"], years["p95"],
-                                                                                         strict=True)]
-            years["difference"] = [_diff(m, lo, hi, language) for m, lo, hi in
-                                   zip(years["diff_mean"], years["diff_low"], years["diff_high"], strict=True)]
-            columns = [("year", t(language, "year"), "text"), ("base_mean", t(language, "without_plan"), "euro"),
-                       ("mean", t(language, "with_plan"), "euro"), ("band", t(language, "band"), "text"),
-                       ("difference", t(language, "difference"), "text")]
-            totals = current_view.totals
-            total = {"year": t(language, "total"), "base_mean": totals["base_mean"], "mean": totals["mean"],
-                     "band": "", "difference": _diff(totals["diff_mean"], totals["diff_low"], totals["diff_high"],
-                                                     language)}
-            if "ref_mean" in years:
-                years["vs_ref"] = [_diff(m, lo, hi, language) for m, lo, hi in
-                                   zip(years["refdiff_mean"], years["refdiff_low"], years["refdiff_high"], strict=True)]
-                columns += [("ref_mean", t(language, "optimiser_plan"), "euro"),
-                            ("vs_ref", t(language, "vs_optimiser"), "text")]
-                total.update({"ref_mean": totals["ref_mean"],
-                              "vs_ref": _diff(totals["refdiff_mean"], totals["refdiff_low"], totals["refdiff_high"],
-                                              language)})
-            return ui.TagList(ui.p(t(language, "section_result_note"), class_="text-muted small"),
-                              table(years, columns, language, "result-table", total))
+            return views.result_table(current_view, lang())
 
         @render.text
         def formation_title() -> str:
@@ -729,40 +557,7 @@ def build_app(settings: Settings) -> App:
             current_view = view()
             if current_view is None:
                 return ui.div()
-            language = lang()
-            formation = current_view.formation
-            total = {"role": t(language, "total"), "function": "", "fte_now": formation["fte_now"].sum(),
-                     "fte_planned": formation["fte_planned"].sum(), "change": formation["change"].sum(),
-                     "yearly_cost_now": formation["yearly_cost_now"].sum(),
-                     "yearly_cost_planned": formation["yearly_cost_planned"].sum(),
-                     "extra_yearly_cost": formation["extra_yearly_cost"].sum(), "arrives": ""}
-            formation_cols = [(c, t(language, c), k) for c, k in (
-                ("role", "text"), ("function", "text"), ("fte_now", "fte"), ("fte_planned", "fte"), ("change", "fte"),
-                ("yearly_cost_now", "euro"), ("yearly_cost_planned", "euro"), ("extra_yearly_cost", "signed"),
-                ("arrives", "text"))]
-            budget = current_view.budget
-            budget_cols = [("instrument", t(language, "instrument"), "text"), ("year", t(language, "year"), "text"),
-                           ("places_now", t(language, "places_now"), "int"), ("places", t(language, "places"), "int"),
-                           ("budget", t(language, "budget"), "euro")]
-            cost = current_view.cost
-            cost_total = {"year": t(language, "total"), **{c: cost[c].sum() for c in cost.columns if c != "year"}}
-            cost_cols = [("year", t(language, "year"), "text"), ("personnel", t(language, "personnel"), "signed"),
-                         ("instruments", t(language, "instruments_cost"), "signed"),
-                         ("measures", t(language, "measures_cost"), "signed"),
-                         ("total", t(language, "total"), "signed")]
-            measures = current_view.measures.assign(
-                state=lambda f: [t(language, "on" if on else "off") for on in f["on"]],
-                before=lambda f: [t(language, "on" if on else "off") for on in f["on_in_baseline"]])
-            measure_cols = [("measure", t(language, "measure"), "text"), ("before", t(language, "now", value=""),
-                                                                           "text"),
-                            ("state", t(language, "with_plan"), "text")]
-            parts = [table(formation, formation_cols, language, "formation-table", total),
-                     table(budget, budget_cols, language, "budget-table")]
-            if len(measures):
-                parts.append(table(measures, measure_cols, language, "measures-table"))
-            parts += [ui.p(t(language, "cost_note"), class_="text-muted small"),
-                      table(cost, cost_cols, language, "cost-table", cost_total)]
-            return ui.TagList(*parts)
+            return views.formation_tables(current_view, lang())
 
         @render.text
         def caseload_title() -> str:
@@ -782,14 +577,7 @@ def build_app(settings: Settings) -> App:
             current_view = view()
             if current_view is None:
                 return ui.div()
-            language = lang()
-            frame = current_view.caseload_years
-            columns = [("track", t(language, "track"), "text"), ("year", t(language, "year"), "text"),
-                       ("base_mean", t(language, "without_plan"), "number"),
-                       ("mean", t(language, "with_plan"), "number"),
-                       ("diff", t(language, "change"), "number")]
-            return ui.TagList(ui.p(t(language, "caseload_note"), class_="text-muted small"),
-                              table(frame, columns, language, "caseload-table"))
+            return views.caseload_table(current_view, lang())
 
         @render.text
         def optimiser_title() -> str:
@@ -810,29 +598,12 @@ def build_app(settings: Settings) -> App:
                 reactive.invalidate_later(0.5)
                 counter = progress["counter"]
                 fraction, text = counter.read() if counter is not None else (0.0, "")
-                parts.append(ui.div(
-                    ui.p(t(language, "optimiser_running", text=text)),
-                    ui.div(ui.div(class_="progress-bar progress-bar-striped progress-bar-animated",
-                                  role="progressbar", style=f"width: {max(3, int(fraction * 100))}%",
-                                  **{"aria-valuenow": str(int(fraction * 100)), "aria-valuemin": "0",
-                                     "aria-valuemax": "100"}),
-                           class_="progress", id="optimiser-progress")))
+                parts.append(views.optimiser_progress(fraction, text, language))
             found = answer()
             if found is not None:
                 best, key = found
                 stale = key != current().futures.key
-                words = t(language, f"verdict_{best.verdict}")
-                text = t(language, "optimiser_done", verdict=words,
-                         probability=percent(best.probability, language), n=best.replications or 0,
-                         low=percent(best.ci_low, language), high=percent(best.ci_high, language),
-                         required=percent(best.required, language), cost=euro(best.cost, language))
-                parts.append(ui.div(
-                    ui.p(ui.span(text, class_=f"verdict-{best.verdict}"),
-                         " " + t(language, "optimiser_stale") if stale else ""),
-                    ui.p(t(language, "optimiser_plan_is", plan=best.describe)),
-                    *([ui.p(t(language, "optimiser_blocking", text="; ".join(best.blocking[:3])),
-                            class_="small text-muted")] if best.blocking and best.verdict != "meets" else []),
-                    id="optimiser-answer", **{"data-verdict": best.verdict}))
+                parts.append(views.optimiser_answer(best, stale, language))
             return ui.TagList(*parts)
 
         @render.text
