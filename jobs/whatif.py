@@ -349,7 +349,7 @@ class WhatIfView:
     formation: pd.DataFrame        # role, function, fte now/planned, change, yearly cost now/planned/extra, arrives
     budget: pd.DataFrame           # instrument, year, places_now, places, budget, extra_budget
     measures: pd.DataFrame         # measure, on, on_in_baseline, cost_per_year
-    cost: pd.DataFrame             # year, personnel, instruments, measures, total: mean extra cost vs baseline
+    cost: pd.DataFrame             # year, personnel, instruments, measures, total: extra cost vs now (EUR)
     caseload: pd.DataFrame         # month, track, mean, p5, p95, base_mean, base_p5, base_p95
     caseload_years: pd.DataFrame   # track, year, mean, base_mean, diff (mean clients on the caseload)
     simulated_seconds: float = 0.0
@@ -446,15 +446,35 @@ def measures_table(plan: Plan, scenario: Scenario) -> pd.DataFrame:
                                        "description"])
 
 
-def cost_table(base: Outcome, plan: Outcome) -> pd.DataFrame:
-    """Per year, the plan's extra cost against the baseline as simulated (mean over the futures):
-    personnel from the arrival month, instruments as taken up, measures."""
-    columns = {"personnel_cost": "personnel", "instrument_cost": "instruments", "measure_cost": "measures"}
-    a = base.yearly.groupby(["replication", "year"])[list(columns)].sum()
-    b = plan.yearly.groupby(["replication", "year"])[list(columns)].sum()
-    diff = (b - a.reindex(b.index)).groupby("year").mean().rename(columns=columns)
-    diff["total"] = diff.sum(axis=1)
-    return diff.round().astype(np.int64).reset_index()
+def cost_table(plan: Plan, scenario: Scenario) -> pd.DataFrame:
+    """Per year, the plan's extra cost against the current formation, as the optimiser counts it:
+    staff (fte - fte_now) x cost per fte for the months in post from the arrival month, instrument
+    places above or below places_per_year x cost per participant (the budget, whether or not every
+    place is taken up), and measures switched on or off (one-off cost in the start year)."""
+    from sporen.optimise.decisions import measure_spend
+
+    years = scenario.horizon_years
+    personnel = np.zeros(len(years), dtype=np.int64)
+    for role in scenario.roles:
+        if role.name not in plan.staff or abs(plan.staff[role.name].fte - role.fte_now) < 1e-9:
+            continue
+        arrive = fte_path(plan, scenario, role.name)[-1][0]
+        months = [0] * len(years)
+        for m in range(max(0, arrive), scenario.months):
+            year = int(month_label(scenario.start, m)[:4])
+            if year in years:
+                months[years.index(year)] += 1
+        change = plan.staff[role.name].fte - role.fte_now
+        personnel += np.array([int(round(change * role.cost_per_fte_year * n / 12)) for n in months], dtype=np.int64)
+    instruments = np.array([sum((instrument_places(plan, scenario, i.name, y) - i.places_per_year)
+                                * i.cost_per_participant for i in scenario.instruments) for y in years], dtype=np.int64)
+    measures = np.zeros(len(years), dtype=np.int64)
+    for measure in scenario.measures:
+        on, before = measure_on(plan, scenario, measure.name), measure.on_in_baseline
+        if on != before:
+            measures += (1 if on else -1) * np.array(measure_spend(scenario, measure), dtype=np.int64)
+    return pd.DataFrame({"year": years, "personnel": personnel, "instruments": instruments, "measures": measures,
+                         "total": personnel + instruments + measures})
 
 
 def caseload_tables(base: Outcome, plan: Outcome) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -495,7 +515,7 @@ def what_if(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority: str
         totals=totals, chance=chance(outcome.yearly, target), base_chance=chance(base.yearly, target),
         ref_chance=chance(ref.yearly, target) if ref is not None else None,
         formation=formation_table(plan, scenario), budget=budget_table(plan, scenario),
-        measures=measures_table(plan, scenario), cost=cost_table(base, outcome), caseload=caseload,
+        measures=measures_table(plan, scenario), cost=cost_table(plan, scenario), caseload=caseload,
         caseload_years=caseload_years, simulated_seconds=outcome.seconds, municipalities=municipalities)
 
 
@@ -510,14 +530,16 @@ def plan_levels(plan: Plan, scenario: Scenario) -> dict[str, Any]:
 
 
 def control_limits(scenario: Scenario) -> dict[str, Any]:
-    """Limits of the page's controls: fte from min_fte to max_fte (unset: fte_now + 4) in 0.5
-    steps from fte_now; places from 0 to max_places_per_year (unset: twice places_per_year, at
-    least 10)."""
+    """Limits of the page's controls: fte from min_fte to max_fte (unset: fte_now + 4; at most
+    fte_now + max_hires_per_year) in 0.5 steps from fte_now; places from 0 to max_places_per_year
+    (unset: twice places_per_year, at least 10)."""
     from sporen.optimise.decisions import DEFAULT_MAX_EXTRA_FTE
 
     roles = {}
     for r in scenario.roles:
         top = r.max_fte if r.max_fte is not None else r.fte_now + DEFAULT_MAX_EXTRA_FTE
+        if r.max_hires_per_year is not None:
+            top = min(top, r.fte_now + r.max_hires_per_year)   # one change per plan, hired in one year
         steps_down = math.floor((r.fte_now - r.min_fte) / 0.5 + 1e-9)
         steps_up = math.floor((top - r.fte_now) / 0.5 + 1e-9)
         roles[r.name] = (round(r.fte_now - 0.5 * steps_down, 6), round(r.fte_now + 0.5 * steps_up, 6))

@@ -116,7 +116,7 @@ def plan_tables(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority:
         "deficits": deficit_table(base.yearly, planned.yearly),
         "formation": formation_table(plan, scenario),
         "budget": budget_table(plan, scenario),
-        "plan_cost": cost_table(reduced_base, reduced_plan),
+        "plan_cost": cost_table(plan, scenario),
         "caseload": caseload_years,
         "yearly_summary": yearly_summary(base.yearly),
         "plan_yearly_summary": yearly_summary(planned.yearly),

@@ -78,6 +78,10 @@ def test_what_if_equals_sporen_simulate_of_the_downloaded_plan(tmp_path, futures
     # the plan moves the deficit: more staff and places cost money and change the result
     assert not np.allclose(view.years["mean"], view.years["base_mean"])
     assert view.cost["personnel"].sum() > 0
+    # staff cost as the simulator books it (deterministic): the cost table is the simulated difference
+    personnel = (yearly.groupby("year")["personnel_cost"].sum()
+                 - base.groupby("year")["personnel_cost"].sum()) / FUTURES
+    assert np.allclose(view.cost["personnel"].to_numpy(), personnel.to_numpy(), atol=FUTURES)
 
 
 def test_the_priority_rule_is_a_variant_that_sporen_simulate_reproduces(tmp_path, futures, scenario):
@@ -248,6 +252,7 @@ def test_the_optimiser_button_returns_a_plan_the_page_can_show(scenario):
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
     plan_from_levels(scenario, {n: lv.fte for n, lv in answer.plan.staff.items()}, answer.plan.instruments,
                      answer.plan.measures)   # within the controls' limits
+    assert int(whatif.cost_table(answer.plan, scenario)["total"].sum()) == answer.cost   # the optimiser's cost
     with pytest.raises(InputError):
         run_optimiser(scenario, WhatIfTarget(from_year=2030), workers=1)
 

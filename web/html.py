@@ -43,6 +43,9 @@ def table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, str]], lang: st
         cells = []
         for key, _, kind in columns:
             value = record.get(key)
+            if record is total and key not in record:
+                cells.append(ui.tags.td("", {"data-col": key, "data-value": ""}))
+                continue
             raw = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
             cells.append(ui.tags.td(fmt(value, kind, lang), {"data-col": key, "data-value": raw},
                                     class_="num" if kind != "text" else None))
@@ -68,7 +71,9 @@ CSS = """
 .verdict-meets { color: #1a7f37; } .verdict-does_not_meet { color: #b42318; } .verdict-on_the_edge { color: #b54708; }
 .chart svg { max-width: 100%; height: auto; }
 .ctl-hint { font-size: .8rem; color: #666; }
-.places-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(5.5rem, 1fr)); gap: .25rem; }
+.places-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(4.2rem, 1fr)); gap: .25rem; }
+.places-grid .form-group { margin-bottom: .25rem; }
 .status-line { min-height: 1.6rem; font-size: .9rem; color: #555; }
-.bslib-value-box .value-box-value { font-size: 1.5rem; }
+.bslib-value-box .value-box-value { font-size: 1.3rem; white-space: nowrap; }
+.bslib-value-box .value-box-title { font-size: .9rem; }
 """

@@ -94,13 +94,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "places_now": {"nl": "plaatsen nu", "en": "places now"},
     "places": {"nl": "plaatsen plan", "en": "places planned"},
     "budget": {"nl": "budget plan", "en": "planned budget"},
+    "budget_horizon": {"nl": "budget plan, alle jaren", "en": "planned budget, all years"},
+    "extra_budget": {"nl": "extra", "en": "extra"},
+    "budget_note": {"nl": "Plaatsen per instrument en jaar in het plan; budget = plaatsen × prijs per deelnemer.",
+                    "en": "Places per instrument and year in the plan; budget = places × cost per participant."},
     "measure": {"nl": "maatregel", "en": "measure"},
     "on": {"nl": "aan", "en": "on"},
     "off": {"nl": "uit", "en": "off"},
-    "cost_note": {"nl": "Extra kosten t.o.v. de huidige formatie zoals gesimuleerd (gemiddelde over de toekomsten): "
-                        "personeel vanaf de maand van indiensttreding, instrumenten zoals benut, maatregelen.",
-                  "en": "Extra cost against the current formation as simulated (mean over the futures): staff from "
-                        "the month they arrive, instruments as taken up, measures."},
+    "cost_note": {"nl": "Extra kosten t.o.v. de huidige formatie, zoals de optimalisatie ze telt: personeel vanaf de "
+                        "maand van indiensttreding, instrumentplaatsen × prijs per deelnemer (het budget), "
+                        "maatregelen die aan of uit gaan.",
+                  "en": "Extra cost against the current formation, as the optimiser counts it: staff from the month "
+                        "they arrive, instrument places × cost per participant (the budget), measures switched on "
+                        "or off."},
     "personnel": {"nl": "personeel", "en": "staff"},
     "instruments_cost": {"nl": "instrumenten", "en": "instruments"},
     "measures_cost": {"nl": "maatregelen", "en": "measures"},

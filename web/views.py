@@ -105,7 +105,7 @@ def cards(current_view: WhatIfView, language: str, number: int) -> ui.TagChild:
                                          "data-ci-low": repr(c.ci_low), "data-ci-high": repr(c.ci_high),
                                          "data-verdict": c.verdict,
                                          "data-base-met": str(current_view.base_chance.met)}, hidden=True)
-    return ui.div(ui.layout_columns(*boxes, col_widths=[3] * len(boxes) if len(boxes) == 4 else None),
+    return ui.div(ui.layout_column_wrap(*boxes, width="13rem", fill=False),
                   chance_data, id="cards", **number_attr)
 
 
@@ -148,9 +148,18 @@ def formation_tables(current_view: WhatIfView, language: str) -> ui.TagChild:
         ("yearly_cost_now", "euro"), ("yearly_cost_planned", "euro"), ("extra_yearly_cost", "signed"),
         ("arrives", "text"))]
     budget = current_view.budget
-    budget_cols = [("instrument", t(language, "instrument"), "text"), ("year", t(language, "year"), "text"),
-                   ("places_now", t(language, "places_now"), "int"), ("places", t(language, "places"), "int"),
-                   ("budget", t(language, "budget"), "euro")]
+    wide = budget.pivot(index="instrument", columns="year", values="places")
+    order = list(dict.fromkeys(budget["instrument"]))
+    wide = wide.reindex(order)
+    wide.columns = [f"y{year}" for year in wide.columns]
+    wide = wide.join(budget.groupby("instrument")[["budget", "extra_budget"]].sum())
+    wide = wide.join(budget.groupby("instrument")["places_now"].first()).reset_index()
+    year_columns = [(f"y{year}", str(year), "int") for year in sorted(budget["year"].unique())]
+    budget_cols = [("instrument", t(language, "instrument"), "text"), ("places_now", t(language, "places_now"), "int"),
+                   *year_columns, ("budget", t(language, "budget_horizon"), "euro"),
+                   ("extra_budget", t(language, "extra_budget"), "signed")]
+    budget_total = {"instrument": t(language, "total"), "budget": wide["budget"].sum(),
+                    "extra_budget": wide["extra_budget"].sum()}
     cost = current_view.cost
     cost_total = {"year": t(language, "total"), **{c: cost[c].sum() for c in cost.columns if c != "year"}}
     cost_cols = [("year", t(language, "year"), "text"), ("personnel", t(language, "personnel"), "signed"),
@@ -164,7 +173,8 @@ def formation_tables(current_view: WhatIfView, language: str) -> ui.TagChild:
                                                                    "text"),
                     ("state", t(language, "with_plan"), "text")]
     parts = [table(formation, formation_cols, language, "formation-table", total),
-             table(budget, budget_cols, language, "budget-table")]
+             ui.p(t(language, "budget_note"), class_="text-muted small"),
+             table(wide, budget_cols, language, "budget-table", budget_total)]
     if len(measures):
         parts.append(table(measures, measure_cols, language, "measures-table"))
     parts += [ui.p(t(language, "cost_note"), class_="text-muted small"),
