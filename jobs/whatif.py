@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from sporen.common.errors import InputError, Problem
-from sporen.inputs.plan import Plan, StaffLevel, check_plan, fte_path, instrument_places, measure_on
+from sporen.inputs.plan import Plan, check_plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario, month_label
 
 DEFAULT_FUTURES = 60
@@ -182,18 +182,21 @@ def plan_key(plan: Plan, scenario: Scenario) -> tuple:
 
 
 def plan_from_levels(scenario: Scenario, fte: Mapping[str, float], places: Mapping[str, Mapping[int, int]],
-                     measures: Mapping[str, bool], name: str = "what-if") -> Plan:
-    """A plan from the page's controls (missing entries stay at the baseline), checked against the
-    scenario: InputError naming `plan.staff.<role>.fte` etc. for a level outside its limits."""
-    plan = Plan(name=name,
-                staff={role: StaffLevel(fte=float(value)) for role, value in fte.items()},
-                instruments={inst: {int(y): int(p) for y, p in per.items()} for inst, per in places.items()},
-                measures={m: bool(on) for m, on in measures.items()})
+                     measures: Mapping[str, bool], name: str = "what-if",
+                     arrives: Mapping[str, str | None] | None = None) -> Plan:
+    """A plan from the page's controls (missing entries stay at the baseline), checked like a plan
+    file: InputError naming `staff.<role>.fte` etc. for a level outside its limits. `arrives` keeps
+    the arrival months of a loaded plan (default: the role's lead time after the start)."""
+    from sporen.inputs.load import validate_model
+
+    arrives = arrives or {}
+    raw = {"name": name,
+           "staff": {role: {"fte": value, "arrives": arrives.get(role)} for role, value in fte.items()},
+           "instruments": {inst: dict(per) for inst, per in places.items()},
+           "measures": dict(measures)}
+    plan = validate_model(Plan, raw, "plan")
+    assert isinstance(plan, Plan)
     problems = [Problem("plan", path, message, allowed) for path, message, allowed in check_plan(plan, scenario)]
-    for inst, per in plan.instruments.items():
-        for year, value in per.items():
-            if value < 0:
-                problems.append(Problem("plan", f"instruments.{inst}.{year}", f"{value} places", "0 or more"))
     if problems:
         raise InputError(problems)
     return normalise_plan(plan, scenario, name)
@@ -523,6 +526,7 @@ def plan_levels(plan: Plan, scenario: Scenario) -> dict[str, Any]:
     """The page's control values for a plan: fte per role, places per instrument and year, measures."""
     return {
         "fte": {r.name: (plan.staff[r.name].fte if r.name in plan.staff else r.fte_now) for r in scenario.roles},
+        "arrives": {r: level.arrives for r, level in plan.staff.items() if level.arrives is not None},
         "places": {i.name: {y: instrument_places(plan, scenario, i.name, y) for y in scenario.horizon_years}
                    for i in scenario.instruments},
         "measures": {m.name: measure_on(plan, scenario, m.name) for m in scenario.measures},

@@ -43,7 +43,8 @@ def plan_yaml(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority: s
     outcome = futures.outcome(plan, priority)
     odds = chance(outcome.yearly, target)
     chosen = with_priority(scenario, priority).policy.priority
-    variant = "" if chosen == scenario.policy.priority else " --variant variant.yaml"
+    beside = Path(scenario_file).parent / "variant.yaml"
+    variant = "" if chosen == scenario.policy.priority else f" --variant {beside}"
     lines = [
         f"# Plan tried on the sporen what-if page for scenario '{scenario.name}' ({scenario.start}, "
         f"{scenario.years} years).",
@@ -53,7 +54,7 @@ def plan_yaml(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority: s
     ]
     if variant:
         lines.append(f"# Priority rule for caseworker slots: {chosen} (the scenario says "
-                     f"{scenario.policy.priority}): variant.yaml sets it.")
+                     f"{scenario.policy.priority}): variant.yaml, put next to the scenario, sets it.")
     lines += ["# Omitted roles, instruments and measures stay as in the baseline.",
               f"# Repeat it with: sporen simulate {scenario_file}{variant} --plan plan.yaml "
               f"--replications {futures.futures} --seed {futures.seed}", ""]
@@ -68,10 +69,10 @@ def variant_yaml(futures: Futures, priority: str | None, *, scenario_file: str =
     chosen = with_priority(scenario, priority).policy.priority
     if chosen == scenario.policy.priority:
         return None
-    body = {"variant": f"{scenario.name}-{chosen}", "base": scenario_file,
+    body = {"variant": f"{scenario.name}-{chosen}", "base": Path(scenario_file).name,
             "description": f"{scenario.name} with the priority rule {chosen} (from the sporen what-if page)",
             "set": {"policy.priority": chosen}}
-    return ("# Put this file next to the scenario (base: is relative to this file).\n"
+    return (f"# Put this file next to {Path(scenario_file).name} (base: is relative to this file).\n"
             + yaml.safe_dump(body, sort_keys=False, allow_unicode=True))
 
 

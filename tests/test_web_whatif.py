@@ -264,3 +264,14 @@ def test_plan_yaml_header_says_how_it_was_judged(futures, scenario):
     assert any(f"On {FUTURES} simulated futures (seed 3)" in line for line in header)
     body = yaml.safe_load(text)
     assert body == {"name": "baseline", "staff": {}, "instruments": {}, "measures": {}}
+
+
+def test_a_loaded_plan_keeps_its_arrival_months_and_bad_values_are_problems(scenario):
+    plan = Plan(name="p", staff={"km_werk": StaffLevel(fte=2.0, arrives="2018-09")})
+    levels = whatif.plan_levels(plan, scenario)
+    again = plan_from_levels(scenario, levels["fte"], levels["places"], levels["measures"], arrives=levels["arrives"])
+    assert again.staff["km_werk"].arrives == "2018-09"
+    assert whatif.plan_key(again, scenario) == whatif.plan_key(plan, scenario)
+    with pytest.raises(InputError) as caught:
+        plan_from_levels(scenario, {"km_werk": -1.0}, {"leerwerk": {2018: -3}}, {})
+    assert {p.path for p in caught.value.problems} >= {"staff.km_werk.fte", "instruments.leerwerk.2018"}

@@ -87,6 +87,7 @@ class Controls:
     measures: dict[str, bool]
     priority: str
     target: WhatIfTarget
+    arrives: dict[str, str] = field(default_factory=dict)   # arrival months of a loaded plan
 
 
 @dataclass
@@ -138,7 +139,7 @@ def controls_for(scenario: Scenario, plan: Plan | None = None, priority: str | N
                  target: WhatIfTarget | None = None) -> Controls:
     levels = plan_levels(plan or Plan(name="baseline"), scenario)
     return Controls(levels["fte"], levels["places"], levels["measures"], priority or scenario.policy.priority,
-                    target or default_target(scenario))
+                    target or default_target(scenario), levels["arrives"])
 
 
 def app_ui(settings: Settings) -> ui.Tag:
@@ -266,7 +267,7 @@ def build_app(settings: Settings) -> App:
             target = WhatIfTarget(from_year=int(from_year), level=int(round(float(level))),
                                   probability=round(float(probability), 4), scope=scope,  # type: ignore[arg-type]
                                   cumulative=cumulative)
-            return Controls(fte_values, places, measures, priority, target), problems
+            return Controls(fte_values, places, measures, priority, target, init.arrives), problems
 
         @reactive.calc
         def request() -> Request:
@@ -276,7 +277,7 @@ def build_app(settings: Settings) -> App:
             if problems:
                 return Request(loaded.futures, problems=problems)
             try:
-                plan = plan_from_levels(scenario, values.fte, values.places, values.measures)
+                plan = plan_from_levels(scenario, values.fte, values.places, values.measures, arrives=values.arrives)
             except InputError as exc:
                 return Request(loaded.futures, problems=exc.problems)
             found = answer()
