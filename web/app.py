@@ -315,7 +315,10 @@ def build_app(settings: Settings) -> App:
             if status == "success":
                 with reactive.isolate():
                     done = simulation.result()
-                if done.view is not None:
+                    stale = done.request.futures is not current().futures   # the scenario changed meanwhile
+                if stale:
+                    pass
+                elif done.view is not None:
                     latest.set(done)
                     failure.set(None)
                 else:

@@ -8,6 +8,7 @@ colours and the 5-95% bands are the report's.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from sporen.web.texts import euro_short, t
 BASE_COLOUR = "#9aa5b1"
 PLAN_COLOUR = "#1f6fb2"
 REF_COLOUR = "#e08a1e"
-RC = {"font.size": 9, "axes.spines.top": False, "axes.spines.right": False, "svg.fonttype": "none",
+RC: dict[Any, Any] = {"font.size": 9, "axes.spines.top": False, "axes.spines.right": False, "svg.fonttype": "none",
       "svg.hashsalt": "sporen"}
 
 
