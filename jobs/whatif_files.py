@@ -154,7 +154,7 @@ def report_html(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority:
     outcome = PlanOutcome(
         plan=plan, formation=formation, cost_per_year=cost[["year", "total"]].rename(columns={"total": "cost"}),
         total_cost=float(cost["total"].sum()), probability=odds.probability,
-        required_probability=float(target.probability), target_met=odds.verdict == "meets",
+        required_probability=float(target.probability), target_met=None,   # a tried plan, not the optimiser's answer
         target_text=_target_words(target), verification_replications=odds.n)
     chosen = with_priority(scenario, priority).policy.priority
     run = {"replications": futures.futures, "seed": futures.seed,

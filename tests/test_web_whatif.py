@@ -275,3 +275,23 @@ def test_a_loaded_plan_keeps_its_arrival_months_and_bad_values_are_problems(scen
     with pytest.raises(InputError) as caught:
         plan_from_levels(scenario, {"km_werk": -1.0}, {"leerwerk": {2018: -3}}, {})
     assert {p.path for p in caught.value.problems} >= {"staff.km_werk.fte", "instruments.leerwerk.2018"}
+
+
+def test_the_target_follows_the_municipalities_the_simulator_reports():
+    """After a merger the yearly rows name the merged municipality (Het Hogeland from 2019 instead of
+    four): the target is judged on the rows as they are, with no names or counts assumed."""
+    rows = []
+    for replication, shift in ((0, 0), (1, -200), (2, 100)):
+        for name in ("Bedum", "De Marne", "Winsum", "Eemsmond"):
+            rows.append({"replication": replication, "year": 2018, "municipality": name,
+                         "result_after_vangnet": -50 + shift})
+        for year in (2019, 2020):
+            rows.append({"replication": replication, "year": year, "municipality": "Het Hogeland",
+                         "result_after_vangnet": 10 + shift})
+    yearly = pd.DataFrame(rows)
+    every_year = WhatIfTarget(from_year=2019)
+    assert whatif.target_met(yearly, every_year).tolist() == [True, False, True]
+    from_start = WhatIfTarget(from_year=2018, scope="per-municipality")
+    assert whatif.target_met(yearly, from_start).tolist() == [False, False, True]
+    summed = WhatIfTarget(from_year=2018, cumulative=True)       # -200 + 20 = -180 in replication 0
+    assert whatif.target_met(yearly, summed).tolist() == [False, False, True]
