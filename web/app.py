@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,6 +136,15 @@ def compute(request: Request, number: int = 0) -> Computed:
     return Computed(request, view=view, seconds=time.perf_counter() - started, number=number)
 
 
+def _number(value: Any) -> float | None:
+    """A control's value as a number; None when empty or not a number."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def controls_for(scenario: Scenario, plan: Plan | None = None, priority: str | None = None,
                  target: WhatIfTarget | None = None) -> Controls:
     levels = plan_levels(plan or Plan(name="baseline"), scenario)
@@ -206,10 +216,9 @@ def build_app(settings: Settings) -> App:
 
         def read(name: str, default: Any) -> Any:
             try:
-                value = input[cid(name)]()
-            except SilentException:
+                return input[cid(name)]()
+            except SilentException:   # not drawn in the browser yet: the value it is drawn with
                 return default
-            return default if value is None and default is None else value
 
         def redraw(controls: Controls) -> None:
             initial.set(controls)
@@ -232,7 +241,7 @@ def build_app(settings: Settings) -> App:
             problems: list[Problem] = []
             fte_values = {}
             for i, role in enumerate(scenario.roles):
-                value = read(f"fte_{i}", init.fte[role.name])
+                value = _number(read(f"fte_{i}", init.fte[role.name]))
                 if value is None:
                     problems.append(Problem("plan", f"staff.{role.name}.fte", "is empty", "a number of fte"))
                     value = init.fte[role.name]
@@ -241,30 +250,35 @@ def build_app(settings: Settings) -> App:
             for i, inst in enumerate(scenario.instruments):
                 per = {}
                 for year in scenario.horizon_years:
-                    value = read(f"places_{i}_{year}", init.places[inst.name][year])
-                    if value is None or float(value) != int(float(value)):
+                    value = _number(read(f"places_{i}_{year}", init.places[inst.name][year]))
+                    if value is None or value != int(value):
                         problems.append(Problem("plan", f"instruments.{inst.name}.{year}",
                                                 f"{value if value is not None else 'empty'} is not a whole number",
                                                 "a number of places"))
                         value = init.places[inst.name][year]
-                    per[year] = int(float(value))
+                    per[year] = int(value)
                 places[inst.name] = per
             measures = {m.name: bool(read(f"measure_{i}", init.measures[m.name]))
                         for i, m in enumerate(scenario.measures)}
             priority = str(read("priority", init.priority))
             from_year = read("from_year", str(init.target.from_year))
-            level = read("level", init.target.level)
-            probability = read("probability", init.target.probability)
+            level = _number(read("level", init.target.level))
+            probability = _number(read("probability", init.target.probability))
             scope = str(read("scope", init.target.scope))
             cumulative = bool(read("cumulative", init.target.cumulative))
             if level is None:
                 problems.append(Problem("target", "level", "is empty", "a sum in euros, 0 = no deficit"))
                 level = init.target.level
-            if probability is None or not 0 < float(probability) <= 1:
+            if probability is None or not 0 < probability <= 1:
                 problems.append(Problem("target", "probability", f"{probability} is not a probability",
                                         "a number above 0 and at most 1"))
                 probability = init.target.probability
-            target = WhatIfTarget(from_year=int(from_year), level=int(round(float(level))),
+            try:
+                year = int(from_year)
+            except (TypeError, ValueError):
+                problems.append(Problem("target", "from_year", f"{from_year!r} is not a year", "a horizon year"))
+                year = init.target.from_year
+            target = WhatIfTarget(from_year=year, level=int(round(float(level))),
                                   probability=round(float(probability), 4), scope=scope,  # type: ignore[arg-type]
                                   cumulative=cumulative)
             return Controls(fte_values, places, measures, priority, target, init.arrives), problems
