@@ -88,13 +88,31 @@ def answer_verdict(result: Any, required: float) -> str:
     return found
 
 
+def _takes_callback(options_type: Any) -> bool:
+    """Whether `OptimiseOptions.progress` accepts a callback (done, total, text) besides a bool."""
+    for item in dataclasses.fields(options_type):
+        if item.name == "progress":
+            return "Callable" in str(item.type)
+    return False
+
+
+def _budget(model: Scenario, loop_options: Any) -> int | None:
+    """The optimiser's simulation budget for these options, when the optimiser says it up front."""
+    from sporen.optimise import loop
+    from sporen.optimise.decisions import decision_space
+
+    check = getattr(loop, "check_options", None)
+    if check is None:
+        return loop_options.budget_sims
+    return int(check(decision_space(model, loop_options.levers, allow_cuts=loop_options.allow_cuts), loop_options))
+
+
 def run_optimiser(scenario: Scenario, target: WhatIfTarget, *, priority: str | None = None,
                   progress: Progress | None = None, workers: int | None = None, **options: Any) -> OptimiserAnswer:
     """The cheapest plan that meets the page's target (see docs/optimisation.md); `options` go to
-    `OptimiseOptions` (replications, verify, seed, budget_sims, ...). InputError for a target that
-    does not fit the scenario."""
-    from sporen.optimise.decisions import decision_space
-    from sporen.optimise.loop import OptimiseOptions, OptionsError, check_options
+    `OptimiseOptions` where it has them (replications, verify, seed, budget_sims, ...). InputError for
+    a target that does not fit the scenario."""
+    from sporen.optimise.loop import OptimiseOptions, OptionsError
     from sporen.optimise.loop import optimise as search
     from sporen.sim.api import evaluate
 
@@ -103,25 +121,28 @@ def run_optimiser(scenario: Scenario, target: WhatIfTarget, *, priority: str | N
         raise InputError(problems)
     model = with_priority(scenario, priority)
     started = time.perf_counter()
+    report = progress or (lambda fraction, text: None)
     known = {f.name for f in dataclasses.fields(OptimiseOptions)}
     values: dict[str, Any] = {
         "target_from": target.from_year, "scope": target.scope, "target_level": int(target.level),
         "cumulative": bool(target.cumulative), "probability": float(target.probability),
         "workers": int(workers or os.cpu_count() or 1), "progress": False, **options}
+    callback = _takes_callback(OptimiseOptions)
+    if callback:   # the optimiser reports its own progress: work done of work planned
+        values["progress"] = lambda done, total, text: report(min(0.99, done / max(1, total)), str(text))
     try:
         loop_options = OptimiseOptions(**{k: v for k, v in values.items() if k in known})
-        budget = check_options(decision_space(model, loop_options.levers, allow_cuts=loop_options.allow_cuts),
-                               loop_options)
+        budget = None if callback else _budget(model, loop_options)
     except OptionsError as exc:
         raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
-    report = progress or (lambda fraction, text: None)
     simulated = [0]
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         seeds = args[2] if len(args) > 2 else kwargs.get("seeds", ())
         run = evaluate(*args, **kwargs)
         simulated[0] += len(seeds)
-        report(min(0.99, simulated[0] / max(1, budget)), f"{simulated[0]} simulated futures")
+        if budget:
+            report(min(0.99, simulated[0] / budget), f"{simulated[0]} simulated futures")
         return run
 
     report(0.0, "starting")
@@ -131,11 +152,14 @@ def run_optimiser(scenario: Scenario, target: WhatIfTarget, *, priority: str | N
         raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
     report(1.0, "done")
     check = result.verification
+    probability = None if check is None else getattr(check, "probability", None)
     plan = normalise_plan(result.plan, scenario, name=f"optimised {scenario.name}")
+    describe = result.describe() if callable(getattr(result, "describe", None)) else \
+        result.space.describe(result.choice)
     return OptimiserAnswer(
         plan=plan, verdict=answer_verdict(result, float(target.probability)), met=bool(result.met),
-        probability=None if check is None else float(check.probability),
+        probability=None if probability is None else float(probability),
         ci_low=None if check is None else float(check.ci_low), ci_high=None if check is None else float(check.ci_high),
         replications=None if check is None else int(check.replications), required=float(target.probability),
-        cost=int(result.cost), describe=result.space.describe(result.choice), blocking=list(result.blocking),
+        cost=int(result.cost), describe=describe, blocking=list(result.blocking),
         seconds=time.perf_counter() - started, sims_used=int(result.sims_used))
