@@ -261,6 +261,7 @@ class Futures:
         self._cache: OrderedDict[tuple, Outcome] = OrderedDict()
         self._inflight: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
+        self._full_baseline: Any = None
 
     @property
     def key(self) -> tuple[str, int, int]:
@@ -296,12 +297,19 @@ class Futures:
                 self._inflight.pop(key).set()
 
     def full_run(self, plan: Plan, priority: str | None = None) -> Any:
-        """Every frame (monthly, yearly, kpis) of the plan on the futures, for the report and workbook."""
+        """Every frame (monthly, yearly, kpis) of the plan on the futures, for the report and workbook
+        (the baseline's is kept once made)."""
         from sporen.sim.api import evaluate
 
         scenario = with_priority(self.scenario, priority)
-        return evaluate(scenario, plan, self.seeds, workers=self.workers, frames=("monthly", "yearly", "kpis"),
-                        rules=self.rules)
+        baseline = scenario is self.scenario and plan_key(plan, self.scenario) == plan_key(Plan(), self.scenario)
+        if baseline and self._full_baseline is not None:
+            return self._full_baseline
+        run = evaluate(scenario, plan, self.seeds, workers=self.workers, frames=("monthly", "yearly", "kpis"),
+                       rules=self.rules)
+        if baseline:
+            self._full_baseline = run
+        return run
 
     def _simulate(self, scenario: Scenario, plan: Plan) -> Outcome:
         from sporen.sim.api import evaluate
