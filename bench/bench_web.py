@@ -10,7 +10,8 @@ change back to a plan seen before shows what the cache saves.
 
 Prints the machine, date and load average (wall times are only comparable on an idle machine),
 the futures and workers, the median, mean, min and max of the 20 changes, the server's own
-simulation time (median) and the time for a plan seen before.
+simulation time (median), the time for a plan seen before, and the CPU seconds the server and its
+worker processes spent per change (a guide when the machine was shared).
 
 Options: --futures N, --changes K (default 20), --scenario FILE, --screenshots DIR (also save the
 page in Dutch and English as PNG, for docs/).
@@ -38,6 +39,25 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 # (role, value) in the order typed: every step a plan not simulated before (BMWE's roles)
 STEPS = ([("km_werkspoor", 5.0 + 0.5 * k) for k in range(9)] + [("werkgeversdienst", 2.5 + 0.5 * k) for k in range(4)]
          + [("km_werkleerspoor", 6.0 + 0.5 * k) for k in range(8)])
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and all its descendants so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo, seen = 0.0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def start(scenario: str, futures: int) -> tuple[subprocess.Popen, str]:
@@ -98,17 +118,22 @@ def main() -> int:
             page.wait_for_selector("#result-table", timeout=300_000)
             print(f"first page with numbers: {time.perf_counter() - opened:.2f} s")
             times, server = [], []
+            cpu_before = tree_cpu(process.pid)
             for role_index, value in steps:
                 elapsed, simulated = change(page, role_index, value)
                 times.append(elapsed)
                 server.append(simulated)
                 print(f"  {roles[role_index]} -> {value:g} fte: {elapsed:.2f} s (server {simulated:.2f} s)")
+            cpu = (tree_cpu(process.pid) - cpu_before) / len(steps)
             role_index, value = steps[-1]
             seen, _ = change(page, role_index, value - 0.5)   # back to the plan one step before: cached
             print(f"control change to updated chart, median of {len(times)}: {statistics.median(times):.2f} s "
                   f"(mean {statistics.mean(times):.2f}, min {min(times):.2f}, max {max(times):.2f}); "
                   f"server simulation median {statistics.median(server):.2f} s")
             print(f"a plan seen before (cache): {seen:.2f} s")
+            cores = os.cpu_count() or 1
+            print(f"CPU of the server and its workers per change: {cpu:.2f} s (on an idle machine with {cores} "
+                  f"cores that is at least CPU / cores = {cpu / cores:.2f} s of wall time)")
             if options.screenshots:
                 folder = Path(options.screenshots)
                 folder.mkdir(parents=True, exist_ok=True)

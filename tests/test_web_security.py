@@ -142,3 +142,21 @@ def test_bundled_scenarios_are_picked_by_name_never_by_path():
     assert "bmwe" in names and "bmwe-social" in names
     with pytest.raises(InputError):
         load_bundled("../../etc/passwd")
+
+
+def test_a_port_in_use_is_a_bad_input_said_at_once(tmp_path):
+    import socket
+    from pathlib import Path
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        port = taken.getsockname()[1]
+        tiny = Path(__file__).parent / "data" / "tiny.yaml"
+        result = CliRunner().invoke(main, ["serve", str(tiny), "--port", str(port), "--futures", "2", "-j", "1"])
+        assert result.exit_code == 2
+        assert "--port: cannot listen on 127.0.0.1" in result.output and "Traceback" not in result.output
+        assert "simulating" not in result.output
+    finally:
+        taken.close()

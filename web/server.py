@@ -66,18 +66,22 @@ def serve(options: ServeOptions, optimiser: dict[str, Any] | None = None,
     import uvicorn
 
     settings = make_settings(options, optimiser)
-    futures = futures_for(settings.start_scenario, futures=settings.futures, seed=settings.seed,
-                          workers=settings.workers, rules=settings.start_rules)
-    if not options.quiet:
-        echo(f"sporen serve: simulating the baseline of {settings.start_scenario.name} on {settings.futures} "
-             "futures ...")
-    futures.baseline()
-    app = make_asgi(settings, options)
-    try:
+    try:   # the address first: a port in use is said at once, not after the baseline
         sock = bind(options.host, options.port)
     except OSError as exc:
         raise InputError([Problem("--port", "", f"cannot listen on {options.host}:{options.port} "
                                   f"({exc.strerror or exc})", "a free port, or --port 0 for any free one")]) from None
+    try:
+        futures = futures_for(settings.start_scenario, futures=settings.futures, seed=settings.seed,
+                              workers=settings.workers, rules=settings.start_rules)
+        if not options.quiet:
+            echo(f"sporen serve: simulating the baseline of {settings.start_scenario.name} on {settings.futures} "
+                 "futures ...")
+        futures.baseline()
+        app = make_asgi(settings, options)
+    except BaseException:
+        sock.close()
+        raise
     port = sock.getsockname()[1]
     url = address(options, port)
     if options.shared:
