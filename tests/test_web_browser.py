@@ -7,7 +7,8 @@ browser), against `sporen serve` started on a free port.
 * a broken upload shows its errors, and the page keeps working;
 * the language switch keeps the controls; the optimiser button shows progress, its verdict and
   loads its plan into the controls;
-* a failing simulation shows a message, not a stack trace.
+* a failing simulation shows a message, not a stack trace;
+* with a token, the address `sporen serve` prints lets the browser in and nothing else does.
 
 Without chromium or Playwright the tests are skipped with the reason shown, except on CI
 (CI=true), where that is a failure: .ci/run installs chromium, and playwright is a dev dependency.
@@ -39,6 +40,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 FUTURES, SEED = 8, 1
+TOKEN = "browser-test-token-0123"
 WAIT_MS = 60_000
 
 
@@ -83,7 +85,7 @@ def _start(args: list[str]) -> tuple[subprocess.Popen, str]:
 @pytest.fixture(scope="module")
 def server():
     process, url = _start([str(TINY), "--port", "0", "--futures", str(FUTURES), "--seed", str(SEED), "--workers", "1",
-                           "--optimise-replications", "3", "--optimise-verify", "10", "--quiet"])
+                           "--optimise-replications", "3", "--optimise-verify", "10", "--token", TOKEN, "--quiet"])
     try:
         yield url
     finally:
@@ -287,3 +289,16 @@ def test_a_failing_simulation_shows_a_message_not_a_stack_trace(browser, monkeyp
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def test_with_the_token_the_browser_gets_in_and_others_do_not(browser, server):
+    assert server.endswith(f"/?token={TOKEN}")
+    page = open_page(browser, server)       # the token becomes a cookie; the websocket and the numbers follow
+    assert "token" not in page.url
+    assert shown_chance(page)[1] == FUTURES
+    page.context.close()
+    stranger = browser.new_context().new_page()
+    response = stranger.goto(server.split("?")[0])
+    assert response is not None and response.status == 401
+    assert "access token" in stranger.inner_text("body")
+    stranger.context.close()
