@@ -154,8 +154,8 @@ def run_optimiser(scenario: Scenario, target: WhatIfTarget, *, priority: str | N
     check = result.verification
     probability = None if check is None else getattr(check, "probability", None)
     plan = normalise_plan(result.plan, scenario, name=f"optimised {scenario.name}")
-    describe = result.describe() if callable(getattr(result, "describe", None)) else \
-        result.space.describe(result.choice)
+    own_words = getattr(result, "describe", None)
+    describe = str(own_words()) if callable(own_words) else result.space.describe(result.choice)
     return OptimiserAnswer(
         plan=plan, verdict=answer_verdict(result, float(target.probability)), met=bool(result.met),
         probability=None if probability is None else float(probability),

@@ -439,8 +439,8 @@ def build_app(settings: Settings) -> App:
                 optimiser_problem.set("; ".join(str(p) for p in problems))
                 return
             optimiser_problem.set(None)
-            progress["counter"] = Counter()
-            optimiser.invoke(futures, values.target, values.priority, progress["counter"])
+            counter = progress["counter"] = Counter()
+            optimiser.invoke(futures, values.target, values.priority, counter)
 
         @reactive.effect
         def _optimised() -> None:
