@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from sporen.common.errors import InputError, Problem
+from sporen.common.errors import InputError, Problem, Problems
+from sporen.inputs.load import read_yaml
 from sporen.inputs.schema import Scenario
 from sporen.inputs.textfile import csv_rows, read_text
 
@@ -146,16 +146,7 @@ def load_vangnet_rules(path: Path | None = None) -> dict[int, VangnetRule]:
     path = Path(path) if path is not None else DEFAULT_RULES_PATH
     file = str(path)
     shape = "a YAML file with a list `rules:` of one rule per year (see inputs/rules/vangnet.yaml)"
-    try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError([Problem(file, "", "file not found", shape)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(file, "", f"cannot read the file: {exc}", shape)]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        raise InputError([Problem(file, where, "not valid YAML", shape)]) from None
+    raw: Any = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError([Problem(file, "", "expected a mapping with the key `rules`", shape)])
     try:
@@ -197,7 +188,7 @@ def load_accounts(path: Path) -> pd.DataFrame:
     file = str(path)
     shape = "a CSV file with the columns " + ", ".join(ACCOUNT_COLUMNS)
     text = read_text(path, shape)
-    header, reader, delimiter = csv_rows(text)
+    header, reader, delimiter = csv_rows(text, file)
     problems = [
         Problem(file, "row 1", f"missing column {name!r}", shape)
         for name in ACCOUNT_COLUMNS if name not in header
@@ -211,6 +202,7 @@ def load_accounts(path: Path) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
 
+    problems = Problems()
     records: dict[int, dict[str, Any]] = {}
     seen: dict[tuple[str, int], int] = {}
     whole = "a whole number of euros, digits only, e.g. 2253777"

@@ -10,6 +10,7 @@ allowed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, Self
 
@@ -133,13 +134,14 @@ class Parallel(JobOptions):
         return self.backend or ("dask" if self.scheduler else "local")
 
 
-def check_out_folder(out: Path | None) -> list[Problem]:
-    """An output folder must be a folder name (what may be replaced is `outputs.rundir`'s call)."""
+def check_out_folder(out: Path | None, inputs: Sequence[str | Path | None] = ()) -> list[Problem]:
+    """What is wrong with ``--out`` as a run folder (`outputs.rundir.check_target`: a new folder, an
+    empty one or an earlier sporen run, holding none of the `inputs`); checked before any work."""
+    from sporen.outputs.rundir import check_target
+
     if out is None:
         return []
-    if out.exists() and not out.is_dir():
-        return [Problem(str(out), "", "exists and is not a folder", "a folder name for the run's files")]
-    return []
+    return check_target(out, inputs)
 
 
 def check_out_file(out: Path | None, what: str = "file") -> list[Problem]:

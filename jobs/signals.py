@@ -1,8 +1,10 @@
 """Interruption, in one place: a SIGTERM stops a job the way Ctrl-C does.
 
-While `stop_on_terminate()` is active, SIGTERM raises `SystemExit(143)` in the main thread, so
-every `finally` and every run folder's clean-up runs as for Ctrl-C (KeyboardInterrupt). Worker
-processes do not inherit this: the runner resets their handlers when it starts them.
+While `stop_on_terminate()` is active, SIGTERM raises `Terminated` (a KeyboardInterrupt) in the
+main thread, so every `finally`, every run folder's clean-up and the killing of the worker
+processes (`sim.runner`) run exactly as for Ctrl-C, and the command exits with 130 like Ctrl-C
+(`cli.run_job`). Worker processes do not keep this handler: the runner resets their handlers
+when it starts them, and they die with sporen.
 """
 
 from __future__ import annotations
@@ -14,16 +16,19 @@ from collections.abc import Iterator
 from types import FrameType
 
 EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C."""
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(EXIT_TERMINATED)
+    raise Terminated()
 
 
 @contextlib.contextmanager
 def stop_on_terminate() -> Iterator[None]:
-    """SIGTERM -> SystemExit(143) inside the block (main thread only; elsewhere a no-op)."""
+    """SIGTERM -> Terminated (a KeyboardInterrupt) inside the block (main thread only; elsewhere a no-op)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -28,8 +28,10 @@ import importlib
 import math
 import multiprocessing
 import os
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -166,6 +168,11 @@ def _simulate_chunk(
 # -- local processes ---------------------------------------------------------------------------
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 _POOLS_LOCK = threading.Lock()
+WATCHDOG_SECONDS = 0.5
+"""How often a worker checks that the process that started it is still there."""
+STOP_SECONDS = 5.0
+"""How long an interrupted run waits for its killed workers to be gone."""
+_PR_SET_PDEATHSIG = 1
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -180,11 +187,59 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _exit_with_parent() -> None:
+    """Linux: the kernel kills this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _watchdog(parent: int, main: int) -> None:
+    """Exit at once when the parent is gone (this process was handed to another) or the main process is."""
+    while True:
+        time.sleep(WATCHDOG_SECONDS)
+        if os.getppid() != parent or not _alive(main):
+            os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _worker_init(main: int) -> None:
+    """Start of every worker process: die with sporen, never on its own terms.
+
+    Ctrl-C reaches the whole process group: the worker ignores it and sporen stops it. SIGTERM
+    gets its default action (sporen's handler was inherited through fork). The kernel kills the
+    worker when its parent dies (Linux), and a watchdog thread exits when the parent or the main
+    process is gone (any platform; also covers the forkserver, the workers' parent there)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _exit_with_parent()
+    parent = os.getppid()
+    if not _alive(main) or parent == 1:
+        os._exit(1)
+    threading.Thread(target=_watchdog, args=(parent, main), name="sporen-watchdog", daemon=True).start()
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     with _POOLS_LOCK:
         pool = _POOLS.get(workers)
         if pool is None:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_init,
+                                       initargs=(os.getpid(),))
             _POOLS[workers] = pool
         return pool
 
@@ -201,15 +256,31 @@ def shutdown_pools() -> None:
 atexit.register(shutdown_pools)
 
 
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGKILL every worker of a pool and wait (at most STOP_SECONDS) until they are gone.
+
+    Not `shutdown(wait=True)`: a worker stopped mid-write can leave the pool's pipes in a state
+    where joining its threads never returns."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(max(0.0, deadline - time.monotonic()))
+
+
 def _drop_pool(workers: int, pool: ProcessPoolExecutor, kill: bool = False) -> None:
     """Forget a pool; with `kill`, stop its busy workers now (Ctrl-C should not wait for them)."""
     with _POOLS_LOCK:
         if _POOLS.get(workers) is pool:
             del _POOLS[workers]
     if kill:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-    pool.shutdown(wait=kill, cancel_futures=True)
+        _kill_workers(pool)
+        pool.shutdown(wait=False, cancel_futures=True)
+        return
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[dict[str, pd.DataFrame]]:
@@ -218,9 +289,10 @@ def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[di
         for i, items in enumerate(chunks):
             results[i] = _simulate_chunk(job, items, on_done=lambda: bar.update(1))
         return results  # type: ignore[return-value]
-    pool = _pool(workers)
+    pool = None
     futures = {}
     try:
+        pool = _pool(workers)
         futures = {pool.submit(_simulate_chunk, job, items): i for i, items in enumerate(chunks)}
         pending = set(futures)
         while pending:
@@ -230,12 +302,13 @@ def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[di
                 results[i] = future.result()
                 bar.update(len(chunks[i]))
     except BrokenProcessPool:
-        _drop_pool(workers, pool)
+        if pool is not None:
+            _drop_pool(workers, pool, kill=True)
         raise
     except BaseException:
         for future in futures:
             future.cancel()
-        if not isinstance(sys.exc_info()[1], Exception):   # Ctrl-C, SystemExit: stop the busy workers
+        if pool is not None and not isinstance(sys.exc_info()[1], Exception):   # Ctrl-C, SIGTERM, SystemExit
             _drop_pool(workers, pool, kill=True)
         raise
     return results  # type: ignore[return-value]
