@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from sporen.common.errors import InputError, Problem, Problems
 from sporen.inputs.load import read_yaml
-from sporen.inputs.schema import Scenario
+from sporen.inputs.schema import Scenario, StrictModel
 from sporen.inputs.textfile import csv_rows, read_text
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "rules" / "vangnet.yaml"
@@ -40,10 +40,8 @@ def _rule_error(field: str, message: str, allowed: str) -> PydanticCustomError:
     )
 
 
-class VangnetTier(BaseModel):
+class VangnetTier(StrictModel):
     """A band of the deficit share (share of the BUIG budget) and the rate compensated in it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     lower: float = Field(ge=0)
     upper: float | None = Field(default=None, gt=0)
@@ -59,12 +57,10 @@ class VangnetTier(BaseModel):
         return self
 
 
-class VangnetRule(BaseModel):
+class VangnetRule(StrictModel):
     """The vangnet rule of one year; all shares are shares of that year's BUIG budget."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    year: int
+    year: int = Field(ge=1900, le=2100)
     threshold: float = Field(ge=0, le=1)
     tiers: list[VangnetTier] = Field(min_length=1)
     cumulative_years: int = Field(ge=0, le=10)
@@ -89,9 +85,7 @@ class VangnetRule(BaseModel):
         return self
 
 
-class _RulesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _RulesFile(StrictModel):
     rules: list[VangnetRule] = Field(min_length=1)
 
 
@@ -132,7 +126,10 @@ def _problems(file: str, error: ValidationError) -> list[Problem]:
         for part in loc:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = err["msg"].removeprefix("Value error, ")
-        if err["type"] != "missing" and "input" in err and not isinstance(err["input"], dict):
+        if err["type"] == "value_error" and "(allowed:" in message:
+            message, _, allowed = message.partition(" (allowed:")
+            allowed = allowed.rstrip(")").strip()
+        if err["type"] not in ("missing", "value_error") and "input" in err and not isinstance(err["input"], dict):
             message = f"{message}, got {err['input']!r}"
         problems.append(Problem(file, path, message, allowed))
     return problems

@@ -10,7 +10,7 @@ allowed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, Self
 
@@ -144,15 +144,52 @@ def check_out_folder(out: Path | None, inputs: Sequence[str | Path | None] = ())
     return check_target(out, inputs)
 
 
-def check_out_file(out: Path | None, what: str = "file") -> list[Problem]:
-    """An output file must be a file name in an existing folder."""
+def check_out_file(out: Path | None, what: str = "file", inputs: Sequence[str | Path | None] = (),
+                   ours: Callable[[Path], bool] | None = None) -> list[Problem]:
+    """An output file must be a file name in an existing folder, none of the run's `inputs`, and,
+    when it exists, a file sporen wrote (`ours` recognises one): sporen never overwrites a file a
+    planner made."""
     if out is None:
         return []
     if out.is_dir():
         return [Problem(str(out), "", "is a folder", f"a {what} name")]
     if not out.parent.is_dir():
         return [Problem(str(out), "", "the folder does not exist", f"a {what} in an existing folder")]
+    for given in inputs:
+        if given is not None and _same_file(out, Path(given)):
+            return [Problem(str(out), "", f"is an input file of this run ({given}); sporen does not overwrite it",
+                            f"another {what} name")]
+    if out.exists() and ours is not None and not ours(out):
+        return [Problem(str(out), "", "exists and was not written by sporen; sporen does not overwrite it",
+                        f"a new {what} name, or move the file away first")]
     return []
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def leading_text(path: Path, limit: int = 65536) -> str:
+    """The first `limit` bytes of a file as text ('' when unreadable): enough to recognise sporen's own."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def yaml_by_sporen(path: Path) -> bool:
+    """A YAML file whose leading comments say sporen wrote it (calibrate, convert, optimise)."""
+    head = []
+    for line in leading_text(path).splitlines():
+        if not line.startswith("#"):
+            break
+        head.append(line)
+    return any(mark in line for line in head for mark in ("sporen calibrate", "`sporen convert`",
+                                                             "`sporen optimise`"))
 
 
 def raise_problems(problems: list[Problem]) -> None:
