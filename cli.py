@@ -9,13 +9,28 @@ the commands so `sporen --help` is fast.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn, TypeVar
 
-import click
+from sporen.common import interrupt
 
-from sporen.common.errors import InputError, Problem, RunFailed
+
+def _remember(signum: int, frame: Any) -> None:
+    interrupt.request()
+
+
+if os.path.basename(sys.argv[0]) in ("sporen", "sporen.exe"):
+    # The `sporen` program: Ctrl-C or SIGTERM while it is still loading its modules is remembered
+    # and acted on (exit 130) once the command starts, instead of a traceback from the import.
+    signal.signal(signal.SIGINT, _remember)
+    signal.signal(signal.SIGTERM, _remember)
+
+import click  # noqa: E402
+
+from sporen.common.errors import InputError, Problem, RunFailed  # noqa: E402
 
 EXIT_OK, EXIT_TARGET_NOT_MET, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 T = TypeVar("T")
@@ -81,7 +96,25 @@ def money(value: float) -> str:
     return "-" if value != value else f"{value:,.0f}"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The `sporen` group: Ctrl-C or SIGTERM at any moment of any command -- also while it loads its
+    modules or reads its inputs, before `run_job` -- exits with 130 and one line, no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from sporen.jobs.signals import stop_on_terminate
+
+        early = interrupt.requested()
+        try:
+            with stop_on_terminate():
+                if early:
+                    raise KeyboardInterrupt
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sporen")
 def main() -> None:
     """sporen: simulate clients through the Participatiewet tracks (sporen), project the BUIG

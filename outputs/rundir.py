@@ -43,6 +43,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from sporen.common import interrupt
 from sporen.common.errors import InputError, Problem
 
 MANIFEST = "manifest.json"
@@ -382,4 +383,5 @@ class RunDirectory:
         problems = check_target(self.target, self.inputs, self.kind)
         if problems:
             raise InputError(problems)
+        interrupt.check()   # an interruption Python dropped still stops the run here
         replace_folder(self.tmp, self.target)

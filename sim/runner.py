@@ -41,9 +41,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sporen.common import interrupt
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.plan import Plan, baseline_plan, check_plan
-from sporen.inputs.schema import Scenario
+from sporen.inputs.schema import Scenario, application_draws
 from sporen.inputs.vangnet_rules import scenario_vangnet_rules as load_rules
 from sporen.sim.kpis import KpiRows, add_kpis
 from sporen.sim.money import MoneyModel, money_problems
@@ -170,6 +171,8 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 _POOLS_LOCK = threading.Lock()
 WATCHDOG_SECONDS = 0.5
 """How often a worker checks that the process that started it is still there."""
+CHECK_SECONDS = 0.25
+"""How often the main process looks up from waiting for workers (to notice an interruption)."""
 STOP_SECONDS = 5.0
 """How long an interrupted run waits for its killed workers to be gone."""
 _PR_SET_PDEATHSIG = 1
@@ -209,16 +212,21 @@ def _watchdog(parent: int, main: int) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """The process exists and has not exited (a zombie waiting for its parent counts as gone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
 
 
-def _worker_init(main: int) -> None:
+def _worker_init(main: int, parent: int | None = None) -> None:
     """Start of every worker process: die with sporen, never on its own terms.
 
     Ctrl-C reaches the whole process group: the worker ignores it and sporen stops it. SIGTERM
@@ -228,18 +236,19 @@ def _worker_init(main: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _exit_with_parent()
-    parent = os.getppid()
-    if not _alive(main) or parent == 1:
-        os._exit(1)
-    threading.Thread(target=_watchdog, args=(parent, main), name="sporen-watchdog", daemon=True).start()
+    if (parent is not None and os.getppid() != parent) or not _alive(main):
+        os._exit(1)   # the parent died before the line above could take effect
+    threading.Thread(target=_watchdog, args=(os.getppid(), main), name="sporen-watchdog", daemon=True).start()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     with _POOLS_LOCK:
         pool = _POOLS.get(workers)
         if pool is None:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_init,
-                                       initargs=(os.getpid(),))
+            context = _mp_context()
+            parent = None if context.get_start_method() == "forkserver" else os.getpid()   # else: the forkserver
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                                       initargs=(os.getpid(), parent))
             _POOLS[workers] = pool
         return pool
 
@@ -278,7 +287,7 @@ def _drop_pool(workers: int, pool: ProcessPoolExecutor, kill: bool = False) -> N
             del _POOLS[workers]
     if kill:
         _kill_workers(pool)
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False)   # not cancel_futures: the pool's own thread fails every pending future now
         return
     pool.shutdown(wait=True, cancel_futures=True)
 
@@ -286,8 +295,12 @@ def _drop_pool(workers: int, pool: ProcessPoolExecutor, kill: bool = False) -> N
 def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[dict[str, pd.DataFrame]]:
     results: list[dict[str, pd.DataFrame] | None] = [None] * len(chunks)
     if workers <= 1 or len(chunks) <= 1:
+        def done() -> None:
+            interrupt.check()
+            bar.update(1)
+
         for i, items in enumerate(chunks):
-            results[i] = _simulate_chunk(job, items, on_done=lambda: bar.update(1))
+            results[i] = _simulate_chunk(job, items, on_done=done)
         return results  # type: ignore[return-value]
     pool = None
     futures = {}
@@ -296,7 +309,8 @@ def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[di
         futures = {pool.submit(_simulate_chunk, job, items): i for i, items in enumerate(chunks)}
         pending = set(futures)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, pending = wait(pending, timeout=CHECK_SECONDS, return_when=FIRST_COMPLETED)
+            interrupt.check()
             for future in done:
                 i = futures[future]
                 results[i] = future.result()
@@ -305,11 +319,12 @@ def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[di
         if pool is not None:
             _drop_pool(workers, pool, kill=True)
         raise
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        if pool is not None and not isinstance(sys.exc_info()[1], Exception):   # Ctrl-C, SIGTERM, SystemExit
+    except BaseException as exc:
+        if pool is not None and not isinstance(exc, Exception):   # Ctrl-C, SIGTERM, SystemExit: stop now
             _drop_pool(workers, pool, kill=True)
+        else:
+            for future in futures:
+                future.cancel()
         raise
     return results  # type: ignore[return-value]
 
@@ -386,6 +401,46 @@ def check_inputs(scenario: Scenario, plan: Plan, rules: Mapping[int, Any], scena
     problems += money_problems(scenario, rules, scenario_file)
     if problems:
         raise InputError(problems)
+
+
+BYTES_PER_ROW = {"spells": 200, "monthly": 400, "events": 60}
+"""Memory per stacked row while the frames are built (a little over twice what the rows keep)."""
+
+
+def memory_estimate(scenario: Scenario, replications: int, frames: Sequence[str]) -> int:
+    """Bytes the stacked frames of a run need, roughly: spells per client (at the start and every
+    application that can arrive), monthly rows per month x municipality x track x segment, and for
+    the event log about five events per client."""
+    clients = sum(sum(m.initial_stock.values()) for m in scenario.municipalities) + application_draws(scenario)
+    per_replication = 0.0
+    if "spells" in frames:
+        per_replication += clients * BYTES_PER_ROW["spells"]
+    if "events" in frames:
+        per_replication += 5 * clients * BYTES_PER_ROW["events"]
+    if "monthly" in frames:
+        cells = len(scenario.municipalities) * len(scenario.tracks) * len(scenario.segments)
+        per_replication += scenario.months * cells * BYTES_PER_ROW["monthly"]
+    return int(per_replication * replications)
+
+
+def _physical_memory() -> int | None:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(scenario: Scenario, replications: int, frames: Sequence[str]) -> None:
+    """InputError (naming --replications) when the run's tables would not fit in this computer's
+    memory: better a clear refusal now than a run the system kills an hour from now."""
+    physical = _physical_memory()
+    need = memory_estimate(scenario, replications, frames)
+    if physical is None or need <= 0.8 * physical:
+        return
+    most = max(1, int(replications * 0.8 * physical / need))
+    raise InputError([Problem("--replications", "", f"{replications:,} replications of this scenario need about "
+                              f"{need / 2**30:,.0f} GB of memory for their tables; this computer has "
+                              f"{physical / 2**30:,.0f} GB", f"at most about {most:,} replications here")])
 
 
 def _chunks(seeds: Sequence[np.random.SeedSequence], parallel: int) -> list[list]:
@@ -493,6 +548,7 @@ def simulate_seeds(
         raise InputError([Problem("--replications", "", "no replications asked for", "at least 1")])
     rules = rules if rules is not None else load_rules(scenario)
     check_inputs(scenario, plan, rules)
+    check_memory(scenario, len(seeds), frames)
     job = _Job(scenario, plan, dict(rules), tuple(f for f in FRAMES if f in frames), record_events, ENGINE)
     outputs = _dispatch(job, seeds, workers, backend, scheduler, progress, scheduler_timeout)
 
