@@ -286,8 +286,11 @@ def _drop_pool(workers: int, pool: ProcessPoolExecutor, kill: bool = False) -> N
         if _POOLS.get(workers) is pool:
             del _POOLS[workers]
     if kill:
+        manager = getattr(pool, "_executor_manager_thread", None)
         _kill_workers(pool)
         pool.shutdown(wait=False)   # not cancel_futures: the pool's own thread fails every pending future now
+        if manager is not None:     # let that thread finish its clean-up before the interpreter's exit does
+            manager.join(STOP_SECONDS)
         return
     pool.shutdown(wait=True, cancel_futures=True)
 
