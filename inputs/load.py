@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.paths import SOURCE_KEYS, is_wrapper, item_label  # noqa: F401  (re-exported)
 from sporen.inputs.plan import Plan, check_plan
-from sporen.inputs.schema import Scenario, Source, check_references
+from sporen.inputs.schema import NumberProblem, Scenario, Source, check_references
 from sporen.inputs.series import check_series, resolve_series
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -150,6 +150,10 @@ def parse_yaml(text: str, file: str) -> Any:
         loader.dispose()
 
 
+_PARSED: dict[tuple[str, bytes], Any] = {}
+"""Documents parsed in this process, by file name and content (a variant's base is read several times)."""
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """Read a YAML mapping, turning every file problem into an InputError."""
     from sporen.inputs.textfile import read_bytes
@@ -157,6 +161,9 @@ def read_yaml(path: Path) -> dict[str, Any]:
     path = Path(path)
     name = str(path)
     data = read_bytes(path, "an existing YAML file", MAX_YAML_BYTES)
+    known = _PARSED.get((name, data))
+    if known is not None:
+        return copy.deepcopy(known)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -169,6 +176,9 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise InputError([Problem(name, "", f"top level is a {type(raw).__name__}",
                                   "a YAML mapping of keys to values")])
+    if len(_PARSED) > 16:
+        _PARSED.clear()
+    _PARSED[(name, data)] = copy.deepcopy(raw)
     return raw
 
 
@@ -315,6 +325,10 @@ def pydantic_problems(file: str, exc: ValidationError, raw: Any,
                 else:
                     node = None
         message, allowed = _explain(err, model, loc)
+        inner = (err.get("ctx") or {}).get("error")
+        if isinstance(inner, NumberProblem):      # a number deep inside the field: name its place
+            parts += [inner.where] if inner.where else []
+            message, allowed = inner.message, inner.allowed
         if is_key and not message.startswith("key"):
             message = f"key {message}"
         problems.append(Problem(file, ".".join(parts), message, allowed))

@@ -115,20 +115,28 @@ def _numbers_only(tp: Any) -> bool:
     return tp in (int, float)
 
 
-def _number_problem(value: Any, where: str = "", magnitude: bool = False) -> str | None:
+class NumberProblem(ValueError):
+    """A number field's value refused by `StrictModel`, with where inside the field (``work.0``),
+    so the loader can name the exact place (``tracks.werk.hazards.work.0``)."""
+
+    def __init__(self, where: str, message: str, allowed: str):
+        super().__init__(f"{message} (allowed: {allowed})")
+        self.where, self.message, self.allowed = where, message, allowed
+
+
+def _number_problem(value: Any, where: str = "", magnitude: bool = False) -> NumberProblem | None:
     """What makes a value unfit for a number field: yes/no and infinity (checked on the raw value,
     before pydantic turns `true` into 1), with `magnitude` a size beyond any bound (checked after
     the field's own bounds, which say more)."""
-    at = f"{where}: " if where else ""
     if isinstance(value, bool):
-        return f"{at}{str(value).lower()} (yes/no) is not a number (allowed: a number)"
+        return NumberProblem(where, f"{str(value).lower()} (yes/no) is not a number", "a number")
     if isinstance(value, float) and not math.isfinite(value):
-        return f"{at}{value} is not a finite number (allowed: a finite number)"
+        return NumberProblem(where, f"{value} is not a finite number", "a finite number")
     if magnitude and isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
-        return f"{at}{value:.6g} is far too large (allowed: at most {MAX_MAGNITUDE:.0e})"
+        return NumberProblem(where, f"{value:.6g} is far too large", f"at most {MAX_MAGNITUDE:.0e}")
     if isinstance(value, dict):
         for key, item in value.items():
-            found = _number_problem(key, f"{where}.{key}" if where else "key") if isinstance(key, bool) else None
+            found = _number_problem(key, f"{where}.{key}" if where else str(key)) if isinstance(key, bool) else None
             found = found or _number_problem(item, f"{where}.{key}" if where else str(key), magnitude)
             if found:
                 return found
@@ -155,7 +163,7 @@ class StrictModel(BaseModel):
         if field is not None and _numbers_only(field.annotation):
             problem = _number_problem(value)
             if problem:
-                raise ValueError(problem)
+                raise problem
         return value
 
     @field_validator("*", mode="after")
@@ -165,7 +173,7 @@ class StrictModel(BaseModel):
         if field is not None and _numbers_only(field.annotation):
             problem = _number_problem(value, magnitude=True)
             if problem:
-                raise ValueError(problem)
+                raise problem
         return value
 
 

@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from sporen.common.errors import InputError, Problem, Problems
 from sporen.inputs.load import read_yaml
-from sporen.inputs.schema import Scenario, StrictModel
+from sporen.inputs.schema import NumberProblem, Scenario, StrictModel
 from sporen.inputs.textfile import csv_rows, read_text
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "rules" / "vangnet.yaml"
@@ -126,6 +126,8 @@ def _problems(file: str, error: ValidationError) -> list[Problem]:
         for part in loc:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = err["msg"].removeprefix("Value error, ")
+        if isinstance(ctx.get("error"), NumberProblem):
+            path += f".{ctx['error'].where}" if ctx["error"].where else ""
         if err["type"] == "value_error" and "(allowed:" in message:
             message, _, allowed = message.partition(" (allowed:")
             allowed = allowed.rstrip(")").strip()
