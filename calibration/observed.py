@@ -141,11 +141,12 @@ def read_observed(path: str | Path, municipalities: Sequence[str] | None = None)
     text = read_text(path, shape)
     header, reader, delimiter = csv_rows(text, file)
     allowed = COLUMNS + OPTIONAL_COLUMNS
-    problems = [Problem(file, "row 1", f"missing column {name!r}", shape) for name in COLUMNS if name not in header]
-    problems += [Problem(file, "row 1", f"unknown column {name!r}", "columns " + ", ".join(allowed))
-                 for name in dict.fromkeys(header) if name not in allowed]
-    problems += [Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
-                 for name in allowed if header.count(name) > 1]
+    problems = Problems(Problem(file, "row 1", f"missing column {name!r}", shape) for name in COLUMNS
+                        if name not in header)
+    problems += (Problem(file, "row 1", f"unknown column {name!r}", "columns " + ", ".join(allowed))
+                 for name in dict.fromkeys(header) if name not in allowed)
+    problems += (Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
+                 for name in allowed if header.count(name) > 1)
     if problems:
         raise InputError(problems)
 

@@ -8,6 +8,7 @@ at once; the CLI turns it into exit code 2 without a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,11 +50,11 @@ class Problems(list[Problem]):
     ``FILE: ... and 3,571,317 more like this`` (a file with millions of bad rows gives a readable
     answer, not millions of lines)."""
 
-    def __init__(self, items: list[Problem] | None = None, limit: int = MAX_LISTED):
+    def __init__(self, items: Iterable[Problem] = (), limit: int = MAX_LISTED):
         super().__init__()
         self.limit = limit
         self.more = 0
-        for item in items or []:
+        for item in items:
             self.append(item)
 
     def append(self, problem: Problem) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import types
+from collections import Counter
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -42,6 +43,10 @@ MAX_MULTIPLIER = 100.0
 MAX_MONTHS = 1200
 MAX_CASELOAD = 10_000
 """Clients per caseworker fte."""
+MAX_ITEMS = 1000
+"""Municipalities, roles, instruments or measures in one scenario (the Netherlands has 342 municipalities)."""
+MAX_KINDS = 100
+"""Segments, tracks, duration bands or uncertain parameters in one scenario."""
 MAX_MAGNITUDE = 1e12
 """Any other number of a scenario (a field without its own bound)."""
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -100,18 +105,18 @@ _YEAR_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 SUM_TOLERANCE = 1e-6
 
 
-def _numbers_only(tp: Any) -> bool:
+def numbers_only(tp: Any) -> bool:
     """The annotation holds numbers only (int or float, in dicts and lists, maybe None): no text,
     no yes/no, no model."""
     origin = get_origin(tp)
     if origin is Annotated:
-        return _numbers_only(get_args(tp)[0])
+        return numbers_only(get_args(tp)[0])
     if origin in (Union, types.UnionType):
-        return all(_numbers_only(a) for a in get_args(tp) if a is not type(None))
+        return all(numbers_only(a) for a in get_args(tp) if a is not type(None))
     if origin is dict:
-        return _numbers_only(get_args(tp)[1])
+        return numbers_only(get_args(tp)[1])
     if origin is list:
-        return _numbers_only(get_args(tp)[0])
+        return numbers_only(get_args(tp)[0])
     return tp in (int, float)
 
 
@@ -160,7 +165,7 @@ class StrictModel(BaseModel):
     @classmethod
     def _plain_numbers(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
-        if field is not None and _numbers_only(field.annotation):
+        if field is not None and numbers_only(field.annotation):
             problem = _number_problem(value)
             if problem:
                 raise problem
@@ -170,7 +175,7 @@ class StrictModel(BaseModel):
     @classmethod
     def _bounded_numbers(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
-        if field is not None and _numbers_only(field.annotation):
+        if field is not None and numbers_only(field.annotation):
             problem = _number_problem(value, magnitude=True)
             if problem:
                 raise problem
@@ -500,17 +505,17 @@ class Scenario(StrictModel):
     description: str = ""
     start: str = Field(description="first simulated month, YYYY-MM")
     years: Annotated[int, Field(ge=1, le=30)]
-    duration_bands: list[Months] = Field(
+    duration_bands: list[Months] = Field(max_length=MAX_KINDS,
         default_factory=lambda: [0, 12, 36],
         description="lower edges in months of the duration bands; the first is 0",
     )
-    municipalities: list[Municipality] = Field(min_length=1)
-    segments: list[Segment] = Field(min_length=1)
+    municipalities: list[Municipality] = Field(min_length=1, max_length=MAX_ITEMS)
+    segments: list[Segment] = Field(min_length=1, max_length=MAX_KINDS)
     gate: Gate
-    tracks: list[Track] = Field(min_length=1)
-    roles: list[Role] = Field(default_factory=list)
-    instruments: list[Instrument] = Field(default_factory=list)
-    measures: list[Measure] = Field(default_factory=list)
+    tracks: list[Track] = Field(min_length=1, max_length=MAX_KINDS)
+    roles: list[Role] = Field(default_factory=list, max_length=MAX_ITEMS)
+    instruments: list[Instrument] = Field(default_factory=list, max_length=MAX_ITEMS)
+    measures: list[Measure] = Field(default_factory=list, max_length=MAX_ITEMS)
     wage_cost_subsidy: WageCostSubsidy | None = None
     finance: Finance = Field(default_factory=Finance)
     policy: Policy = Field(default_factory=Policy)
@@ -520,7 +525,7 @@ class Scenario(StrictModel):
     partial_work_benefit_reduction: Probability = Field(
         default=0.5, description="share by which a benefit is lowered when its client starts partial work"
     )
-    uncertainty: list[Uncertain] = Field(default_factory=list)
+    uncertainty: list[Uncertain] = Field(default_factory=list, max_length=MAX_KINDS)
     series: dict[Literal["applications"], str] | None = Field(
         default=None, description="CSV side tables by series name, relative to the scenario file; "
         "read and cleared by the loader"
@@ -619,7 +624,7 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
         ("instrument", [i.name for i in scenario.instruments], "instruments"),
         ("measure", [m.name for m in scenario.measures], "measures"),
     ):
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
         for name in dupes:
             problems.append((path, f"{kind} '{name}' is defined twice", "unique names"))
 

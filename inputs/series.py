@@ -52,16 +52,12 @@ def read_application_series(
     shape = "a CSV file with the columns " + ", ".join(APPLICATION_COLUMNS)
     text = read_text(path, shape)
     header, reader, delimiter = csv_rows(text, file)
-    problems = [
-        Problem(file, f"row 1.{name}", "missing column", shape)
-        for name in APPLICATION_COLUMNS if name not in header
-    ] + [
-        Problem(file, f"row 1.{name}", "unknown column (a typo?)", shape)
-        for name in dict.fromkeys(header) if name not in APPLICATION_COLUMNS
-    ] + [
-        Problem(file, f"row 1.{name}", f"column appears {header.count(name)} times", "each column once")
-        for name in APPLICATION_COLUMNS if header.count(name) > 1
-    ]
+    problems = Problems(Problem(file, f"row 1.{name}", "missing column", shape)
+                        for name in APPLICATION_COLUMNS if name not in header)
+    problems += (Problem(file, f"row 1.{name}", "unknown column (a typo?)", shape)
+                 for name in dict.fromkeys(header) if name not in APPLICATION_COLUMNS)
+    problems += (Problem(file, f"row 1.{name}", f"column appears {header.count(name)} times", "each column once")
+                 for name in APPLICATION_COLUMNS if header.count(name) > 1)
     if problems:
         raise InputError(problems)
 

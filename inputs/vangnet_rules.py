@@ -188,16 +188,12 @@ def load_accounts(path: Path) -> pd.DataFrame:
     shape = "a CSV file with the columns " + ", ".join(ACCOUNT_COLUMNS)
     text = read_text(path, shape)
     header, reader, delimiter = csv_rows(text, file)
-    problems = [
-        Problem(file, "row 1", f"missing column {name!r}", shape)
-        for name in ACCOUNT_COLUMNS if name not in header
-    ] + [
-        Problem(file, "row 1", f"unknown column {name!r}", shape)
-        for name in dict.fromkeys(header) if name not in ACCOUNT_COLUMNS
-    ] + [
-        Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
-        for name in ACCOUNT_COLUMNS if header.count(name) > 1
-    ]
+    problems = Problems(Problem(file, "row 1", f"missing column {name!r}", shape)
+                        for name in ACCOUNT_COLUMNS if name not in header)
+    problems += (Problem(file, "row 1", f"unknown column {name!r}", shape)
+                 for name in dict.fromkeys(header) if name not in ACCOUNT_COLUMNS)
+    problems += (Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
+                 for name in ACCOUNT_COLUMNS if header.count(name) > 1)
     if problems:
         raise InputError(problems)
 

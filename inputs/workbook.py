@@ -32,6 +32,7 @@ import datetime as _dt
 import io
 import zipfile
 import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Any, get_args, get_origin
 from xml.etree import ElementTree
@@ -427,12 +428,13 @@ class _Reader:
         while header and not header[-1]:
             header.pop()
         known = list(required or ()) + [a for a in (allowed or []) if a not in (required or ())]
+        counts = Counter(header)
         for col, name in enumerate(header, start=1):
             if not name:
                 self.problem(f"{sheet} row 1", f"column {col} has no name", "a column name in the header row")
             elif known and name not in known:
                 self.problem(f"{sheet} row 1.{name}", "unknown column (a typo?)", "columns: " + ", ".join(known))
-            elif header.count(name) > 1:
+            elif counts[name] > 1:
                 self.problem(f"{sheet} row 1.{name}", "column appears twice", "each column once")
         for name in required or ():
             if name not in header:

@@ -14,9 +14,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sporen.common.errors import InputError, Problem
+from sporen.inputs.schema import numbers_only
 
 MAX_REPLICATIONS = 100_000
 """More futures than this is a typing error, not a question (a billion seeds would fill memory first)."""
@@ -85,8 +95,18 @@ def _allowed(error: dict[str, Any]) -> str:
 class JobOptions(BaseModel):
     """Base of every job's options: strict fields, problems named as command-line options."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, arbitrary_types_allowed=True,
+                              allow_inf_nan=False)
     file_fields: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_no(cls, value: Any, info: ValidationInfo) -> Any:
+        """A number option is never yes/no (the Python API could pass True for 1)."""
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and numbers_only(field.annotation) and isinstance(value, bool):
+            raise ValueError(f"{value} is not a number: a whole number")
+        return value
 
     @classmethod
     def parse(cls, **values: Any) -> Self:
