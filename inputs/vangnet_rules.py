@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from sporen.common.errors import InputError, Problem, Problems
 from sporen.inputs.load import read_yaml
-from sporen.inputs.schema import NumberProblem, Scenario, StrictModel
+from sporen.inputs.schema import MAX_MONEY, NumberProblem, Scenario, StrictModel
 from sporen.inputs.textfile import csv_rows, read_text
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "rules" / "vangnet.yaml"
@@ -232,6 +232,11 @@ def load_accounts(path: Path) -> pd.DataFrame:
                     file, f"row {row}.{name}", f"{amount} is too small",
                     "a positive amount" if least else "zero or more",
                 ))
+            elif amount > MAX_MONEY:
+                problems.append(Problem(
+                    file, f"row {row}.{name}", f"{amount:.6g} is too large", f"at most {MAX_MONEY:,} euros",
+                ))
+                amount = None
             record[name] = amount
         key = (record["municipality"], year)
         if year is not None and key in seen:

@@ -120,10 +120,11 @@ def foreign_entries(folder: Path, manifest: dict[str, Any]) -> list[str]:
             out.append(f"{name} (not written by sporen)")
         elif name in UNLISTED_OK:
             continue
-        elif name not in listed:
+        elif name not in listed and entry.stem not in listed:   # older manifests named some files by stem
             out.append(f"{name} (not written by sporen)")
         else:
-            info = listed[name] if isinstance(listed[name], dict) else {}
+            info = listed.get(name, listed.get(entry.stem))
+            info = info if isinstance(info, dict) else {}
             try:
                 changed = (info.get("bytes") not in (None, entry.stat().st_size)
                            or (info.get("sha256") is not None and info["sha256"] != _sha256(entry)))

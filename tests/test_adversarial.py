@@ -141,21 +141,44 @@ def test_fuzzed_scenarios_exit_0_or_2_without_traceback_or_leftovers(mutant):
         assert names in ({name}, {name, "run"}), names      # nothing else, no hidden folder
 
 
-ACCOUNTS = (DATA / "bmwe_accounts.csv").read_text(encoding="utf-8")
+CSV_FILES = {
+    "accounts": (DATA / "bmwe_accounts.csv").read_text(encoding="utf-8"),
+    "observed": (DATA / "bmwe_observed.csv").read_text(encoding="utf-8"),
+    "series": "month,municipality,segment,applications\n" + "".join(
+        f"2018-{m:02d},Noord,regular,{m / 2}\n" for m in range(1, 13)),
+}
+PIECES = ['"', ";", ",", "\n", "\x00", "1.066", "1,5", "-", "9" * 40, "\ufeff", "\r", "é", "\\", "inf", "nan",
+          "2018-13", " ", "all"]
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.integers(0, len(ACCOUNTS)), st.sampled_from(
-    ['"', ";", ",", "\n", "\x00", "1.066", "1,5", "-", "9" * 40, "\ufeff", "\r", "é", "\\", "inf", "nan"])),
-    min_size=1, max_size=6))
-def test_damaged_accounts_files_exit_0_or_2(edits):
-    text = ACCOUNTS
+@given(st.sampled_from(sorted(CSV_FILES)), st.lists(st.tuples(st.floats(0, 1), st.sampled_from(PIECES)),
+                                                    min_size=1, max_size=6))
+def test_damaged_csv_files_exit_0_or_2(kind, edits):
+    """Bytes inserted anywhere in an accounts, observed or series file: read, or refused with exit 2."""
+    from sporen.calibration.observed import read_observed
+    from sporen.common.errors import InputError
+
+    text = CSV_FILES[kind]
     for at, piece in sorted(edits, reverse=True):
-        text = text[:at] + piece + text[at:]
+        cut = int(at * len(text))
+        text = text[:cut] + piece + text[cut:]
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "accounts.csv"
+        path = Path(folder) / f"{kind}.csv"
         path.write_text(text, encoding="utf-8")
-        assert_clean(invoke("vangnet", path, "-q"))
+        if kind == "accounts":
+            assert_clean(invoke("vangnet", path, "-q"))
+        elif kind == "series":
+            scenario = Path(folder) / "s.yaml"
+            raw = _raw(TINY)
+            raw["series"] = {"applications": path.name}
+            scenario.write_text(yaml.safe_dump(raw))
+            assert_clean(invoke("validate", scenario, "-q"))
+        else:
+            try:
+                read_observed(path)
+            except InputError as exc:
+                assert exc.problems and all(p.file == str(path) for p in exc.problems)
 
 
 # -- class 2: hangs -----------------------------------------------------------------------------------
@@ -259,6 +282,14 @@ def test_values_that_were_silently_misread_exit_2(tmp_path, field, edit):
         assert_clean(result, 2)
         assert field in result.output
     assert not (tmp_path / "run").exists()
+
+
+def test_a_variant_scaling_text_is_refused_not_ignored(tmp_path):
+    variant = tmp_path / "v.yaml"
+    variant.write_text(f"variant: v\nbase: {TINY}\nscale: {{name: 2, tracks.werk.description: 3}}\n")
+    result = invoke("validate", variant)
+    assert_clean(result, 2)
+    assert "scale.name: holds no number to scale" in result.output
 
 
 def test_validate_checks_the_rules_file_the_scenario_names(tmp_path):
