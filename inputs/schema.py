@@ -39,7 +39,8 @@ MAX_APPLICATIONS = 10_000_000
 """Applications a scenario may generate over its horizon (level x trend x seasonality x economy)."""
 MAX_RATE = 10.0
 """A hazard or transition rate per month (10 = a mean wait of three days)."""
-MAX_MULTIPLIER = 100.0
+MAX_MULTIPLIER = 1e6
+"""A multiplier on a hazard or rate (tests switch a hazard off with 1e6 on its served counterpart)."""
 MAX_MONTHS = 1200
 MAX_CASELOAD = 10_000
 """Clients per caseworker fte."""
