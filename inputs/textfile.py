@@ -74,10 +74,11 @@ class CsvRows:
     quote that makes the rest of the file one value, a NUL byte) or more than `MAX_ROWS` rows raise
     an InputError naming the file and the row."""
 
-    def __init__(self, reader: Any, file: str, delimiter: str):
+    def __init__(self, reader: Any, file: str, delimiter: str, max_rows: int = MAX_ROWS):
         self._reader = reader
         self.file = file
         self.delimiter = delimiter
+        self.max_rows = max_rows
         self.line_num = 0
         self._end = 0
         self.rows = 0
@@ -97,18 +98,19 @@ class CsvRows:
                                           "inside")]) from None
             self.line_num, self._end = start, reader.line_num
             self.rows += 1
-            if self.rows > MAX_ROWS:
-                raise InputError([Problem(self.file, f"row {self.line_num}", f"more than {MAX_ROWS:,} data rows",
-                                          f"at most {MAX_ROWS:,} rows per file")])
+            if self.rows > self.max_rows:
+                raise InputError([Problem(self.file, f"row {self.line_num}", f"more than {self.max_rows:,} data rows",
+                                          f"at most {self.max_rows:,} rows in this file")])
             yield cells
 
 
-def csv_rows(text: str, file: str = "") -> tuple[list[str], CsvRows, str]:
-    """(lower-cased header, the data rows, delimiter); `;` when the header has no comma."""
+def csv_rows(text: str, file: str = "", max_rows: int | None = None) -> tuple[list[str], CsvRows, str]:
+    """(lower-cased header, the data rows, delimiter); `;` when the header has no comma. At most
+    `max_rows` data rows (default MAX_ROWS)."""
     first = text.partition("\n")[0]
     delimiter = ";" if ";" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = CsvRows(reader, file, delimiter)
+    rows = CsvRows(reader, file, delimiter, MAX_ROWS if max_rows is None else max_rows)
     try:
         header = [name.strip().lower() for name in next(iter(rows))]
     except StopIteration:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sporen.common.errors import InputError, Problem
+from sporen.common.errors import InputError, Problem, Problems
 from sporen.common.files import write_text
 from sporen.inputs.vangnet_rules import load_accounts, load_vangnet_rules
 from sporen.jobs.options import JobOptions, check_out_file, leading_text, raise_problems
@@ -52,11 +52,11 @@ def run_vangnet(options: VangnetOptions) -> VangnetResult:
     try:
         table = vangnet_table(frame, rules)
     except VangnetError as exc:
-        raise InputError([
+        raise InputError(Problems(
             Problem(str(options.accounts), f"row {i.row}.{i.field}" if i.row is not None else i.field,
                     i.message, i.allowed)
             for i in exc.issues
-        ]) from None
+        )) from None
     text = table.round({"deficit_share": 6}).to_csv(index=False, lineterminator="\n")
     if options.out is not None:
         try:

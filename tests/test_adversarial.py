@@ -221,13 +221,21 @@ def test_a_100_mb_accounts_file_is_refused_at_once(tmp_path):
 
 def test_more_rows_than_the_cap_are_refused_naming_the_row(tmp_path, monkeypatch):
     import sporen.inputs.textfile as textfile
+    import sporen.inputs.vangnet_rules as vangnet_rules
 
-    monkeypatch.setattr(textfile, "MAX_ROWS", 50)
+    assert vangnet_rules.MAX_ACCOUNT_ROWS == 100_000 and textfile.MAX_ROWS == 1_000_000
+    monkeypatch.setattr(vangnet_rules, "MAX_ACCOUNT_ROWS", 50)
+    monkeypatch.setattr(textfile, "MAX_ROWS", 40)
     path = tmp_path / "accounts.csv"
     path.write_text("municipality,year,budget,spending\n" + "".join(f"A{i},2018,100,90\n" for i in range(60)))
     result = invoke("vangnet", path)
     assert_clean(result, 2)
     assert "row 52: more than 50 data rows" in result.output
+    series = tmp_path / "applications.csv"
+    series.write_text("month,municipality,segment,applications\n" + "2018-01,Noord,regular,4\n" * 45)
+    result = invoke("validate", _mutated(tmp_path, lambda r: r.update(series={"applications": "applications.csv"})))
+    assert_clean(result, 2)
+    assert "applications.csv: row 42: more than 40 data rows" in result.output
 
 
 @pytest.mark.parametrize("text", [
