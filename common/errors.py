@@ -70,7 +70,7 @@ class Problems(list[Problem]):
         for problem in problems:
             self.append(problem)
 
-    def __iadd__(self, problems: Any) -> Problems:  # type: ignore[override]
+    def __iadd__(self, problems: Any) -> Problems:  # type: ignore[override, misc]
         self.extend(problems)
         return self
 

@@ -298,12 +298,12 @@ def _drop_pool(workers: int, pool: ProcessPoolExecutor, kill: bool = False) -> N
 def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[dict[str, pd.DataFrame]]:
     results: list[dict[str, pd.DataFrame] | None] = [None] * len(chunks)
     if workers <= 1 or len(chunks) <= 1:
-        def done() -> None:
+        def one_done() -> None:
             interrupt.check()
             bar.update(1)
 
         for i, items in enumerate(chunks):
-            results[i] = _simulate_chunk(job, items, on_done=done)
+            results[i] = _simulate_chunk(job, items, on_done=one_done)
         return results  # type: ignore[return-value]
     pool = None
     futures = {}

@@ -119,6 +119,7 @@ def _small_enough(raw: dict) -> bool:
     return clients + application_draws(scenario) <= SIMULATE_AT_MOST
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutants())
 def test_fuzzed_scenarios_exit_0_or_2_without_traceback_or_leftovers(mutant):
@@ -428,6 +429,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "timing.json"}
 
 
+@pytest.mark.slow
 def test_optimise_reruns_give_identical_files_whatever_the_workers(tmp_path):
     out = tmp_path / "run"
     args = ["optimise", TINY, "--replications", "2", "--verify", "2", "--budget-sims", "100", "-q", "--out", out]
