@@ -85,8 +85,9 @@ def check_yaml_text(text: str, name: str) -> list[Problem]:
 
 
 def parse_yaml(data: bytes, name: str) -> dict[str, Any]:
-    """A YAML mapping from uploaded bytes: UTF-8, no tags, no anchors or aliases, no key twice."""
-    from sporen.inputs.load import _UniqueKeyLoader
+    """A YAML mapping from uploaded bytes: UTF-8, no tags, no anchors or aliases, then the loader's
+    own checks (no key twice, bounded nesting and size: `inputs.load.parse_yaml`)."""
+    from sporen.inputs.load import parse_yaml as parse
 
     try:
         text = data.decode("utf-8-sig")
@@ -97,13 +98,7 @@ def parse_yaml(data: bytes, name: str) -> dict[str, Any]:
     problems = check_yaml_text(text, name)
     if problems:
         raise InputError(problems)
-    try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass, tags refused above
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        raise InputError([Problem(name, where, f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                                  "YAML syntax")]) from None
+    raw = parse(text, name)
     if raw is None:
         raise InputError([Problem(name, "", "file holds no data (only comments?)", "a YAML mapping")])
     if not isinstance(raw, dict):
