@@ -94,6 +94,8 @@ def serve(options: ServeOptions, optimiser: dict[str, Any] | None = None,
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:   # Ctrl-C is how a page is stopped: not an error
+        echo("sporen serve: stopped")
     finally:
         sock.close()
 
