@@ -26,7 +26,7 @@ from typing import Any
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.paths import SOURCE_KEYS
 from sporen.inputs.schema import month_label, parse_year_month
-from sporen.inputs.textfile import csv_rows, parse_number, read_text
+from sporen.inputs.textfile import csv_rows, number_problem, parse_number, read_text
 
 APPLICATION_COLUMNS = ("month", "municipality", "segment", "applications")
 SERIES = {"applications": "application_series"}
@@ -100,11 +100,11 @@ def read_application_series(
                 problems.append(Problem(file, f"row {row}.{column}", f"unknown {column} '{name}'",
                                         "one of: " + ", ".join(known)))
                 ok = False
-        amount = parse_number(values["applications"], delimiter)
+        amount = parse_number(values["applications"], reader.convention)
         if amount is None:
             problems.append(Problem(file, f"row {row}.applications",
-                                    f"{values['applications']!r} is not a number",
-                                    "mean applications that month, e.g. 4.5"))
+                                    number_problem(values["applications"], reader.convention) or "not a number",
+                                    "mean applications that month, e.g. 4.5 or 4,5"))
             ok = False
         elif amount < 0:
             problems.append(Problem(file, f"row {row}.applications", f"{values['applications']} is negative",
