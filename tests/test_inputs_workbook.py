@@ -72,7 +72,7 @@ def test_layout_is_planner_friendly(tiny_xlsx):
                                                                        ("Noord", 2018, 1000000)]
     assert ("wsw_shortfall", 2018, 50000) in list(wb["finance"].iter_rows(values_only=True))
     header = next(wb["tracks"].iter_rows(values_only=True))
-    assert header[:4] == ("name", "description", "caseworker_role", "caseload_per_fte")
+    assert header[:5] == ("name", "label", "label_en", "description", "caseworker_role")
 
 
 def _edit(src: Path, dest: Path, edit) -> Path:
