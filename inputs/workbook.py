@@ -278,7 +278,7 @@ def _sheet(wb: Any, title: str, header: list[str], rows: list[list[Any]], notes:
         ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
 
 
-def export_workbook(scenario: Scenario | dict, path: str | Path) -> None:
+def export_workbook(scenario: Scenario | dict, path: str | Path, lang: str | None = None) -> None:
     """Write a scenario (a Scenario, or a raw mapping that is validated first) as an XLSX workbook.
 
     The file is written to a temporary file next to `path` and then moved into place.
@@ -668,7 +668,7 @@ def write_scenario_yaml(scenario: Scenario, path: str | Path, comment: str = "")
     write_text(target, text)
 
 
-def convert_scenario(src: str | Path, dest: str | Path) -> Scenario:
+def convert_scenario(src: str | Path, dest: str | Path, lang: str | None = None) -> Scenario:
     """Convert a scenario between YAML and XLSX by the files' extensions (a variant is written patched).
 
     Raises `InputError` for an unknown extension, a missing destination folder or a bad source.
@@ -689,7 +689,7 @@ def convert_scenario(src: str | Path, dest: str | Path) -> Scenario:
     scenario = load_scenario(src)
     try:
         if dest.suffix.lower() == ".xlsx":
-            export_workbook(scenario, dest)
+            export_workbook(scenario, dest, lang=lang)
         else:
             write_scenario_yaml(scenario, dest, f"Scenario '{scenario.name}', converted from {src.name} by "
                                 "`sporen convert`.\nFormat: docs/scenario-format.md")

@@ -44,3 +44,15 @@ def value_label(column: str, value: object, lang: str = "nl") -> str:
     if shown == "end":
         return text("end", lang)
     return shown
+
+
+def kpi_unit(kpi: str) -> str:
+    """The unit of a KPI by its name: EUR, share, months or clients."""
+    name = str(kpi)
+    if "deficit" in name or "result" in name or "cost" in name:
+        return "EUR"
+    if "share" in name:
+        return "share"
+    if "months" in name:
+        return "months"
+    return "clients"

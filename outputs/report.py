@@ -39,11 +39,12 @@ from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario, month_label
 from sporen.outputs import figures
 from sporen.outputs.figures import Figure
-from sporen.outputs.labels import column_label, kpi_label, value_label
+from sporen.outputs.labels import column_label, kpi_label, kpi_unit, value_label
 from sporen.outputs.model_description import assumptions_appendix, model_description
 from sporen.outputs.workbook import column_kind
 
 LOW_Q, HIGH_Q = figures.LOW_Q, figures.HIGH_Q
+__all__ = ["kpi_unit"]  # re-exported: jobs.compare reads a KPI's unit from here
 
 CSS = """
 :root { --ink:#1f2933; --muted:#5f6b7a; --line:#d9dee4; --accent:#0b5fa5; --good:#1b7f3b; --bad:#b42318;
@@ -122,6 +123,11 @@ tr.changed td { background: #fff4e5; }
   h3 { break-after: avoid; font-size: 11pt; }
   #summary { break-after: page; }
   #summary h2 { margin-top: .4rem; }
+  #summary ul, #summary ol { margin: .2rem 0; padding-left: 1.2rem; }
+  #summary p { margin: .3rem 0; }
+  #summary .kpis { margin: .3rem 0; gap: .4rem; }
+  #summary table { margin: .3rem 0; }
+  .next { padding: .2rem .8rem; }
   .summary { padding: .4rem .8rem; }
   .kpi { padding: .3rem .5rem; min-width: 9rem; }
   .kpi .value { font-size: 11pt; }
@@ -168,18 +174,6 @@ def result_words(value: float, lang: str = "nl") -> str:
 
 def pct(value: float | None, digits: int = 0, lang: str = "nl") -> str:
     return i18n.percent(value, lang, digits)
-
-
-def kpi_unit(kpi: str) -> str:
-    """The unit of a KPI by its name: EUR, share, months or clients."""
-    name = str(kpi)
-    if "deficit" in name or "result" in name or "cost" in name:
-        return "EUR"
-    if "share" in name:
-        return "share"
-    if "months" in name:
-        return "months"
-    return "clients"
 
 
 def fmt_unit(value: object, unit: str, difference: bool = False, lang: str = "nl") -> str:
@@ -417,6 +411,7 @@ class PlanOutcome:
     tradeoff_chosen: float | None = None
     blocking: list[str] = field(default_factory=list)  # when not met: what blocks, most important first
     next_steps: list[NextStep] = field(default_factory=list)
+    plan_lines: list[str] = field(default_factory=list)  # the plan in plain words (describe_plan)
     effect: tuple[float, float, float] | None = None  # paired effect on the result after vangnet: mean, 95% CI
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # budget, savings, shadow prices, ...
     table_notes: dict[str, str] = field(default_factory=dict)
@@ -429,6 +424,10 @@ class PlanOutcome:
         if self.target_met is None:
             return None
         return "meets" if self.target_met else "does_not_meet"
+
+
+SUMMARY_STEPS = 5
+"""At most this many next steps on the one-page summary; Plan details lists them all."""
 
 
 def _range(stats: pd.Series, lang: str) -> str:
@@ -532,8 +531,12 @@ def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames
                               ranges=(r_without, r_with)))
 
     if outcome is not None and verdict != "meets" and outcome.next_steps:
+        shown_steps = outcome.next_steps[:SUMMARY_STEPS]
+        more = (f'<p class="note">{_esc(text("next.more", lang, n=len(outcome.next_steps) - len(shown_steps)))}</p>'
+                if len(outcome.next_steps) > len(shown_steps) else "")
         parts.append(f'<div class="next"><h3>{_esc(text("next.heading", lang))}</h3><ol>'
-                     + "".join(f"<li>{_esc(step.words(lang))}</li>" for step in outcome.next_steps) + "</ol></div>")
+                     + "".join(f"<li>{_esc(step.words(lang))}</li>" for step in shown_steps) + "</ol>" + more
+                     + "</div>")
     return Section("summary", text("section.summary", lang), f'<div class="summary {css}">' + "".join(parts) + "</div>")
 
 
@@ -739,9 +742,12 @@ def tradeoff_section(outcome: PlanOutcome, lang: str = "nl") -> Section | None:
 def tables_section(outcome: PlanOutcome, scenario: Scenario, lang: str = "nl") -> Section | None:
     blocking = outcome.blocking if isinstance(outcome.blocking, list) else [outcome.blocking]
     blocking = [b for b in blocking if b]
-    if not outcome.tables and not blocking:
+    if not outcome.tables and not blocking and not outcome.next_steps:
         return None
     body = []
+    if outcome.next_steps and outcome.verdict_code != "meets":
+        body.append(f"<h3>{_esc(text('next.heading', lang))}</h3><ol>"
+                    + "".join(f"<li>{_esc(step.words(lang))}</li>" for step in outcome.next_steps) + "</ol>")
     if blocking:
         body.append(f"<h3>{_esc(text('details.blocking', lang))}</h3>"
                     + (f'<p class="note">{_esc(text("details.blocking_note", lang))}</p>' if lang != "en" else "")
