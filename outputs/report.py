@@ -121,7 +121,8 @@ tr.changed td { background: #fff4e5; }
   main { max-width: none; padding: 0; margin: 0; }
   h2 { margin-top: 1rem; break-after: avoid; font-size: 13pt; }
   h3 { break-after: avoid; font-size: 11pt; }
-  #summary { break-after: page; }
+  #summary { break-after: page; font-size: 9pt; line-height: 1.3; }
+  #summary .verdict { font-size: 11pt; margin: 0 0 .3rem 0; }
   #summary h2 { margin-top: .4rem; }
   #summary ul, #summary ol { margin: .2rem 0; padding-left: 1.2rem; }
   #summary p { margin: .3rem 0; }
