@@ -935,3 +935,151 @@ MESSAGES.update({
     "col.participatiebudget": ("participatiebudget (€)", "participatiebudget (€)"),
     "col.exploitatie_result": ("resultaat exploitatie (€)", "exploitatie result (€)"),
 })
+
+# -- the scenario workbook (sporen convert): units, explanations per column, instructions ------------
+MESSAGES.update({
+    "u.euro": ("€", "€"), "u.share": ("aandeel 0-1", "share 0-1"), "u.per_month": ("per maand", "per month"),
+    "u.fte": ("fte", "fte"), "u.months": ("maanden", "months"), "u.clients": ("klanten", "clients"),
+    "u.text": ("tekst", "text"), "u.yes_no": ("ja/nee", "yes/no"), "u.choice": ("keuze", "choice"),
+    "u.list": ("lijst, bijv. 0, 12, 36", "list, e.g. 0, 12, 36"), "u.number": ("getal", "number"),
+    "u.multiplier": ("factor", "multiplier"), "u.year": ("jaar", "year"), "u.rung": ("trede 1-6", "rung 1-6"),
+    "u.count": ("aantal", "count"), "u.month": ("JJJJ-MM", "YYYY-MM"), "u.per_fte_month": ("per fte per maand", "per fte per month"),
+    "u.applications": ("aanvragen per maand", "applications a month"), "u.places": ("plaatsen per jaar", "places a year"),
+    "wbs.unit_mark": ("eenheid:", "unit:"),
+    "wbs.about_mark": ("uitleg:", "about:"),
+    "wbs.source_col": ("bron (uit blad sources)", "source (from sheet sources)"),
+    "wbs.instructions": ("uitleg", "instructions"),
+    "help.name": ("naam (code) waarmee andere bladen ernaar verwijzen; niet wijzigen zonder ook die bladen aan te passen",
+                  "name (code) other sheets refer to; do not change without changing them too"),
+    "help.label": ("naam in rapport en werkmap, bijv. 'Leerwerkcoach LOC'", "display name in reports, e.g. 'Learn-work coach'"),
+    "help.label_en": ("naam in Engelse rapporten (leeg = label)", "display name in English reports (empty = label)"),
+    "help.description": ("vrije tekst", "free text"),
+    "help.municipalities.cost_share": ("aandeel in gedeelde kosten; leeg = naar rato van klantmaanden",
+                                       "share of shared costs; empty = pro rata by client-months"),
+    "help.segments.benefit_per_month": ("kosten van de uitkering per klant per maand", "benefit cost per client-month"),
+    "help.segments.share_without_benefit": ("deel van de klanten zonder uitkering (bijv. doelgroepregister)",
+                                            "share of clients without benefit (e.g. doelgroepregister)"),
+    "help.segments.initial_duration": ("verdeling van het beginbestand over de duurklassen (som 1)",
+                                       "initial stock per duration band (sums to 1)"),
+    "help.segments.application_trend_per_year": ("jaarlijkse groei van de aanvragen (0,02 = +2%)",
+                                                 "yearly growth of applications (0.02 = +2%)"),
+    "help.segments.seasonality": ("12 maandfactoren op de aanvragen, gemiddeld 1", "12 monthly factors, mean 1"),
+    "help.tracks.caseworker_role": ("functie (blad roles) wiens fte de plekken van dit spoor geeft",
+                                    "role (sheet roles) whose fte gives this track's slots"),
+    "help.tracks.caseload_per_fte": ("klanten per fte klantmanager", "clients per caseworker fte"),
+    "help.tracks.ladder": ("treden van de participatieladder die bij instroom in dit spoor komen",
+                           "ladder rungs assigned to this track at entry"),
+    "help.tracks.segments": ("doelgroepen van dit spoor; leeg = alle", "segments of this track; empty = all"),
+    "help.tracks.served_work_multiplier": ("factor op de kans op werk als de klant in beeld is",
+                                           "multiplier on the work hazard while in view"),
+    "help.roles.function": ("taak: caseworker, intake, enforcement, employer_services, admin of other",
+                            "function: caseworker, intake, enforcement, employer_services, admin or other"),
+    "help.roles.fte_now": ("huidige formatie", "current formation"),
+    "help.roles.cost_per_fte_year": ("loonkosten per fte per jaar", "cost per fte per year"),
+    "help.roles.lead_time_months": ("maanden van besluit tot indiensttreding", "months from decision to arrival"),
+    "help.roles.min_fte": ("minimale formatie", "minimum formation"),
+    "help.roles.max_fte": ("maximale formatie (leeg = huidige + standaardruimte)", "maximum formation (empty = now + default room)"),
+    "help.roles.max_hires_per_year": ("hoogstens zoveel fte erbij per jaar", "at most this many fte more a year"),
+    "help.roles.partner": ("geleverd door een externe partner", "delivered by an external partner"),
+    "help.roles.enforcement_hazard_per_fte": ("handhaving: extra uitstroomkans per fte", "enforcement: added exit hazard per fte"),
+    "help.roles.work_multiplier_per_fte": ("werkgeversdienstverlening: kans op werk x (1 + dit x fte)",
+                                           "employer services: work hazard x (1 + this x fte)"),
+    "help.instruments.track": ("spoor (blad tracks) van het instrument", "track (sheet tracks) of the instrument"),
+    "help.instruments.kind": ("trajectory (traject) of wage_cost_subsidy (loonkostensubsidie)",
+                              "trajectory or wage_cost_subsidy"),
+    "help.instruments.cost_per_participant": ("kosten per deelnemer", "cost per participant"),
+    "help.instruments.duration_months": ("duur van het instrument", "duration"),
+    "help.instruments.places_per_year": ("plaatsen per jaar nu", "places a year now"),
+    "help.instruments.max_places_per_year": ("maximaal aantal plaatsen per jaar in een plan", "most places a year in a plan"),
+    "help.instruments.work_probability_at_end": ("kans op werk aan het eind", "probability of work at the end"),
+    "help.instruments.work_multiplier_while_in": ("factor op de kans op werk tijdens het instrument",
+                                                  "multiplier on the work hazard while in it"),
+    "help.instruments.eligible_ladder": ("treden die mogen deelnemen; leeg = alle", "rungs that may take part; empty = all"),
+    "help.instruments.paid_from": ("betaald uit participatiebudget of buig", "paid from participatiebudget or buig"),
+    "help.instruments.partner": ("geleverd door een externe partner", "delivered by an external partner"),
+    "help.measures.on_in_baseline": ("staat de maatregel nu aan?", "is the measure on now?"),
+    "help.measures.one_off_cost": ("eenmalige kosten bij de start", "one-off cost at the start"),
+    "help.measures.cost_per_year": ("kosten per jaar zolang hij loopt", "cost per year while on"),
+    "help.measures.start_offset_months": ("maanden na de start van de berekening", "months after the start"),
+    "help.measures.duration_months": ("looptijd; leeg = tot het eind", "duration; empty = to the end"),
+    "help.measures.effects.grant_multiplier": ("factor op het deel toegekende aanvragen", "multiplier on the share of granted applications"),
+    "help.buig_budget.budget": ("BUIG-budget van dat jaar", "BUIG budget of that year"),
+    "help.history.budget": ("BUIG-budget van een voorgaand jaar (voor de meerjarentoets)", "past BUIG budget (multi-year test)"),
+    "help.history.spending": ("BUIG-uitgaven van dat jaar", "BUIG spending of that year"),
+    "help.initial_stock.clients": ("klanten in het bestand bij de start", "clients on the caseload at the start"),
+    "help.applications.applications": ("gemiddeld aantal aanvragen per maand bij de start", "mean applications a month at the start"),
+    "help.ladder_at_entry.share": ("deel van de instroom op deze trede (som 1 per doelgroep)", "share of entrants on this rung (sums to 1)"),
+    "help.segment_hazards.multiplier": ("factor op deze uitstroomkans voor de doelgroep", "multiplier on this hazard for the segment"),
+    "help.hazards.band": ("eerste maand van de duurklasse (zoals duration_bands)", "first month of the duration band"),
+    "help.hazards.rate": ("uitstroomkans per maand", "hazard per month"),
+    "help.hazards.cause": ("reden: work, partial_work, moved, pension, partner_income, death, enforcement, prior_provision, other",
+                           "cause: work, partial_work, moved, pension, partner_income, death, enforcement, prior_provision, other"),
+    "help.transitions.to": ("naar dit spoor", "to this track"),
+    "help.transitions.rate_per_month": ("kans per maand om over te gaan", "chance a month to move"),
+    "help.transitions.in_view_only": ("alleen klanten die in beeld zijn", "only clients in view"),
+    "help.measure_hazards.multiplier": ("factor op deze uitstroomkans zolang de maatregel loopt", "multiplier while the measure runs"),
+    "help.measure_fte.fte": ("extra fte van deze functie zolang de maatregel loopt", "extra fte of this role while on"),
+    "help.finance.line": ("'participatiebudget' of een andere post van de exploitatie (bijv. wsw_shortfall)",
+                          "'participatiebudget' or another line of the exploitatie (e.g. wsw_shortfall)"),
+    "help.finance.amount": ("bedrag van dat jaar (andere posten: kosten, mag negatief)", "amount of that year"),
+    "help.application_series.month": ("maand, JJJJ-MM als tekst", "month, YYYY-MM as text"),
+    "help.application_series.applications": ("gemiddeld aantal aanvragen in die maand", "mean applications that month"),
+    "help.uncertainty.parameter": ("pad van de parameter, bijv. tracks.werkspoor.served_work_multiplier", "dotted path"),
+    "help.uncertainty.low": ("laagste waarde", "low"),
+    "help.uncertainty.high": ("hoogste waarde", "high"),
+    "help.sources.path": ("pad van de parameter waar de bron bij hoort", "path of the parameter the source belongs to"),
+    "help.sources.source": ("waar de waarde vandaan komt", "where the value comes from"),
+    "help.sources.kind": ("seed (cijfer van de gemeente), public, assumption of calibrated", "seed, public, assumption or calibrated"),
+    "help.sources.unit": ("eenheid", "unit"),
+    "help.sources.note": ("toelichting", "note"),
+    "help.sources.value": ("de waarde volgens de bron (bij export); wijkt de waarde in het werkblad af, dan meldt het rapport 'gewijzigd door gebruiker'",
+                           "the value the source gives (at export); if the value in its sheet differs, the report says 'changed by user'"),
+    "help.owner": ("naam uit blad {sheet}", "a name from sheet {sheet}"),
+    "help.key.year": ("jaar", "year"), "help.key.rung": ("trede van de participatieladder", "ladder rung"),
+    "help.key.segment": ("doelgroep (blad segments)", "segment (sheet segments)"), "help.key.hazard": ("uitstroomreden", "exit cause"),
+    "help.key.role": ("functie (blad roles)", "role (sheet roles)"),
+    "help.scenario.key": ("naam van de instelling (niet wijzigen)", "setting (do not change)"),
+    "help.scenario.value": ("waarde; wijzig alleen deze kolom", "value; change only this column"),
+    "help.scenario.unit": ("eenheid van de waarde", "unit of the value"),
+    "help.scenario.about": ("wat de instelling betekent", "what the setting means"),
+    "instructions.lines": (
+        "Scenario '{name}': invoer voor sporen in één werkmap.\n"
+        "\n"
+        "Hoe u deze werkmap gebruikt\n"
+        "• Elk blad heeft bovenaan de veldnamen (rij 1, niet wijzigen), de eenheid (rij 2) en uitleg (rij 3); de gegevens staan vanaf rij 4.\n"
+        "• Blad 'scenario' bevat losse instellingen: wijzig alleen de kolom 'value'.\n"
+        "• De bladen municipalities, segments, tracks, roles, instruments en measures hebben één rij per gemeente, doelgroep, spoor, functie, instrument of maatregel; de andere bladen één rij per waarde (bijv. het BUIG-budget per gemeente en jaar).\n"
+        "• Keuzes (voorrangsregel, sporen, functies, ja/nee) hebben een keuzelijst in de cel.\n"
+        "• Getallen mogen Nederlands: 1,67  1.742.859  9%  € 7.098.000; formules mogen ook (de berekende waarde telt; bedragen worden op hele euro's afgerond).\n"
+        "• Een getal dat op twee manieren te lezen is (1.066: duizend-zesenzestig of één komma nul zes zes) wordt geweigerd met de cel erbij: schrijf 1066 of 1,0660.\n"
+        "\n"
+        "Bronnen\n"
+        "• Naast elke waarde staat haar bron (kolom 'source', uit blad 'sources'). Pas bronnen aan in blad 'sources'.\n"
+        "• Blad 'sources' bewaart ook de waarde zoals de bron die geeft (kolom 'value'). Wijzigt u een waarde, dan meldt het rapport die parameter als 'gewijzigd door gebruiker', met de oorspronkelijke waarde. Heeft u een nieuwe bron, zet dan de nieuwe waarde ook in de kolom 'value' van blad 'sources'.\n"
+        "\n"
+        "Rekenen\n"
+        "• Controleer: sporen validate {file}\n"
+        "• Doorrekenen: sporen plan {file}\n"
+        "• Terug naar YAML: sporen convert {file} scenario.yaml\n"
+        "Fouten worden gemeld met blad en cel, bijvoorbeeld 'roles cel E5 (fte_now): ...'.",
+        "Scenario '{name}': input for sporen in one workbook.\n"
+        "\n"
+        "How to use this workbook\n"
+        "• Every sheet has the field names at the top (row 1, do not change), the unit (row 2) and an explanation (row 3); data starts in row 4.\n"
+        "• Sheet 'scenario' holds single settings: change only the column 'value'.\n"
+        "• Sheets municipalities, segments, tracks, roles, instruments and measures have one row per item; the other sheets one row per value (e.g. the BUIG budget per municipality and year).\n"
+        "• Choices (priority rule, tracks, roles, yes/no) have a dropdown in the cell.\n"
+        "• Numbers may be Dutch or English: 1,67  1.742.859  9%  € 7.098.000; formulas are fine (their value counts; money is rounded to whole euros).\n"
+        "• A number with two readings (1.066: one thousand sixty-six or one point zero six six) is refused with its cell: write 1066 or 1.0660.\n"
+        "\n"
+        "Sources\n"
+        "• Next to every value is its source (column 'source', from sheet 'sources'). Edit sources in sheet 'sources'.\n"
+        "• Sheet 'sources' also keeps the value as its source gives it (column 'value'). If you change a value, the report marks the parameter 'changed by user' with the original value. With a new source, also put the new value in column 'value' of sheet 'sources'.\n"
+        "\n"
+        "Running\n"
+        "• Check: sporen validate {file}\n"
+        "• Plan: sporen plan {file}\n"
+        "• Back to YAML: sporen convert {file} scenario.yaml\n"
+        "Problems name the sheet and cell, e.g. 'roles cell E5 (fte_now): ...'."),
+    "wb.cell_problem": ("{sheet} cel {cell} ({column})", "{sheet} cell {cell} ({column})"),
+})
