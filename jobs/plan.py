@@ -512,6 +512,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     """Build every table, the workbook and the report (in the options' language, else the
     scenario's), and write the run directory."""
     from sporen.common.files import write_text
+    from sporen.common.i18n import text
     from sporen.jobs.compare import comparison_for_report, paired_comparison
     from sporen.outputs import figures, tables
     from sporen.outputs.model_description import assumptions_table, unsourced_table
@@ -525,7 +526,6 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         write_report,
     )
     from sporen.outputs.rundir import RunDirectory
-    from sporen.common.i18n import text
     from sporen.outputs.workbook import write_plan_workbook
     from sporen.sim import api as summary
 

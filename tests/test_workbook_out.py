@@ -16,7 +16,6 @@ from sporen.outputs.workbook import (
     column_kind,
     read_workbook,
     sheet_names,
-    write_plan_workbook,
     write_workbook,
 )
 
