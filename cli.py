@@ -437,7 +437,8 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
     argv = ["sporen", "plan", scenario_path] + [
         part for name, value in (("--variant", variant), ("--replications", replications), ("--verify", verify),
                                  ("--seed", seed), ("--budget-sims", budget_sims), ("--target-from", target_from),
-                                 ("--probability", probability), ("--out", out_dir), ("--format", fmt))
+                                 ("--probability", probability), ("--out", out_dir), ("--format", fmt),
+                                 ("--lang", lang))
         if value is not None for part in (name, str(value))]
     result = run_job(lambda: run_plan_job(PlanJobOptions.parse(
         scenario=scenario_path, variant=variant,

@@ -202,13 +202,11 @@ def assert_every_column_on_the_page(probe: dict) -> None:
     assert 0 < probe["summary"] <= PAGE_HEIGHT, probe["summary"]   # the summary is one page
 
 
-def test_report_prints_on_a4_with_every_column(tmp_path):
+def test_report_prints_on_a4_with_every_column(tmp_path, tiny_plans):
     browser = _browser()
     counts = {}
     for lang in ("nl", "en"):
-        out = tmp_path / f"run-{lang}"
-        result = CliRunner().invoke(main, ["plan", str(TINY), "-n", "2", "--verify", "2", "-j", "1", "--quiet",
-                                           "--lang", lang, "--out", str(out)])
+        out, result = tiny_plans[lang]
         assert result.exit_code in (0, 1), result.output
         html = (out / "report.html").read_text(encoding="utf-8")
         assert f'<html lang="{lang}">' in html

@@ -34,10 +34,9 @@ FAST = ["-n", "3", "--verify", "6", "-j", "1", "--quiet"]
 
 
 @pytest.fixture(scope="module")
-def plan_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("plan") / "tiny-plan"
-    result = CliRunner().invoke(main, ["plan", str(TINY), *FAST, "--out", str(out)])
-    return out, result
+def plan_run(tiny_plans):
+    """The Dutch tiny plan of conftest.tiny_plans (the same arguments as FAST, not quiet)."""
+    return tiny_plans["nl"]
 
 
 def test_writes_every_file(plan_run):
