@@ -351,10 +351,13 @@ def optimise_command(scenario_file: str, variant_file: str | None, target_from: 
 # --- plan ---------------------------------------------------------------------------------------
 PLAN_FILES_HELP = """\b
 Files written into DIR (tables as CSV, or Parquet with --format parquet):
-  report.html     the report: summary for the council, money, caseload, formation,
-                  trade-off, cohort survival, model description (one file, opens
-                  offline in any browser)
-  results.xlsx    every summary table below on its own sheet, formatted
+  report.html     the report: a one-page summary for the council (verdict, plan,
+                  cost, probability, what to do next), glossary, money and the
+                  vangnet rules used, caseload, formation, trade-off, model
+                  description, assumptions in an appendix (one file, opens
+                  offline in any browser, prints on A4)
+  results.xlsx    a summary sheet, the formation as a council table, then every
+                  summary table below with headers in words and units
   plan.yaml       the plan (for `sporen simulate --plan`)
   summary         per year: result after vangnet without and with the plan, cost
   deficits        per municipality and year: BUIG result, vangnet, result after
@@ -461,7 +464,7 @@ Files written into DIR:
                   mean, mean paired difference, 95% CI, significant (yes/no)
   comparison_totals, base_yearly_summary, <variant>_yearly_summary
                   (CSV, or Parquet with --format parquet)
-  results.xlsx    every table on its own sheet
+  results.xlsx    every table on its own sheet, headers in words with units
   report.html     the comparison figure and tables, the model description
   manifest.json, timing.json"""
 
@@ -504,7 +507,7 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
 
     argv = ["sporen", "compare", base] + [p for v in variants for p in ("--variant", v)] + [
         "--replications", str(replications), "--seed", str(seed)] + (["--out", out_dir] if out_dir else []) + [
-        "--format", fmt]
+        "--format", fmt] + (["--lang", lang] if lang else [])
     result = run_job(lambda: run_compare(CompareOptions.parse(
         base=base, variants=list(variants), replications=replications, seed=seed,
         parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, quiet=quiet, command=argv,

@@ -141,3 +141,33 @@ def i18n_umask() -> int:
     from sporen.common.files import current_umask
 
     return current_umask()
+
+
+def test_progress_bar_counts_the_work_planned_not_the_budget():
+    """The optimiser's bar: its total is the design's size, raised as later rounds start; it ends full."""
+    from test_optimise_fake import FakeSim, tiny
+
+    from sporen.optimise.loop import OptimiseOptions, optimise
+
+    captured: dict = {}
+    import sporen.optimise.design as design
+
+    class Recording(design.Oracle):
+        def close(self) -> None:
+            captured["n"], captured["total"] = self._bar.n, self._bar.total
+            super().close()
+
+    original = design.Oracle
+    design.Oracle = Recording
+    import sporen.optimise.loop as loop
+
+    loop_oracle = loop.Oracle
+    loop.Oracle = Recording
+    try:
+        result = optimise(tiny(), OptimiseOptions(replications=4, verify=8, progress=True, explain=False,
+                                                  levers=["role:km_werk", "instrument:leerwerk"],
+                                                  budget_sims=100_000),
+                          evaluate=FakeSim({"role:km_werk": 30_000.0, "instrument:leerwerk": 2_000.0}))
+    finally:
+        design.Oracle, loop.Oracle = original, loop_oracle
+    assert captured["n"] == captured["total"] == result.sims_used < result.budget_sims
