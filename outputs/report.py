@@ -39,12 +39,11 @@ from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario, month_label
 from sporen.outputs import figures
 from sporen.outputs.figures import Figure
-from sporen.outputs.labels import column_label, kpi_label, kpi_unit, value_label
+from sporen.outputs.labels import column_label, kpi_label, kpi_unit, value_label  # noqa: F401 (kpi_unit re-exported)
 from sporen.outputs.model_description import assumptions_appendix, model_description
 from sporen.outputs.workbook import column_kind
 
 LOW_Q, HIGH_Q = figures.LOW_Q, figures.HIGH_Q
-__all__ = ["kpi_unit"]  # re-exported: jobs.compare reads a KPI's unit from here
 
 CSS = """
 :root { --ink:#1f2933; --muted:#5f6b7a; --line:#d9dee4; --accent:#0b5fa5; --good:#1b7f3b; --bad:#b42318;
