@@ -12,7 +12,8 @@ The rule for the two decimal marks, written once here:
   two or four-plus digits is a decimal mark (``1,67``, ``3.5``, ``0,0135``); two groups of three
   behind the same mark are grouping (``1.742.859``, ``1,742,859``); both marks together say
   which is which (``1.742,5``, ``1,742.5``).
-- A single mark followed by exactly three digits (``1.066``, ``1,066``) has two readings:
+- A single mark followed by exactly three digits, after one to three digits not starting with 0
+  (``1.066``, ``1,066``; but not ``0.125`` or ``1234.567``, which can only be decimals), has two readings:
   1066 or 1.066. It is read by the *convention* of its file: ``"nl"`` (the dot groups, the comma
   is decimal: 1.066 = 1066, 1,066 = 1.066) or ``"en"`` (the reverse). With the convention
   unknown (``None``) it is refused with `AmbiguousNumber`, whose message says both readings and
@@ -90,10 +91,15 @@ def _grouped_tail(part: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{3}[.,][0-9]+", part))
 
 
+def _can_group(first: str) -> bool:
+    """Whether digits can be the first group of a grouped number: 1-3 digits, not starting with 0."""
+    return 1 <= len(first) <= 3 and not first.startswith("0")
+
+
 def _grouping(body: str, mark: str) -> bool:
     """'1.742.859' with mark '.': a first group of 1-3 digits, then groups of exactly three."""
     parts = body.split(mark)
-    return len(parts) >= 2 and 1 <= len(parts[0]) <= 3 and all(_DIGITS.match(p) for p in parts) and \
+    return len(parts) >= 2 and _can_group(parts[0]) and all(_DIGITS.match(p) for p in parts) and \
         all(len(p) == 3 for p in parts[1:])
 
 
@@ -121,11 +127,17 @@ def notation(text: str) -> Convention | None:
     if has_comma:
         if body.count(",") > 1:
             return "en" if _grouping(body, ",") else None
-        return None if len(body.split(",")[1]) == 3 and not money else "en" if money else "nl"
+        head, tail = body.split(",")
+        if len(tail) == 3 and _can_group(head):
+            return "en" if money else None
+        return "nl"
     if has_dot:
         if body.count(".") > 1:
             return "nl" if _grouping(body, ".") else None
-        return None if len(body.split(".")[1]) == 3 and not money else "nl" if money else "en"
+        head, tail = body.split(".")
+        if len(tail) == 3 and _can_group(head):
+            return "nl" if money else None
+        return "en"
     return None
 
 
@@ -170,8 +182,8 @@ def _read_marked(body: str, original: str, convention: Convention | None, money:
     parts = body.split(mark)
     if len(parts) > 2:  # only grouping can repeat a mark
         return _value(body, "," if mark == "." else ".", mark)
-    if len(parts[1]) != 3 or parts[0] in ("", "0"):
-        return _value(body, mark, "")  # a decimal mark: 1,67 / 3.5 / 0,125 / ,5
+    if len(parts[1]) != 3 or not _can_group(parts[0]):
+        return _value(body, mark, "")  # a decimal mark: 1,67 / 3.5 / 0,125 / ,5 / 1234.567
     if money:  # euros have cents, never three decimals: € 1.234 and €1,234 are a thousand and more
         return _value(body, "," if mark == "." else ".", mark)
     if convention is None:

@@ -4,6 +4,7 @@ formatting of the same value (CLDR, not our code), so a reader bug cannot hide b
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,7 @@ def test_percentages_read_back_as_shares(per_mille, lang):
     assert read_number(text, lang) == pytest.approx(share, abs=1e-12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=int(os.environ.get("SPOREN_HYPOTHESIS_EXAMPLES", "300")), deadline=None)
 @given(st.text(alphabet="0123456789.,€% -", min_size=1, max_size=14))
 def test_never_a_silent_guess(text):
     """Whatever the text: an error, or one value that every convention agrees on when the text's
