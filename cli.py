@@ -520,7 +520,8 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
     click.echo(text("cli.compare.head", lang, n=replications))
     for row in head.itertuples():
         mark = text("cli.compare.significant" if row.significant else "cli.compare.not_significant", lang)
-        shown = [money_signed(v, lang).replace("\u00a0", " ") for v in (row.diff_mean, row.ci_low, row.ci_high)]
+        shown = [money_signed(float(v), lang).replace("\u00a0", " ")  # type: ignore[arg-type]
+                 for v in (row.diff_mean, row.ci_low, row.ci_high)]
         click.echo(text("cli.compare.row", lang, variant=row.variant, diff=shown[0], low=shown[1], high=shown[2],
                         sig=mark))
     assert result.out_dir is not None

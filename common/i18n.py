@@ -44,7 +44,7 @@ def check_lang(lang: str | None, default: Lang = DEFAULT_LANG) -> Lang:
     value = str(lang).strip().lower()
     if value not in LANGUAGES:
         raise ValueError(f"'{lang}' is not a language: nl or en")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def text(key: str, lang: str, /, **values: Any) -> str:

@@ -210,4 +210,4 @@ def convention_of(cells: Iterable[str]) -> Convention | None:
     """The number convention of a file from its own cells (see the module docstring): 'nl', 'en',
     or None when the file gives no evidence or contradicts itself."""
     found = {notation(cell) for cell in cells if cell and any(ch.isdigit() for ch in cell)} - {None}
-    return found.pop() if len(found) == 1 else None  # type: ignore[return-value]
+    return found.pop() if len(found) == 1 else None

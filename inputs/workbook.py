@@ -419,7 +419,7 @@ def export_workbook(scenario: Scenario | dict, path: str | Path, lang: str | Non
     choices = {"municipality": names["municipalities"], "segment": names["segments"], "track": names["tracks"],
                "to": names["tracks"], "role": names["roles"], "measure": names["measures"],
                "caseworker_role": names["roles"], "line": [PARTICIPATIEBUDGET]}
-    common = {"sources": source_keys, "choices": choices, "lang": lang}
+    common: dict[str, Any] = {"sources": source_keys, "choices": choices, "lang": lang}
     wb = Workbook()
     _instructions(wb.active, scenario, target.name, lang)
 
@@ -434,7 +434,8 @@ def export_workbook(scenario: Scenario | dict, path: str | Path, lang: str | Non
     for sheet in ITEM_SHEETS:
         model = _item_model(sheet)
         columns = _columns(model, IN_LONG_SHEETS.get(sheet, set()))
-        rows, paths = [], []
+        rows: list[list[Any]] = []
+        paths: list[Any] = []
         for item in data[sheet]:
             row = []
             for column in columns:
@@ -722,8 +723,8 @@ def import_workbook(path: str | Path) -> dict:
 def _import(wb: Any, file: str) -> dict:
     reader = _Reader(file)
     sheets = {name: wb[name] for name in wb.sheetnames}
-    for name in INSTRUCTION_SHEETS:
-        sheets.pop(name, None)
+    for instructions in INSTRUCTION_SHEETS:
+        sheets.pop(instructions, None)
     for name in sheets:
         if name not in SHEET_ORDER:
             reader.problem(f"sheet {name}", "unknown sheet (a typo?)", "sheets: " + ", ".join(SHEET_ORDER))

@@ -163,7 +163,7 @@ def assumptions_appendix(scenario: Scenario, lang: str = "nl") -> str:
     head = "".join(f"<th>{_esc(text('col.' + c, lang))}</th>" for c in ASSUMPTION_COLUMNS[:6])
     rows = []
     for row in assumptions.itertuples(index=False):
-        kind = text("kind." + row.kind, lang) if i18n.has_text("kind." + str(row.kind)) else str(row.kind)
+        kind = text("kind." + str(row.kind), lang) if i18n.has_text("kind." + str(row.kind)) else str(row.kind)
         note = str(row.note)
         css = ""
         if row.changed_from:

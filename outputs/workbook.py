@@ -183,7 +183,7 @@ def write_table(ws: Any, frame: pd.DataFrame, table: str, *, lang: str = "nl", s
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     unit_column = ROW_UNIT.get(table)
     widths = [min(MAX_WIDTH, max(MIN_WIDTH, len(column_label(table, str(c), lang)) // 2 + 3)) for c in columns]
-    values = frame.to_numpy(dtype=object) if len(frame) else []
+    values: Any = frame.to_numpy(dtype=object) if len(frame) else []
     for i, row in enumerate(values):
         r = first_row + 1 + i
         row_kind = _row_kind(table, row[columns.index(unit_column)]) if unit_column in columns else None
@@ -352,7 +352,7 @@ def write_plan_workbook(path: str | Path, tables: Mapping[str, pd.DataFrame], *,
     row += 1
     if summary is not None and len(summary):
         ws.cell(row=row, column=1, value=text("wb.yearly", lang)).font = Font(bold=True)
-        total = {c: "" for c in summary.columns}
+        total: dict[str, Any] = {c: "" for c in summary.columns}
         total["year"] = text("total", lang)
         for c in ("result_after_vangnet_without_plan", "result_after_vangnet_with_plan", "plan_extra_cost"):
             total[c] = summary[c].sum()
