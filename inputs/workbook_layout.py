@@ -59,12 +59,19 @@ def _metadata(tp: Any) -> list[Any]:
     return out
 
 
-def is_money(tp: Any, field: Any = None) -> bool:
-    """A whole-euro field (`inputs.schema.Money`/`SignedMoney`)."""
+MONEY_NAMES = ("cost", "budget", "amount", "spending", "benefit_per_month", "minimum_wage_month")
+
+
+def is_money(tp: Any, field: Any = None, name: str = "") -> bool:
+    """A whole-euro field (`inputs.schema.Money`, `UnitMoney`, `SignedMoney`; by its type, or by its
+    name where a field's own description hides the type's)."""
+    if bare_type(tp) is not int:
+        return False
     descriptions = [getattr(m, "description", None) for m in _metadata(tp)]
     if field is not None:
         descriptions.append(getattr(field, "description", None))
-    return bare_type(tp) is int and any(d and "whole euros" in d for d in descriptions)
+    leaf = name.split(".")[-1]
+    return any(d and "whole euros" in d for d in descriptions) or any(w in leaf for w in MONEY_NAMES)
 
 
 def unit_code(name: str, tp: Any, field: Any = None) -> str:
@@ -77,7 +84,7 @@ def unit_code(name: str, tp: Any, field: Any = None) -> str:
         return "choice"
     if get_origin(base) is list:
         return "list"
-    if is_money(tp, field):
+    if is_money(tp, field, name):
         return "euro"
     if base is str:
         return "month" if leaf == "month" or leaf == "start" else "text"
@@ -126,7 +133,7 @@ class CellReader:
                              "1,67, 9% or € 7.098.000")
                 return value
         if isinstance(value, float) and base is int:
-            if is_money(tp, field) and math.isfinite(value):
+            if is_money(tp, field, column) and math.isfinite(value):
                 return int(math.floor(value + 0.5))   # whole euros, half up (a formula's cents)
             if value.is_integer():
                 return int(value)

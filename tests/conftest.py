@@ -25,7 +25,8 @@ UNIT = {
 FUNCTIONAL = {
     "test_browser", "test_cli_conventions", "test_compare", "test_make_run", "test_optimise_cli",
     "test_optimise_sim", "test_plan_cli", "test_report", "test_scenarios_bundled", "test_simulate_cli",
-    "test_workbook_out", "test_api", "test_dask", "test_language",
+    "test_workbook_out", "test_api", "test_dask", "test_adversarial", "test_interrupt", "test_rundir",
+    "test_language",
 }
 BACK = {"test_calibrate_bmwe", "test_golden"}
 GROUPS = {"unit": UNIT, "functional": FUNCTIONAL, "back": BACK}
