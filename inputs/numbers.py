@@ -192,7 +192,7 @@ def _read_marked(body: str, original: str, convention: Convention | None, money:
                     if mark == "." else
                     f"{decimal} (Dutch notation: the comma is the decimal mark) or {whole} (English notation)")
         raise AmbiguousNumber(
-            f"'{original}' can be read two ways: {readings}; write a whole number without separators "
+            f"'{original}' is ambiguous, it can be read two ways: {readings}; write a whole number without separators "
             f"({whole}), or a decimal with a fourth decimal ({parts[0]}{mark}{parts[1]}0)")
     decimal_mark = "," if convention == "nl" else "."
     return _value(body, decimal_mark, "." if convention == "nl" else ",")

@@ -137,4 +137,4 @@ def test_ambiguous_cell_in_a_file_without_evidence_is_refused_with_row_and_field
     with pytest.raises(InputError) as excinfo:
         read_application_series(path)
     [problem] = [str(p) for p in excinfo.value.problems]
-    assert problem.startswith(f"{path}: row 3.applications: '1.066' can be read two ways")
+    assert problem.startswith(f"{path}: row 3.applications: '1.066' is ambiguous, it can be read two ways")

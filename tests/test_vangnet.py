@@ -371,7 +371,7 @@ HEADER = "municipality,year,budget,spending\n"
         (HEADER, ": no data rows"),
         ("municipality,year,budget\nA,2018,100\n", ": row 1: missing column 'spending'"),
         (HEADER.replace("\n", ",note\n") + "A,2018,100,90,x\n", ": row 1: unknown column 'note'"),
-        (HEADER + "A,2018,1.000,90\n", ": row 2.budget: '1.000' can be read two ways: 1000 (Dutch notation"),
+        (HEADER + "A,2018,1.000,90\n", ": row 2.budget: '1.000' is ambiguous, it can be read two ways: 1000 (Dutch"),
         (HEADER + "A,2018,abc,90\n", ": row 2.budget: 'abc' is not a number (a whole"),
         (HEADER + "A,2018,1000.5,90\n", ": row 2.budget: '1000.5' is not a whole number (a whole"),
         (HEADER + "A,2018,100,-5\n", ": row 2.spending: -5 is too small (zero or more)"),
