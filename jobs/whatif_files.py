@@ -7,14 +7,13 @@
   priority rule is policy, not part of a plan): a variant file that sets it.
 * `report_html` and `workbook_bytes` build the council report and workbook of the current plan
   with the same writers as `sporen plan` (outputs/), from the plan and the baseline simulated with
-  every frame on the page's futures. Their language follows the writers' `lang` where they have it.
+  every frame on the page's futures, in the page's language (Dutch or English).
 
 Nothing here writes outside a private temporary folder (the workbook writer needs a file).
 """
 
 from __future__ import annotations
 
-import inspect
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,17 +21,17 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from sporen.common.i18n import text
 from sporen.inputs.plan import Plan
 from sporen.jobs.whatif import Futures, WhatIfTarget, chance, formation_table, normalise_plan, with_priority
 
 
-def _target_words(target: WhatIfTarget) -> str:
-    level = ("no deficit after vangnet" if target.level == 0 else f"a result after vangnet of at least EUR "
-             f"{target.level:,}")
-    when = (f"summed over {target.from_year} and later" if target.cumulative else f"in every year from "
-            f"{target.from_year}")
-    scope = "all municipalities together" if target.scope == "total" else "in each municipality"
-    return f"{level} {when}, {scope}, in at least {target.probability:.0%} of simulated futures"
+def target_words(futures: Futures, target: WhatIfTarget, lang: str = "en") -> str:
+    """The target in the report's words (`jobs.plan.target_text`); English in files, `lang` for people."""
+    from sporen.jobs.plan import target_text
+
+    municipalities = [m.name for m in futures.scenario.municipalities]
+    return target_text(target, municipalities, lang)
 
 
 def plan_yaml(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority: str | None = None,
@@ -48,7 +47,7 @@ def plan_yaml(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority: s
     lines = [
         f"# Plan tried on the sporen what-if page for scenario '{scenario.name}' ({scenario.start}, "
         f"{scenario.years} years).",
-        f"# Target: {_target_words(target)}.",
+        f"# Target: {target_words(futures, target)}.",
         f"# On {futures.futures} simulated futures (seed {futures.seed}): the target is met in {odds.met} "
         f"({odds.probability:.0%}, 95% CI {odds.ci_low:.0%}-{odds.ci_high:.0%}).",
     ]
@@ -76,14 +75,10 @@ def variant_yaml(futures: Futures, priority: str | None, *, scenario_file: str =
             + yaml.safe_dump(body, sort_keys=False, allow_unicode=True))
 
 
-def _with_lang(function: Any, lang: str, **kwargs: Any) -> dict[str, Any]:
-    """kwargs plus lang= when the writer takes a language (the Dutch council output)."""
-    try:
-        if "lang" in inspect.signature(function).parameters:
-            return {**kwargs, "lang": lang}
-    except (TypeError, ValueError):
-        pass
-    return kwargs
+TARGET_SHEET = {"nl": "doel", "en": "target"}
+"""The sheet with the target and the probability of meeting it, baseline and plan."""
+TITLE = {"nl": "Wat-als-plan voor {name}", "en": "What-if plan for {name}"}
+"""The report's title for a plan tried on the page (the optimiser's report says 'Plan for ...')."""
 
 
 def _frames(futures: Futures, plan: Plan, priority: str | None) -> tuple[Any, Any]:
@@ -93,32 +88,33 @@ def _frames(futures: Futures, plan: Plan, priority: str | None) -> tuple[Any, An
 
 
 def plan_tables(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority: str | None = None,
-                base: Any = None, planned: Any = None) -> dict[str, pd.DataFrame]:
+                base: Any = None, planned: Any = None, lang: str = "en") -> dict[str, pd.DataFrame]:
     """The results workbook's sheets for the current plan (the names `sporen plan` uses where they match)."""
-    from sporen.jobs.whatif import budget_table, caseload_tables, cost_table, reduce_run
-    from sporen.outputs.report import deficit_table
+    from sporen.jobs.whatif import budget_table, cost_table
+    from sporen.outputs.report import caseload_table, deficit_table
     from sporen.sim.api import kpis_summary, yearly_summary
 
     scenario = futures.scenario
     if base is None or planned is None:
         base, planned = _frames(futures, plan, priority)
     odds, base_odds = chance(planned.yearly, target), chance(base.yearly, target)
-    reduced_base, reduced_plan = reduce_run(base), reduce_run(planned)
-    _, caseload_years = caseload_tables(reduced_base, reduced_plan)
+    caseload = caseload_table(base.monthly).rename(columns=lambda c: c.replace("caseload", "without_plan")).merge(
+        caseload_table(planned.monthly).rename(columns=lambda c: c.replace("caseload", "with_plan")),
+        on=["month", "track"], how="left")   # as `sporen plan` writes it
     chosen = with_priority(scenario, priority).policy.priority
     target_row = pd.DataFrame([
-        {"plan": label, "target": _target_words(target), "futures": c.n, "futures_meeting_target": c.met,
+        {"plan": label, "target": target_words(futures, target, lang), "futures": c.n, "futures_meeting_target": c.met,
          "probability": c.probability, "probability_ci_low": c.ci_low, "probability_ci_high": c.ci_high,
-         "required_probability": c.required, "verdict": c.verdict.replace("_", " "), "priority": pr,
+         "required_probability": c.required, "verdict": text("verdict.short." + c.verdict, lang), "priority": pr,
          "seed": futures.seed}
         for label, c, pr in (("baseline", base_odds, scenario.policy.priority), ("plan", odds, chosen))])
     return {
-        "target": target_row,
+        TARGET_SHEET.get(lang, "target"): target_row,
         "deficits": deficit_table(base.yearly, planned.yearly),
         "formation": formation_table(plan, scenario),
         "budget": budget_table(plan, scenario),
         "plan_cost": cost_table(plan, scenario),
-        "caseload": caseload_years,
+        "caseload": caseload,
         "yearly_summary": yearly_summary(base.yearly),
         "plan_yearly_summary": yearly_summary(planned.yearly),
         "kpis_summary": kpis_summary(base.kpis),
@@ -132,18 +128,18 @@ def workbook_bytes(futures: Futures, plan: Plan, target: WhatIfTarget, *, priori
     from sporen.outputs.workbook import write_workbook
 
     plan = normalise_plan(plan, futures.scenario)
-    tables = plan_tables(futures, plan, target, priority=priority)
+    tables = plan_tables(futures, plan, target, priority=priority, lang=lang)
     with tempfile.TemporaryDirectory(prefix="sporen-web-") as folder:
         path = Path(folder) / "results.xlsx"
-        write_workbook(path, tables, **_with_lang(write_workbook, lang,
-                                                  title=f"sporen what-if {futures.scenario.name}"))
+        write_workbook(path, tables, lang=lang, title=TITLE.get(lang, TITLE["en"]).format(name=futures.scenario.name),
+                       scenario=futures.scenario)
         return path.read_bytes()
 
 
 def report_html(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority: str | None = None,
                 lang: str = "nl") -> str:
     """The council report (as `sporen plan` writes it) of the current plan on the page's futures."""
-    from sporen.outputs.report import PlanOutcome, RunFrames, plan_report
+    from sporen.outputs.report import PlanOutcome, RunFrames, describe_plan, plan_report
 
     scenario = futures.scenario
     plan = normalise_plan(plan, scenario)
@@ -153,12 +149,14 @@ def report_html(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority:
     cost = plan_tables(futures, plan, target, priority=priority, base=base, planned=planned)["plan_cost"]
     outcome = PlanOutcome(
         plan=plan, formation=formation, cost_per_year=cost[["year", "total"]].rename(columns={"total": "cost"}),
-        total_cost=float(cost["total"].sum()), probability=odds.probability,
-        required_probability=float(target.probability), target_met=None,   # a tried plan, not the optimiser's answer
-        target_text=_target_words(target), verification_replications=odds.n)
+        total_cost=float(cost["total"].sum()), probability=odds.probability, probability_ci=(odds.ci_low, odds.ci_high),
+        required_probability=float(target.probability),
+        target_met=None, verdict=None,   # a tried plan, not the optimiser's answer: no verdict sentence
+        target_text=target_words(futures, target, lang), verification_replications=odds.n)
+    outcome.plan_lines = describe_plan(plan, scenario, lang)
     chosen = with_priority(scenario, priority).policy.priority
     run = {"replications": futures.futures, "seed": futures.seed,
            "command": f"sporen serve (what-if page), priority {chosen}"}
-    kwargs = _with_lang(plan_report, lang, run=run, title=f"What-if plan for {scenario.name}")
     return plan_report(scenario, RunFrames(base.monthly, base.yearly, base.kpis),
-                       RunFrames(planned.monthly, planned.yearly, planned.kpis), outcome, **kwargs)
+                       RunFrames(planned.monthly, planned.yearly, planned.kpis), outcome, run=run,
+                       title=TITLE.get(lang, TITLE["en"]).format(name=scenario.name), rules=futures.rules, lang=lang)

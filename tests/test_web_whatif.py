@@ -229,18 +229,24 @@ def test_report_and_workbook_of_the_current_plan(futures, more_staff, scenario, 
     from sporen.outputs.workbook import read_workbook
 
     target = whatif.default_target(scenario)
-    html = report_html(futures, more_staff, target)
-    assert "<html" in html and "werkgeversdienst" in html and "What-if plan for tiny" in html
-    data = workbook_bytes(futures, more_staff, target)
+    html = report_html(futures, more_staff, target)            # Dutch, as the page starts
+    assert '<html lang="nl"' in html and "werkgeversdienst" in html and "Wat-als-plan voor tiny" in html
+    english = report_html(futures, more_staff, target, lang="en")
+    assert '<html lang="en"' in english and "What-if plan for tiny" in english
+    dutch_book = tmp_path / "resultaten.xlsx"
+    dutch_book.write_bytes(workbook_bytes(futures, more_staff, target))
+    assert {"doel", "Formatie", "Kosten plan per jaar"} <= set(read_workbook(dutch_book))
+    data = workbook_bytes(futures, more_staff, target, lang="en")
     path = tmp_path / "results.xlsx"
     path.write_bytes(data)
     sheets = read_workbook(path)
-    assert {"target", "deficits", "formation", "budget", "plan_cost", "caseload"} <= set(sheets)
-    formation = sheets["formation"].set_index("role")
-    assert formation.loc["werkgeversdienst", "fte_planned"] == 2.5
+    assert {"target", "Deficit per municipality", "Formation", "Plan cost per year",
+            "Caseload per month"} <= set(sheets)
+    formation = sheets["Formation"].set_index("role")
+    assert formation.loc["werkgeversdienst", "fte planned"] == 2.5
     target_sheet = sheets["target"].set_index("plan")
     view = what_if(futures, more_staff, target)
-    assert target_sheet.loc["plan", "futures_meeting_target"] == view.chance.met
+    assert target_sheet.loc["plan", "futures meeting target"] == view.chance.met
 
 
 def test_the_optimiser_button_returns_a_plan_the_page_can_show(scenario):
@@ -260,7 +266,7 @@ def test_the_optimiser_button_returns_a_plan_the_page_can_show(scenario):
 def test_plan_yaml_header_says_how_it_was_judged(futures, scenario):
     text = plan_yaml(futures, Plan(name="baseline"), WhatIfTarget(from_year=2019, level=-50_000, probability=0.8))
     header = [line for line in text.splitlines() if line.startswith("#")]
-    assert any("at least EUR -50,000" in line for line in header)
+    assert any("a deficit after vangnet of at most €50,000 in every year from 2019" in line for line in header)
     assert any(f"On {FUTURES} simulated futures (seed 3)" in line for line in header)
     body = yaml.safe_load(text)
     assert body == {"name": "baseline", "staff": {}, "instruments": {}, "measures": {}}

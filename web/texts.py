@@ -1,12 +1,15 @@
 """The page's words in Dutch (the default, for municipal management) and English, and number formats.
 
 Dutch terms of the domain keep their names in both languages (BUIG, vangnet, spoor, formatie);
-money is shown as a Dutch planner writes it (€ 1.234.567) in Dutch and with commas in English.
+numbers, money and the verdict's words are the council output's (`common.i18n`, Babel), so the page
+and the report say the same thing the same way; the page's own sentences are here.
 """
 
 from __future__ import annotations
 
 import math
+
+from sporen.common import i18n
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 DEFAULT_LANG = "nl"
@@ -61,9 +64,6 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "after vangnet, {span}; 95% CI {low} to {high}"},
     "card_ref": {"nl": "Verschil met het plan van de optimalisatie", "en": "Difference with the optimiser's plan"},
     "card_ref_none": {"nl": "nog geen optimalisatie gedraaid", "en": "the optimiser has not run yet"},
-    "verdict_meets": {"nl": "haalt het doel", "en": "meets the target"},
-    "verdict_on_the_edge": {"nl": "op het randje", "en": "on the edge"},
-    "verdict_does_not_meet": {"nl": "haalt het doel niet", "en": "does not meet the target"},
     "section_result": {"nl": "BUIG-resultaat na vangnet per jaar", "en": "BUIG result after vangnet per year"},
     "section_result_note": {
         "nl": "Alle gemeenten samen; onder nul is een tekort dat de gemeenten zelf betalen. De band bevat 90% van "
@@ -163,16 +163,21 @@ def t(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def euro(value: float | None, lang: str = DEFAULT_LANG, sign: bool = False) -> str:
-    """€ 1.234.567 (nl) or € 1,234,567 (en); '-' for a missing value; a leading + with `sign`."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Whole euros as the council output writes them (common.i18n, Babel): € 1.234.567 (nl),
+    €1,234,567 (en); '–' for a missing value; a leading + for a gain with `sign`."""
+    if _missing(value):
         return "–"
-    rounded = int(round(value))
-    text = f"{abs(rounded):,}"
-    if lang == "nl":
-        text = text.replace(",", ".")
-    prefix = "-" if rounded < 0 else ("+" if sign and rounded > 0 else "")
-    return f"{prefix}€ {text}"
+    return i18n.money_signed(value, lang) if sign else i18n.money(value, lang)
+
+
+def verdict_words(verdict: str, lang: str = DEFAULT_LANG) -> str:
+    """meets / on_the_edge / does_not_meet in the report's words ('haalt het doel', ...)."""
+    return i18n.text("verdict.short." + verdict, lang)
 
 
 def euro_short(value: float, lang: str = DEFAULT_LANG) -> str:
@@ -188,18 +193,12 @@ def euro_short(value: float, lang: str = DEFAULT_LANG) -> str:
 
 
 def percent(value: float | None, lang: str = DEFAULT_LANG) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.0%}"
+    return "–" if _missing(value) else i18n.percent(value, lang)
 
 
 def number(value: float, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
-    text = f"{value:,.{digits}f}"
-    if lang == "nl":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return text
+    return "–" if _missing(value) else i18n.number(value, lang, digits)
 
 
 def fte(value: float, lang: str = DEFAULT_LANG) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "nl" else text
+    return "–" if _missing(value) else i18n.fte(value, lang)

@@ -13,7 +13,7 @@ from sporen.inputs.schema import Scenario
 from sporen.jobs.whatif import PRIORITIES, WhatIfView, control_limits
 from sporen.jobs.whatif_optimise import OptimiserAnswer
 from sporen.web.html import diff_text, table
-from sporen.web.texts import euro, fte, percent, t
+from sporen.web.texts import euro, fte, percent, t, verdict_words
 
 
 def controls(scenario: Scenario, init: Any, g: int, language: str) -> ui.TagChild:
@@ -84,7 +84,7 @@ def cards(current_view: WhatIfView, language: str, number: int) -> ui.TagChild:
         ui.value_box(
             t(language, "card_chance"),
             ui.span(percent(c.probability, language), " ",
-                    ui.span(t(language, f"verdict_{c.verdict}"), class_=f"verdict-{c.verdict}",
+                    ui.span(verdict_words(c.verdict, language), class_=f"verdict-{c.verdict}",
                             style="font-size:1rem")),
             t(language, "card_chance_detail", met=c.met, n=c.n, low=percent(c.ci_low, language),
               high=percent(c.ci_high, language), required=percent(c.required, language)),
@@ -206,7 +206,7 @@ def optimiser_progress(fraction: float, text: str, language: str) -> ui.TagChild
 
 def optimiser_answer(best: OptimiserAnswer, stale: bool, language: str) -> ui.TagChild:
     """The optimiser's verdict in the report's words, its verified probability, cost and plan."""
-    words = t(language, f"verdict_{best.verdict}")
+    words = verdict_words(best.verdict, language)
     text = t(language, "optimiser_done", verdict=words, probability=percent(best.probability, language),
              n=best.replications or 0, low=percent(best.ci_low, language), high=percent(best.ci_high, language),
              required=percent(best.required, language), cost=euro(best.cost, language))
