@@ -573,6 +573,68 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
     click.echo(text("cli.report", lang, path=result.out_dir / "report.html"))
 
 
+# --- serve --------------------------------------------------------------------------------------
+@main.command("serve")
+@click.argument("scenario", required=False, default=None, metavar="[SCENARIO]", type=click.Path())
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="HOST",
+              help="Address to listen on. Anything but localhost shares the page on the network and needs --token.")
+@click.option("--port", "-p", type=int, default=8050, show_default=True, metavar="PORT",
+              help="Port to listen on; 0 picks a free one (the address is printed).")
+@click.option("--token", default=None, envvar="SPOREN_TOKEN", metavar="SECRET",
+              help="Access token (at least 12 characters) that every visitor needs; required with --host. "
+                   "Also read from the environment variable SPOREN_TOKEN.")
+@click.option("--futures", "-n", type=int, default=60, show_default=True, metavar="N",
+              help="Simulated futures behind every change (the same N for every try: common random numbers).")
+@click.option("--seed", type=int, default=1, show_default=True, metavar="S",
+              help="Root seed of the futures: the page's numbers equal `sporen simulate --plan P -n N --seed S`.")
+@click.option("--workers", "-j", type=int, default=None, metavar="K",
+              help="Local worker processes. Default: every CPU. The results do not depend on it.")
+@click.option("--optimise-replications", type=int, default=12, show_default=True, metavar="R",
+              help="Futures the optimiser button compares plans on (as sporen optimise --replications).")
+@click.option("--optimise-verify", type=int, default=100, show_default=True, metavar="V",
+              help="Fresh futures the optimiser's plan is verified on (as sporen optimise --verify).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the address.")
+def serve_command(scenario: str | None, host: str, port: int, token: str | None, futures: int, seed: int,
+                  workers: int | None, optimise_replications: int, optimise_verify: int, quiet: bool) -> None:
+    """Open the what-if page: try a formation and see the deficit move, in the browser.
+
+    Controls per staff role (fte in 0.5 steps within its limits), per instrument and year
+    (places), per measure (on/off), the priority rule and the target. Every change is simulated
+    again on the same N futures and shows the BUIG result after vangnet per year with its band,
+    the probability of meeting the target (95% interval), the formation and its cost, the
+    caseload per track, and the difference with the current formation and with the optimiser's
+    plan. A button runs the optimiser; the current plan downloads as plan.yaml (for
+    `sporen simulate --plan`), as a report and as a results workbook; Dutch or English.
+
+    SCENARIO defaults to the bundled inputs/scenarios/bmwe.yaml; the page can switch to another
+    bundled scenario or take an uploaded one (YAML or the scenario workbook).
+
+    The page listens on this computer only (127.0.0.1) unless --host says otherwise; then every
+    visitor needs the --token. Press Ctrl-C to stop.
+
+    \b
+    Example:
+      sporen serve
+      sporen serve inputs/scenarios/kerkrade.yaml --port 8080
+      sporen serve --host 0.0.0.0 --token "$(python -c 'import secrets; print(secrets.token_urlsafe())')"
+
+    Bad options exit with code 2 and one line per problem.
+    """
+    from sporen.jobs.plan import BUNDLED_SCENARIO
+    from sporen.jobs.serve import ServeOptions
+
+    options = run_job(lambda: ServeOptions.parse(
+        scenario=scenario if scenario is not None else BUNDLED_SCENARIO, host=host, port=port, token=token,
+        futures=futures, seed=seed, workers=workers, quiet=quiet))
+    if optimise_replications < 1 or optimise_verify < 1:
+        fail([Problem("--optimise-replications" if optimise_replications < 1 else "--optimise-verify", "",
+                      "must be at least 1", "a whole number of futures")])
+    from sporen.web.server import serve
+
+    run_job(lambda: serve(options, optimiser={"replications": optimise_replications, "verify": optimise_verify},
+                          echo=click.echo))
+
+
 # --- calibrate ----------------------------------------------------------------------------------
 CALIBRATE_HELP = """\b
 What is fitted (multipliers on the scenario's own values):

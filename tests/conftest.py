@@ -20,13 +20,13 @@ UNIT = {
     "test_engine_units", "test_inputs_load", "test_inputs_series", "test_inputs_validate", "test_inputs_variants",
     "test_inputs_workbook", "test_kpis", "test_layering", "test_money", "test_optimise_design",
     "test_optimise_fake", "test_optimise_model", "test_optimise_policy", "test_runner", "test_vangnet",
-    "test_numbers",
+    "test_numbers", "test_web_whatif", "test_web_upload", "test_web_security",
 }
 FUNCTIONAL = {
     "test_browser", "test_cli_conventions", "test_compare", "test_make_run", "test_optimise_cli",
     "test_optimise_sim", "test_plan_cli", "test_report", "test_scenarios_bundled", "test_simulate_cli",
     "test_workbook_out", "test_api", "test_dask", "test_adversarial", "test_interrupt", "test_rundir",
-    "test_language",
+    "test_language", "test_web_browser",
 }
 BACK = {"test_calibrate_bmwe", "test_golden"}
 GROUPS = {"unit": UNIT, "functional": FUNCTIONAL, "back": BACK}
