@@ -99,16 +99,20 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: 
 
     ACCOUNTS.csv has one row per municipality and year, with the columns municipality, year,
     budget (the BUIG budget) and spending (benefits plus wage-cost subsidies), in whole euros;
-    comma- or semicolon-separated. Rows for years before the first year with rules (2015 in
-    the bundled rules) are history: they only feed the multi-year test, as do a municipality's
-    first rows when their own test lacks earlier years but they complete a later year's test.
+    comma- or semicolon-separated. A surplus year gets no vangnet whatever its history. Rows
+    for years before the first year with rules (2015 in the bundled rules) are history: they only
+    feed the multi-year test, as do a municipality's first rows when their own test lacks earlier
+    years but they complete a later year's test.
 
     \b
     Output (CSV), one row per input row:
       municipality, year, budget, spending, result (budget - spending; negative =
       deficit), deficit_share, cumulative_result (summed result of the multi-year
       test's years), eligible, compensation (the vangnet, whole euros),
-      result_after_vangnet
+      result_after_vangnet, assessment (history, surplus, below threshold, multi-year
+      test not met, compensated), rule_status (verified, documented or assumed: how
+      sure the year's rule is). A line on standard error says which years' rules are
+      assumed.
 
     \b
     Example:
@@ -123,6 +127,8 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: 
     result = run_job(lambda: run_vangnet(VangnetOptions.parse(accounts=accounts, rules=rules_file, out=out_file)))
     if result.out is None and not quiet:
         click.echo(result.text, nl=False)
+    if result.note and not quiet:
+        click.echo(result.note, err=True)
 
 
 # --- validate and convert -----------------------------------------------------------------------
