@@ -517,12 +517,16 @@ What is fitted (multipliers on the scenario's own values):
   applications        one per municipality (applications_per_month, all segments)
   period levels       one per observed applications period but the one holding the
                       scenario's start (history only: they shape the window)
+  benefit level       one per municipality with a spending row (see below), on a
+                      forward run of the scenario itself (not the window)
 
 \b
 OBSERVED (CSV; comma or semicolon): date, municipality, measure, value[, source]
   caseload            date YYYY-MM-DD: 1-1-2018 = the stock at the end of 2017-12
   inflow, outflow, applications, outflow_work_share
                       date = a period YYYY-MM..YYYY-MM (or one month YYYY-MM)
+  spending            date = a calendar year of SCENARIO's horizon (YYYY-01..YYYY-12):
+                      BUIG spending in EUR (e.g. a prognosis); sets the benefit level
   municipality        a name from the scenario, or all
 See docs/calibration.md."""
 
@@ -585,6 +589,11 @@ def calibrate_command(scenario: str, observed_file: str, out_file: str | None, h
 
     result = job.result
     click.echo(format_table(result.table, result.applications_scale))
+    if result.spending is not None:
+        from sporen.jobs.calibrate import format_spending
+
+        click.echo("benefit level from spending (forward run of the calibrated scenario):")
+        click.echo(format_spending(result.spending))
     click.echo("fitted multipliers (x the scenario's values):")
     width = max(len(k) for k, _ in job.fitted)
     for name, value in job.fitted:

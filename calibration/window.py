@@ -68,6 +68,9 @@ class Parameters:
     applications: dict[str, float] = field(default_factory=dict)
     periods: dict[str, float] = field(default_factory=dict)
     """Application level per observed applications period ('YYYY-MM..YYYY-MM'), reference = 1."""
+    benefit: dict[str, float] = field(default_factory=dict)
+    """Factor on a municipality's benefit level (every segment), from its observed spending of a
+    horizon year (`calibration.fit.fit_benefit_levels`); not part of the window."""
 
     def application(self, municipality: str) -> float:
         return self.applications.get(municipality, 1.0)
@@ -247,10 +250,17 @@ def window_scenario(scenario: Scenario, observed: Observed, params: Parameters, 
     return Scenario.model_validate(raw)
 
 
+def benefit_levels(scenario: Scenario, municipality: str, factor: float) -> dict[str, int]:
+    """A municipality's benefit per client-month per segment x `factor`, in whole euros."""
+    return {s.name: int(round(scenario.benefit(municipality, s.name) * factor)) for s in scenario.segments}
+
+
 def apply_parameters(scenario: Scenario, params: Parameters) -> Scenario:
     """The scenario with the fitted multipliers applied (its start and horizon unchanged)."""
     raw = scenario.model_dump()
     for muni in raw["municipalities"]:
+        if muni["name"] in params.benefit:
+            muni["benefit_per_month"] = benefit_levels(scenario, muni["name"], params.benefit[muni["name"]])
         a = params.application(muni["name"])
         muni["applications_per_month"] = {s: v * a for s, v in muni["applications_per_month"].items()}
     if raw.get("application_series"):
@@ -326,3 +336,17 @@ def simulated_values(observed: Observed, means: np.ndarray, initial: dict[str, i
     return out
 
 
+
+
+def spending_counts(scenario: Scenario, plan: Plan, seed: SeedSequence, result: object) -> np.ndarray:
+    """What one forward replication contributes to the benefit-level fit: array (2, municipality,
+    year of the horizon) of benefit cost and subsidy cost, EUR (municipalities in scenario order)."""
+    names = [m.name for m in scenario.municipalities]
+    years = scenario.horizon_years
+    mo = result.monthly  # type: ignore[attr-defined]
+    frame = mo.assign(year=mo["month"].str[:4].astype(int)).groupby(["municipality", "year"])[
+        ["benefit_cost", "subsidy_cost"]].sum()
+    frame = frame.reindex(pd.MultiIndex.from_product([names, years]), fill_value=0)
+    shape = (len(names), len(years))
+    return np.stack([frame["benefit_cost"].to_numpy(float).reshape(shape),
+                     frame["subsidy_cost"].to_numpy(float).reshape(shape)])

@@ -130,7 +130,8 @@ class InitialInstrument(StrictModel):
     Remaining durations are drawn by the instrument's ``initial_remaining_months``."""
 
     instrument: str
-    segment: str
+    segment: str | None = Field(default=None, description="the segment; empty (trajectories only) = "
+                                "any client of the initial stock who could be in it")
     clients: Annotated[int, Field(ge=0)]
 
 
@@ -371,8 +372,8 @@ class Role(StrictModel):
     max_hires_per_year: Fte | None = None
     partner: bool = Field(default=False, description="delivered by an external partner")
     caseload_per_fte: Annotated[float, Field(gt=0)] | None = Field(
-        default=None, description="caseworker role serving several tracks: most clients per fte in its "
-        "one pool; empty = the tracks' caseload_per_fte (which must then agree)")
+        default=None, description="caseworker role: most clients per fte in its one pool of slots, for "
+        "every track it serves; empty = each track's own caseload_per_fte")
     enforcement_hazard_per_fte: Rate = Field(
         default=0.0, description="enforcement role: added enforcement exit hazard per fte"
     )
@@ -642,14 +643,13 @@ class Scenario(StrictModel):
         own = self.municipality(municipality).benefit_per_month.get(segment)
         return own if own is not None else self.segment(segment).benefit_per_month
 
-    def caseworker_load(self, role: str) -> float | None:
-        """Most clients per fte in a caseworker role's pool: the role's own caseload_per_fte, else
-        its tracks' (None when they differ or it serves none)."""
+    def pool_caseload(self, role: str) -> float | None:
+        """The unit caseload of a caseworker role's one pool of slots (`sim.slots`): the role's own
+        caseload_per_fte, else that of the first track it serves (None: it serves none)."""
         own = self.role(role).caseload_per_fte
         if own is not None:
             return own
-        values = {t.caseload_per_fte for t in self.tracks if t.caseworker_role == role}
-        return values.pop() if len(values) == 1 else None
+        return next((t.caseload_per_fte for t in self.tracks if t.caseworker_role == role), None)
 
 
 def _by_name(items: list, name: str):
@@ -709,16 +709,24 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
             if held.instrument not in ins:
                 unknown(f"{where}.instrument", held.instrument, "instrument", list(ins))
                 continue
-            if held.segment not in seg:
+            if held.segment is None:
+                if ins[held.instrument].kind == "wage_cost_subsidy":
+                    problems.append((f"{where}.segment", "empty for a wage-cost subsidy",
+                                     "the segment whose accounts pay the subsidy"))
+                    continue
+            elif held.segment not in seg:
                 unknown(f"{where}.segment", held.segment, "segment", seg)
                 continue
             if ins[held.instrument].kind == "trajectory":
-                in_trajectory[held.segment] = in_trajectory.get(held.segment, 0) + held.clients
+                key = held.segment or "*"
+                in_trajectory[key] = in_trajectory.get(key, 0) + held.clients
         for s, n in in_trajectory.items():
-            if n > m.initial_stock.get(s, 0):
-                problems.append((f"{base}.initial_instruments", f"{n} {s} clients in trajectories at the start, "
-                                 f"{m.initial_stock.get(s, 0)} in the initial stock",
-                                 "at most the segment's initial stock (trajectory participants are on the caseload)"))
+            stock = sum(m.initial_stock.values()) if s == "*" else m.initial_stock.get(s, 0)
+            if sum(in_trajectory.values()) > sum(m.initial_stock.values()) or n > stock:
+                problems.append((f"{base}.initial_instruments", f"{n} {'' if s == '*' else s + ' '}clients in "
+                                 f"trajectories at the start, {stock} in the initial stock",
+                                 "at most the initial stock (trajectory participants are on the caseload)"))
+                break
     shares = [m.cost_share for m in scenario.municipalities]
     if any(s is not None for s in shares):
         if any(s is None for s in shares):
@@ -768,11 +776,6 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
             problems.append((f"tracks.{t.name}.served_work_multiplier", f"{t.served_work_multiplier:g} with a "
                              "saturating intensity curve", ">= 1 (a caseworker does not lower the work hazard)"))
     for r in scenario.roles:
-        served = [t for t in scenario.tracks if t.caseworker_role == r.name]
-        if r.caseload_per_fte is None and len({t.caseload_per_fte for t in served}) > 1:
-            loads = ", ".join(f"{t.name} {t.caseload_per_fte:g}" for t in served)
-            problems.append((f"roles.{r.name}.caseload_per_fte", f"the tracks it serves differ ({loads})",
-                             "the most clients per fte of the role's one pool of slots"))
         if r.max_fte is not None and r.fte_now > r.max_fte + SUM_TOLERANCE:
             problems.append((f"roles.{r.name}.fte_now", f"{r.fte_now} is above max_fte "
                              f"{r.max_fte}", "fte_now <= max_fte"))
