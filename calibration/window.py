@@ -5,7 +5,10 @@ What is fitted (every multiplier is relative to the scenario's own values):
 * ``work``: one multiplier on the base work hazard (``tracks.*.hazards.work``) of every track;
 * ``other``: one multiplier on every other exit hazard of every track (moved, pension,
   partner_income, death, enforcement, prior_provision, other). Partial work, transitions between
-  tracks, instruments and staff effects are not fitted;
+  tracks, instruments and staff effects are not fitted. Only an observed share of the outflow to
+  work can tell the two apart: without an ``outflow_work_share`` observation one multiplier scales
+  every exit hazard (work = other, named ``exits``), so the scenario's mix of exit causes stays
+  as the scenario put it rather than drifting along a direction the data cannot see;
 * ``applications[municipality]``: one multiplier per municipality on its applications per month
   (every segment, and its monthly series if it has one);
 * ``periods[p]``: when the observed applications give several periods (e.g. 2015, 2016, 2017,
@@ -89,7 +92,10 @@ class Layout:
             self.reference = inside[0] if inside else min(
                 range(len(self.periods)), key=lambda i: (min(abs(start - self.periods[i][0]),
                                                              abs(start - self.periods[i][1])), -i))
-        self.names = ["work", "other"] + [f"applications {m}" for m in self.municipalities] + [
+        self.split = any(o.measure == "outflow_work_share" for o in observed.observations)
+        """Whether work and other exits get their own multipliers (see the module doc)."""
+        self.names = (["work", "other"] if self.split else ["exits"]) + [
+            f"applications {m}" for m in self.municipalities] + [
             f"applications {self.period_label(i)}" for i in range(len(self.periods)) if i != self.reference]
 
     def period_label(self, i: int) -> str:
@@ -103,20 +109,22 @@ class Layout:
     def parameters(self, theta: np.ndarray) -> Parameters:
         x = np.exp(np.asarray(theta, dtype=float))
         n = len(self.municipalities)
+        e = 2 if self.split else 1
         periods: dict[str, float] = {}
-        k = 2 + n
+        k = e + n
         for i in range(len(self.periods)):
             if i == self.reference:
                 periods[self.period_label(i)] = 1.0
             else:
                 periods[self.period_label(i)] = float(x[k])
                 k += 1
-        return Parameters(work=float(x[0]), other=float(x[1]),
-                          applications={m: float(x[2 + j]) for j, m in enumerate(self.municipalities)},
+        return Parameters(work=float(x[0]), other=float(x[1] if self.split else x[0]),
+                          applications={m: float(x[e + j]) for j, m in enumerate(self.municipalities)},
                           periods=periods)
 
     def vector(self, params: Parameters) -> np.ndarray:
-        values = [params.work, params.other] + [params.application(m) for m in self.municipalities] + [
+        exits = [params.work, params.other] if self.split else [math.sqrt(params.work * params.other)]
+        values = exits + [params.application(m) for m in self.municipalities] + [
             params.periods.get(self.period_label(i), 1.0) for i in range(len(self.periods)) if i != self.reference]
         return np.log(np.asarray(values, dtype=float))
 

@@ -1,10 +1,20 @@
-"""Calibration (`sporen calibrate`, sim/calibrate.py) and the BMWE back-test against seed 003.
+"""Calibration (`sporen calibrate`, calibration/) and the BMWE back-tests against seed 003.
 
-The back-test re-simulates the committed BMWE calibration over its observation window
-(2015-01..2018-06) on fresh seeds and compares it with tests/data/bmwe_observed.csv, the seed's
-own figures: caseload on 1-1-2015, 1-1-2016, 1-1-2017, 1-12-2017 and monthly 1-1-2018 .. 1-6-2018
-per municipality and in total, applications per year, and the inflow, outflow and outflow-to-work
-share of H1 2018. The synthetic test checks that calibration recovers known multipliers.
+Two back-tests, on fresh seeds (not the ones any fit used):
+
+* **in-sample**: the committed BMWE calibration re-simulated over its own observation window
+  (2015-01..2018-06) and compared with the very observations it was fitted to
+  (tests/data/bmwe_observed.csv, the seed's figures: caseloads on 1-1-2015, 1-1-2016, 1-1-2017,
+  1-12-2017 and monthly 1-1-2018 .. 1-6-2018 per municipality and in total, applications per year,
+  the 2017 turnover, and the inflow, outflow and outflow-to-work share of H1 2018). It shows the
+  fit, not a prediction.
+* **out-of-sample**: a calibration on the observations up to 2017 only (caseloads to 1-12-2017,
+  applications 2015-2017, the 2017 turnover), then the window simulated on to 2018-06 with those
+  values and compared with what it never saw: the caseloads of 1-1-2018 .. 1-6-2018 (within 3%),
+  the H1 2018 inflow and outflow (within 10%) and the share of the outflow to work (within 3
+  points of 49.7%).
+
+The synthetic test checks that calibration recovers known multipliers.
 """
 
 from __future__ import annotations
@@ -75,12 +85,17 @@ def test_bmwe_observed_file_is_seed_003(observed):
     assert flows == {("applications", "2015-01..2015-12"): 518, ("applications", "2016-01..2016-12"): 652,
                      ("applications", "2017-01..2017-12"): 522, ("applications", "2018-01..2018-06"): 245,
                      ("inflow", "2018-01..2018-06"): 173, ("outflow", "2018-01..2018-06"): 185,
-                     ("outflow_work_share", "2018-01..2018-06"): 0.497}
+                     ("outflow_work_share", "2018-01..2018-06"): 0.497, ("outflow", "2017-01..2017-12"): 365}
+    # the 2018 spending prognosis per municipality sets the benefit levels, outside the window
+    assert {o.municipality: o.value for o in observed.spending} == {
+        "Bedum": 2_468_000, "De Marne": 4_146_000, "Winsum": 3_983_000, "Eemsmond": 6_314_000}
+    assert (obs.month_text(observed.start), obs.month_text(observed.end)) == ("2015-01", "2018-06")
 
 
-# -- the back-test -------------------------------------------------------------------------------
+# -- the in-sample back-test -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def backtest(bmwe, observed):
+    """In-sample: the committed calibration against the observations it was fitted to."""
     return fit.simulate_window(bmwe, observed, committed_parameters(bmwe), replications=BACKTEST_REPLICATIONS,
                                seed=BACKTEST_SEED)
 
@@ -94,14 +109,14 @@ def _rows(table, measure, municipality=None):
     return rows
 
 
-def test_backtest_caseload_totals_within_3_percent(backtest):
+def test_in_sample_backtest_caseload_totals_within_3_percent(backtest):
     rows = _rows(backtest, "caseload", "all")
     assert len(rows) == 10
     worst = rows.loc[rows.error.abs().idxmax()]
     assert rows.error.abs().max() <= 0.03, f"{worst.observation}: {worst.simulated:.1f} vs {worst.observed:g}"
 
 
-def test_backtest_caseload_per_municipality(backtest):
+def test_in_sample_backtest_caseload_per_municipality(backtest):
     rows = _rows(backtest, "caseload", "each")
     assert len(rows) == 40
     # one application level per municipality cannot follow Bedum's 12% growth in 2015 (144 -> 162 while
@@ -111,7 +126,7 @@ def test_backtest_caseload_per_municipality(backtest):
     assert rows.error.abs().max() <= 0.08, rows.loc[rows.error.abs().idxmax()].observation
 
 
-def test_backtest_flows_h1_2018(backtest):
+def test_in_sample_backtest_flows_h1_2018(backtest):
     for measure, value in (("inflow", 173), ("outflow", 185)):
         row = _rows(backtest, measure, "all").iloc[0]
         assert row.observed == value
@@ -120,7 +135,7 @@ def test_backtest_flows_h1_2018(backtest):
     assert abs(share.simulated - 0.497) <= 0.03, share.simulated
 
 
-def test_backtest_applications_follow_the_years(backtest):
+def test_in_sample_backtest_applications_follow_the_years(backtest):
     rows = _rows(backtest, "applications", "all")
     assert len(rows) == 4
     assert rows.error.abs().max() <= 0.10
@@ -134,6 +149,55 @@ def test_committed_calibration_matches_bmwe(bmwe, observed):
     assert params.periods[layout.period_label(layout.reference)] == 1.0
     if params is FITTED:
         assert set(FITTED.applications) == {m.name for m in bmwe.municipalities}
+
+
+# -- the out-of-sample back-test: fit to 2015-2017, predict H1 2018 --------------------------------
+OOS_REPLICATIONS, OOS_SEED, OOS_ITERATIONS = 16, 2017, 8
+PREDICT_REPLICATIONS, PREDICT_SEED = 60, 2018   # fresh seeds, not the fit's
+BEFORE_2018 = obs.month_number("2018-01")
+
+
+def observed_before_2018(observed: obs.Observed, scenario) -> obs.Observed:
+    """The observations whose last month is before 2018 (caseloads to 1-12-2017, flows of 2015-2017)."""
+    rows = [o for o in observed.observations if o.last < BEFORE_2018]
+    return obs.check_observed(rows, scenario, observed.file + " (to 2017)")
+
+
+@pytest.fixture(scope="module")
+def out_of_sample(bmwe, observed):
+    """(fitted parameters, the prediction table of the full window) of a fit to 2015-2017 only."""
+    early = observed_before_2018(observed, bmwe)
+    assert all(o.last < BEFORE_2018 for o in early.observations)
+    result = fit.calibrate(bmwe, early, replications=OOS_REPLICATIONS, seed=OOS_SEED, iterations=OOS_ITERATIONS)
+    predicted = fit.simulate_window(bmwe, observed, result.parameters, replications=PREDICT_REPLICATIONS,
+                                    seed=PREDICT_SEED)
+    return result, predicted[predicted["row"].isin([o.row for o in observed.observations
+                                                     if o.last >= BEFORE_2018])]
+
+
+def test_out_of_sample_fit_saw_nothing_of_2018(out_of_sample):
+    result, predicted = out_of_sample
+    assert result.window[1] == "2017-12"
+    assert "exits" in result.names and "work" not in result.names  # no work share before 2018: one exit multiplier
+    assert set(predicted["measure"]) == {"caseload", "applications", "inflow", "outflow", "outflow_work_share"}
+
+
+def test_out_of_sample_caseloads_2018_within_3_percent(out_of_sample):
+    _, predicted = out_of_sample
+    rows = _rows(predicted, "caseload", "all")
+    assert len(rows) == 6   # 1-1-2018 .. 1-6-2018
+    worst = rows.loc[rows.error.abs().idxmax()]
+    assert rows.error.abs().max() <= 0.03, f"{worst.observation}: {worst.simulated:.1f} vs {worst.observed:g}"
+
+
+def test_out_of_sample_flows_h1_2018(out_of_sample):
+    _, predicted = out_of_sample
+    for measure, value in (("inflow", 173), ("outflow", 185)):
+        row = _rows(predicted, measure, "all").iloc[0]
+        assert row.observed == value
+        assert abs(row.error) <= 0.10, f"{measure}: {row.simulated:.1f} vs {value}"
+    share = _rows(predicted, "outflow_work_share", "all").iloc[0]
+    assert abs(share.simulated - 0.497) <= 0.03, share.simulated
 
 
 # -- a synthetic scenario: calibration recovers known multipliers ----------------------------------
