@@ -633,6 +633,11 @@ class Scenario(StrictModel):
         merger = self.merger_of(unit)
         return merger is None or year < merger.year
 
+    @property
+    def accounting_units(self) -> list[str]:
+        """Every municipality and merged municipality that keeps BUIG accounts in some year."""
+        return [m.name for m in self.municipalities] + [g.name for g in self.mergers]
+
     def units(self, year: int) -> list[str]:
         """The municipalities with their own BUIG accounts in `year` (merged ones from their year)."""
         names = [m.name for m in self.municipalities] + [g.name for g in self.mergers]
