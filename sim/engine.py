@@ -12,15 +12,16 @@ callbacks, at most one pending clock event per client. A state change does not i
 pending event; it bumps the client's version, and an event whose version is stale does nothing
 when it fires. Nothing ticks monthly per client.
 
-Speed (a national run has ~1M persons): SimPy's event heap only holds the current month's
-events. An event due in a later month waits in that month's bucket (a plain list) and is handed
-to SimPy at the month's start, when stale clock events (superseded by a later state change) are
-dropped without ever touching the heap; the order of events is unchanged, since the month-start
-event comes first at its time. Random numbers come in pre-drawn blocks per person, state
-intervals and flows go to flat arrays aggregated once with numpy (`sim.accounting`), clients use
-`__slots__`, the hottest paths of `sim.hazards` are inlined here, and the cyclic garbage
-collector is off during a run (`no_gc`); `Engine.release` breaks the run's only reference cycles
-so everything is freed by reference counting afterwards.
+Speed (a national run has ~1M persons): events beyond the current month wait outside SimPy's
+heap (`sim.des.Calendar`, the only module that touches SimPy), random numbers come in pre-drawn
+blocks per person, state intervals and flows go to flat arrays aggregated once with numpy
+(`sim.accounting`), clients use `__slots__`, the hottest paths of `sim.hazards` are inlined here,
+and the cyclic garbage collector is off during a run (`no_gc`); `Engine.release` breaks the run's
+only reference cycles so everything is freed by reference counting afterwards.
+
+The engine is split where the concepts separate: who is simulated (`sim.population`), when
+things happen (`sim.des`), what is recorded (`sim.recording` for spells and the event log,
+`sim.accounting` for the money and caseload intervals), and here the state changes themselves.
 
 The run, in order of the MODEL.md steps:
 
@@ -78,15 +79,11 @@ import gc
 import math
 import threading
 from bisect import bisect_right
+from collections.abc import Iterator
 from contextlib import contextmanager
 from heapq import heappop, heappush
-from itertools import chain
 
-import numpy as np
-import pandas as pd
 from numpy.random import SeedSequence
-from simpy import Environment
-from simpy.events import URGENT, Event, Timeout
 
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import DECISIONS, EXIT_CAUSES, Scenario
@@ -105,33 +102,23 @@ from sporen.sim.accounting import (
     NF,
     Ledger,
 )
-from sporen.sim.arrivals import application_times
 from sporen.sim.clients import HOLDING, Client
+from sporen.sim.des import Calendar
 from sporen.sim.gate import IntakeServer, decision_shares, draw_decision
 from sporen.sim.hazards import HAZARDS, INF, PARTIAL_WORK, TRANSFER, ProfileBuilder, band_of, pick_cause
 from sporen.sim.instruments import release_schedule, subsidy_pieces
-from sporen.sim.random_streams import (
-    BLOCK,
-    EXTRA,
-    FIXED,
-    U_BAND,
-    U_BENEFIT,
-    U_DECISION,
-    U_DURATION,
-    U_RUNG,
-    flatten,
-    person_block,
-    person_generator,
-)
-from sporen.sim.results import EVENT_COLUMNS, SPELL_COLUMNS, ReplicationResult
+from sporen.sim.population import Assignment, InitialDurations, People, draw_people
+from sporen.sim.random_streams import BLOCK, EXTRA, U_DECISION, person_generator
+from sporen.sim.recording import EventLog, NoEventLog, SpellBook, Tracker
+from sporen.sim.results import ReplicationResult
 from sporen.sim.slots import SlotPool
 from sporen.sim.timeline import Timeline
 from sporen.sim.uncertainty import apply_uncertainty
 
 ORIGINS = ("initial", "applicant")
-LAST_BAND_WIDTH = 24.0
-"""Initial stock in the last duration band: duration uniform over [edge, edge + 24] months."""
 EXIT_CODE = {HAZARDS.index(c): i for i, c in enumerate(EXIT_CAUSES)}
+EXIT_EVENTS = ["exit_" + cause for cause in EXIT_CAUSES]
+DECISION_EVENTS = ["decision_" + decision for decision in DECISIONS]
 WORK_EXIT = EXIT_CAUSES.index("work")
 
 _gc_lock = threading.Lock()
@@ -140,7 +127,7 @@ _gc_was_enabled = False
 
 
 @contextmanager
-def no_gc():
+def no_gc() -> Iterator[None]:
     """Switch the cyclic garbage collector off during a run (MODEL.md 8: it slows big runs 2x).
 
     The engine's objects form few reference cycles, so nothing piles up; the previous state is
@@ -175,7 +162,7 @@ def run_replication(scenario: Scenario, plan: Plan, seed: SeedSequence, replicat
 
 
 class Engine:
-    """One replication: the SimPy environment, the clients and the bookkeeping."""
+    """One replication: the clients' state changes, driven by the calendar's events."""
 
     def __init__(self, scenario: Scenario, plan: Plan, seed: SeedSequence, replication: int = 0,
                  record_events: bool = False):
@@ -183,7 +170,6 @@ class Engine:
         self.sc = sc
         self.seed = seed
         self.replication = replication
-        self.rec = record_events
         self.M = M = sc.months
         self.edges = [float(e) for e in sc.duration_bands]
         self.nb = len(self.edges)
@@ -202,28 +188,7 @@ class Engine:
         self._a_flags, self._a_rate, self._a_flow = led.iv_flags.append, led.iv_rate.append, led.flows.append
         self.gate = IntakeServer(tl.intake)
         self.shares_by_month = [decision_shares(sc.gate.decisions, g) for g in tl.grant_multiplier]
-
-        # assignment: first track in scenario order with the rung (and the segment)
-        self.assign = [[-1] * 7 for _ in sc.segments]
-        for si, seg in enumerate(sc.segments):
-            for rung in range(1, 7):
-                for ti, t in enumerate(sc.tracks):
-                    if rung in t.ladder and (t.segments is None or seg.name in t.segments):
-                        self.assign[si][rung] = ti
-                        break
-        self.rung_on_track = []
-        for t in sc.tracks:
-            ladder = sorted(set(t.ladder))
-            self.rung_on_track.append([0] + [r if r in ladder else min(ladder, key=lambda x, r=r: (abs(x - r), -x))
-                                             for r in range(1, 7)])
-        self.ladder_cum = []
-        for seg in sc.segments:
-            acc, cum = 0.0, []
-            for rung in sorted(seg.ladder_at_entry):
-                acc += seg.ladder_at_entry[rung]
-                cum.append((acc, rung))
-            self.ladder_cum.append(cum)
-        self.without_share = [s.share_without_benefit for s in sc.segments]
+        self.entry = Assignment(sc)
         self.benefit = [float(s.benefit_per_month) for s in sc.segments]
         self.partial_factor = 1.0 - sc.partial_work_benefit_reduction
         self.transitions = [[tr for tr in self.hz.transitions[ti]] for ti in range(self.nt)]
@@ -245,17 +210,15 @@ class Engine:
         self.within = sc.returns.within_months
         self.pause = float(sc.policy.benefit_pause_months)
 
-        # records
-        self.sp_static: list[tuple] = []  # (client, muni, seg, track at entry, rung, entry time, initial)
-        self.sp_exit: list[float] = []
-        self.sp_cause: list[int] = []
-        self.events: list[tuple] = []
+        # records and the calendar
+        self.spells = SpellBook()
+        self.log: Tracker = EventLog(self.edges, self.muni_names, self.track_names) if record_events else NoEventLog()
+        self._record, self._record_off, self._bands = self.log.record, self.log.record_off_track, self.log.bands
         self.active: dict[Client, None] = {}
-        self.env = Environment()
-        # calendar: events beyond the current month wait in a bucket per month, outside SimPy's heap
-        self.next_month = 0.0
-        self.clock_bucket: list[list | None] = [[] for _ in range(M)]
-        self.timer_bucket: list[list | None] = [[] for _ in range(M)]
+        self.cal = Calendar(M)
+        self._at_versioned = self.cal.at_versioned
+        self._clock_handler = self._on_clock
+        self.people: People | None = None
 
     # -- random numbers -------------------------------------------------------------------
     def _u(self, c: Client) -> float:
@@ -274,37 +237,6 @@ class Engine:
         return -math.log(1.0 - self._u(c))
 
     # -- clients --------------------------------------------------------------------------
-    def _attributes(self, c: Client) -> None:
-        """Rung and benefit status from the person's fixed draws (first entry only)."""
-        u = self.U[c.row + U_RUNG]
-        cum = self.ladder_cum[c.seg]
-        rung = cum[-1][1]
-        for edge, r in cum:
-            if u * cum[-1][0] < edge:
-                rung = r
-                break
-        c.rung = rung
-        c.benefit = self.U[c.row + U_BENEFIT] >= self.without_share[c.seg]
-
-    def _new_spell(self, c: Client, initial: bool) -> None:
-        c.spell = len(self.sp_exit)
-        self.sp_static.append((c.id, c.muni, c.seg, c.track, c.rung, c.spell_start, initial))
-        self.sp_exit.append(math.nan)
-        self.sp_cause.append(-1)
-
-    def _log(self, c: Client, t: float, event: str, on_track: bool = True) -> None:
-        self.events.append((c.id, t, event, self.muni_names[c.muni],
-                            self.track_names[c.track] if on_track and c.track >= 0 else None))
-
-    def _log_bands(self, c: Client, t: float) -> None:
-        b = c.band_logged
-        edges = self.edges
-        while b + 1 < self.nb and c.spell_start + edges[b + 1] <= t:
-            b += 1
-            self.events.append((c.id, c.spell_start + edges[b], "band", self.muni_names[c.muni],
-                                self.track_names[c.track]))
-        c.band_logged = b
-
     def _cell(self, c: Client) -> int:
         return (c.muni * self.nt + c.track) * self.ns + c.seg
 
@@ -359,20 +291,8 @@ class Engine:
                     return
                 dt += residual / rate
                 break
-        at = t + dt
-        if at < self.M:
-            c.ev_band = b
-            if at < self.next_month:
-                Timeout(self.env, dt, (c, c.ver)).callbacks.append(self._on_clock)
-            else:
-                self.clock_bucket[int(at)].append((at, c, c.ver))
-
-    def _later(self, t: float, at: float, handler, value) -> None:
-        """Call handler(event with `value`) at time `at` (>= t = now), if within the horizon."""
-        if at < self.next_month:
-            Timeout(self.env, at - t, value).callbacks.append(handler)
-        elif at < self.M:
-            self.timer_bucket[int(at)].append((at, handler, value))
+        c.ev_band = b
+        self._at_versioned(t, t + dt, self._clock_handler, c)
 
     def _fresh_clock(self, c: Client, t: float) -> None:
         """After an event of the clock itself: a new unit-exponential clock from t."""
@@ -414,9 +334,7 @@ class Engine:
 
     def _slot_gained(self, c: Client, t: float, restate: bool = True) -> None:
         """c now holds a slot (the pool already says so)."""
-        if self.rec:
-            self._log_bands(c, t)
-            self._log(c, t, "slot_gained")
+        self._record(c, t, "slot_gained")
         for i in self.ins_on_track[c.track]:
             if not (c.done >> i) & 1:
                 heappush(self.cand[i], (c.pkey, c.pseq, c))
@@ -425,9 +343,7 @@ class Engine:
             self._restate(c, t)
 
     def _slot_lost(self, c: Client, t: float) -> None:
-        if self.rec:
-            self._log_bands(c, t)
-            self._log(c, t, "slot_lost")
+        self._record(c, t, "slot_lost")
         self._close(c, t, True)
         self._restate(c, t)
 
@@ -446,16 +362,15 @@ class Engine:
         if c.instr >= 0:
             c.instr = -1
             c.iver += 1
-            if self.rec:
-                self._log(c, t, "instrument_end")
+            self._record(c, t, "instrument_end")
 
     def _enter(self, c: Client, t: float) -> None:
         """A new caseload spell (granted application or direct return)."""
         if c.rung == 0:
-            self._attributes(c)
-        c.track = self.assign[c.seg][c.rung]
+            self.entry.attributes(c, self.U)
+        c.track = self.entry.track[c.seg][c.rung]
         if c.track < 0:
-            raise ValueError(f"no track takes segment '{self.seg_names[c.seg]}' at rung {c.rung}")
+            self.entry.track_of(c)  # raises: no track takes this client
         c.cell = self._cell(c)
         c.spell_start = t
         c.factor = 1.0
@@ -465,25 +380,20 @@ class Engine:
         c.band_logged = 0
         c.iv_t = t
         c.iv_initial = False
-        self._new_spell(c, False)
+        self.spells.open(c, False)
         self._flow(c, t, F_INFLOW)
-        if self.rec:
-            self._log(c, t, "entry")
+        self._record(c, t, "entry")
         self.active[c] = None
         self._join(c, t)
         self._fresh_clock(c, t)
 
     def _exit(self, c: Client, t: float, cause: int) -> None:
         """c leaves the caseload at t by exit cause index `cause` (EXIT_CAUSES)."""
-        if self.rec:
-            self._log_bands(c, t)
         self._end_trajectory(c, t)
         self._close(c, t, c.pstat == HOLDING)
         self._flow(c, t, F_OUTFLOW + cause)
-        self.sp_exit[c.spell] = t
-        self.sp_cause[c.spell] = cause
-        if self.rec:
-            self._log(c, t, "exit_" + EXIT_CAUSES[cause])
+        self.spells.close(c, t, cause)
+        self._record(c, t, EXIT_EVENTS[cause])
         del self.active[c]
         c.ver += 1
         self._leave(c, t)
@@ -492,29 +402,25 @@ class Engine:
             u = self._u(c)
             if u < self.share_back:
                 delay = self.within * self._u(c)
-                self._later(t, t + delay, self._on_return, (c, delay))
+                self.cal.at(t, t + delay, self._on_return, (c, delay))
 
     def _transfer(self, c: Client, t: float, i: int) -> None:
         to = self.transitions[c.track][i][0]
-        if self.rec:
-            self._log_bands(c, t)
+        self._bands(c, t)
         self._end_trajectory(c, t)
         self._close(c, t, c.pstat == HOLDING)
         self._flow(c, t, F_OUT)
         self._leave(c, t)
         c.track = to
-        c.rung = self.rung_on_track[to][c.rung]
+        c.rung = self.entry.rung_on_track[to][c.rung]
         c.cell = self._cell(c)
         self._flow(c, t, F_IN)
-        if self.rec:
-            self._log(c, t, "transfer")
+        self._record(c, t, "transfer")
         self._join(c, t)
         self._fresh_clock(c, t)
 
     def _partial(self, c: Client, t: float) -> None:
-        if self.rec:
-            self._log_bands(c, t)
-            self._log(c, t, "partial_work")
+        self._record(c, t, "partial_work")
         self._close(c, t, c.pstat == HOLDING)
         c.partial = True
         c.factor = self.partial_factor
@@ -522,29 +428,23 @@ class Engine:
         self._fresh_clock(c, t)
 
     def _apply(self, c: Client, t: float) -> None:
-        if self.rec:
-            self._log(c, t, "application", on_track=False)
+        self._record_off(c, t, "application")
         done = self.gate.decide_at(t)
         if done == t:
             self._decide(c, t)
         else:
-            self._later(t, done, self._on_decision, c)
+            self.cal.at(t, done, self._on_decision, c)
 
     def _decide(self, c: Client, t: float) -> None:
         shares = self.shares_by_month[int(t)]
         u = self.U[c.row + U_DECISION] if c.spell < 0 else self._u(c)
         d = draw_decision(shares, u)
-        if self.rec:
-            self._log(c, t, "decision_" + DECISIONS[d], on_track=False)
+        self._record_off(c, t, DECISION_EVENTS[d])
         if d == 0:
             self._enter(c, t)
 
-    # -- SimPy callbacks --------------------------------------------------------------------
-    def _on_clock(self, ev: Event) -> None:
-        c, ver = ev._value
-        if c.ver != ver:
-            return
-        t = self.env._now
+    # -- the calendar's events: handler(now, value) ------------------------------------------
+    def _on_clock(self, t: float, c: Client) -> None:
         code = pick_cause(c.prof, c.ev_band, self._u(c))
         if code >= TRANSFER:
             self._transfer(c, t, code - TRANSFER)
@@ -553,58 +453,40 @@ class Engine:
         else:
             self._exit(c, t, EXIT_CODE[code])
 
-    def _on_arrival(self, ev: Event) -> None:
-        j = ev._value
-        t = self.env._now
-        cid = self.n_initial + j
-        c = Client(cid, 1, int(self.app_muni[j]), int(self.app_seg[j]), int(self.app_k[j]), cid * BLOCK, FIXED)
-        self._apply(c, t)
-        if j + 1 < len(self.app_times):
-            Timeout(self.env, self.app_times[j + 1] - t, j + 1).callbacks.append(self._on_arrival)
+    def _on_arrival(self, t: float, j: int) -> None:
+        people = self.people
+        self._apply(people.applicant(j), t)  # type: ignore[union-attr]
+        if j + 1 < len(people.app_times):  # type: ignore[union-attr]
+            self.cal.after(t, people.app_times[j + 1] - t, self._on_arrival, j + 1)  # type: ignore[union-attr]
 
-    def _on_decision(self, ev: Event) -> None:
-        self._decide(ev._value, self.env._now)
+    def _on_decision(self, t: float, c: Client) -> None:
+        self._decide(c, t)
 
-    def _on_return(self, ev: Event) -> None:
-        c, delay = ev._value
-        t = self.env._now
+    def _on_return(self, t: float, value: tuple[Client, float]) -> None:
+        c, delay = value
         if c.subsidies:
             for index in c.subsidies:
                 self.ledger.stop_subsidy(index, t)
             c.subsidies = None
-        if self.rec:
-            self._log(c, t, "return", on_track=False)
+        self._record_off(c, t, "return")
         if delay <= self.pause:
             self._enter(c, t)
         else:
             self._apply(c, t)
 
-    def _on_instrument_end(self, ev: Event) -> None:
-        c, iver = ev._value
+    def _on_instrument_end(self, t: float, value: tuple[Client, int]) -> None:
+        c, iver = value
         if c.iver != iver or c.instr < 0:
             return
-        t = self.env._now
         i = c.instr
-        if self.rec:
-            self._log_bands(c, t)
         self._end_trajectory(c, t)
         if self._u(c) < self.ins[i].work_probability_at_end:
             self._exit(c, t, WORK_EXIT)
         else:
             self._restate(c, t)
 
-    def _on_month(self, ev: Event) -> None:
-        m = ev._value
-        t = float(m)
+    def _on_month(self, t: float, m: int) -> None:
         tl = self.tl
-        self.next_month = t + 1.0
-        env, on_clock = self.env, self._on_clock
-        for at, c, ver in self.clock_bucket[m]:
-            if c.ver == ver:
-                Timeout(env, at - t, (c, ver)).callbacks.append(on_clock)
-        for at, handler, value in self.timer_bucket[m]:
-            Timeout(env, at - t, value).callbacks.append(handler)
-        self.clock_bucket[m] = self.timer_bucket[m] = None
         if m > 0:
             if tl.slots_change(m):
                 for pool, slots in zip(self.pools, tl.slots, strict=True):
@@ -663,9 +545,7 @@ class Engine:
         if ins.cost_per_participant:
             self.ledger.money(cell, t, M_INSTRUMENT if ins.paid_from == "participatiebudget" else M_BUIG,
                               float(ins.cost_per_participant))
-        if self.rec:
-            self._log_bands(c, t)
-            self._log(c, t, "instrument_start")
+        self._record(c, t, "instrument_start")
         if self.ins_lks[i]:
             subs = c.subsidies if c.subsidies is not None else []
             for a, b, rate in self.sub_pieces[i]:
@@ -675,7 +555,7 @@ class Engine:
         else:
             c.instr = i
             c.iver += 1
-            self._later(t, t + ins.duration_months, self._on_instrument_end, (c, c.iver))
+            self.cal.at(t, t + ins.duration_months, self._on_instrument_end, (c, c.iver))
             self._restate(c, t)
 
     def _compact(self) -> None:
@@ -692,85 +572,26 @@ class Engine:
                 self.cand[i] = sorted(fresh.values(), key=lambda e: (e[0], e[1]))
 
     # -- set-up and run -------------------------------------------------------------------------
-    def _setup_people(self) -> list[Client]:
-        sc, seed = self.sc, self.seed
-        blocks = []
-        initial: list[Client] = []
-        cid = 0
-        for mi, muni in enumerate(sc.municipalities):
-            for si, seg in enumerate(sc.segments):
-                n = muni.initial_stock.get(seg.name, 0)
-                if n <= 0:
-                    continue
-                blocks.append(person_block(seed, "initial", muni.name, seg.name, n))
-                for k in range(n):
-                    initial.append(Client(cid, 0, mi, si, k, cid * BLOCK, FIXED))
-                    cid += 1
-        self.n_initial = cid
-        # applications: every stream up front, merged in time order
-        times, munis, segs, ks, app_blocks = [], [], [], [], []
-        for mi, muni in enumerate(sc.municipalities):
-            for si, seg in enumerate(sc.segments):
-                tt = application_times(sc, seed, mi, si)
-                if len(tt) == 0:
-                    continue
-                times.append(tt)
-                munis.append(np.full(len(tt), mi, dtype=np.int64))
-                segs.append(np.full(len(tt), si, dtype=np.int64))
-                ks.append(np.arange(len(tt), dtype=np.int64))
-                app_blocks.append(person_block(seed, "applicant", muni.name, seg.name, len(tt)))
-        if times:
-            all_t = np.concatenate(times)
-            order = np.lexsort((np.concatenate(ks), np.concatenate(segs), np.concatenate(munis), all_t))
-            self.app_times = all_t[order].tolist()
-            self.app_muni = np.concatenate(munis)[order]
-            self.app_seg = np.concatenate(segs)[order]
-            self.app_k = np.concatenate(ks)[order]
-            blocks.append(np.concatenate(app_blocks)[order])
-        else:
-            self.app_times = []
-        self.U = flatten(blocks)
-        return initial
-
     def _setup_initial(self, initial: list[Client]) -> None:
-        sc, U, edges = self.sc, self.U, self.edges
+        """The initial stock at t = 0: durations, tracks, slots in priority order, clocks."""
+        U, edges = self.U, self.edges
+        durations = InitialDurations(self.sc)
         per_track: list[list[Client]] = [[] for _ in range(self.nt)]
-        duration_cum = []  # per segment: (cumulative share, band) and the last band with a share
-        for seg in sc.segments:
-            shares = seg.initial_duration or [1.0]
-            acc, cum = 0.0, []
-            for i, share in enumerate(shares):
-                acc += share
-                cum.append((acc, i))
-            duration_cum.append((cum, max(i for i, share in enumerate(shares) if share > 0)))
         for c in initial:
-            self._attributes(c)
-            seg = sc.segments[c.seg]
-            cum, band = duration_cum[c.seg]
-            u = U[c.row + U_BAND]
-            for acc, i in cum:
-                if u < acc:
-                    band = i
-                    break
-            lo = edges[band]
-            hi = edges[band + 1] if band + 1 < self.nb else lo + LAST_BAND_WIDTH
-            duration = lo + (hi - lo) * U[c.row + U_DURATION]
+            self.entry.attributes(c, U)
+            duration = durations.draw(c, U)
             c.spell_start = -duration
             c.band_logged = band_of(edges, duration)
-            c.track = self.assign[c.seg][c.rung]
-            if c.track < 0:
-                raise ValueError(f"no track takes segment '{seg.name}' at rung {c.rung}")
+            c.track = self.entry.track_of(c)
             c.cell = self._cell(c)
             c.iv_t = 0.0
             c.iv_initial = True
-            self._new_spell(c, True)
+            self.spells.open(c, True)
             per_track[c.track].append(c)
             self.active[c] = None
         for ti, clients in enumerate(per_track):
             gained = self.pools[ti].join_many(clients, [c.spell_start for c in clients])
-            if self.rec:
-                for c in clients:
-                    self._log(c, 0.0, "initial")
+            self.log.initial(clients)
             for c in gained:
                 self._slot_gained(c, 0.0, restate=False)
         for c in initial:
@@ -780,62 +601,35 @@ class Engine:
             self._schedule(c, 0.0)
 
     def run(self) -> ReplicationResult:
-        env, M = self.env, self.M
-        initial = self._setup_people()
-        self._setup_initial(initial)
-        for m in range(M):
-            ev = Event(env)
-            ev._ok = True
-            ev._value = m
-            ev.callbacks.append(self._on_month)
-            env.schedule(ev, URGENT, m)
-        if self.app_times:
-            Timeout(env, self.app_times[0], 0).callbacks.append(self._on_arrival)
-        env.run(until=M)
-        end = float(M)
+        self.people = people = draw_people(self.sc, self.seed)
+        self.U = people.uniforms
+        self._setup_initial(people.initial)
+        self.cal.every_month(self._on_month)
+        if people.app_times:
+            self.cal.after(0.0, people.app_times[0], self._on_arrival, 0)
+        self.cal.run()
+        end = float(self.M)
         for c in self.active:
-            if self.rec:
-                self._log_bands(c, math.nextafter(end, 0.0))
+            self._bands(c, math.nextafter(end, 0.0))
             self._close(c, end, c.pstat == HOLDING)
         return self._result()
 
     def release(self) -> None:
         """Drop the run's objects so reference counting frees them at once.
 
-        Pending SimPy events and bucketed timers refer back to the engine (their callbacks are
-        its methods): a cycle that only the garbage collector could break, after scanning every
-        object of the run. Clearing them first keeps the collector idle."""
-        self.env._queue.clear()
-        self.clock_bucket = self.timer_bucket = []
+        Pending events refer back to the engine (their handlers are its methods): a cycle that
+        only the garbage collector could break, after scanning every object of the run. Clearing
+        them first keeps the collector idle."""
+        self.cal.clear()
         self.active.clear()
         self.pools = []
         self.cand = []
-        self.events = []
+        self.log = NoEventLog()
+        self.people = None
         self.U = None
 
     def _result(self) -> ReplicationResult:
         initial, monthly = self.ledger.frames(self.sc.start, self.muni_names, self.track_names, self.seg_names)
-        names = np.array(self.muni_names, dtype=object)
-        segs = np.array(self.seg_names, dtype=object)
-        tracks = np.array(self.track_names, dtype=object)
-        causes = np.array(list(EXIT_CAUSES) + [None], dtype=object)
-        static = np.fromiter(chain.from_iterable(self.sp_static), dtype=np.float64,
-                             count=7 * len(self.sp_static)).reshape(-1, 7)
-        ints = static[:, :5].astype(np.int64)
-        spells = pd.DataFrame({
-            "client": ints[:, 0],
-            "municipality": names[ints[:, 1]],
-            "segment": segs[ints[:, 2]],
-            "track_at_entry": tracks[ints[:, 3]],
-            "rung": ints[:, 4],
-            "entry_time": static[:, 5],
-            "exit_time": np.array(self.sp_exit, dtype=np.float64),
-            "exit_cause": causes[np.array(self.sp_cause, dtype=np.int64)],
-            "initial": static[:, 6].astype(bool),
-        }, columns=SPELL_COLUMNS)
-        events = None
-        if self.rec:
-            events = pd.DataFrame(self.events, columns=EVENT_COLUMNS)
-            events = events.sort_values("time", kind="stable").reset_index(drop=True)
+        spells = self.spells.frame(self.muni_names, self.seg_names, self.track_names)
         return ReplicationResult(replication=self.replication, initial=initial, monthly=monthly,
-                                 spells=spells, events=events)
+                                 spells=spells, events=self.log.frame())

@@ -100,3 +100,11 @@ def test_the_checker_sees_imports_inside_functions(tmp_path: Path) -> None:
     names = imported_modules(module)
     assert {"sporen.sim.engine", "sporen.optimise.model"} <= names
     assert {layer_of(n) for n in names} >= {"sim", "optimise"}
+
+
+def test_only_the_calendar_touches_simpy() -> None:
+    """SimPy (and its private attributes) is used in sim/des.py only, so an upgrade breaks one place."""
+    offending = [f"{path.relative_to(ROOT)} imports {name}"
+                 for layer in ALLOWED for path in modules(layer) if path.name != "des.py"
+                 for name in imported_modules(path) if name.split(".")[0] == "simpy"]
+    assert not offending, "\n".join(offending)
