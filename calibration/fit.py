@@ -240,7 +240,8 @@ def fit_benefit_levels(scenario: Scenario, observed: Observed, seeds: list[SeedS
         for j in chosen:
             factors[names[j]] = factor
         rows.append({"row": o.row, "observation": o.label, "municipality": o.municipality, "observed": o.value,
-                     "simulated_before": benefit + subsidy, "subsidy": subsidy, "factor": factor})
+                     "simulated_before": benefit + subsidy, "subsidy": subsidy, "factor": factor,
+                     "replications": len(seeds)})
     return factors, pd.DataFrame(rows)
 
 

@@ -44,7 +44,7 @@ def _was(scenario: Scenario, path: str) -> str:
 
 
 def calibrated_mapping(raw: dict, scenario: Scenario, params: Parameters, source: str,
-                       scale: float | None = None) -> dict:
+                       scale: float | None = None, forward: int | None = None) -> dict:
     """A raw scenario mapping (as read from YAML) with the fitted values written as
     ``{value:, source:, kind: calibrated, unit:, note:}``; everything else untouched. The note gives
     the multiplier, the input values and the input's own source."""
@@ -80,8 +80,9 @@ def calibrated_mapping(raw: dict, scenario: Scenario, params: Parameters, source
         levels = {s.name: scenario.benefit(muni.name, s.name) for s in scenario.segments}
         item["benefit_per_month"] = {
             "value": {s: int(round(v * factor)) for s, v in levels.items()},
-            "source": source + ": the benefit level that makes the mean simulated spending equal the observed "
-                      "spending (net of the wage-cost subsidies the scenario pays itself)",
+            "source": source + ": the benefit level that makes the mean simulated spending of "
+                      + (f"a forward run of {forward} replications " if forward else "a forward run ")
+                      + "equal the observed spending (net of the wage-cost subsidies the scenario pays itself)",
             "kind": "calibrated", "unit": "EUR/client-month",
             "note": f"x {factor:.4f} on the input levels ({_values_text(levels)})"
                     + _was(scenario, f"municipalities.{muni.name}.benefit_per_month")}

@@ -404,13 +404,16 @@ class Instrument(StrictModel):
     eligible_ladder: list[Rung] | None = None
     paid_from: Literal["participatiebudget", "buig"] = "participatiebudget"
     partner: bool = Field(default=False, description="delivered by an external partner")
-    initial_remaining_months: tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(gt=0)]] | None = Field(
-        default=None, description="[low, high]: remaining duration of the clients already in it at the "
+    initial_remaining_months: list[Annotated[float, Field(ge=0)]] | None = Field(
+        default=None, description="[low, high]: remaining months of the clients already in it at the "
         "start, uniform; empty = uniform over (0, duration_months] (starts spread evenly over the past)")
 
     @model_validator(mode="after")
     def _remaining_within_duration(self) -> Instrument:
         if self.initial_remaining_months is not None:
+            if len(self.initial_remaining_months) != 2:
+                raise ValueError(f"initial_remaining_months has {len(self.initial_remaining_months)} values "
+                                 "(allowed: two, [low, high])")
             low, high = self.initial_remaining_months
             if not low < high <= self.duration_months + 1e-9:
                 raise ValueError(f"initial_remaining_months [{low:g}, {high:g}] (allowed: low < high <= "

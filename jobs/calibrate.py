@@ -135,7 +135,9 @@ def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None =
     else:
         raw = model.model_dump(exclude={"series"})
         header = ""
-    mapping = writer.calibrated_mapping(raw, model, p, source, result.applications_scale)
+    spending = result.spending
+    forward = int(spending["replications"].iloc[0]) if spending is not None and len(spending) else None
+    mapping = writer.calibrated_mapping(raw, model, p, source, result.applications_scale, forward)
     text = writer.dump_yaml(mapping, (header + "#\n" if header else "") + stamp)
     try:
         scenario_from_dict(writer.yaml_load(text), str(out), src.parent)

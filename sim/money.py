@@ -580,3 +580,42 @@ def money_problems(scenario: Scenario, rules: Mapping[int, VangnetRule], file: s
                 allowed = issue.allowed
             problems.append(Problem(file, where, issue.message, allowed))
     return problems
+
+
+def vangnet_projection(scenario: Scenario, yearly: pd.DataFrame, rules: Mapping[int, VangnetRule]) -> pd.DataFrame:
+    """The vangnet of the projection, beside the expected vangnet over the futures.
+
+    A municipality's own prognosis (seed 003's "Prognose vangnetuitkering 2018") applies the
+    vangnet rules to one projected spending figure. The simulation's expected vangnet is the mean
+    over the futures of the vangnet in each future, and it is larger: the vangnet grows with the
+    deficit beyond its threshold and is 0 below it (a convex function), so the futures with a
+    large deficit raise the mean more than those with a small one lower it (Jensen's inequality).
+    This table gives both, per year and municipality (with its own accounts that year): the mean
+    spending over the futures (whole euros) and the vangnet computed on it as a prognosis does
+    (`vangnet_at_mean_spending`, with the scenario's history for the multi-year test), beside the
+    mean vangnet over the futures (`vangnet_mean`), with the rule's assessment and status.
+    """
+    model = MoneyModel(scenario, None, rules)
+    means = yearly.groupby(["year", "municipality"])[["spending", "vangnet"]].mean()
+    spending = {u: [int(round(means["spending"].get((y, u), 0))) for y in model.horizon.years]
+                for u in model.municipalities}
+    accounts = model.accounts(spending)
+    columns = ["year", "municipality", "buig_budget", "spending", "vangnet_at_mean_spending",
+               "result_after_vangnet_at_mean", "vangnet_mean", "assessment", "rule_status"]
+    if not model.rules:
+        return pd.DataFrame(columns=columns)
+    table = vangnet_table(accounts, model.rules, model.units.predecessors)
+    table = table[table["year"].isin(model.horizon.years)]
+    out = pd.DataFrame({
+        "year": table["year"].to_numpy(np.int64),
+        "municipality": table["municipality"].to_numpy(object),
+        "buig_budget": table["budget"].to_numpy(np.int64),
+        "spending": table["spending"].to_numpy(np.int64),
+        "vangnet_at_mean_spending": table["compensation"].to_numpy(np.int64),
+        "result_after_vangnet_at_mean": table["result_after_vangnet"].to_numpy(np.int64),
+        "vangnet_mean": [float(means["vangnet"].get((y, u), np.nan))
+                         for y, u in zip(table["year"], table["municipality"], strict=True)],
+        "assessment": table["assessment"].to_numpy(object),
+        "rule_status": table["rule_status"].to_numpy(object),
+    }, columns=columns)
+    return out.sort_values(["year", "municipality"], kind="stable").reset_index(drop=True)
