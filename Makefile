@@ -25,6 +25,8 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	@mkdir -p .mypy-path && ln -sfn .. .mypy-path/sporen
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_sim.py

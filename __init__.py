@@ -19,7 +19,7 @@ import importlib
 from typing import Any
 
 __all__ = ["load_scenario", "load_plan", "baseline_plan", "simulate", "optimise", "compare", "calibrate",
-           "InputError", "Problem"]
+           "Plan", "Scenario", "InputError", "Problem"]
 
 _LAZY = {
     "load_scenario": "sporen.jobs.api:load_scenario",
@@ -29,6 +29,8 @@ _LAZY = {
     "optimise": "sporen.jobs.api:optimise",
     "compare": "sporen.jobs.api:compare",
     "calibrate": "sporen.jobs.api:calibrate",
+    "Plan": "sporen.inputs.plan:Plan",
+    "Scenario": "sporen.inputs.schema:Scenario",
     "InputError": "sporen.common.errors:InputError",
     "Problem": "sporen.common.errors:Problem",
 }

@@ -3,30 +3,54 @@
 Every command is thin: the work lives in the application layer (`jobs/`, no click there), so the
 Python API and the web page run the same code. Exit codes, in one place (`run_job`): 0 ok; 1 the
 target is not met or the run failed; 2 bad input (one line per problem, no traceback, nothing
-written); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). Heavy modules are imported inside
+written); 130 interrupted (Ctrl-C or SIGTERM: every worker process is stopped first). Heavy modules are imported inside
 the commands so `sporen --help` is fast.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn, TypeVar
 
-import click
+from sporen.common import interrupt
 
-from sporen.common.errors import InputError, Problem, RunFailed
+
+def _remember(signum: int, frame: Any) -> None:
+    interrupt.request()
+
+
+if os.path.basename(sys.argv[0]) in ("sporen", "sporen.exe"):
+    # The `sporen` program: Ctrl-C or SIGTERM while it is still loading its modules is remembered
+    # and acted on (exit 130) once the command starts, instead of a traceback from the import.
+    signal.signal(signal.SIGINT, _remember)
+    signal.signal(signal.SIGTERM, _remember)
+
+import click  # noqa: E402
+
+from sporen.common.errors import InputError, Problem, RunFailed  # noqa: E402
 
 EXIT_OK, EXIT_TARGET_NOT_MET, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 T = TypeVar("T")
 
 
+MAX_SHOWN = 200
+"""At most this many problem lines; the rest are counted in one closing line."""
+
+
 def fail(problems: Iterable[Problem] | InputError) -> NoReturn:
-    """Print every input problem on stderr and exit with code 2."""
+    """Print the input problems on stderr (at most MAX_SHOWN lines) and exit with code 2."""
     if isinstance(problems, InputError):
         problems = problems.problems
+    shown = 0
     for problem in problems:
-        click.echo(f"error: {problem}", err=True)
+        shown += 1
+        if shown <= MAX_SHOWN:
+            click.echo(f"error: {problem}", err=True)
+    if shown > MAX_SHOWN:
+        click.echo(f"error: ... and {shown - MAX_SHOWN:,} more problems", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -39,9 +63,12 @@ def run_job(job: Callable[[], T], out: object = None) -> T:
             return job()
     except InputError as exc:
         fail(exc)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:   # Ctrl-C, or SIGTERM (jobs.signals.Terminated)
         click.echo("interrupted: nothing written", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except MemoryError:
+        click.echo("error: out of memory: try fewer replications (-n) or a smaller scenario", err=True)
+        sys.exit(EXIT_TARGET_NOT_MET)
     except OSError as exc:
         fail([Problem(str(out or "outputs/runs"), "", f"cannot write the run folder: {exc.strerror or exc}",
                       "a writable folder")])
@@ -69,7 +96,25 @@ def money(value: float) -> str:
     return "-" if value != value else f"{value:,.0f}"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The `sporen` group: Ctrl-C or SIGTERM at any moment of any command -- also while it loads its
+    modules or reads its inputs, before `run_job` -- exits with 130 and one line, no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from sporen.jobs.signals import stop_on_terminate
+
+        early = interrupt.requested()
+        try:
+            with stop_on_terminate():
+                if early:
+                    raise KeyboardInterrupt
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sporen")
 def main() -> None:
     """sporen: simulate clients through the Participatiewet tracks (sporen), project the BUIG

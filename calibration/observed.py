@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sporen.common.errors import InputError, Problem
+from sporen.common.errors import InputError, Problem, Problems
 from sporen.inputs.schema import Scenario, parse_year_month
-from sporen.inputs.textfile import csv_rows, parse_number, read_text
+from sporen.inputs.textfile import csv_rows, number_problem, parse_number, read_text
 
 MEASURES: tuple[str, ...] = ("caseload", "inflow", "outflow", "outflow_work_share", "applications", "spending")
 FLOW_MEASURES: tuple[str, ...] = ("inflow", "outflow", "outflow_work_share", "applications", "spending")
@@ -145,16 +145,18 @@ def read_observed(path: str | Path, municipalities: Sequence[str] | None = None)
     file = str(path)
     shape = "a CSV file with the columns " + ", ".join(COLUMNS) + " (and optionally source)"
     text = read_text(path, shape)
-    header, reader, delimiter = csv_rows(text)
+    header, reader, delimiter = csv_rows(text, file)
     allowed = COLUMNS + OPTIONAL_COLUMNS
-    problems = [Problem(file, "row 1", f"missing column {name!r}", shape) for name in COLUMNS if name not in header]
-    problems += [Problem(file, "row 1", f"unknown column {name!r}", "columns " + ", ".join(allowed))
-                 for name in dict.fromkeys(header) if name not in allowed]
-    problems += [Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
-                 for name in allowed if header.count(name) > 1]
+    problems = Problems(Problem(file, "row 1", f"missing column {name!r}", shape) for name in COLUMNS
+                        if name not in header)
+    problems += (Problem(file, "row 1", f"unknown column {name!r}", "columns " + ", ".join(allowed))
+                 for name in dict.fromkeys(header) if name not in allowed)
+    problems += (Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
+                 for name in allowed if header.count(name) > 1)
     if problems:
         raise InputError(problems)
 
+    problems = Problems()
     observations: list[Observation] = []
     seen: dict[tuple[str, str, str], int] = {}
     for cells in reader:
@@ -194,7 +196,7 @@ def read_observed(path: str | Path, municipalities: Sequence[str] | None = None)
                 first, last = span
         value = parse_number(values["value"], delimiter)
         if value is None:
-            problems.append(Problem(file, f"row {row}.value", f"{values['value']!r} is not a number",
+            problems.append(Problem(file, f"row {row}.value", number_problem(values["value"], delimiter),
                                     "a number, e.g. 1206 or 0.497"))
         elif measure == "outflow_work_share" and not 0.0 < value <= 1.0:
             problems.append(Problem(file, f"row {row}.value", f"{value:g} is not a share", "above 0 and at most 1"))

@@ -21,16 +21,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from sporen.common.errors import InputError, Problem
-from sporen.inputs.schema import Scenario
+from sporen.common.errors import InputError, Problem, Problems
+from sporen.inputs.load import read_yaml
+from sporen.inputs.schema import MAX_MONEY, NumberProblem, Scenario, StrictModel
 from sporen.inputs.textfile import csv_rows, read_text
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "rules" / "vangnet.yaml"
 ACCOUNT_COLUMNS = ("municipality", "year", "budget", "spending")
+MAX_ACCOUNT_ROWS = 100_000
+"""One row per municipality and year: the Netherlands' 342 municipalities over a century fit 10 times."""
 
 
 def _rule_error(field: str, message: str, allowed: str) -> PydanticCustomError:
@@ -41,10 +43,8 @@ def _rule_error(field: str, message: str, allowed: str) -> PydanticCustomError:
     )
 
 
-class VangnetTier(BaseModel):
+class VangnetTier(StrictModel):
     """A band of the deficit share (share of the BUIG budget) and the rate compensated in it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     lower: float = Field(ge=0)
     upper: float | None = Field(default=None, gt=0)
@@ -66,12 +66,10 @@ AssumedPart = Literal["threshold", "tiers", "tiers.lower", "tiers.upper", "tiers
 STATUSES = ("verified", "documented", "assumed")
 
 
-class VangnetRule(BaseModel):
+class VangnetRule(StrictModel):
     """The vangnet rule of one year; all shares are shares of that year's BUIG budget."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    year: int
+    year: int = Field(ge=1900, le=2100)
     threshold: float = Field(ge=0, le=1)
     tiers: list[VangnetTier] = Field(min_length=1)
     cumulative_years: int = Field(ge=0, le=10)
@@ -107,9 +105,7 @@ class VangnetRule(BaseModel):
         return self
 
 
-class _RulesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _RulesFile(StrictModel):
     rules: list[VangnetRule] = Field(min_length=1)
 
 
@@ -150,7 +146,12 @@ def _problems(file: str, error: ValidationError) -> list[Problem]:
         for part in loc:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = err["msg"].removeprefix("Value error, ")
-        if err["type"] != "missing" and "input" in err and not isinstance(err["input"], dict):
+        if isinstance(ctx.get("error"), NumberProblem):
+            path += f".{ctx['error'].where}" if ctx["error"].where else ""
+        if err["type"] == "value_error" and "(allowed:" in message:
+            message, _, allowed = message.partition(" (allowed:")
+            allowed = allowed.rstrip(")").strip()
+        if err["type"] not in ("missing", "value_error") and "input" in err and not isinstance(err["input"], dict):
             message = f"{message}, got {err['input']!r}"
         problems.append(Problem(file, path, message, allowed))
     return problems
@@ -164,16 +165,7 @@ def load_vangnet_rules(path: Path | None = None) -> dict[int, VangnetRule]:
     path = Path(path) if path is not None else DEFAULT_RULES_PATH
     file = str(path)
     shape = "a YAML file with a list `rules:` of one rule per year (see inputs/rules/vangnet.yaml)"
-    try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError([Problem(file, "", "file not found", shape)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(file, "", f"cannot read the file: {exc}", shape)]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        raise InputError([Problem(file, where, "not valid YAML", shape)]) from None
+    raw: Any = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError([Problem(file, "", "expected a mapping with the key `rules`", shape)])
     try:
@@ -215,20 +207,17 @@ def load_accounts(path: Path) -> pd.DataFrame:
     file = str(path)
     shape = "a CSV file with the columns " + ", ".join(ACCOUNT_COLUMNS)
     text = read_text(path, shape)
-    header, reader, delimiter = csv_rows(text)
-    problems = [
-        Problem(file, "row 1", f"missing column {name!r}", shape)
-        for name in ACCOUNT_COLUMNS if name not in header
-    ] + [
-        Problem(file, "row 1", f"unknown column {name!r}", shape)
-        for name in dict.fromkeys(header) if name not in ACCOUNT_COLUMNS
-    ] + [
-        Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
-        for name in ACCOUNT_COLUMNS if header.count(name) > 1
-    ]
+    header, reader, delimiter = csv_rows(text, file, MAX_ACCOUNT_ROWS)
+    problems = Problems(Problem(file, "row 1", f"missing column {name!r}", shape)
+                        for name in ACCOUNT_COLUMNS if name not in header)
+    problems += (Problem(file, "row 1", f"unknown column {name!r}", shape)
+                 for name in dict.fromkeys(header) if name not in ACCOUNT_COLUMNS)
+    problems += (Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
+                 for name in ACCOUNT_COLUMNS if header.count(name) > 1)
     if problems:
         raise InputError(problems)
 
+    problems = Problems()
     records: dict[int, dict[str, Any]] = {}
     seen: dict[tuple[str, int], int] = {}
     whole = "a whole number of euros, digits only, e.g. 2253777"
@@ -263,6 +252,11 @@ def load_accounts(path: Path) -> pd.DataFrame:
                     file, f"row {row}.{name}", f"{amount} is too small",
                     "a positive amount" if least else "zero or more",
                 ))
+            elif amount > MAX_MONEY:
+                problems.append(Problem(
+                    file, f"row {row}.{name}", f"{amount:.6g} is too large", f"at most {MAX_MONEY:,} euros",
+                ))
+                amount = None
             record[name] = amount
         key = (record["municipality"], year)
         if year is not None and key in seen:

@@ -32,12 +32,18 @@ as Excel numbers it and the column (``x.xlsx: hazards row 5.band: ...``).
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import zipfile
+import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Any, get_args, get_origin
+from xml.etree import ElementTree
 
-from sporen.common.errors import InputError, Problem
-from sporen.common.files import write_text, write_with
+from openpyxl.utils import get_column_letter
+
+from sporen.common.errors import InputError, Problem, Problems
+from sporen.common.files import reproducible_zip, write_text, write_with
 from sporen.inputs.load import bare_type, child_type, is_model, literal_values, scenario_from_dict
 from sporen.inputs.schema import Scenario
 
@@ -370,36 +376,86 @@ def export_workbook(scenario: Scenario | dict, path: str | Path) -> None:
 
     for index, name in enumerate(SHEET_ORDER):
         wb.move_sheet(name, index - wb.sheetnames.index(name))
-    write_with(target, wb.save)
+    wb.properties.creator = "sporen"   # how `sporen convert` knows a workbook it may overwrite
+
+    def save(tmp: Path) -> None:
+        wb.save(tmp)
+        reproducible_zip(tmp)
+
+    write_with(target, save)
 
 
 # -- import --------------------------------------------------------------------------------------
-class _Reader:
-    """Collects problems while turning sheets into a raw scenario."""
+MAX_UNZIPPED = 500 * 2**20
+"""A workbook's XML may unpack to at most 500 MB (a real scenario workbook is well below 1 MB)."""
+MAX_SHEET_ROWS = 1_000_000
+DAMAGED = (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError)
+"""What openpyxl's XML and zip readers raise for a damaged file (read lazily, sheet by sheet)."""
+NO_RESULT = ("open the workbook in Excel and save it (Excel stores each formula's result), "
+             "or type the value instead of the formula")
 
-    def __init__(self, file: str):
+
+class _Reader:
+    """Collects problems while turning sheets into a raw scenario.
+
+    `formulas` is the same workbook opened without cached results: a cell whose result is empty
+    there holds a formula, and an empty result of a formula is refused (never read as "empty, so
+    the default"), naming the sheet and cell."""
+
+    def __init__(self, file: str, formulas: Any = None):
         self.file = file
-        self.problems: list[Problem] = []
+        self.formulas = formulas
+        self.problems: Problems = Problems()
 
     def problem(self, where: str, message: str, allowed: str = "") -> None:
         self.problems.append(Problem(self.file, where, message, allowed))
 
+    def _rows(self, ws: Any, sheet: str) -> list[tuple[Any, ...]]:
+        """The sheet's rows (values as Excel last saved them); problems for damage and formulas."""
+        if not hasattr(ws, "iter_rows"):
+            self.problem(f"sheet {sheet}", "is a chart, not a table", "a worksheet")
+            return []
+        rows: list[tuple[Any, ...]] = []
+        try:
+            ws.reset_dimensions()   # the stored size may claim a million rows and columns
+            for row in ws.iter_rows(values_only=True):
+                rows.append(row)
+                if len(rows) > MAX_SHEET_ROWS:
+                    self.problem(f"sheet {sheet}", f"more than {MAX_SHEET_ROWS:,} rows",
+                                 f"at most {MAX_SHEET_ROWS:,} rows per sheet")
+                    return []
+            if self.formulas is not None and ws.title in self.formulas.sheetnames:
+                source = self.formulas[ws.title]
+                source.reset_dimensions()
+                written_rows = source.iter_rows(values_only=True)
+                for number, (values, written) in enumerate(zip(rows, written_rows, strict=False), start=1):
+                    for col, (value, formula) in enumerate(zip(values, written, strict=False), start=1):
+                        if value is None and isinstance(formula, str) and formula.startswith("="):
+                            self.problem(f"{sheet} cell {get_column_letter(col)}{number}",
+                                         f"a formula without a saved result ({formula[:60]})", NO_RESULT)
+        except DAMAGED as exc:   # nothing else of the workbook can be trusted
+            raise InputError([Problem(self.file, f"sheet {sheet}", f"the sheet is damaged and cannot be read "
+                                      f"({type(exc).__name__}: {str(exc)[:100]})",
+                                      "a workbook saved by Excel or sporen convert")]) from None
+        return rows
+
     def table(self, ws: Any, sheet: str, required: tuple[str, ...] | None,
               allowed: list[str] | None = None) -> list[tuple[int, dict[str, Any]]]:
         """(row number, {column: value}) for every non-empty row of a sheet with a header row."""
-        rows = list(ws.iter_rows(values_only=True))
+        rows = self._rows(ws, sheet)
         if not rows:
             return []
         header = [str(h).strip() if h is not None else "" for h in rows[0]]
         while header and not header[-1]:
             header.pop()
         known = list(required or ()) + [a for a in (allowed or []) if a not in (required or ())]
+        counts = Counter(header)
         for col, name in enumerate(header, start=1):
             if not name:
                 self.problem(f"{sheet} row 1", f"column {col} has no name", "a column name in the header row")
             elif known and name not in known:
                 self.problem(f"{sheet} row 1.{name}", "unknown column (a typo?)", "columns: " + ", ".join(known))
-            elif header.count(name) > 1:
+            elif counts[name] > 1:
                 self.problem(f"{sheet} row 1.{name}", "column appears twice", "each column once")
         for name in required or ():
             if name not in header:
@@ -469,30 +525,47 @@ def import_workbook(path: str | Path) -> dict:
     """Read a scenario workbook into a raw scenario mapping (validate it with `scenario_from_dict`).
 
     Raises `InputError` listing every problem of the workbook's layout (unknown sheets and
-    columns, rows naming items that do not exist, ...); field values are checked later.
+    columns, rows naming items that do not exist, formulas without a saved result, damaged
+    sheets, ...); field values are checked later.
     """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from sporen.inputs.textfile import MAX_BYTES, read_bytes
+
     path = Path(path)
     file = str(path)
+    shape = "an XLSX workbook written by sporen convert or Excel"
     if not path.exists():
         raise InputError([Problem(file, "", "file not found", "an existing XLSX workbook")])
     if path.is_dir():
         raise InputError([Problem(file, "", "is a folder", "an XLSX workbook")])
+    data = read_bytes(path, shape, MAX_BYTES)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError([Problem(file, "", f"not a readable XLSX workbook ({type(exc).__name__})",
-                                  "a workbook written by sporen convert or Excel")]) from None
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise InputError([Problem(file, "", f"not a readable XLSX workbook ({type(exc).__name__})", shape)]) from None
+    if unzipped > MAX_UNZIPPED:
+        raise InputError([Problem(file, "", f"unpacks to {unzipped / 2**20:,.0f} MB", f"at most "
+                                  f"{MAX_UNZIPPED // 2**20} MB unpacked; {shape}")])
+    books = []
     try:
-        return _import(wb, file)
+        for data_only in (True, False):
+            books.append(load_workbook(io.BytesIO(data), read_only=True, data_only=data_only))
+    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, *DAMAGED) as exc:
+        for book in books:
+            book.close()
+        raise InputError([Problem(file, "", f"not a readable XLSX workbook ({type(exc).__name__})", shape)]) from None
+    try:
+        return _import(books[0], file, books[1])
     finally:
-        wb.close()
+        for book in books:
+            book.close()
 
 
-def _import(wb: Any, file: str) -> dict:
-    reader = _Reader(file)
+def _import(wb: Any, file: str, formulas: Any = None) -> dict:
+    reader = _Reader(file, formulas)
     sheets = {name: wb[name] for name in wb.sheetnames}
     for name in sheets:
         if name not in SHEET_ORDER:

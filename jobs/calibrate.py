@@ -19,7 +19,15 @@ from sporen.calibration.writer import format_spending, format_table
 from sporen.common.errors import InputError, Problem, RunFailed
 from sporen.common.files import write_text
 from sporen.inputs.load import is_workbook, load_scenario, read_yaml, scenario_from_dict
-from sporen.jobs.options import JobOptions, Parallel, check_out_file, raise_problems, replications_field, seed_field
+from sporen.jobs.options import (
+    JobOptions,
+    Parallel,
+    check_out_file,
+    raise_problems,
+    replications_field,
+    seed_field,
+    yaml_by_sporen,
+)
 
 
 class CalibrateOptions(JobOptions):
@@ -76,7 +84,9 @@ class CalibrateJobResult:
 def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None = None) -> CalibrateJobResult:
     """Fit, check the calibrated scenario validates, and write it. InputError for bad input."""
     out = options.out_file
-    problems = check_out_file(out, "file for the YAML") + check_out_file(options.history_out, "file for the YAML")
+    inputs = [options.scenario, options.observed]
+    problems = (check_out_file(out, "file for the YAML", inputs, yaml_by_sporen)
+                + check_out_file(options.history_out, "file for the YAML", inputs, yaml_by_sporen))
     if options.history_out and options.history_out.resolve() == out.resolve():
         problems.append(Problem(str(options.history_out), "", "is the same file as --out", "another file name"))
     model = observed = None

@@ -33,7 +33,7 @@ from sporen.common.errors import InputError, Problem
 from sporen.inputs.load import read_yaml
 from sporen.inputs.schema import Scenario
 from sporen.jobs.options import JobOptions, Parallel, check_out_folder, raise_problems, replications_field, seed_field
-from sporen.jobs.runs import default_folder, folder_name
+from sporen.jobs.runs import folder_name, rules_file_of, run_folder
 from sporen.outputs.report import kpi_unit
 
 MONEY_MEASURES = ("result_after_vangnet", "exploitatie_result", "spending")
@@ -190,7 +190,7 @@ def run_compare(options: CompareOptions) -> CompareResult:
     """Simulate base and variants on the same seeds, compare them and write the run directory."""
     from sporen.sim.api import session
 
-    raise_problems(check_out_folder(options.out))
+    raise_problems(check_out_folder(options.out, [options.base, *options.variants]))
     parallel = options.parallel
     with session(parallel.chosen_backend, parallel.scheduler) as client:
         return _compare(options, functools.partial(_simulate_with_api, backend=parallel.chosen_backend,
@@ -202,7 +202,6 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
 
     from sporen.outputs import tables
     from sporen.outputs.report import RunFrames, compare_report, write_report
-    from sporen.outputs.rundir import RunDirectory
     from sporen.outputs.workbook import write_workbook
     from sporen.sim import api as summary
 
@@ -211,7 +210,9 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
     replications, seed, fmt, quiet = options.replications, options.seed, options.fmt, options.quiet
     workers, command = options.parallel.workers, options.command
     base, variants, changes = load_inputs(base_path, variant_paths)
-    out_dir = options.out if options.out is not None else default_folder(f"{base.name}-compare")
+    folder = run_folder(options.out, "compare", base.name, [base_path, *variant_paths,
+                                                          rules_file_of(base, base_path)], f"{base.name}-compare")
+    out_dir = folder.path
 
     steps = tqdm(total=len(variants) + 2, desc="sporen compare", file=sys.stderr, disable=quiet, leave=False,
                  bar_format="{desc} [{elapsed}]")
@@ -249,7 +250,7 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
             base, comparison_for_report(comparison),
             base=RunFrames(monthly=base_run.monthly, yearly=base_run.yearly, kpis=base_run.kpis),
             variant_changes=changes, run=run_info)
-        with RunDirectory(out_dir) as tmp:
+        with folder.open() as tmp:
             files: dict[str, Path] = {}
             for name, frame in named.items():
                 # comparison.csv always, whatever --format: it is the command's promised output

@@ -43,7 +43,7 @@ from sporen.common.errors import InputError, Problem
 from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario
 from sporen.jobs.options import JobOptions, Parallel, Probability, check_out_folder, replications_field, seed_field
-from sporen.jobs.runs import default_folder
+from sporen.jobs.runs import rules_file_of, run_folder
 from sporen.sim.api import session
 
 BUNDLED_SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "bmwe.yaml"
@@ -215,7 +215,7 @@ def load_job_inputs(options: PlanJobOptions) -> tuple[Scenario, Scenario | None]
     from sporen.inputs.load import load_scenario
     from sporen.inputs.variants import load_with_variant
 
-    problems: list[Problem] = check_out_folder(options.out)
+    problems: list[Problem] = check_out_folder(options.out, [options.scenario, options.variant])
     scenario = base = None
     try:
         if options.variant is not None:
@@ -236,11 +236,19 @@ def run_plan_job(options: PlanJobOptions) -> PlanJobResult:
 
     started = time.perf_counter()
     scenario, base_scenario = load_job_inputs(options)
+    _out_folder(options, scenario)      # refused now rather than after the work
     parallel = options.parallel
     with session(parallel.chosen_backend, parallel.scheduler) as client:
         result = _run(options, scenario, base_scenario, parallel.chosen_backend, client, started)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _out_folder(options: PlanJobOptions, scenario: Scenario) -> Any:
+    """The run folder: --out, or outputs/runs/<scenario>-plan (InputError when it may not be written)."""
+    return run_folder(options.out, "plan", scenario.name,
+                      [options.scenario, options.variant, rules_file_of(scenario, options.scenario)],
+                      f"{scenario.name}-plan")
 
 
 def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | None, backend: str, client: Any,
@@ -403,7 +411,6 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         plan_report,
         write_report,
     )
-    from sporen.outputs.rundir import RunDirectory
     from sporen.outputs.workbook import write_workbook
     from sporen.sim import api as summary
 
@@ -510,8 +517,9 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                           if comparison is not None else ""),
         run=run_info)
 
-    out_dir = Path(options.out) if options.out is not None else default_folder(f"{scenario.name}-plan")
-    with RunDirectory(out_dir) as tmp:
+    folder = _out_folder(options, scenario)
+    out_dir = folder.path
+    with folder.open() as tmp:
         files: dict[str, Path] = {}
         for name, frame in {**summary_tables, **raw_tables}.items():
             if frame is None:

@@ -35,25 +35,25 @@ class Versioned:
     ver: int
 
 
-def _call(event: Event) -> None:
-    """SimPy callback: unpack (handler, value) and call handler(now, value)."""
-    handler, value = event._value
-    handler(event.env._now, value)  # type: ignore[attr-defined]
-
-
-def _call_versioned(event: Event) -> None:
-    """SimPy callback of a versioned event: call handler(now, obj) unless obj changed since."""
-    handler, obj, ver = event._value
-    if obj.ver == ver:
-        handler(event.env._now, obj)  # type: ignore[attr-defined]
-
-
 class Calendar:
     """A SimPy environment over `months` months, with month buckets for later events."""
 
     def __init__(self, months: int):
-        self.env = Environment()
+        self.env = env = Environment()
         self.months = months
+
+        def _call(event: Event) -> None:
+            """SimPy callback: unpack (handler, value) and call handler(now, value)."""
+            handler, value = event._value
+            handler(env._now, value)  # type: ignore[attr-defined]
+
+        def _call_versioned(event: Event) -> None:
+            """SimPy callback of a versioned event: call handler(now, obj) unless obj changed since."""
+            handler, obj, ver = event._value
+            if obj.ver == ver:
+                handler(env._now, obj)  # type: ignore[attr-defined]
+
+        self._call, self._call_versioned = _call, _call_versioned
         self.next_month = 0.0
         self._versioned: list[list | None] = [[] for _ in range(months)]
         self._timers: list[list | None] = [[] for _ in range(months)]
@@ -65,18 +65,18 @@ class Calendar:
     def at(self, now: float, at: float, handler: Handler, value: Any) -> None:
         """Call handler(at, value) at time `at` (>= now) if it is within the horizon."""
         if at < self.next_month:
-            Timeout(self.env, at - now, (handler, value)).callbacks.append(_call)
+            Timeout(self.env, at - now, (handler, value)).callbacks.append(self._call)
         elif at < self.months:
             self._timers[int(at)].append((at, handler, value))  # type: ignore[union-attr]
 
     def after(self, now: float, delay: float, handler: Handler, value: Any) -> None:
         """Call handler(now + delay, value) (the horizon is not checked: for arrivals drawn within it)."""
-        Timeout(self.env, delay, (handler, value)).callbacks.append(_call)
+        Timeout(self.env, delay, (handler, value)).callbacks.append(self._call)
 
     def at_versioned(self, now: float, at: float, handler: Handler, obj: Versioned) -> None:
         """Call handler(at, obj) at `at` unless obj.ver has changed by then (then nothing happens)."""
         if at < self.next_month:
-            Timeout(self.env, at - now, (handler, obj, obj.ver)).callbacks.append(_call_versioned)
+            Timeout(self.env, at - now, (handler, obj, obj.ver)).callbacks.append(self._call_versioned)
         elif at < self.months:
             self._versioned[int(at)].append((at, handler, obj, obj.ver))  # type: ignore[union-attr]
 
@@ -106,9 +106,9 @@ class Calendar:
         env = self.env
         for at, handler, obj, ver in self._versioned[m]:  # type: ignore[union-attr]
             if obj.ver == ver:
-                Timeout(env, at - t, (handler, obj, ver)).callbacks.append(_call_versioned)
+                Timeout(env, at - t, (handler, obj, ver)).callbacks.append(self._call_versioned)
         for at, handler, value in self._timers[m]:  # type: ignore[union-attr]
-            Timeout(env, at - t, (handler, value)).callbacks.append(_call)
+            Timeout(env, at - t, (handler, value)).callbacks.append(self._call)
         self._versioned[m] = self._timers[m] = None
 
     def run(self) -> None:

@@ -124,7 +124,7 @@ from sporen.sim.initial_state import initial_subsidies, initial_trajectories
 from sporen.sim.instruments import release_schedule, subsidy_pieces
 from sporen.sim.intensity import caseload, served_multiplier
 from sporen.sim.population import Assignment, InitialDurations, People, draw_people
-from sporen.sim.random_streams import BLOCK, EXTRA, U_DECISION, person_generator
+from sporen.sim.random_streams import BLOCK, EXTRA, FIXED, U_DECISION, person_generator
 from sporen.sim.recording import EventLog, NoEventLog, SpellBook, Tracker
 from sporen.sim.results import ReplicationResult
 from sporen.sim.slots import SlotPool, rank
@@ -487,7 +487,10 @@ class Engine:
 
     def _on_arrival(self, t: float, j: int) -> None:
         people = self.people
-        self._apply(people.applicant(j), t)  # type: ignore[union-attr]
+        cid = self.n_initial + j
+        c = Client(cid, 1, int(people.app_muni[j]), int(people.app_seg[j]), int(people.app_k[j]),  # type: ignore[union-attr]
+                   cid * BLOCK, FIXED)
+        self._apply(c, t)
         if j + 1 < len(people.app_times):  # type: ignore[union-attr]
             self.cal.after(t, people.app_times[j + 1] - t, self._on_arrival, j + 1)  # type: ignore[union-attr]
 
@@ -705,6 +708,7 @@ class Engine:
     def run(self) -> ReplicationResult:
         self.people = people = draw_people(self.sc, self.seed)
         self.U = people.uniforms
+        self.n_initial = people.n_initial
         self._setup_initial(people.initial)
         self.cal.every_month(self._on_month)
         if people.app_times:

@@ -52,11 +52,6 @@ class People:
     def n_initial(self) -> int:
         return len(self.initial)
 
-    def applicant(self, j: int) -> Client:
-        """The j-th applicant (in time order) as a client."""
-        cid = self.n_initial + j
-        return Client(cid, 1, int(self.app_muni[j]), int(self.app_seg[j]), int(self.app_k[j]), cid * BLOCK, FIXED)
-
 
 STRATIFIED = (U_RUNG, U_BENEFIT, U_BAND, U_DECISION)
 """Positions of an initial client's block that are stratified (see `stratified`)."""

@@ -1,1 +1,42 @@
-"""Root conftest: makes the repository root importable for tests run without installing."""
+"""Test groups, after pydesrap's split: unit, functional and back tests, one marker each.
+
+* unit: one module or concept against something that could be wrong (analytic results,
+  conservation, properties with hypothesis, brute force on small cases);
+* functional: a command or job end to end (CLI, run folders, report, browser, make run);
+* back: results against history (the seed's own figures, the calibration back tests, golden files).
+
+Every test module is listed in exactly one group below (tests/test_layering.py checks it), and
+each test gets the group's marker: `pytest -m unit` is the quick loop, `make test` runs all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+UNIT = {
+    "test_des", "test_engine_conservation", "test_engine_logic", "test_engine_money", "test_engine_statistics",
+    "test_engine_units", "test_inputs_load", "test_inputs_series", "test_inputs_validate", "test_inputs_variants",
+    "test_inputs_workbook", "test_kpis", "test_layering", "test_money", "test_optimise_design",
+    "test_optimise_fake", "test_optimise_model", "test_optimise_policy", "test_runner", "test_vangnet",
+}
+FUNCTIONAL = {
+    "test_browser", "test_cli_conventions", "test_compare", "test_make_run", "test_optimise_cli",
+    "test_optimise_sim", "test_plan_cli", "test_report", "test_scenarios_bundled", "test_simulate_cli",
+    "test_workbook_out", "test_api", "test_dask", "test_adversarial", "test_interrupt", "test_rundir",
+}
+BACK = {"test_calibrate_bmwe", "test_golden"}
+GROUPS = {"unit": UNIT, "functional": FUNCTIONAL, "back": BACK}
+
+
+def group_of(module: str) -> str | None:
+    found = [name for name, members in GROUPS.items() if module in members]
+    return found[0] if len(found) == 1 else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        group = group_of(Path(str(item.fspath)).stem)
+        if group is not None:
+            item.add_marker(getattr(pytest.mark, group))

@@ -108,3 +108,12 @@ def test_only_the_calendar_touches_simpy() -> None:
                  for layer in ALLOWED for path in modules(layer) if path.name != "des.py"
                  for name in imported_modules(path) if name.split(".")[0] == "simpy"]
     assert not offending, "\n".join(offending)
+
+
+def test_every_test_module_is_in_one_group() -> None:
+    """unit, functional or back (tests/conftest.py): a new test module must say which it is."""
+    import conftest
+
+    modules_found = {p.stem for p in (ROOT / "tests").glob("test_*.py")}
+    unplaced = sorted(m for m in modules_found if conftest.group_of(m) is None)
+    assert not unplaced, f"add to UNIT, FUNCTIONAL or BACK in tests/conftest.py: {unplaced}"

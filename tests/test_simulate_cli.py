@@ -12,7 +12,6 @@ from click.testing import CliRunner
 import sporen.outputs.tables as tables
 import sporen.sim.runner as runner
 from sporen.cli import main
-from sporen.outputs.rundir import RunDirectory
 
 TINY = str(Path(__file__).parent / "data" / "tiny.yaml")
 TABLES = ["kpis.csv", "kpis_summary.csv", "monthly.csv", "spells.csv", "yearly.csv", "yearly_summary.csv"]
@@ -120,21 +119,6 @@ def test_ctrl_c_mid_write_keeps_the_previous_folder(tmp_path, monkeypatch):
     result = simulate("--replications", "3", "--workers", "1", "--out", str(out))
     assert result.exit_code == 130
     assert _files(out) == before and _leftovers(tmp_path) == []
-
-
-def test_run_directory_replaces_only_at_the_end(tmp_path):
-    target = tmp_path / "run"
-    target.mkdir()
-    (target / "old.txt").write_text("old")
-    with RunDirectory(target) as folder:
-        (folder / "new.txt").write_text("new")
-        assert (target / "old.txt").exists() and folder.name.startswith(".run.tmp-")
-    assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
-    stale = tmp_path / ".run.tmp-999999999"      # a killed run's leftover (no such process)
-    stale.mkdir()
-    with RunDirectory(target):
-        pass
-    assert not stale.exists()
 
 
 def test_help_has_an_example():
