@@ -385,3 +385,21 @@ def test_a_municipality_merged_twice_is_an_input_error(tiny):
         scenario_from_dict(raw, "merged.yaml")
     paths = {p.path: p.message for p in err.value.problems}
     assert "merged twice (also into Midden)" in paths["mergers.Anders.municipalities.0"]
+
+
+def test_bad_merger_exits_2_naming_the_field(tiny, tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from sporen.cli import main
+
+    raw = yaml.safe_load(TINY.read_text())
+    raw["mergers"] = [{"name": "Midden", "date": "2025-01", "municipalities": ["Noord", "Oost"],
+                       "buig_budget": {2019: 1}}]
+    path = tmp_path / "merged.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}: mergers.Midden.municipalities.1: unknown municipality 'Oost'" in result.output
+    assert f"{path}: mergers.Midden.date: 2025-01 is outside the horizon 2018-01..2019-12" in result.output
+    assert "Traceback" not in result.output
