@@ -92,8 +92,17 @@ def parallel(workers: int | None, backend: str | None, scheduler: str | None) ->
     return {"workers": workers, "backend": backend, "scheduler": scheduler}
 
 
-def money(value: float) -> str:
-    return "-" if value != value else f"{value:,.0f}"
+def money(value: float, lang: str = "en") -> str:
+    from sporen.common.i18n import money as euros
+
+    return "-" if value != value else euros(value, lang).replace("\u00a0", " ")
+
+
+def lang_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--lang: the language of what a person reads (report, workbook, this summary)."""
+    return click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
+                        help="Language of the report, the workbook and the summary: nl (Dutch) or en (English). "
+                             "Default: the scenario's language (nl unless it says otherwise).")(f)
 
 
 class _Group(click.Group):
@@ -214,8 +223,9 @@ def validate(files: tuple[str, ...], scenario_file: str | None, quiet: bool) -> 
 @main.command("convert")
 @click.argument("src", type=click.Path(), metavar="SRC")
 @click.argument("dest", type=click.Path(), metavar="DEST")
+@lang_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def convert(src: str, dest: str, quiet: bool) -> None:
+def convert(src: str, dest: str, lang: str | None, quiet: bool) -> None:
     """Convert a scenario between YAML and an XLSX workbook, by the files' extensions.
 
     SRC may be a scenario (.yaml/.yml/.xlsx) or a variant (.yaml: written with the variant
@@ -229,7 +239,7 @@ def convert(src: str, dest: str, quiet: bool) -> None:
     """
     from sporen.jobs.convert import ConvertOptions, run_convert
 
-    scenario = run_job(lambda: run_convert(ConvertOptions.parse(src=src, dest=dest)))
+    scenario = run_job(lambda: run_convert(ConvertOptions.parse(src=src, dest=dest, lang=lang)))
     if not quiet:
         click.echo(f"{dest}: written — {scenario.name!r} from {src}")
 
@@ -270,10 +280,11 @@ Files written into DIR (CSV, or Parquet with --format parquet):
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="Table format.")
 @click.option("--events", is_flag=True, help="Also record and write the event log (client, time, event).")
+@lang_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def simulate(scenario: str, variant: str | None, plan_file: str | None, replications: int, seed: int,
              workers: int | None, backend: str | None, scheduler: str | None, out_dir: str | None, fmt: str,
-             events: bool, quiet: bool) -> None:
+             events: bool, lang: str | None, quiet: bool) -> None:
     """Simulate SCENARIO for N replications and write the results to a run folder.
 
     Every replication follows each client through gate, tracks, caseworker slots, instruments and
@@ -291,20 +302,25 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
 
     Bad input exits with code 2 and one line per problem; nothing is written then.
     """
+    from sporen.common.i18n import text
     from sporen.jobs.simulate import SimulateOptions, run_simulate
 
     result = run_job(lambda: run_simulate(SimulateOptions.parse(
         scenario=scenario, variant=variant, plan=plan_file, replications=replications, seed=seed,
-        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, events=events, progress=not quiet)),
-        out_dir)
+        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, events=events, progress=not quiet,
+        lang=lang)), out_dir)
     if quiet:
         return
-    click.echo(f"wrote {result.out_dir} ({replications} replications, seed {seed}; {result.seconds:.1f} s)")
-    click.echo("all municipalities, mean [95% CI] in EUR:")
-    click.echo(f"{'year':>6}  {'BUIG result after vangnet':>40}  {'exploitatie result':>40}")
+    lang = result.lang
+    click.echo(text("cli.simulate.wrote", lang, path=result.out_dir, n=replications, seed=seed,
+                    seconds=f"{result.seconds:.1f}"))
+    click.echo(text("cli.simulate.head", lang))
+    click.echo(f"{text('cli.simulate.year', lang):>6}  {text('cli.simulate.result', lang):>40}  "
+               f"{text('cli.simulate.exploitatie', lang):>40}")
     for row in result.headline().itertuples():
-        cells = [f"{money(getattr(row, c))} [{money(getattr(row, c + '_ci_low'))}; "
-                 f"{money(getattr(row, c + '_ci_high'))}]" for c in ("result_after_vangnet", "exploitatie_result")]
+        cells = [f"{money(getattr(row, c), lang)} [{money(getattr(row, c + '_ci_low'), lang)}; "
+                 f"{money(getattr(row, c + '_ci_high'), lang)}]"
+                 for c in ("result_after_vangnet", "exploitatie_result")]
         click.echo(f"{row.year:>6}  {cells[0]:>40}  {cells[1]:>40}")
 
 
@@ -386,10 +402,13 @@ def optimise_command(scenario_file: str, variant_file: str | None, target_from: 
 # --- plan ---------------------------------------------------------------------------------------
 PLAN_FILES_HELP = """\b
 Files written into DIR (tables as CSV, or Parquet with --format parquet):
-  report.html     the report: summary for the council, money, caseload, formation,
-                  trade-off, cohort survival, model description (one file, opens
-                  offline in any browser)
-  results.xlsx    every summary table below on its own sheet, formatted
+  report.html     the report: a one-page summary for the council (verdict, plan,
+                  cost, probability, what to do next), glossary, money and the
+                  vangnet rules used, caseload, formation, trade-off, model
+                  description, assumptions in an appendix (one file, opens
+                  offline in any browser, prints on A4)
+  results.xlsx    a summary sheet, the formation as a council table, then every
+                  summary table below with headers in words and units
   plan.yaml       the plan (for `sporen simulate --plan`)
   summary         per year: result after vangnet without and with the plan, cost
   deficits        per municipality and year: BUIG result, vangnet, result after
@@ -430,11 +449,12 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
               help="Output folder (replaced when the run succeeds). Default: outputs/runs/<scenario>-plan.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="Table format.")
+@lang_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars and no summary.")
 def plan_command(scenario: str | None, variant: str | None, replications: int | None, verify: int | None,
                  seed: int, workers: int | None, backend: str | None, scheduler: str | None,
                  budget_sims: int | None, target_from: int | None, probability: str, out_dir: str | None, fmt: str,
-                 quiet: bool) -> None:
+                 lang: str | None, quiet: bool) -> None:
     """The main job: project the BUIG deficit, find the cheapest plan that closes it, verify the
     plan and write a report for the council.
 
@@ -456,36 +476,34 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
       sporen plan inputs/scenarios/kerkrade.yaml --out kerkrade-plan
       sporen plan inputs/scenarios/bmwe.yaml --variant inputs/scenarios/variants/bmwe-social.yaml
       sporen plan my-scenario.yaml -n 20 --budget-sims 4000 --format parquet
+      sporen plan --lang en
+
+    The report, the workbook and this command's summary are in Dutch unless --lang en (or the
+    scenario's `language`) says otherwise; the CSV files keep codes and plain numbers.
 
     Exit code 0: the verified plan meets the target. 1: it does not (the report still says what
-    the best plan reaches and what blocks). 2: bad input, one line per problem.
+    the best plan reaches, what blocks and what to try next). 2: bad input, one line per problem.
     """
-    from sporen.jobs.plan import BUNDLED_SCENARIO, DEFAULT_REPLICATIONS, PlanJobOptions, run_plan_job
+    from sporen.common.i18n import text
+    from sporen.jobs.plan import BUNDLED_SCENARIO, DEFAULT_REPLICATIONS, PlanJobOptions, end_message, run_plan_job
 
     scenario_path = scenario if scenario is not None else str(BUNDLED_SCENARIO)
     argv = ["sporen", "plan", scenario_path] + [
         part for name, value in (("--variant", variant), ("--replications", replications), ("--verify", verify),
                                  ("--seed", seed), ("--budget-sims", budget_sims), ("--target-from", target_from),
-                                 ("--probability", probability), ("--out", out_dir), ("--format", fmt))
+                                 ("--probability", probability), ("--out", out_dir), ("--format", fmt),
+                                 ("--lang", lang))
         if value is not None for part in (name, str(value))]
     result = run_job(lambda: run_plan_job(PlanJobOptions.parse(
         scenario=scenario_path, variant=variant,
         replications=replications if replications is not None else DEFAULT_REPLICATIONS, verify=verify, seed=seed,
         parallel=parallel(workers, backend, scheduler), budget_sims=budget_sims, out=out_dir, fmt=fmt, quiet=quiet,
-        command=argv, probability=probability, target_from=target_from)), out_dir)
-    opt = result.optimised
-    check = opt.verification
+        command=argv, probability=probability, target_from=target_from, lang=lang)), out_dir)
     if not quiet:
-        verdict = "meets the target" if result.met else "does NOT meet the target"
-        click.echo(f"plan for {opt.scenario.name}: {verdict}")
-        click.echo(f"  plan: {opt.space.describe(opt.choice)}")
-        click.echo(f"  extra cost over the horizon: EUR {opt.cost:,}")
-        if check is not None:
-            click.echo(f"  verified on {check.replications} fresh futures: {check.probability:.0%} meet the target "
-                       f"(95% CI {check.ci_low:.0%}-{check.ci_high:.0%})")
-        click.echo(f"  report: {result.out_dir / 'report.html'}  ({result.seconds:.0f} s)")
-    for line in opt.blocking:
-        click.echo(f"blocking: {line}", err=True)
+        for line in end_message(result):
+            click.echo(line)
+    for line in result.optimised.blocking:
+        click.echo(text("cli.blocking", result.lang, line=line), err=True)
     if not result.met:
         sys.exit(EXIT_TARGET_NOT_MET)
 
@@ -497,7 +515,7 @@ Files written into DIR:
                   mean, mean paired difference, 95% CI, significant (yes/no)
   comparison_totals, base_yearly_summary, <variant>_yearly_summary
                   (CSV, or Parquet with --format parquet)
-  results.xlsx    every table on its own sheet
+  results.xlsx    every table on its own sheet, headers in words with units
   report.html     the comparison figure and tables, the model description
   manifest.json, timing.json"""
 
@@ -514,9 +532,11 @@ Files written into DIR:
               help="Output folder (replaced when the run succeeds). Default: outputs/runs/<base>-compare.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="Format of the tables besides comparison.csv (always CSV).")
+@lang_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars and no summary.")
 def compare_command(base: str, variants: tuple[str, ...], replications: int, seed: int, workers: int | None,
-                    backend: str | None, scheduler: str | None, out_dir: str | None, fmt: str, quiet: bool) -> None:
+                    backend: str | None, scheduler: str | None, out_dir: str | None, fmt: str, lang: str | None,
+                    quiet: bool) -> None:
     """Compare policy variants with their base on the same simulated futures.
 
     Each variant is simulated on the same seeds as BASE, so the differences are paired (common
@@ -533,25 +553,30 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
 
     Exit code 0: compared and written. 2: bad input, one line per problem.
     """
+    from sporen.common.i18n import money_signed, text
     from sporen.jobs.compare import CompareOptions, run_compare, totals
 
     argv = ["sporen", "compare", base] + [p for v in variants for p in ("--variant", v)] + [
         "--replications", str(replications), "--seed", str(seed)] + (["--out", out_dir] if out_dir else []) + [
-        "--format", fmt]
+        "--format", fmt] + (["--lang", lang] if lang else [])
     result = run_job(lambda: run_compare(CompareOptions.parse(
         base=base, variants=list(variants), replications=replications, seed=seed,
-        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, quiet=quiet, command=argv)), out_dir)
+        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, quiet=quiet, command=argv,
+        lang=lang)), out_dir)
     if quiet:
         return
+    lang = result.lang
     head = totals(result.comparison)
     head = head[head["measure"] == "result_after_vangnet"]
-    click.echo(f"{replications} paired futures per variant; result after vangnet over the horizon, all "
-               "municipalities, variant minus base (EUR):")
+    click.echo(text("cli.compare.head", lang, n=replications))
     for row in head.itertuples():
-        mark = "significant" if row.significant else "not significant"
-        click.echo(f"  {row.variant}: {row.diff_mean:+,.0f} [95% CI {row.ci_low:+,.0f}; {row.ci_high:+,.0f}] {mark}")
+        mark = text("cli.compare.significant" if row.significant else "cli.compare.not_significant", lang)
+        shown = [money_signed(float(v), lang).replace("\u00a0", " ")  # type: ignore[arg-type]
+                 for v in (row.diff_mean, row.ci_low, row.ci_high)]
+        click.echo(text("cli.compare.row", lang, variant=row.variant, diff=shown[0], low=shown[1], high=shown[2],
+                        sig=mark))
     assert result.out_dir is not None
-    click.echo(f"  report: {result.out_dir / 'report.html'}")
+    click.echo(text("cli.report", lang, path=result.out_dir / "report.html"))
 
 
 # --- calibrate ----------------------------------------------------------------------------------

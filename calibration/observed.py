@@ -194,10 +194,11 @@ def read_observed(path: str | Path, municipalities: Sequence[str] | None = None)
                                         "a first month no later than the last"))
             else:
                 first, last = span
-        value = parse_number(values["value"], delimiter)
+        value = parse_number(values["value"], reader.convention)
         if value is None:
-            problems.append(Problem(file, f"row {row}.value", number_problem(values["value"], delimiter),
-                                    "a number, e.g. 1206 or 0.497"))
+            problems.append(Problem(file, f"row {row}.value",
+                                    number_problem(values["value"], reader.convention),
+                                    "a number, e.g. 1206, 1.206, 0.497, 0,497 or 49,7%"))
         elif measure == "outflow_work_share" and not 0.0 < value <= 1.0:
             problems.append(Problem(file, f"row {row}.value", f"{value:g} is not a share", "above 0 and at most 1"))
         elif value <= 0.0:

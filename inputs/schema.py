@@ -222,6 +222,9 @@ class Source(StrictModel):
     kind: Literal["seed", "public", "assumption", "calibrated"] = "assumption"
     unit: str = ""
     note: str = ""
+    changed_from: str | None = Field(
+        default=None, description="set when a user changed the value after it was sourced: the value the "
+        "source gives (the report marks the parameter 'changed by user')")
 
 
 class Accounts(StrictModel):
@@ -310,6 +313,9 @@ class Segment(StrictModel):
     """A doelgroep (target group): benefit cost, entry profile and its own hazard shifts."""
 
     name: str = Field(min_length=1)
+    label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
+                              "(reports and workbooks show it; files for machines keep the name)")
+    label_en: str | None = Field(default=None, description="display name in English; empty = label")
     benefit_per_month: UnitMoney = Field(description="benefit cost per client-month on benefit, EUR")
     share_without_benefit: Probability = 0.0
     ladder_at_entry: dict[Rung, Probability]
@@ -447,6 +453,9 @@ class Track(StrictModel):
     """A spoor: who enters it, how many clients a caseworker carries, and its exit hazards."""
 
     name: str = Field(min_length=1)
+    label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
+                              "(reports and workbooks show it; files for machines keep the name)")
+    label_en: str | None = Field(default=None, description="display name in English; empty = label")
     description: str = ""
     caseworker_role: str | None = Field(
         default=None, description="role whose fte gives the track's caseworker slots"
@@ -473,6 +482,9 @@ class Role(StrictModel):
     """A staff role of the formation: fte now, cost, lead time, limits and what it does."""
 
     name: str = Field(min_length=1)
+    label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
+                              "(reports and workbooks show it; files for machines keep the name)")
+    label_en: str | None = Field(default=None, description="display name in English; empty = label")
     function: Literal["caseworker", "intake", "enforcement", "employer_services", "admin", "other"]
     fte_now: Fte
     cost_per_fte_year: UnitMoney
@@ -503,6 +515,9 @@ class Instrument(StrictModel):
     """A re-integration instrument: places, duration, cost and outcome."""
 
     name: str = Field(min_length=1)
+    label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
+                              "(reports and workbooks show it; files for machines keep the name)")
+    label_en: str | None = Field(default=None, description="display name in English; empty = label")
     track: str
     kind: Literal["trajectory", "wage_cost_subsidy"] = "trajectory"
     cost_per_participant: UnitMoney = 0
@@ -553,6 +568,9 @@ class Measure(StrictModel):
     """An on/off measure (caseload review, screening contract, ...) with cost and effects."""
 
     name: str = Field(min_length=1)
+    label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
+                              "(reports and workbooks show it; files for machines keep the name)")
+    label_en: str | None = Field(default=None, description="display name in English; empty = label")
     description: str = ""
     on_in_baseline: bool = False
     one_off_cost: Money = 0
@@ -649,6 +667,8 @@ class Scenario(StrictModel):
 
     name: str = Field(min_length=1)
     description: str = ""
+    language: Literal["nl", "en"] = Field(
+        default="nl", description="language of the report and workbooks unless --lang says otherwise")
     start: str = Field(description="first simulated month, YYYY-MM")
     years: Annotated[int, Field(ge=1, le=30)]
     duration_bands: list[Months] = Field(max_length=MAX_KINDS,
@@ -779,6 +799,14 @@ class Scenario(StrictModel):
         if own is not None:
             return own
         return next((t.caseload_per_fte for t in self.tracks if t.caseworker_role == role), None)
+
+    def label(self, name: str, lang: str = "nl") -> str:
+        """The display name of a role, track, instrument, measure or segment (its name if it has none)."""
+        for items in (self.roles, self.tracks, self.instruments, self.measures, self.segments):
+            for item in items:
+                if item.name == name:
+                    return (item.label_en if lang == "en" and item.label_en else item.label) or name
+        return name
 
 
 def _by_name(items: list, name: str):

@@ -97,11 +97,11 @@ def read_application_series(
                 problems.append(Problem(file, f"row {row}.{column}", f"unknown {column} '{name}'",
                                         "one of: " + ", ".join(known)))
                 ok = False
-        amount = parse_number(values["applications"], delimiter)
+        amount = parse_number(values["applications"], reader.convention)
         if amount is None:
             problems.append(Problem(file, f"row {row}.applications",
-                                    number_problem(values["applications"], delimiter),
-                                    "mean applications that month, e.g. 4.5"))
+                                    number_problem(values["applications"], reader.convention),
+                                    "mean applications that month, e.g. 4.5 or 4,5"))
             ok = False
         elif amount < 0:
             problems.append(Problem(file, f"row {row}.applications", f"{values['applications']} is negative",

@@ -1,8 +1,10 @@
 """Reading a planner's text or CSV file, with every file problem as an InputError.
 
 Planners' CSV files come from Excel: a byte-order mark, semicolons as separators (Dutch
-locale) or commas. One reader for all of them, so every command reports a missing, empty,
-non-UTF-8, too large or damaged file the same way. Limits (a typo or a wrong file should give
+locale) or commas, Dutch column names ('gemeente', 'jaar', 'Budget (€)') and Dutch numbers
+('1.742.859', '1,67', '€ 7.098.000'). One reader for all of them, so every command reports a
+missing, empty, non-UTF-8, too large or damaged file the same way and reads numbers by
+`inputs.numbers`'s one rule. Limits (a typo or a wrong file should give
 an answer in seconds, not minutes and gigabytes): at most `MAX_BYTES` per file and `MAX_ROWS`
 data rows; only regular files are read (not a folder, a pipe or a device).
 """
@@ -11,13 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sporen.common.errors import InputError, Problem
+from sporen.inputs.numbers import Convention, NumberError, convention_of, read_number
+from sporen.inputs.numbers import parse_number as parse
 
 MAX_BYTES = 50 * 2**20
 """A planner's CSV or YAML file is at most 50 MB (the largest series of a real scenario is far below)."""
@@ -74,7 +77,8 @@ class CsvRows:
     quote that makes the rest of the file one value, a NUL byte) or more than `MAX_ROWS` rows raise
     an InputError naming the file and the row."""
 
-    def __init__(self, reader: Any, file: str, delimiter: str, max_rows: int = MAX_ROWS):
+    def __init__(self, reader: Any, file: str, delimiter: str, max_rows: int = MAX_ROWS,
+                 convention: Convention | None = None):
         self._reader = reader
         self.file = file
         self.delimiter = delimiter
@@ -82,6 +86,8 @@ class CsvRows:
         self.line_num = 0
         self._end = 0
         self.rows = 0
+        self.convention = convention
+        """The file's number convention ('nl', 'en' or None), decided by its own cells."""
 
     def __iter__(self) -> Iterator[list[str]]:
         reader = self._reader
@@ -104,43 +110,75 @@ class CsvRows:
             yield cells
 
 
+HEADER_ALIASES = {
+    "gemeente": "municipality", "jaar": "year", "buig-budget": "budget", "buig budget": "budget",
+    "rijksbijdrage": "budget", "uitgaven": "spending", "lasten": "spending", "maand": "month",
+    "doelgroep": "segment", "aanvragen": "applications", "datum": "date", "peildatum": "date",
+    "maat": "measure", "meting": "measure", "waarde": "value", "bron": "source",
+}
+"""Dutch column names a planner may use, and the column each stands for."""
+_UNIT = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]\s*$")
+
+
+def header_name(cell: str) -> str:
+    """A header cell as a column name: lower case, a unit in brackets dropped ('Budget (€)'),
+    spaces collapsed, Dutch names translated ('gemeente' -> 'municipality')."""
+    name = " ".join(_UNIT.sub("", str(cell)).strip().lower().split())
+    return HEADER_ALIASES.get(name, name)
+
+
+def _convention(text: str, delimiter: str, max_rows: int) -> Convention | None:
+    """The number convention of a CSV text from its own cells (`inputs.numbers.convention_of`); a
+    damaged row ends the scan (the row reader reports it), so does `max_rows`."""
+    cells: list[str] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        next(reader, None)
+        for n, row in enumerate(reader):
+            if n >= max_rows:
+                break
+            cells += [c.strip() for c in row]
+    except csv.Error:
+        pass
+    return convention_of(cells)
+
+
 def csv_rows(text: str, file: str = "", max_rows: int | None = None) -> tuple[list[str], CsvRows, str]:
-    """(lower-cased header, the data rows, delimiter); `;` when the header has no comma. At most
-    `max_rows` data rows (default MAX_ROWS)."""
+    """(column names, the data rows, delimiter); `;` when the header has no comma. At most
+    `max_rows` data rows (default MAX_ROWS). Column names go through `header_name`, so Dutch
+    headers and units in brackets are understood; the rows know the file's number convention."""
     first = text.partition("\n")[0]
     delimiter = ";" if ";" in first and "," not in first else ","
+    limit = MAX_ROWS if max_rows is None else max_rows
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = CsvRows(reader, file, delimiter, MAX_ROWS if max_rows is None else max_rows)
+    rows = CsvRows(reader, file, delimiter, limit, _convention(text, delimiter, limit))
     try:
-        header = [name.strip().lower() for name in next(iter(rows))]
+        header = [header_name(name) for name in next(iter(rows))]
     except StopIteration:
         header = []
     rows.rows = 0
     return header, rows, delimiter
 
 
-_DUTCH_THOUSANDS = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})+")
+def _convention_arg(convention: str | None) -> Convention | None:
+    """A file's convention; a delimiter given instead (older callers) means 'unknown': nothing
+    ambiguous is then read."""
+    return convention if convention in ("nl", "en") else None  # type: ignore[return-value]
 
 
-def parse_number(text: str, delimiter: str) -> float | None:
-    """'3.5' -> 3.5; with ';' as delimiter also '3,5'. Thousands separators are refused.
+def parse_number(text: str, convention: str | None) -> float | None:
+    """A cell's number by `inputs.numbers` (Dutch or English notation, euros, percentages), or None.
 
-    With ';' (a Dutch spreadsheet) '1.066' could be 1066 (thousands) or 1.066 (a decimal point):
-    it is refused rather than guessed (`number_problem` says why)."""
-    if delimiter == ";" and re.fullmatch(r"-?[0-9]+,[0-9]+", text):
-        text = text.replace(",", ".")
-    elif delimiter == ";" and _DUTCH_THOUSANDS.fullmatch(text):
-        return None
-    if not re.fullmatch(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", text):
-        return None
-    value = float(text)
-    return value if math.isfinite(value) else None
+    `convention` is the file's (`CsvRows.convention`): 'nl', 'en' or None. With None an ambiguous
+    '1.066' (1066 with a thousands point, or 1.066 with a decimal point?) is refused, never guessed
+    (`number_problem` says why)."""
+    return parse(text, _convention_arg(convention))
 
 
-def number_problem(text: str, delimiter: str) -> str:
-    """Why `parse_number` refused `text`, in words."""
-    if delimiter == ";" and _DUTCH_THOUSANDS.fullmatch(text):
-        whole = text.replace(".", "")
-        return (f"{text!r} is ambiguous in a ;-separated (Dutch) file: {whole} with a thousands point, or "
-                f"{text} with a decimal point? Write {whole} or {text.replace('.', ',')}")
-    return f"{text!r} is not a number"
+def number_problem(text: str, convention: str | None) -> str:
+    """Why `parse_number` refused `text`, in words (the reader's message)."""
+    try:
+        read_number(text, _convention_arg(convention))
+    except NumberError as exc:
+        return str(exc)
+    return f"{text!r} is a number"

@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 from sporen.common.errors import InputError, Problem, Problems
 from sporen.inputs.load import read_yaml
 from sporen.inputs.schema import MAX_MONEY, NumberProblem, Scenario, StrictModel
-from sporen.inputs.textfile import csv_rows, read_text
+from sporen.inputs.textfile import csv_rows, number_problem, parse_number, read_text
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "rules" / "vangnet.yaml"
 ACCOUNT_COLUMNS = ("municipality", "year", "budget", "spending")
@@ -186,13 +186,14 @@ def load_vangnet_rules(path: Path | None = None) -> dict[int, VangnetRule]:
     return dict(sorted(rules.items()))
 
 
-def _whole_number(text: str) -> int | None:
-    """A whole number written as plain digits ("2253777", "-5"), or None.
+def _whole_number(text: str, convention: str | None = None) -> int | None:
+    """A whole number by `inputs.numbers` ("2253777", "2.253.777", "€ 2.253.777", "-5"), or None.
 
-    Separators and decimals are refused, not guessed: in a Dutch spreadsheet "1.000" is a
-    thousand, elsewhere it is one.
+    An ambiguous "1.000" (a thousand in Dutch, one in English) is read by the file's convention
+    and refused when the file has none; a number with decimals is not whole.
     """
-    return int(text) if re.fullmatch(r"-?[0-9]+", text) else None
+    value = parse_number(text, convention)
+    return int(value) if value is not None and float(value).is_integer() else None
 
 
 def load_accounts(path: Path) -> pd.DataFrame:
@@ -220,7 +221,7 @@ def load_accounts(path: Path) -> pd.DataFrame:
     problems = Problems()
     records: dict[int, dict[str, Any]] = {}
     seen: dict[tuple[str, int], int] = {}
-    whole = "a whole number of euros, digits only, e.g. 2253777"
+    whole = "a whole number of euros, e.g. 2253777, 2.253.777 or € 2.253.777"
     for cells in reader:
         row = reader.line_num
         if not any(cell.strip() for cell in cells):
@@ -235,17 +236,21 @@ def load_accounts(path: Path) -> pd.DataFrame:
         record: dict[str, Any] = {"municipality": values["municipality"]}
         if not record["municipality"]:
             problems.append(Problem(file, f"row {row}.municipality", "empty", "a name"))
-        year = _whole_number(values["year"])
+        year = int(values["year"]) if re.fullmatch(r"[0-9]{4}", values["year"]) else None
         if year is None or not 1900 <= year <= 2100:
             problems.append(Problem(
                 file, f"row {row}.year", f"{values['year']!r} is not a year", "e.g. 2018",
             ))
         record["year"] = year
         for name, least in (("budget", 1), ("spending", 0)):
-            amount = _whole_number(values[name])
+            amount = _whole_number(values[name], reader.convention)
             if amount is None:
                 problems.append(Problem(
-                    file, f"row {row}.{name}", f"{values[name]!r} is not a whole number", whole,
+                    file, f"row {row}.{name}",
+                    number_problem(values[name], reader.convention)
+                    if parse_number(values[name], reader.convention) is None
+                    else f"{values[name]!r} is not a whole number",
+                    whole,
                 ))
             elif amount < least:
                 problems.append(Problem(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from sporen.inputs.schema import Scenario
 from sporen.inputs.workbook import convert_scenario
@@ -12,6 +13,7 @@ from sporen.jobs.options import JobOptions, check_out_file, raise_problems, yaml
 class ConvertOptions(JobOptions):
     src: Path
     dest: Path
+    lang: Literal["nl", "en"] | None = None   # the workbook's instructions and explanations; default: the scenario's
 
 
 def _ours(path: Path) -> bool:
@@ -35,4 +37,4 @@ def run_convert(options: ConvertOptions) -> Scenario:
     """Write DEST whole from SRC; return the scenario. InputError for bad input (DEST may not be
     SRC, nor a file sporen did not write)."""
     raise_problems(check_out_file(options.dest, "file", [options.src], _ours))
-    return convert_scenario(str(options.src), str(options.dest))
+    return convert_scenario(str(options.src), str(options.dest), lang=options.lang)

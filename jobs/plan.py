@@ -75,6 +75,7 @@ class PlanJobOptions(JobOptions):
     scope: Literal["total", "per-municipality"] = "total"
     cumulative: bool = False
     target_level: int = Field(default=0, ge=-10**12, le=10**12)
+    lang: Literal["nl", "en"] | None = None   # report, workbook and summary; default: the scenario's language
 
 
 @dataclass
@@ -88,6 +89,9 @@ class PlanJobResult:
     plan_run: Any
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     seconds: float = 0.0
+    lang: str = "nl"
+    outcome: Any = None           # outputs.report.PlanOutcome: verdict, plan in words, next steps
+    scenario: Scenario | None = None
 
 
 # -- seeds and the recording evaluator ---------------------------------------------------------------
@@ -171,21 +175,135 @@ class _Evaluator:
 
 
 # -- words -------------------------------------------------------------------------------------------
-def target_text(target: Any, municipalities: Sequence[str]) -> str:
-    """The target in words, e.g. 'no deficit after vangnet in any year from 2019, all municipalities
-    together, in at least 90% of simulated futures'."""
-    level = "no deficit after vangnet" if target.level == 0 else (
-        f"a result after vangnet of at least € {target.level:,}" if target.level > 0
-        else f"a deficit after vangnet of at most € {-target.level:,}")
-    when = (f"summed over {target.from_year} and later years" if target.cumulative
-            else f"in every year from {target.from_year}")
-    scope = ("all municipalities together" if target.scope == "total" or len(municipalities) == 1
-             else "in each municipality")
-    if target.probability == "mean":
-        chance = "on average over the simulated futures"
-    else:
-        chance = f"in at least {float(target.probability):.0%} of simulated futures"
+def target_text(target: Any, municipalities: Sequence[str], lang: str = "en") -> str:
+    """The target in words, e.g. 'no deficit after vangnet in every year from 2019, all municipalities
+    together, in at least 90% of simulated futures' (English for the files, `lang` for a person)."""
+    from sporen.common import i18n
+    from sporen.common.i18n import text
+
+    level = text("target.no_deficit", lang) if target.level == 0 else (
+        text("target.at_least", lang, amount=i18n.money(target.level, lang)) if target.level > 0
+        else text("target.at_most", lang, amount=i18n.money(-target.level, lang)))
+    when = (text("target.summed", lang, year=target.from_year) if target.cumulative
+            else text("target.every_year", lang, year=target.from_year))
+    scope = (text("target.total", lang) if target.scope == "total" or len(municipalities) == 1
+             else text("target.each", lang))
+    chance = (text("target.mean", lang) if target.probability == "mean"
+              else text("target.share", lang, share=i18n.percent(float(target.probability), lang)))
     return f"{level} {when}, {scope}, {chance}"
+
+
+def verdict_of(optimised: Any) -> str:
+    """meets | does_not_meet | on_the_edge: the optimiser's verdict when it gives one, else from `met`."""
+    verdict = getattr(optimised, "verdict", None)
+    verdict = getattr(verdict, "value", verdict)
+    if verdict in ("meets", "does_not_meet", "on_the_edge"):
+        return str(verdict)
+    return "meets" if optimised.met else "does_not_meet"
+
+
+MAX_WIDEN_STEPS = 3
+"""At most this many 'widen this field' steps (the report's Plan details list every lever at its limit)."""
+
+
+def _shown_path(path: Path) -> str:
+    """A scenario path as a user would type it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def next_steps(optimised: Any, scenario: Scenario, options: PlanJobOptions, verify: int) -> list[Any]:
+    """Concrete things to try when the target is not met: the scenario fields that hold the levers
+    at their limit, then the options that loosen the target (with the model's cost where the
+    trade-off table has it), more verification when the answer is on the edge, more budget when
+    the optimiser ran out."""
+    from sporen.common import i18n
+    from sporen.outputs.report import NextStep
+
+    lang = options.lang or scenario.language
+    verdict = verdict_of(optimised)
+    if verdict == "meets":
+        return []
+    file = _shown_path(options.scenario)
+    steps: list[NextStep] = []
+    space, choice = optimised.space, optimised.choice
+    for lever, k in zip(space.levers, choice, strict=True):
+        if k != lever.top or k == lever.baseline and lever.kind != "role":
+            continue
+        if lever.kind == "role":
+            role = scenario.role(lever.name)
+            top = lever.levels[lever.top]
+            if role.max_hires_per_year is not None and abs(top - (role.fte_now + role.max_hires_per_year)) < 0.5:
+                steps.append(NextStep("next.widen_hires", {
+                    "file": file, "field": f"roles.{role.name}.max_hires_per_year",
+                    "now": i18n.fte(role.max_hires_per_year, lang), "role": scenario.label(role.name, lang)}))
+            else:
+                steps.append(NextStep("next.widen_max_fte", {"file": file, "field": f"roles.{role.name}.max_fte",
+                                                             "now": i18n.fte(top, lang),
+                                                             "role": scenario.label(role.name, lang)}))
+        elif lever.kind == "instrument":
+            steps.append(NextStep("next.widen_places", {
+                "file": file, "field": f"instruments.{lever.name}.max_places_per_year",
+                "now": i18n.number(lever.levels[lever.top], lang), "instrument": scenario.label(lever.name, lang)}))
+    if len(steps) > MAX_WIDEN_STEPS:   # the summary is one page: the levers that matter most come first
+        steps = steps[:MAX_WIDEN_STEPS]
+    if verdict == "on_the_edge":
+        steps.append(NextStep("next.verify", {"n": 3 * verify}))
+    if "budget" in str(optimised.stop_reason):
+        steps.append(NextStep("next.budget_sims", {"n": 2 * int(optimised.budget_sims)}))
+    target = optimised.target
+    tradeoff = optimised.tradeoff
+    if tradeoff is not None and len(tradeoff) and "vary" in tradeoff:
+        feasible = tradeoff[tradeoff["feasible"].astype(bool)]
+        if target.probability != "mean":
+            looser = feasible[(feasible["vary"] == "probability")
+                              & (feasible["probability"] < float(target.probability) - 1e-9)]
+            if len(looser):
+                best = looser.sort_values("probability").iloc[-1]
+                steps.append(NextStep("next.probability", {"probability": f"{float(best['probability']):g}",
+                                                           "cost": i18n.money(best["cost"], lang)}))
+        lower = feasible[(feasible["vary"] == "target_level") & (feasible["target_level"] < target.level)]
+        if len(lower):
+            best = lower.sort_values("target_level").iloc[-1]
+            steps.append(NextStep("next.target_level", {"level": int(best["target_level"]),
+                                                        "cost": i18n.money(best["cost"], lang)}))
+    years = scenario.horizon_years
+    if target.from_year < years[-1]:
+        steps.append(NextStep("next.target_from", {"year": target.from_year + 1}))
+    if not target.cumulative and target.from_year < years[-1]:
+        steps.append(NextStep("next.cumulative", {}))
+    if not any(step.key.startswith("next.widen") for step in steps):
+        steps.append(NextStep("next.add_levers", {"file": file}))
+    return steps
+
+
+def end_message(result: PlanJobResult) -> list[str]:
+    """What `sporen plan` prints when it is done, in the run's language: the verdict, the plan in
+    words, its cost and verified probability, the report's path and, when the target is not met,
+    the next steps."""
+    from sporen.common import i18n
+    from sporen.common.i18n import text
+
+    lang, opt, outcome = result.lang, result.optimised, result.outcome
+    check = opt.verification
+    lines = [text("cli.plan.verdict", lang, name=opt.scenario.name,
+                  verdict=text("verdict.short." + verdict_of(opt), lang))]
+    described = outcome.plan_lines if outcome is not None else []
+    lines.append(text("cli.plan.plan", lang, plan="; ".join(described) if described else text("cli.plan.no_change",
+                                                                                               lang)))
+    lines.append(text("cli.plan.cost", lang, cost=i18n.money(opt.cost, lang)))
+    if check is not None:
+        lines.append(text("cli.plan.verified", lang, n=check.replications, p=i18n.percent(check.probability, lang),
+                          low=i18n.percent(check.ci_low, lang), high=i18n.percent(check.ci_high, lang)))
+    lines.append(text("cli.plan.report", lang, path=result.out_dir / "report.html",
+                      workbook=result.out_dir / "results.xlsx", seconds=f"{result.seconds:.0f}"))
+    steps = outcome.next_steps if outcome is not None else []
+    if steps and verdict_of(opt) != "meets":
+        lines.append(text("cli.plan.next", lang))
+        lines += [f"  {i}. {step.words(lang)}" for i, step in enumerate(steps, start=1)]
+    return [line.replace("\u00a0", " ") for line in lines]
 
 
 # -- the job -----------------------------------------------------------------------------------------
@@ -316,7 +434,7 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         steps.start("write: tables, workbook, report")
         elapsed = time.perf_counter() - started
         result = write_plan_run(options, scenario, baseline, plan_run, optimised, comparison, variant_name,
-                                variant_lines, R, V, workers, elapsed)
+                                variant_lines, R, V, workers, elapsed, rules)
         steps.finish()
     finally:
         steps.close()
@@ -397,9 +515,12 @@ def _summary_table(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame, cos
 
 def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, plan_run: Any, optimised: Any,
                    comparison: pd.DataFrame | None, variant_name: str | None, variant_lines: list[str],
-                   R: int, V: int, workers: int, elapsed: float) -> PlanJobResult:
-    """Build every table, the workbook and the report, and write the run directory."""
+                   R: int, V: int, workers: int, elapsed: float, rules: Mapping[int, Any] | None = None
+                   ) -> PlanJobResult:
+    """Build every table, the workbook and the report (in the options' language, else the
+    scenario's), and write the run directory."""
     from sporen.common.files import write_text
+    from sporen.common.i18n import text
     from sporen.jobs.compare import comparison_for_report, paired_comparison
     from sporen.outputs import figures, tables
     from sporen.outputs.model_description import assumptions_table, unsourced_table
@@ -408,14 +529,17 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         RunFrames,
         caseload_table,
         deficit_table,
+        describe_plan,
         plan_report,
         write_report,
     )
-    from sporen.outputs.workbook import write_workbook
+    from sporen.outputs.workbook import write_plan_workbook
     from sporen.sim import api as summary
 
     municipalities = [m.name for m in scenario.municipalities]
+    lang = options.lang or scenario.language
     words = target_text(optimised.target, municipalities)
+    target_words = target_text(optimised.target, municipalities, lang)
     cost = _cost_per_year(optimised, scenario.horizon_years)
     check = optimised.verification
     formation = _formation_with_total(optimised.formation, scenario)
@@ -475,17 +599,18 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         tradeoff_shown = tradeoff[tradeoff["vary"] == "probability"].drop(columns=["vary"])
         if not len(tradeoff_shown) or optimised.target.probability == "mean":
             tradeoff_shown = tradeoff[tradeoff["vary"] == "target_level"].drop(columns=["vary"])
-            x, label, chosen = "target_level", "target: result after vangnet at least (EUR)", optimised.target.level
+            x, label, chosen = "target_level", None, optimised.target.level
         else:
-            x, label, chosen = "probability", "required share of futures meeting the target", \
-                float(optimised.target.probability)
+            x, label, chosen = "probability", None, float(optimised.target.probability)
         tradeoff_shown = tradeoff_shown.drop_duplicates(subset=[x]).sort_values(x).reset_index(drop=True)
     outcome = PlanOutcome(
         plan=optimised.plan, formation=formation, cost_per_year=cost, total_cost=float(optimised.cost),
         probability=check.probability if check is not None else None,
         required_probability=(None if optimised.target.probability == "mean"
                               else float(optimised.target.probability)),
-        target_met=bool(optimised.met), target_text=words,
+        target_met=bool(optimised.met), target_text=target_words, verdict=verdict_of(optimised),
+        probability_ci=(check.ci_low, check.ci_high) if check is not None else None,
+        next_steps=next_steps(optimised, scenario, options, V),
         verification_replications=check.replications if check is not None else None,
         tradeoff=tradeoff_shown, tradeoff_x=x if tradeoff_shown is not None else None, tradeoff_y="cost",
         tradeoff_x_label=label if tradeoff_shown is not None else None,
@@ -494,13 +619,8 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         effect=_effect(effect),
         tables={k: v for k, v in (("budget", optimised.budget), ("savings", optimised.savings),
                                   ("shadow_prices", optimised.shadow_prices)) if v is not None},
-        table_notes={
-            "budget": "Instrument places and budget per year under the plan.",
-            "savings": "Each lever at its chosen level: extra cost and its paired effect on the result after "
-                       "vangnet (mean over the optimisation futures); net = effect minus cost.",
-            "shadow_prices": "What relaxing each binding constraint would save (dropping it and solving again).",
-        },
     )
+    outcome.plan_lines = describe_plan(optimised.plan, scenario, lang)
     versions = tables.package_versions()
     git = tables.git_state()
     run_info = {
@@ -512,10 +632,8 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     html = plan_report(
         scenario, RunFrames(fresh.monthly, fresh.yearly, fresh.kpis, baseline.spells), planned, outcome,
         comparison=comparison_for_report(comparison) if comparison is not None else None,
-        comparison_intro=(f"The variant {variant_name} against its base scenario, both without a plan, on the "
-                          "same simulated futures (paired differences, 95% confidence intervals)."
-                          if comparison is not None else ""),
-        run=run_info)
+        comparison_intro=(text("compare.variant_intro", lang, name=variant_name) if comparison is not None else ""),
+        run=run_info, rules=rules, lang=lang)
 
     folder = _out_folder(options, scenario)
     out_dir = folder.path
@@ -528,8 +646,8 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         files["plan.yaml"] = write_text(tmp / "plan.yaml", yaml.safe_dump(optimised.plan.model_dump(),
                                                                          sort_keys=False, allow_unicode=True))
         files["report.html"] = write_report(tmp / "report.html", html)
-        files["results.xlsx"] = write_workbook(tmp / "results.xlsx", summary_tables,
-                                               title=f"sporen plan {scenario.name}")
+        files["results.xlsx"] = write_plan_workbook(tmp / "results.xlsx", summary_tables, scenario=scenario,
+                                                    outcome=outcome, lang=lang, run=run_info)
         manifest = tables.build_manifest(
             command=list(options.command), scenario=scenario, scenario_file=str(options.scenario),
             variant_name=variant_name, variant_file=str(options.variant) if options.variant else None,
@@ -551,4 +669,4 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                            "optimiser_sim_seconds": round(optimised.sim_seconds, 3),
                            "optimiser_solve_seconds": round(optimised.solve_seconds, 3)}, tmp / "timing.json")
     return PlanJobResult(out_dir=out_dir, met=bool(optimised.met), optimised=optimised, baseline=baseline,
-                         plan_run=plan_run, tables=summary_tables)
+                         plan_run=plan_run, tables=summary_tables, lang=lang, outcome=outcome, scenario=scenario)

@@ -38,6 +38,7 @@ class SimulateOptions(JobOptions):
     fmt: Literal["csv", "parquet"] = "csv"
     events: bool = False
     progress: bool = True
+    lang: Literal["nl", "en"] | None = None   # the printed summary; default: the scenario's language
 
     def command_line(self) -> list[str]:
         """The command as a canonical argument list: what determines the results and where they went
@@ -66,6 +67,7 @@ class SimulateResult:
     run: RunResult
     out_dir: Path
     seconds: float
+    lang: str = "nl"
 
     def headline(self) -> pd.DataFrame:
         """Per year, all municipalities: mean and 95% CI of the result after vangnet and the exploitatie result."""
@@ -123,4 +125,5 @@ def run_simulate(options: SimulateOptions) -> SimulateResult:
                     "total_seconds": round(time.perf_counter() - started, 3),
                     "backend": parallel.chosen_backend, "workers": parallel.workers, "scheduler": parallel.scheduler,
                     "replications": options.replications}, folder / "timing.json")
-    return SimulateResult(scenario, plan, result, target.path, time.perf_counter() - started)
+    return SimulateResult(scenario, plan, result, target.path, time.perf_counter() - started,
+                          options.lang or scenario.language)

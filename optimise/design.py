@@ -108,7 +108,10 @@ class Oracle:
     def __post_init__(self) -> None:
         self.municipalities = self.scenario.accounting_units  # with merged municipalities (mergers)
         self.years = list(self.scenario.horizon_years)
-        self._bar = tqdm(total=self.budget, desc="simulated replications", unit="rep", file=sys.stderr,
+        # the bar shows the work planned, not the budget's ceiling: the design first, then each
+        # further simulation is added to the total when it is started (see `run`)
+        planned = design_size(self.space, len(self.opt_seeds))
+        self._bar = tqdm(total=planned, desc="simulated replications", unit="rep", file=sys.stderr,
                          disable=not self.progress, leave=False)
 
     def close(self) -> None:
@@ -129,6 +132,9 @@ class Oracle:
         if not self.affordable(len(seeds)):
             raise BudgetSpent(f"{self.sims} of {self.budget} replications used; {len(seeds)} more needed")
         frames = ("yearly", "monthly") if monthly else ("yearly",)
+        if self._bar is not None and self._bar.total is not None and self.sims + len(seeds) > self._bar.total:
+            self._bar.total = self.sims + len(seeds)   # work beyond the design: planned now, shown now
+            self._bar.refresh()
         plan = self.space.plan(choice, name=self.space.describe(choice))
         started = time.perf_counter()
         run = self.evaluate(self.scenario, plan, seeds, workers=self.workers, progress=False, frames=frames)
