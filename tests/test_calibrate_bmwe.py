@@ -366,7 +366,7 @@ def test_bad_observed_rows(tmp_path):
         "(all or one of: Bedum, De Marne, Winsum, Eemsmond)",
         f"error: {path}: row 4.date: '2015-01-15' is not a stock date ({obs.STOCK_DATE})",
         f"error: {path}: row 5.measure: 'uitstroom' is not a measure "
-        "(one of: caseload, inflow, outflow, outflow_work_share, applications)",
+        "(one of: caseload, inflow, outflow, outflow_work_share, applications, spending)",
         f"error: {path}: row 6.date: '2018-13..2018-06' is not a period ({obs.PERIOD})",
         f"error: {path}: row 7.value: 49.7 is not a share (above 0 and at most 1)",
     ]
