@@ -169,7 +169,7 @@ class ProfileBuilder:
         self.instr_mult = [i.work_multiplier_while_in for i in scenario.instruments]
         self.glob = Globals(tuple([1.0] * len(HAZARDS)), 0.0, 0.0)
         self.cache: dict[tuple, Profile] = {}
-        self._fixed: dict[tuple[int, int], list[list[float]]] = {}
+        self._fixed: dict[tuple[int, int, int], list[list[float]]] = {}
         self.codes = [tuple(list(range(len(HAZARDS))) + [TRANSFER + i for i in range(len(tr))])
                       for tr in self.transitions]
 
