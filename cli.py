@@ -153,16 +153,20 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: 
 
     ACCOUNTS.csv has one row per municipality and year, with the columns municipality, year,
     budget (the BUIG budget) and spending (benefits plus wage-cost subsidies), in whole euros;
-    comma- or semicolon-separated. Rows for years before the first year with rules (2015 in
-    the bundled rules) are history: they only feed the multi-year test, as do a municipality's
-    first rows when their own test lacks earlier years but they complete a later year's test.
+    comma- or semicolon-separated. A surplus year gets no vangnet whatever its history. Rows
+    for years before the first year with rules (2015 in the bundled rules) are history: they only
+    feed the multi-year test, as do a municipality's first rows when their own test lacks earlier
+    years but they complete a later year's test.
 
     \b
     Output (CSV), one row per input row:
       municipality, year, budget, spending, result (budget - spending; negative =
       deficit), deficit_share, cumulative_result (summed result of the multi-year
       test's years), eligible, compensation (the vangnet, whole euros),
-      result_after_vangnet
+      result_after_vangnet, assessment (history, surplus, below threshold, multi-year
+      test not met, compensated), rule_status (verified, documented or assumed: how
+      sure the year's rule is). A line on standard error says which years' rules are
+      assumed.
 
     \b
     Example:
@@ -177,6 +181,8 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: 
     result = run_job(lambda: run_vangnet(VangnetOptions.parse(accounts=accounts, rules=rules_file, out=out_file)))
     if result.out is None and not quiet:
         click.echo(result.text, nl=False)
+    if result.note and not quiet:
+        click.echo(result.note, err=True)
 
 
 # --- validate and convert -----------------------------------------------------------------------
@@ -643,12 +649,16 @@ What is fitted (multipliers on the scenario's own values):
   applications        one per municipality (applications_per_month, all segments)
   period levels       one per observed applications period but the one holding the
                       scenario's start (history only: they shape the window)
+  benefit level       one per municipality with a spending row (see below), on a
+                      forward run of the scenario itself (not the window)
 
 \b
 OBSERVED (CSV; comma or semicolon): date, municipality, measure, value[, source]
   caseload            date YYYY-MM-DD: 1-1-2018 = the stock at the end of 2017-12
   inflow, outflow, applications, outflow_work_share
                       date = a period YYYY-MM..YYYY-MM (or one month YYYY-MM)
+  spending            date = a calendar year of SCENARIO's horizon (YYYY-01..YYYY-12):
+                      BUIG spending in EUR (e.g. a prognosis); sets the benefit level
   municipality        a name from the scenario, or all
 See docs/calibration.md."""
 
@@ -711,6 +721,11 @@ def calibrate_command(scenario: str, observed_file: str, out_file: str | None, h
 
     result = job.result
     click.echo(format_table(result.table, result.applications_scale))
+    if result.spending is not None:
+        from sporen.jobs.calibrate import format_spending
+
+        click.echo("benefit level from spending (forward run of the calibrated scenario):")
+        click.echo(format_spending(result.spending))
     click.echo("fitted multipliers (x the scenario's values):")
     width = max(len(k) for k, _ in job.fitted)
     for name, value in job.fitted:

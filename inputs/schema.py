@@ -234,11 +234,27 @@ class Accounts(StrictModel):
     spending: Money
 
 
+class InitialInstrument(StrictModel):
+    """Clients already in an instrument at the start (MODEL.md 2, initial state).
+
+    A wage-cost subsidy contract is a person who already left the benefit for a subsidised job:
+    not on the caseload, but BUIG pays the rest of the subsidy. A trajectory participant is one of
+    the municipality's initial stock (of this segment) who is in the trajectory at the start.
+    Remaining durations are drawn by the instrument's ``initial_remaining_months``."""
+
+    instrument: str
+    segment: str | None = Field(default=None, description="the segment; empty (trajectories only) = "
+                                "any client of the initial stock who could be in it")
+    clients: Clients
+
+
 class Municipality(StrictModel):
-    """A municipality: its own BUIG budget, vangnet, clients and applications."""
+    """A municipality: its own BUIG budget, vangnet, clients, applications, benefit level and
+    hazard multipliers (seed 003's figures differ by municipality)."""
 
     name: str = Field(min_length=1)
-    buig_budget: dict[Year, Money] = Field(description="BUIG budget per horizon year, EUR")
+    buig_budget: dict[Year, Money] = Field(description="BUIG budget per horizon year, EUR (while the "
+                                           "municipality exists: up to a merger)")
     history: dict[Year, Accounts] = Field(default_factory=dict)
     initial_stock: dict[str, Clients] = Field(
         description="clients on the caseload at the start month, per segment"
@@ -251,6 +267,46 @@ class Municipality(StrictModel):
         description="share of shared costs (personnel, instruments, other lines) borne; "
         "when every municipality leaves it empty, costs are shared pro rata by client-months",
     )
+    benefit_per_month: dict[str, UnitMoney] = Field(
+        default_factory=dict,
+        description="benefit cost per client-month on benefit in this municipality, per segment, EUR; "
+        "a segment not named costs its segments.benefit_per_month",
+    )
+    hazard_multipliers: dict[HazardName, Multiplier] = Field(
+        default_factory=dict, description="multipliers on the hazards of this municipality's clients",
+    )
+    initial_instruments: list[InitialInstrument] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="clients already in an instrument at the start",
+    )
+
+
+class Merger(StrictModel):
+    """Municipalities that merge into a new one (a herindeling) on 1 January of a year.
+
+    From the merger year there is one BUIG budget, one BUIG result and one vangnet test for the
+    merged municipality; its history for the multi-year test is the sum of its predecessors'.
+    The former municipalities remain as areas of the caseload (monthly results)."""
+
+    name: str = Field(min_length=1, description="the new municipality, e.g. Het Hogeland")
+    date: str = Field(description="first month of the merged municipality, YYYY-01")
+    municipalities: list[str] = Field(min_length=2, max_length=MAX_ITEMS, description="the municipalities that merge")
+    buig_budget: dict[Year, Money] = Field(description="BUIG budget per year from the merger year, EUR")
+    cost_share: Probability | None = Field(
+        default=None, description="share of shared costs; empty = the predecessors' shares summed",
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _january(cls, value: str) -> str:
+        _, month = parse_year_month(value)
+        if month != 1:
+            raise ValueError(f"'{value}' is not a January (allowed: YYYY-01: a merger takes effect on "
+                             "1 January)")
+        return value
+
+    @property
+    def year(self) -> int:
+        return parse_year_month(self.date)[0]
 
 
 class Segment(StrictModel):
@@ -268,6 +324,9 @@ class Segment(StrictModel):
         description="share of the initial stock in each duration band (aligned with "
         "Scenario.duration_bands); empty = everyone starts in the first band",
     )
+    initial_partial_work_share: Probability = Field(
+        default=0.0, description="share of the initial stock already in partial work (benefit lowered by "
+        "partial_work_benefit_reduction) at the start")
     application_trend_per_year: float = Field(default=0.0, ge=-1.0, le=5.0)
     seasonality: list[Multiplier] | None = Field(
         default=None, description="12 monthly factors on applications, mean 1"
@@ -332,6 +391,64 @@ class Transition(StrictModel):
     in_view_only: bool = True
 
 
+class IntensityPoint(StrictModel):
+    """One point of a caseload-intensity curve: the served multiplier at a caseload."""
+
+    caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD, description="clients in view per caseworker fte")]
+    multiplier: Multiplier
+
+
+class Intensity(StrictModel):
+    """How the served work multiplier depends on how many clients a caseworker carries.
+
+    The caseload L is the clients in view per fte of the track's caseworker role (its pool), set
+    each month. Two forms:
+
+    * saturating (``reference_caseload`` and ``half_effect_caseload`` H): the multiplier is
+      ``1 + (served_work_multiplier - 1) x (H + reference) / (H + L)``: the track's
+      served_work_multiplier at the reference caseload, larger for a smaller caseload with
+      diminishing returns (at most ``1 + (served - 1) x (H + reference) / H`` as L -> 0), smaller
+      for a larger one. In dose terms (caseworker time per client 1/L) an Emax curve whose
+      half-maximal effect is at a caseload of H;
+    * ``curve``: points (caseload, multiplier), linear between them and flat beyond the ends; the
+      multiplier may not rise as the caseload grows.
+    """
+
+    reference_caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] | None = None
+    half_effect_caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] | None = None
+    curve: list[IntensityPoint] | None = Field(default=None, max_length=MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Intensity:
+        saturating = self.reference_caseload is not None or self.half_effect_caseload is not None
+        if saturating and self.curve is not None:
+            raise ValueError("both a curve and saturating parameters (allowed: either curve, or "
+                             "reference_caseload with half_effect_caseload)")
+        if not saturating and self.curve is None:
+            raise ValueError("no curve and no saturating parameters (allowed: curve, or "
+                             "reference_caseload with half_effect_caseload)")
+        if saturating and (self.reference_caseload is None or self.half_effect_caseload is None):
+            raise ValueError("reference_caseload and half_effect_caseload go together (allowed: both)")
+        return self
+
+    @field_validator("curve")
+    @classmethod
+    def _monotone(cls, value: list[IntensityPoint] | None) -> list[IntensityPoint] | None:
+        if value is None:
+            return value
+        if len(value) < 2:
+            raise ValueError(f"{len(value)} point given (allowed: at least 2 points)")
+        for a, b in zip(value, value[1:], strict=False):
+            if b.caseload <= a.caseload:
+                raise ValueError(f"caseload {b.caseload:g} follows {a.caseload:g} (allowed: caseloads "
+                                 "in increasing order)")
+            if b.multiplier > a.multiplier:
+                raise ValueError(f"the multiplier rises from {a.multiplier:g} at caseload {a.caseload:g} to "
+                                 f"{b.multiplier:g} at {b.caseload:g}: not monotone (allowed: a multiplier "
+                                 "that does not rise as the caseload grows)")
+        return value
+
+
 class Track(StrictModel):
     """A spoor: who enters it, how many clients a caseworker carries, and its exit hazards."""
 
@@ -352,8 +469,12 @@ class Track(StrictModel):
         description="base hazard per month for each cause, one value per duration band"
     )
     served_work_multiplier: Multiplier = Field(
-        default=1.0, description="multiplier on the work hazard while a client has a caseworker"
+        default=1.0, description="multiplier on the work hazard while a client has a caseworker "
+        "(at intensity.reference_caseload when the track has an intensity curve)"
     )
+    intensity: Intensity | None = Field(
+        default=None, description="how the served multiplier depends on the caseload a caseworker "
+        "carries; empty = the same at any caseload")
     transitions: list[Transition] = Field(default_factory=list)
 
 
@@ -372,6 +493,9 @@ class Role(StrictModel):
     max_fte: Fte | None = None
     max_hires_per_year: Fte | None = None
     partner: bool = Field(default=False, description="delivered by an external partner")
+    caseload_per_fte: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] | None = Field(
+        default=None, description="caseworker role: most clients per fte in its one pool of slots, for "
+        "every track it serves; empty = each track's own caseload_per_fte")
     enforcement_hazard_per_fte: Rate = Field(
         default=0.0, description="enforcement role: added enforcement exit hazard per fte"
     )
@@ -405,6 +529,21 @@ class Instrument(StrictModel):
     eligible_ladder: list[Rung] | None = None
     paid_from: Literal["participatiebudget", "buig"] = "participatiebudget"
     partner: bool = Field(default=False, description="delivered by an external partner")
+    initial_remaining_months: list[Annotated[float, Field(ge=0, le=MAX_MONTHS)]] | None = Field(
+        default=None, description="[low, high]: remaining months of the clients already in it at the "
+        "start, uniform; empty = uniform over (0, duration_months] (starts spread evenly over the past)")
+
+    @model_validator(mode="after")
+    def _remaining_within_duration(self) -> Instrument:
+        if self.initial_remaining_months is not None:
+            if len(self.initial_remaining_months) != 2:
+                raise ValueError(f"initial_remaining_months has {len(self.initial_remaining_months)} values "
+                                 "(allowed: two, [low, high])")
+            low, high = self.initial_remaining_months
+            if not low < high <= self.duration_months + 1e-9:
+                raise ValueError(f"initial_remaining_months [{low:g}, {high:g}] (allowed: low < high <= "
+                                 f"duration_months {self.duration_months:g})")
+        return self
 
 
 class WageCostSubsidy(StrictModel):
@@ -474,6 +613,12 @@ class Policy(StrictModel):
 
     priority: Literal["fifo", "kansrijk_first", "longest_waiting"] = "fifo"
     benefit_pause_months: Annotated[int, Field(ge=0, le=12)] = 0
+    benefit_pause_work_effect: Annotated[float, Field(ge=-0.5, le=2.0)] = Field(
+        default=0.0, description="behaviour under a benefit pause: relative change of every work hazard "
+        "while benefit_pause_months > 0 (0.05 = +5%: more clients accept temporary work); 0 = none")
+    slot_review_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)] | None = Field(
+        default=None, description="a client who holds a caseworker slot this long without progress (an "
+        "instrument or partial work started) returns it when others wait; empty = never")
     everyone_in_view: bool = False
     no_reintegration_money_for: list[str] = Field(
         default_factory=list, description="tracks whose instruments may get no participatiebudget"
@@ -531,6 +676,7 @@ class Scenario(StrictModel):
         description="lower edges in months of the duration bands; the first is 0",
     )
     municipalities: list[Municipality] = Field(min_length=1, max_length=MAX_ITEMS)
+    mergers: list[Merger] = Field(default_factory=list, max_length=MAX_ITEMS)
     segments: list[Segment] = Field(min_length=1, max_length=MAX_KINDS)
     gate: Gate
     tracks: list[Track] = Field(min_length=1, max_length=MAX_KINDS)
@@ -616,6 +762,44 @@ class Scenario(StrictModel):
     def measure(self, name: str) -> Measure:
         return _by_name(self.measures, name)
 
+    def municipality(self, name: str) -> Municipality:
+        return _by_name(self.municipalities, name)
+
+    def merger_of(self, municipality: str) -> Merger | None:
+        """The merger a municipality takes part in, if any."""
+        return next((g for g in self.mergers if municipality in g.municipalities), None)
+
+    def exists(self, unit: str, year: int) -> bool:
+        """Whether a municipality or merged municipality keeps its own BUIG accounts in `year`."""
+        merged = next((g for g in self.mergers if g.name == unit), None)
+        if merged is not None:
+            return year >= merged.year
+        merger = self.merger_of(unit)
+        return merger is None or year < merger.year
+
+    @property
+    def accounting_units(self) -> list[str]:
+        """Every municipality and merged municipality that keeps BUIG accounts in some year."""
+        return [m.name for m in self.municipalities] + [g.name for g in self.mergers]
+
+    def units(self, year: int) -> list[str]:
+        """The municipalities with their own BUIG accounts in `year` (merged ones from their year)."""
+        names = [m.name for m in self.municipalities] + [g.name for g in self.mergers]
+        return [n for n in names if self.exists(n, year)]
+
+    def benefit(self, municipality: str, segment: str) -> int:
+        """Benefit cost per client-month on benefit of a segment in a municipality, EUR."""
+        own = self.municipality(municipality).benefit_per_month.get(segment)
+        return own if own is not None else self.segment(segment).benefit_per_month
+
+    def pool_caseload(self, role: str) -> float | None:
+        """The unit caseload of a caseworker role's one pool of slots (`sim.slots`): the role's own
+        caseload_per_fte, else that of the first track it serves (None: it serves none)."""
+        own = self.role(role).caseload_per_fte
+        if own is not None:
+            return own
+        return next((t.caseload_per_fte for t in self.tracks if t.caseworker_role == role), None)
+
     def label(self, name: str, lang: str = "nl") -> str:
         """The display name of a role, track, instrument, measure or segment (its name if it has none)."""
         for items in (self.roles, self.tracks, self.instruments, self.measures, self.segments):
@@ -657,6 +841,8 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
         for name in dupes:
             problems.append((path, f"{kind} '{name}' is defined twice", "unique names"))
 
+    problems += _merger_problems(scenario)
+    ins = {i.name: i for i in scenario.instruments}
     for m in scenario.municipalities:
         base = f"municipalities.{m.name}"
         for s in m.initial_stock:
@@ -665,10 +851,39 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
         for s in m.applications_per_month:
             if s not in seg:
                 unknown(f"{base}.applications_per_month.{s}", s, "segment", seg)
-        missing = [y for y in years if y not in m.buig_budget]
+        for s in m.benefit_per_month:
+            if s not in seg:
+                unknown(f"{base}.benefit_per_month.{s}", s, "segment", seg)
+        own_years = [y for y in years if scenario.exists(m.name, y)]
+        missing = [y for y in own_years if y not in m.buig_budget]
         if missing:
             problems.append((f"{base}.buig_budget", f"no budget for {missing}",
-                             f"a budget for every horizon year {years[0]}-{years[-1]}"))
+                             f"a budget for every horizon year {own_years[0]}-{own_years[-1]}"
+                             + (" (before its merger)" if scenario.merger_of(m.name) else "")))
+        in_trajectory: dict[str, int] = {}
+        for k, held in enumerate(m.initial_instruments):
+            where = f"{base}.initial_instruments.{k}"
+            if held.instrument not in ins:
+                unknown(f"{where}.instrument", held.instrument, "instrument", list(ins))
+                continue
+            if held.segment is None:
+                if ins[held.instrument].kind == "wage_cost_subsidy":
+                    problems.append((f"{where}.segment", "empty for a wage-cost subsidy",
+                                     "the segment whose accounts pay the subsidy"))
+                    continue
+            elif held.segment not in seg:
+                unknown(f"{where}.segment", held.segment, "segment", seg)
+                continue
+            if ins[held.instrument].kind == "trajectory":
+                key = held.segment or "*"
+                in_trajectory[key] = in_trajectory.get(key, 0) + held.clients
+        for s, n in in_trajectory.items():
+            stock = sum(m.initial_stock.values()) if s == "*" else m.initial_stock.get(s, 0)
+            if sum(in_trajectory.values()) > sum(m.initial_stock.values()) or n > stock:
+                problems.append((f"{base}.initial_instruments", f"{n} {'' if s == '*' else s + ' '}clients in "
+                                 f"trajectories at the start, {stock} in the initial stock",
+                                 "at most the initial stock (trajectory participants are on the caseload)"))
+                break
     shares = [m.cost_share for m in scenario.municipalities]
     if any(s is not None for s in shares):
         if any(s is None for s in shares):
@@ -713,6 +928,10 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
                                  f"no track takes segment '{s.name}' at rung {rung}",
                                  "a track whose ladder and segments include it"))
 
+    for t in scenario.tracks:
+        if t.intensity is not None and t.intensity.curve is None and t.served_work_multiplier < 1.0:
+            problems.append((f"tracks.{t.name}.served_work_multiplier", f"{t.served_work_multiplier:g} with a "
+                             "saturating intensity curve", ">= 1 (a caseworker does not lower the work hazard)"))
     for r in scenario.roles:
         if r.max_fte is not None and r.fte_now > r.max_fte + SUM_TOLERANCE:
             problems.append((f"roles.{r.name}.fte_now", f"{r.fte_now} is above max_fte "
@@ -770,4 +989,42 @@ def check_volume(scenario: Scenario) -> list[tuple[str, str, str]]:
         problems.append(("municipalities", f"up to {draws:,.0f} applications over the horizon",
                          f"at most {MAX_APPLICATIONS:,}: applications_per_month x seasonality x "
                          "(1 + application_trend_per_year)^years x economy.application_multiplier x months"))
+    return problems
+
+
+def _merger_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """A merger naming an unknown municipality, a municipality merged twice, a merger outside the
+    horizon, a merged name already taken, or a budget missing for a year of the merged one."""
+    problems: list[tuple[str, str, str]] = []
+    names = [m.name for m in scenario.municipalities]
+    years = scenario.horizon_years
+    first, last = f"{years[0]}-01", f"{years[-1]}-12"
+    merged_into: dict[str, str] = {}
+    seen: list[str] = []
+    for g in scenario.mergers:
+        base = f"mergers.{g.name}"
+        if g.name in names or g.name in seen:
+            problems.append((f"{base}.name", f"'{g.name}' is already a municipality or another merger",
+                             "a new name"))
+        seen.append(g.name)
+        for k, m in enumerate(g.municipalities):
+            if m not in names:
+                problems.append((f"{base}.municipalities.{k}", f"unknown municipality '{m}'",
+                                 "one of: " + ", ".join(names)))
+            elif m in merged_into:
+                problems.append((f"{base}.municipalities.{k}", f"'{m}' is merged twice (also into "
+                                 f"{merged_into[m]})", "each municipality in at most one merger"))
+            else:
+                merged_into[m] = g.name
+        if not years[0] <= g.year <= years[-1]:
+            problems.append((f"{base}.date", f"{g.date} is outside the horizon {first}..{last}",
+                             f"a January from {first} to {years[-1]}-01"))
+            continue
+        missing = [y for y in years if y >= g.year and y not in g.buig_budget]
+        if missing:
+            problems.append((f"{base}.buig_budget", f"no budget for {missing}",
+                             f"a budget for every horizon year from the merger, {g.year}-{years[-1]}"))
+        shares = [scenario.municipality(m).cost_share for m in g.municipalities if m in names]
+        if g.cost_share is not None and any(s is None for s in shares):
+            problems.append((f"{base}.cost_share", "given while the municipalities have none", "empty"))
     return problems

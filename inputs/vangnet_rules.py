@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -59,6 +60,12 @@ class VangnetTier(StrictModel):
         return self
 
 
+AssumedPart = Literal["threshold", "tiers", "tiers.lower", "tiers.upper", "tiers.rate", "cumulative_years",
+                      "cumulative_threshold"]
+"""The fields of a rule that `assumed` may name."""
+STATUSES = ("verified", "documented", "assumed")
+
+
 class VangnetRule(StrictModel):
     """The vangnet rule of one year; all shares are shares of that year's BUIG budget."""
 
@@ -68,7 +75,18 @@ class VangnetRule(StrictModel):
     cumulative_years: int = Field(ge=0, le=10)
     cumulative_threshold: float = Field(default=0.0, ge=0, le=1)
     status: Literal["verified", "documented", "assumed"]
+    assumed: list[AssumedPart] = Field(default_factory=list)
     source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _assumed_matches_status(self) -> VangnetRule:
+        if self.status == "assumed" and not self.assumed:
+            raise _rule_error("assumed", "status assumed names no assumed field",
+                              "the assumed fields, e.g. [tiers]")
+        if self.status != "assumed" and self.assumed:
+            raise _rule_error("assumed", f"status {self.status} cannot have assumed fields",
+                              "[] or status: assumed")
+        return self
 
     @model_validator(mode="after")
     def _tiers_join(self) -> VangnetRule:
@@ -94,7 +112,7 @@ class _RulesFile(StrictModel):
 _ALLOWED = {
     "missing": "a required field",
     "extra_forbidden": "fields of a rule: year, threshold, tiers, cumulative_years, "
-    "cumulative_threshold, status, source; of a tier: lower, upper, rate",
+    "cumulative_threshold, status, assumed, source; of a tier: lower, upper, rate",
     "int_parsing": "a whole number",
     "int_type": "a whole number",
     "int_from_float": "a whole number",
@@ -274,3 +292,40 @@ def scenario_vangnet_rules(scenario: Scenario, base_dir: str | Path | None = Non
     if not path.is_absolute() and base_dir is not None and (Path(base_dir) / path).exists():
         path = Path(base_dir) / path
     return load_vangnet_rules(path)
+
+
+def rule_statuses(rules: Mapping[int, VangnetRule], years: Iterable[int] | None = None) -> dict[int, str]:
+    """{year: status} of the rules (verified, documented or assumed), for `years` (default all);
+    a year without a rule is absent. Outputs use it to say which years' vangnet rests on assumed
+    rules."""
+    wanted = rules if years is None else [y for y in years if y in rules]
+    return {int(y): rules[y].status for y in wanted}
+
+
+def assumed_years(rules: Mapping[int, VangnetRule], years: Iterable[int] | None = None) -> list[int]:
+    """The years (of `years`, default all) whose rule is assumed."""
+    return [y for y, status in rule_statuses(rules, years).items() if status == "assumed"]
+
+
+def status_note(rules: Mapping[int, VangnetRule], years: Iterable[int]) -> str:
+    """One line for a planner: which years' rules are verified, documented or assumed."""
+    statuses = rule_statuses(rules, years)
+    parts = []
+    for status in STATUSES:
+        chosen = [y for y, s in statuses.items() if s == status]
+        if chosen:
+            parts.append(f"{status} {_span_text(chosen)}")
+    missing = [y for y in years if y not in statuses]
+    if missing:
+        parts.append(f"no rule {_span_text(missing)}")
+    return "vangnet rules: " + "; ".join(parts) if parts else "vangnet rules: none"
+
+
+def _span_text(years: Iterable[int]) -> str:
+    spans: list[list[int]] = []
+    for year in sorted(set(years)):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)

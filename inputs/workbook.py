@@ -7,8 +7,8 @@ wherever a YAML scenario does. The layout (docs/scenario-format.md has the full 
 - ``scenario``: one row per setting, columns ``key``, ``value``, ``about``: name, description,
   start, years, duration_bands, gate.*, wage_cost_subsidy.*, finance.vangnet_rules, policy.*,
   returns.*, ladder.*, economy.*. A dotted key names a field inside a section.
-- one sheet per list (``municipalities``, ``segments``, ``tracks``, ``roles``, ``instruments``,
-  ``measures``), one row per item, one column per scalar field (``effects.grant_multiplier``
+- one sheet per list (``municipalities``, ``mergers``, ``segments``, ``tracks``, ``roles``,
+  ``instruments``, ``measures``), one row per item, one column per scalar field (``effects.grant_multiplier``
   for a field inside a section of the item);
 - long sheets (one row per value) for the mappings inside them: ``buig_budget``
   (municipality, year, budget), ``history`` (municipality, year, budget, spending),
@@ -16,7 +16,10 @@ wherever a YAML scenario does. The layout (docs/scenario-format.md has the full 
   applications: the monthly level), ``ladder_at_entry`` (segment, rung, share),
   ``segment_hazards`` (segment, hazard, multiplier), ``hazards`` (track, cause, band, rate; band
   = the band's first month as in duration_bands), ``transitions`` (track, to, rate_per_month,
-  in_view_only), ``measure_hazards`` (measure, hazard, multiplier), ``measure_fte`` (measure,
+  in_view_only), ``merger_budget`` (merger, year, budget), ``benefit`` (municipality, segment,
+  benefit), ``municipality_hazards`` (municipality, hazard, multiplier), ``initial_instruments``
+  (municipality, instrument, segment, clients), ``intensity_curve`` (track, caseload,
+  multiplier), ``measure_hazards`` (measure, hazard, multiplier), ``measure_fte`` (measure,
   role, fte), ``finance`` (line, year, amount; line ``participatiebudget`` or an other line),
   ``application_series`` (month, municipality, segment, applications), ``uncertainty``
   (parameter, low, high) and ``sources`` (path, source, kind, unit, note).
@@ -46,6 +49,7 @@ from sporen.inputs.schema import Scenario
 
 ITEM_SHEETS = {
     "municipalities": "municipality",
+    "mergers": "merger",
     "segments": "segment",
     "tracks": "track",
     "roles": "role",
@@ -57,6 +61,9 @@ ITEM_SHEETS = {
 # Long sheets for a mapping inside each item: sheet -> (list, field path in the item, key column, value column)
 ITEM_MAPS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
     "buig_budget": ("municipalities", ("buig_budget",), "year", "budget"),
+    "merger_budget": ("mergers", ("buig_budget",), "year", "budget"),
+    "benefit": ("municipalities", ("benefit_per_month",), "segment", "benefit"),
+    "municipality_hazards": ("municipalities", ("hazard_multipliers",), "hazard", "multiplier"),
     "initial_stock": ("municipalities", ("initial_stock",), "segment", "clients"),
     "applications": ("municipalities", ("applications_per_month",), "segment", "applications"),
     "ladder_at_entry": ("segments", ("ladder_at_entry",), "rung", "share"),
@@ -67,6 +74,8 @@ ITEM_MAPS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
 # Other long sheets, with their columns
 OTHER_SHEETS: dict[str, tuple[str, ...]] = {
     "history": ("municipality", "year", "budget", "spending"),
+    "initial_instruments": ("municipality", "instrument", "segment", "clients"),
+    "intensity_curve": ("track", "caseload", "multiplier"),
     "hazards": ("track", "cause", "band", "rate"),
     "transitions": ("track", "to", "rate_per_month", "in_view_only"),
     "finance": ("line", "year", "amount"),
@@ -76,9 +85,11 @@ OTHER_SHEETS: dict[str, tuple[str, ...]] = {
 }
 # Fields held by a long sheet rather than a column: list -> field paths in the item
 IN_LONG_SHEETS = {
-    "municipalities": {("buig_budget",), ("initial_stock",), ("applications_per_month",), ("history",)},
+    "municipalities": {("buig_budget",), ("initial_stock",), ("applications_per_month",), ("history",),
+                       ("benefit_per_month",), ("hazard_multipliers",), ("initial_instruments",)},
+    "mergers": {("buig_budget",)},
     "segments": {("ladder_at_entry",), ("hazard_multipliers",)},
-    "tracks": {("hazards",), ("transitions",)},
+    "tracks": {("hazards",), ("transitions",), ("intensity", "curve")},
     "measures": {("effects", "hazard_multipliers"), ("effects", "extra_fte")},
 }
 # Scenario fields not on the `scenario` sheet (their own sheets, or consumed by the loader)
@@ -86,9 +97,10 @@ NOT_ON_SCENARIO_SHEET = {
     *ITEM_SHEETS, "uncertainty", "sources", "application_series", "series",
     "finance.participatiebudget", "finance.other_lines",
 }
-SHEET_ORDER = ("scenario", *ITEM_SHEETS, "buig_budget", "history", "initial_stock", "applications",
-               "ladder_at_entry", "segment_hazards", "hazards", "transitions", "measure_hazards",
-               "measure_fte", "finance", "application_series", "uncertainty", "sources")
+SHEET_ORDER = ("scenario", *ITEM_SHEETS, "buig_budget", "merger_budget", "history", "initial_stock", "applications",
+               "benefit", "municipality_hazards", "initial_instruments", "ladder_at_entry", "segment_hazards",
+               "hazards", "transitions", "intensity_curve", "measure_hazards", "measure_fte", "finance",
+               "application_series", "uncertainty", "sources")
 PARTICIPATIEBUDGET = "participatiebudget"
 INSTRUCTION_SHEETS = ("uitleg", "instructions")
 """The first sheet of a workbook sporen writes: text for the planner, not read back."""
@@ -502,6 +514,21 @@ def export_workbook(scenario: Scenario | dict, path: str | Path, lang: str | Non
                for i, _ in enumerate(t["transitions"])],
         types={"track": str, "to": str, "rate_per_month": float,
                "in_view_only": Transition.model_fields["in_view_only"].annotation}, **common)
+    _sheet(wb, "initial_instruments", list(OTHER_SHEETS["initial_instruments"]), [
+        [m["name"], held["instrument"], held["segment"], held["clients"]]
+        for m in data["municipalities"] for held in m["initial_instruments"]],
+        {"segment": "empty (trajectories only): any client of the initial stock",
+         "clients": "clients in the instrument at the start"},
+        paths=[{"clients": f"municipalities.{m['name']}.initial_instruments"} for m in data["municipalities"]
+               for _ in m["initial_instruments"]],
+        types={"municipality": str, "instrument": str, "segment": str, "clients": int}, **common)
+    _sheet(wb, "intensity_curve", list(OTHER_SHEETS["intensity_curve"]), [
+        [t["name"], point["caseload"], point["multiplier"]]
+        for t in data["tracks"] for point in ((t.get("intensity") or {}).get("curve") or [])],
+        {"caseload": "clients in view per caseworker fte", "multiplier": "served work multiplier there"},
+        paths=[f"tracks.{t['name']}.intensity" for t in data["tracks"]
+               for _ in ((t.get("intensity") or {}).get("curve") or [])],
+        types={"track": str, "caseload": float, "multiplier": float}, **common)
     finance = data["finance"]
     _sheet(wb, "finance", list(OTHER_SHEETS["finance"]), [
         [PARTICIPATIEBUDGET, year, amount] for year, amount in finance["participatiebudget"].items()] + [
@@ -945,6 +972,28 @@ def _import(wb: Any, file: str, formulas: Any = None) -> dict:
                     if "in_view_only" in record:
                         move["in_view_only"] = record["in_view_only"]
                     item.setdefault("transitions", []).append(move)
+
+    if "initial_instruments" in sheets:
+        columns = OTHER_SHEETS["initial_instruments"]
+        for number, record in reader.table(sheets["initial_instruments"], "initial_instruments",
+                                           ("municipality", "instrument", "clients"), list(columns)):
+            if required("initial_instruments", number, record, ("municipality", "instrument", "clients")):
+                item = owner_item("initial_instruments", number, record, "municipalities")
+                if item is not None:
+                    held = {"instrument": _scalar(record["instrument"], str), "clients": record["clients"]}
+                    if "segment" in record:
+                        held["segment"] = _scalar(record["segment"], str)
+                    item.setdefault("initial_instruments", []).append(held)
+
+    if "intensity_curve" in sheets:
+        for number, record in reader.table(sheets["intensity_curve"], "intensity_curve",
+                                           OTHER_SHEETS["intensity_curve"]):
+            if required("intensity_curve", number, record, OTHER_SHEETS["intensity_curve"]):
+                item = owner_item("intensity_curve", number, record, "tracks")
+                if item is not None:
+                    intensity = item.setdefault("intensity", {})
+                    intensity.setdefault("curve", []).append(
+                        {"caseload": record["caseload"], "multiplier": record["multiplier"]})
 
     if "finance" in sheets:
         finance = raw.setdefault("finance", {})

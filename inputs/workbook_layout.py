@@ -187,7 +187,8 @@ def lookup(tree: Any, path: str) -> Any:
 
 
 def comparable(value: Any) -> Any:
-    """A value as the change check compares it: numbers as floats (1 == 1.0 == '1'), containers item by item."""
+    """A value as the change check compares it: numbers as floats (1 == 1.0 == '1'), containers item by item;
+    a mapping's empty (None) fields count as absent (the workbook leaves their cells empty)."""
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
@@ -198,7 +199,7 @@ def comparable(value: Any) -> Any:
         except ValueError:
             return value.strip()
     if isinstance(value, Mapping):
-        return {str(k): comparable(v) for k, v in value.items()}
+        return {str(k): comparable(v) for k, v in value.items() if v is not None}
     if isinstance(value, (list, tuple)):
         return [comparable(v) for v in value]
     return value

@@ -113,7 +113,7 @@ def run_simulate(options: SimulateOptions) -> SimulateResult:
                  progress=options.progress, rules=rules)
     simulated = time.perf_counter() - started
     with target.open() as folder:
-        files = write_run_tables(result, folder, options.fmt, summaries=run_summaries(result))
+        files = write_run_tables(result, folder, options.fmt, summaries=run_summaries(result, scenario, rules))
         manifest = build_manifest(
             command=options.command_line(), scenario=scenario, scenario_file=str(options.scenario),
             variant_name=variant_name, variant_file=str(options.variant) if options.variant else None, plan=plan,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from sporen.common.errors import InputError, Problem, Problems
 from sporen.common.files import write_text
-from sporen.inputs.vangnet_rules import load_accounts, load_vangnet_rules
+from sporen.inputs.vangnet_rules import load_accounts, load_vangnet_rules, status_note
 from sporen.jobs.options import JobOptions, check_out_file, leading_text, raise_problems
 from sporen.sim.vangnet import VangnetError, vangnet_table
 
@@ -27,6 +27,8 @@ class VangnetResult:
     table: pd.DataFrame
     text: str
     out: Path | None
+    note: str = ""
+    """Which years' rules are verified, documented or assumed (one line, for standard error)."""
 
 
 def _table_by_sporen(path: Path) -> bool:
@@ -64,4 +66,5 @@ def run_vangnet(options: VangnetOptions) -> VangnetResult:
         except OSError as exc:
             raise InputError([Problem(str(options.out), "", f"cannot write: {exc.strerror}",
                                       "a writable file")]) from None
-    return VangnetResult(table, text, options.out)
+    assessed = sorted(set(table.loc[table["assessment"] != "history", "year"].astype(int)))
+    return VangnetResult(table, text, options.out, status_note(rules, assessed))

@@ -60,12 +60,19 @@ class BudgetSpent(RuntimeError):
     """The simulation budget (replications) does not allow the next evaluation."""
 
 
-def result_array(yearly: pd.DataFrame, years: list[int], municipalities: list[str]) -> np.ndarray:
-    """result_after_vangnet as an int64 array [replication, year, municipality] (replications in order)."""
+def result_array(yearly: pd.DataFrame, years: list[int], municipalities: list[str],
+                 scenario: Scenario | None = None) -> np.ndarray:
+    """result_after_vangnet as an int64 array [replication, year, municipality] (replications in order).
+
+    With `scenario`, a (year, municipality) without accounts of its own (merged away, or not yet
+    merged: `Scenario.exists`) is 0."""
     table = yearly.pivot_table(index="replication", columns=["year", "municipality"], values=RESPONSE,
                                aggfunc="sum").sort_index()
     columns = pd.MultiIndex.from_product([years, municipalities], names=["year", "municipality"])
     table = table.reindex(columns=columns)
+    if scenario is not None:
+        absent = [(y, m) for y, m in columns if not scenario.exists(m, y)]
+        table[absent] = table[absent].fillna(0)
     if table.isna().to_numpy().any():
         raise ValueError("the simulator returned no result for some year or municipality")
     values = np.rint(table.to_numpy(dtype=float)).astype(np.int64)
@@ -99,7 +106,7 @@ class Oracle:
     _bar: tqdm | None = None
 
     def __post_init__(self) -> None:
-        self.municipalities = [m.name for m in self.scenario.municipalities]
+        self.municipalities = self.scenario.accounting_units  # with merged municipalities (mergers)
         self.years = list(self.scenario.horizon_years)
         # the bar shows the work planned, not the budget's ceiling: the design first, then each
         # further simulation is added to the total when it is started (see `run`)
@@ -136,7 +143,7 @@ class Oracle:
         self.calls += 1
         if self._bar is not None:
             self._bar.update(len(seeds))
-        self.cache[(which, choice)] = result_array(run.yearly, self.years, self.municipalities)
+        self.cache[(which, choice)] = result_array(run.yearly, self.years, self.municipalities, self.scenario)
         return run
 
     def results(self, choice: Choice, which: str = "opt") -> np.ndarray:

@@ -228,7 +228,8 @@ def _baseline_shortfall(design: Design, target: Target) -> float:
     else:
         worst = np.sort(per_group.min(axis=1))[::-1]
         reach = worst[max(0, min(reps, target.required(reps)) - 1)]
-    budget = design.space.scenario.municipalities
+    scenario = design.space.scenario
+    budget = [*scenario.municipalities, *scenario.mergers]   # a merged municipality has the budget after its merger
     yearly_budget = np.mean([sum(m.buig_budget.get(y, 0) for m in budget) for y in design.years])
     return max(float(target.level - reach), 0.01 * float(yearly_budget), 1000.0)
 

@@ -37,6 +37,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "events": ["replication", "time", "client"],
     "yearly_summary": ["year", "municipality"],
     "kpis_summary": ["kpi", "municipality", "year"],
+    "vangnet_projection": ["year", "municipality"],
 }
 """Row order of each table (stable: rows equal on the keys keep the order they were made in)."""
 

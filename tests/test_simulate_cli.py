@@ -14,7 +14,8 @@ import sporen.sim.runner as runner
 from sporen.cli import main
 
 TINY = str(Path(__file__).parent / "data" / "tiny.yaml")
-TABLES = ["kpis.csv", "kpis_summary.csv", "monthly.csv", "spells.csv", "yearly.csv", "yearly_summary.csv"]
+TABLES = ["kpis.csv", "kpis_summary.csv", "monthly.csv", "spells.csv", "vangnet_projection.csv", "yearly.csv",
+          "yearly_summary.csv"]
 
 
 def simulate(*args: str):
