@@ -3,30 +3,54 @@
 Every command is thin: the work lives in the application layer (`jobs/`, no click there), so the
 Python API and the web page run the same code. Exit codes, in one place (`run_job`): 0 ok; 1 the
 target is not met or the run failed; 2 bad input (one line per problem, no traceback, nothing
-written); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). Heavy modules are imported inside
+written); 130 interrupted (Ctrl-C or SIGTERM: every worker process is stopped first). Heavy modules are imported inside
 the commands so `sporen --help` is fast.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn, TypeVar
 
-import click
+from sporen.common import interrupt
 
-from sporen.common.errors import InputError, Problem, RunFailed
+
+def _remember(signum: int, frame: Any) -> None:
+    interrupt.request()
+
+
+if os.path.basename(sys.argv[0]) in ("sporen", "sporen.exe"):
+    # The `sporen` program: Ctrl-C or SIGTERM while it is still loading its modules is remembered
+    # and acted on (exit 130) once the command starts, instead of a traceback from the import.
+    signal.signal(signal.SIGINT, _remember)
+    signal.signal(signal.SIGTERM, _remember)
+
+import click  # noqa: E402
+
+from sporen.common.errors import InputError, Problem, RunFailed  # noqa: E402
 
 EXIT_OK, EXIT_TARGET_NOT_MET, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 T = TypeVar("T")
 
 
+MAX_SHOWN = 200
+"""At most this many problem lines; the rest are counted in one closing line."""
+
+
 def fail(problems: Iterable[Problem] | InputError) -> NoReturn:
-    """Print every input problem on stderr and exit with code 2."""
+    """Print the input problems on stderr (at most MAX_SHOWN lines) and exit with code 2."""
     if isinstance(problems, InputError):
         problems = problems.problems
+    shown = 0
     for problem in problems:
-        click.echo(f"error: {problem}", err=True)
+        shown += 1
+        if shown <= MAX_SHOWN:
+            click.echo(f"error: {problem}", err=True)
+    if shown > MAX_SHOWN:
+        click.echo(f"error: ... and {shown - MAX_SHOWN:,} more problems", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -39,9 +63,12 @@ def run_job(job: Callable[[], T], out: object = None) -> T:
             return job()
     except InputError as exc:
         fail(exc)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:   # Ctrl-C, or SIGTERM (jobs.signals.Terminated)
         click.echo("interrupted: nothing written", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except MemoryError:
+        click.echo("error: out of memory: try fewer replications (-n) or a smaller scenario", err=True)
+        sys.exit(EXIT_TARGET_NOT_MET)
     except OSError as exc:
         fail([Problem(str(out or "outputs/runs"), "", f"cannot write the run folder: {exc.strerror or exc}",
                       "a writable folder")])
@@ -65,11 +92,38 @@ def parallel(workers: int | None, backend: str | None, scheduler: str | None) ->
     return {"workers": workers, "backend": backend, "scheduler": scheduler}
 
 
-def money(value: float) -> str:
-    return "-" if value != value else f"{value:,.0f}"
+def money(value: float, lang: str = "en") -> str:
+    from sporen.common.i18n import money as euros
+
+    return "-" if value != value else euros(value, lang).replace("\u00a0", " ")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def lang_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--lang: the language of what a person reads (report, workbook, this summary)."""
+    return click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
+                        help="Language of the report, the workbook and the summary: nl (Dutch) or en (English). "
+                             "Default: the scenario's language (nl unless it says otherwise).")(f)
+
+
+class _Group(click.Group):
+    """The `sporen` group: Ctrl-C or SIGTERM at any moment of any command -- also while it loads its
+    modules or reads its inputs, before `run_job` -- exits with 130 and one line, no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from sporen.jobs.signals import stop_on_terminate
+
+        early = interrupt.requested()
+        try:
+            with stop_on_terminate():
+                if early:
+                    raise KeyboardInterrupt
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sporen")
 def main() -> None:
     """sporen: simulate clients through the Participatiewet tracks (sporen), project the BUIG
@@ -99,16 +153,20 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: 
 
     ACCOUNTS.csv has one row per municipality and year, with the columns municipality, year,
     budget (the BUIG budget) and spending (benefits plus wage-cost subsidies), in whole euros;
-    comma- or semicolon-separated. Rows for years before the first year with rules (2015 in
-    the bundled rules) are history: they only feed the multi-year test, as do a municipality's
-    first rows when their own test lacks earlier years but they complete a later year's test.
+    comma- or semicolon-separated. A surplus year gets no vangnet whatever its history. Rows
+    for years before the first year with rules (2015 in the bundled rules) are history: they only
+    feed the multi-year test, as do a municipality's first rows when their own test lacks earlier
+    years but they complete a later year's test.
 
     \b
     Output (CSV), one row per input row:
       municipality, year, budget, spending, result (budget - spending; negative =
       deficit), deficit_share, cumulative_result (summed result of the multi-year
       test's years), eligible, compensation (the vangnet, whole euros),
-      result_after_vangnet
+      result_after_vangnet, assessment (history, surplus, below threshold, multi-year
+      test not met, compensated), rule_status (verified, documented or assumed: how
+      sure the year's rule is). A line on standard error says which years' rules are
+      assumed.
 
     \b
     Example:
@@ -123,6 +181,8 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: 
     result = run_job(lambda: run_vangnet(VangnetOptions.parse(accounts=accounts, rules=rules_file, out=out_file)))
     if result.out is None and not quiet:
         click.echo(result.text, nl=False)
+    if result.note and not quiet:
+        click.echo(result.note, err=True)
 
 
 # --- validate and convert -----------------------------------------------------------------------
@@ -163,8 +223,9 @@ def validate(files: tuple[str, ...], scenario_file: str | None, quiet: bool) -> 
 @main.command("convert")
 @click.argument("src", type=click.Path(), metavar="SRC")
 @click.argument("dest", type=click.Path(), metavar="DEST")
+@lang_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def convert(src: str, dest: str, quiet: bool) -> None:
+def convert(src: str, dest: str, lang: str | None, quiet: bool) -> None:
     """Convert a scenario between YAML and an XLSX workbook, by the files' extensions.
 
     SRC may be a scenario (.yaml/.yml/.xlsx) or a variant (.yaml: written with the variant
@@ -178,7 +239,7 @@ def convert(src: str, dest: str, quiet: bool) -> None:
     """
     from sporen.jobs.convert import ConvertOptions, run_convert
 
-    scenario = run_job(lambda: run_convert(ConvertOptions.parse(src=src, dest=dest)))
+    scenario = run_job(lambda: run_convert(ConvertOptions.parse(src=src, dest=dest, lang=lang)))
     if not quiet:
         click.echo(f"{dest}: written — {scenario.name!r} from {src}")
 
@@ -219,10 +280,11 @@ Files written into DIR (CSV, or Parquet with --format parquet):
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="Table format.")
 @click.option("--events", is_flag=True, help="Also record and write the event log (client, time, event).")
+@lang_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def simulate(scenario: str, variant: str | None, plan_file: str | None, replications: int, seed: int,
              workers: int | None, backend: str | None, scheduler: str | None, out_dir: str | None, fmt: str,
-             events: bool, quiet: bool) -> None:
+             events: bool, lang: str | None, quiet: bool) -> None:
     """Simulate SCENARIO for N replications and write the results to a run folder.
 
     Every replication follows each client through gate, tracks, caseworker slots, instruments and
@@ -240,20 +302,25 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
 
     Bad input exits with code 2 and one line per problem; nothing is written then.
     """
+    from sporen.common.i18n import text
     from sporen.jobs.simulate import SimulateOptions, run_simulate
 
     result = run_job(lambda: run_simulate(SimulateOptions.parse(
         scenario=scenario, variant=variant, plan=plan_file, replications=replications, seed=seed,
-        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, events=events, progress=not quiet)),
-        out_dir)
+        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, events=events, progress=not quiet,
+        lang=lang)), out_dir)
     if quiet:
         return
-    click.echo(f"wrote {result.out_dir} ({replications} replications, seed {seed}; {result.seconds:.1f} s)")
-    click.echo("all municipalities, mean [95% CI] in EUR:")
-    click.echo(f"{'year':>6}  {'BUIG result after vangnet':>40}  {'exploitatie result':>40}")
+    lang = result.lang
+    click.echo(text("cli.simulate.wrote", lang, path=result.out_dir, n=replications, seed=seed,
+                    seconds=f"{result.seconds:.1f}"))
+    click.echo(text("cli.simulate.head", lang))
+    click.echo(f"{text('cli.simulate.year', lang):>6}  {text('cli.simulate.result', lang):>40}  "
+               f"{text('cli.simulate.exploitatie', lang):>40}")
     for row in result.headline().itertuples():
-        cells = [f"{money(getattr(row, c))} [{money(getattr(row, c + '_ci_low'))}; "
-                 f"{money(getattr(row, c + '_ci_high'))}]" for c in ("result_after_vangnet", "exploitatie_result")]
+        cells = [f"{money(getattr(row, c), lang)} [{money(getattr(row, c + '_ci_low'), lang)}; "
+                 f"{money(getattr(row, c + '_ci_high'), lang)}]"
+                 for c in ("result_after_vangnet", "exploitatie_result")]
         click.echo(f"{row.year:>6}  {cells[0]:>40}  {cells[1]:>40}")
 
 
@@ -385,10 +452,13 @@ def optimise_command(scenario_file: str, variant_file: str | None, target_from: 
 # --- plan ---------------------------------------------------------------------------------------
 PLAN_FILES_HELP = """\b
 Files written into DIR (tables as CSV, or Parquet with --format parquet):
-  report.html     the report: summary for the council, money, caseload, formation,
-                  trade-off, cohort survival, model description (one file, opens
-                  offline in any browser)
-  results.xlsx    every summary table below on its own sheet, formatted
+  report.html     the report: a one-page summary for the council (verdict, plan,
+                  cost, probability, what to do next), glossary, money and the
+                  vangnet rules used, caseload, formation, trade-off, model
+                  description, assumptions in an appendix (one file, opens
+                  offline in any browser, prints on A4)
+  results.xlsx    a summary sheet, the formation as a council table, then every
+                  summary table below with headers in words and units
   plan.yaml       the plan (for `sporen simulate --plan`)
   summary         per year: result after vangnet without and with the plan, cost
   deficits        per municipality and year: BUIG result, vangnet, result after
@@ -432,12 +502,14 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
               help="Output folder (replaced when the run succeeds). Default: outputs/runs/<scenario>-plan.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="Table format.")
+@lang_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars and no summary.")
 def plan_command(scenario: str | None, variant: str | None, replications: int | None, verify: int | None,
                  seed: int, workers: int | None, backend: str | None, scheduler: str | None,
                  budget_sims: int | None, target_from: int | None, target_level: int, probability: str,
                  objective: str, confidence: float, zone: float, max_futures: int | None, tradeoff: str,
-                 static: bool, allow_cuts: bool, out_dir: str | None, fmt: str, quiet: bool) -> None:
+                 static: bool, allow_cuts: bool, out_dir: str | None, fmt: str, lang: str | None,
+                 quiet: bool) -> None:
     """The main job: project the BUIG deficit, find the cheapest plan that closes it, verify the
     plan on fresh futures and write a report for the council.
 
@@ -460,13 +532,24 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
       sporen plan inputs/scenarios/kerkrade.yaml --out kerkrade-plan
       sporen plan inputs/scenarios/bmwe.yaml --variant inputs/scenarios/variants/bmwe-social.yaml
       sporen plan my-scenario.yaml --objective exploitatie --format parquet
+      sporen plan --lang en
+
+    The report, the workbook and this command's summary are in Dutch unless --lang en (or the
+    scenario's `language`) says otherwise; the CSV files keep codes and plain numbers.
 
     Exit code 0: the plan meets the target or is on the edge of it. 1: the target is out of reach
-    (the report still says what the best plan reaches and what blocks). 2: bad input, one line per
-    problem.
+    (the report still says what the best plan reaches, what blocks and what to try next). 2: bad
+    input, one line per problem.
     """
-    from sporen.jobs.optimise import verdict_line
-    from sporen.jobs.plan import BUNDLED_SCENARIO, DEFAULT_REPLICATIONS, REPORT_FUTURES, PlanJobOptions, run_plan_job
+    from sporen.common.i18n import text
+    from sporen.jobs.plan import (
+        BUNDLED_SCENARIO,
+        DEFAULT_REPLICATIONS,
+        REPORT_FUTURES,
+        PlanJobOptions,
+        end_message,
+        run_plan_job,
+    )
 
     scenario_path = scenario if scenario is not None else str(BUNDLED_SCENARIO)
     argv = ["sporen", "plan", scenario_path] + [
@@ -476,7 +559,7 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
                                  ("--objective", objective), ("--confidence", confidence), ("--zone", zone),
                                  ("--max-futures", max_futures), ("--tradeoff", tradeoff),
                                  ("--static", "" if static else None), ("--allow-cuts", "" if allow_cuts else None),
-                                 ("--out", out_dir), ("--format", fmt))
+                                 ("--out", out_dir), ("--format", fmt), ("--lang", lang))
         if value is not None for part in ((name, str(value)) if value != "" else (name,))]
     result = run_job(lambda: run_plan_job(PlanJobOptions.parse(
         scenario=scenario_path, variant=variant,
@@ -485,16 +568,12 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
         parallel=parallel(workers, backend, scheduler), budget_sims=budget_sims, out=out_dir, fmt=fmt, quiet=quiet,
         command=argv, probability=probability, target_from=target_from, target_level=target_level,
         objective=objective, confidence=confidence, zone=zone, max_futures=max_futures,
-        tradeoff=tradeoff_list(tradeoff), static=static, allow_cuts=allow_cuts)), out_dir)
-    opt = result.optimised
+        tradeoff=tradeoff_list(tradeoff), static=static, allow_cuts=allow_cuts, lang=lang)), out_dir)
     if not quiet:
-        click.echo(f"plan for {opt.scenario.name}: {opt.verdict}")
-        click.echo(f"  plan: {opt.describe()}")
-        click.echo(f"  extra cost over the horizon: EUR {opt.cost:,}")
-        click.echo(f"  {verdict_line(opt)}")
-        click.echo(f"  report: {result.out_dir / 'report.html'}  ({result.seconds:.0f} s)")
-    for line in opt.blocking:
-        click.echo(f"blocking: {line}", err=True)
+        for line in end_message(result):
+            click.echo(line)
+    for line in result.optimised.blocking:
+        click.echo(text("cli.blocking", result.lang, line=line), err=True)
     if result.out_of_reach:
         sys.exit(EXIT_TARGET_NOT_MET)
 
@@ -506,7 +585,7 @@ Files written into DIR:
                   mean, mean paired difference, 95% CI, significant (yes/no)
   comparison_totals, base_yearly_summary, <variant>_yearly_summary
                   (CSV, or Parquet with --format parquet)
-  results.xlsx    every table on its own sheet
+  results.xlsx    every table on its own sheet, headers in words with units
   report.html     the comparison figure and tables, the model description
   manifest.json, timing.json"""
 
@@ -523,9 +602,11 @@ Files written into DIR:
               help="Output folder (replaced when the run succeeds). Default: outputs/runs/<base>-compare.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="Format of the tables besides comparison.csv (always CSV).")
+@lang_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars and no summary.")
 def compare_command(base: str, variants: tuple[str, ...], replications: int, seed: int, workers: int | None,
-                    backend: str | None, scheduler: str | None, out_dir: str | None, fmt: str, quiet: bool) -> None:
+                    backend: str | None, scheduler: str | None, out_dir: str | None, fmt: str, lang: str | None,
+                    quiet: bool) -> None:
     """Compare policy variants with their base on the same simulated futures.
 
     Each variant is simulated on the same seeds as BASE, so the differences are paired (common
@@ -542,25 +623,92 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
 
     Exit code 0: compared and written. 2: bad input, one line per problem.
     """
+    from sporen.common.i18n import money_signed, text
     from sporen.jobs.compare import CompareOptions, run_compare, totals
 
     argv = ["sporen", "compare", base] + [p for v in variants for p in ("--variant", v)] + [
         "--replications", str(replications), "--seed", str(seed)] + (["--out", out_dir] if out_dir else []) + [
-        "--format", fmt]
+        "--format", fmt] + (["--lang", lang] if lang else [])
     result = run_job(lambda: run_compare(CompareOptions.parse(
         base=base, variants=list(variants), replications=replications, seed=seed,
-        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, quiet=quiet, command=argv)), out_dir)
+        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, quiet=quiet, command=argv,
+        lang=lang)), out_dir)
     if quiet:
         return
+    lang = result.lang
     head = totals(result.comparison)
     head = head[head["measure"] == "result_after_vangnet"]
-    click.echo(f"{replications} paired futures per variant; result after vangnet over the horizon, all "
-               "municipalities, variant minus base (EUR):")
+    click.echo(text("cli.compare.head", lang, n=replications))
     for row in head.itertuples():
-        mark = "significant" if row.significant else "not significant"
-        click.echo(f"  {row.variant}: {row.diff_mean:+,.0f} [95% CI {row.ci_low:+,.0f}; {row.ci_high:+,.0f}] {mark}")
+        mark = text("cli.compare.significant" if row.significant else "cli.compare.not_significant", lang)
+        shown = [money_signed(float(v), lang).replace("\u00a0", " ")  # type: ignore[arg-type]
+                 for v in (row.diff_mean, row.ci_low, row.ci_high)]
+        click.echo(text("cli.compare.row", lang, variant=row.variant, diff=shown[0], low=shown[1], high=shown[2],
+                        sig=mark))
     assert result.out_dir is not None
-    click.echo(f"  report: {result.out_dir / 'report.html'}")
+    click.echo(text("cli.report", lang, path=result.out_dir / "report.html"))
+
+
+# --- serve --------------------------------------------------------------------------------------
+@main.command("serve")
+@click.argument("scenario", required=False, default=None, metavar="[SCENARIO]", type=click.Path())
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="HOST",
+              help="Address to listen on. Anything but localhost shares the page on the network and needs --token.")
+@click.option("--port", "-p", type=int, default=8050, show_default=True, metavar="PORT",
+              help="Port to listen on; 0 picks a free one (the address is printed).")
+@click.option("--token", default=None, envvar="SPOREN_TOKEN", metavar="SECRET",
+              help="Access token (at least 12 characters) that every visitor needs; required with --host. "
+                   "Also read from the environment variable SPOREN_TOKEN.")
+@click.option("--futures", "-n", type=int, default=60, show_default=True, metavar="N",
+              help="Simulated futures behind every change (the same N for every try: common random numbers).")
+@click.option("--seed", type=int, default=1, show_default=True, metavar="S",
+              help="Root seed of the futures: the page's numbers equal `sporen simulate --plan P -n N --seed S`.")
+@click.option("--workers", "-j", type=int, default=None, metavar="K",
+              help="Local worker processes. Default: every CPU. The results do not depend on it.")
+@click.option("--optimise-replications", type=int, default=12, show_default=True, metavar="R",
+              help="Futures the optimiser button compares plans on (as sporen optimise --replications).")
+@click.option("--optimise-verify", type=int, default=100, show_default=True, metavar="V",
+              help="Fresh futures the optimiser's plan is verified on (as sporen optimise --verify).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the address.")
+def serve_command(scenario: str | None, host: str, port: int, token: str | None, futures: int, seed: int,
+                  workers: int | None, optimise_replications: int, optimise_verify: int, quiet: bool) -> None:
+    """Open the what-if page: try a formation and see the deficit move, in the browser.
+
+    Controls per staff role (fte in 0.5 steps within its limits), per instrument and year
+    (places), per measure (on/off), the priority rule and the target. Every change is simulated
+    again on the same N futures and shows the BUIG result after vangnet per year with its band,
+    the probability of meeting the target (95% interval), the formation and its cost, the
+    caseload per track, and the difference with the current formation and with the optimiser's
+    plan. A button runs the optimiser; the current plan downloads as plan.yaml (for
+    `sporen simulate --plan`), as a report and as a results workbook; Dutch or English.
+
+    SCENARIO defaults to the bundled inputs/scenarios/bmwe.yaml; the page can switch to another
+    bundled scenario or take an uploaded one (YAML or the scenario workbook).
+
+    The page listens on this computer only (127.0.0.1) unless --host says otherwise; then every
+    visitor needs the --token. Press Ctrl-C to stop.
+
+    \b
+    Example:
+      sporen serve
+      sporen serve inputs/scenarios/kerkrade.yaml --port 8080
+      sporen serve --host 0.0.0.0 --token "$(python -c 'import secrets; print(secrets.token_urlsafe())')"
+
+    Bad options exit with code 2 and one line per problem.
+    """
+    from sporen.jobs.plan import BUNDLED_SCENARIO
+    from sporen.jobs.serve import ServeOptions
+
+    options = run_job(lambda: ServeOptions.parse(
+        scenario=scenario if scenario is not None else BUNDLED_SCENARIO, host=host, port=port, token=token,
+        futures=futures, seed=seed, workers=workers, quiet=quiet))
+    if optimise_replications < 1 or optimise_verify < 1:
+        fail([Problem("--optimise-replications" if optimise_replications < 1 else "--optimise-verify", "",
+                      "must be at least 1", "a whole number of futures")])
+    from sporen.web.server import serve
+
+    run_job(lambda: serve(options, optimiser={"replications": optimise_replications, "verify": optimise_verify},
+                          echo=click.echo))
 
 
 # --- calibrate ----------------------------------------------------------------------------------
@@ -571,12 +719,16 @@ What is fitted (multipliers on the scenario's own values):
   applications        one per municipality (applications_per_month, all segments)
   period levels       one per observed applications period but the one holding the
                       scenario's start (history only: they shape the window)
+  benefit level       one per municipality with a spending row (see below), on a
+                      forward run of the scenario itself (not the window)
 
 \b
 OBSERVED (CSV; comma or semicolon): date, municipality, measure, value[, source]
   caseload            date YYYY-MM-DD: 1-1-2018 = the stock at the end of 2017-12
   inflow, outflow, applications, outflow_work_share
                       date = a period YYYY-MM..YYYY-MM (or one month YYYY-MM)
+  spending            date = a calendar year of SCENARIO's horizon (YYYY-01..YYYY-12):
+                      BUIG spending in EUR (e.g. a prognosis); sets the benefit level
   municipality        a name from the scenario, or all
 See docs/calibration.md."""
 
@@ -639,6 +791,11 @@ def calibrate_command(scenario: str, observed_file: str, out_file: str | None, h
 
     result = job.result
     click.echo(format_table(result.table, result.applications_scale))
+    if result.spending is not None:
+        from sporen.jobs.calibrate import format_spending
+
+        click.echo("benefit level from spending (forward run of the calibrated scenario):")
+        click.echo(format_spending(result.spending))
     click.echo("fitted multipliers (x the scenario's values):")
     width = max(len(k) for k, _ in job.fitted)
     for name, value in job.fitted:

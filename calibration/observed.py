@@ -11,15 +11,19 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sporen.common.errors import InputError, Problem
+from sporen.common.errors import InputError, Problem, Problems
 from sporen.inputs.schema import Scenario, parse_year_month
-from sporen.inputs.textfile import csv_rows, parse_number, read_text
+from sporen.inputs.textfile import csv_rows, number_problem, parse_number, read_text
 
-MEASURES: tuple[str, ...] = ("caseload", "inflow", "outflow", "outflow_work_share", "applications")
-FLOW_MEASURES: tuple[str, ...] = ("inflow", "outflow", "outflow_work_share", "applications")
+MEASURES: tuple[str, ...] = ("caseload", "inflow", "outflow", "outflow_work_share", "applications", "spending")
+FLOW_MEASURES: tuple[str, ...] = ("inflow", "outflow", "outflow_work_share", "applications", "spending")
+SPENDING = "spending"
+"""BUIG spending (benefits plus wage-cost subsidies, EUR) of a calendar year of the scenario's own
+horizon (e.g. a municipality's prognosis): not part of the window, it sets the benefit level per
+municipality on a forward run (see `calibration.fit.fit_benefit_levels`)."""
 COLUMNS: tuple[str, ...] = ("date", "municipality", "measure", "value")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("source", "note")
 ALL = "all"
@@ -72,6 +76,8 @@ class Observed:
     file: str
     observations: list[Observation]
     municipalities: list[str]
+    spending: list[Observation] = field(default_factory=list)
+    """Spending of a year of the scenario's horizon (not in the window; see `SPENDING`)."""
 
     @property
     def caseloads(self) -> list[Observation]:
@@ -139,16 +145,18 @@ def read_observed(path: str | Path, municipalities: Sequence[str] | None = None)
     file = str(path)
     shape = "a CSV file with the columns " + ", ".join(COLUMNS) + " (and optionally source)"
     text = read_text(path, shape)
-    header, reader, delimiter = csv_rows(text)
+    header, reader, delimiter = csv_rows(text, file)
     allowed = COLUMNS + OPTIONAL_COLUMNS
-    problems = [Problem(file, "row 1", f"missing column {name!r}", shape) for name in COLUMNS if name not in header]
-    problems += [Problem(file, "row 1", f"unknown column {name!r}", "columns " + ", ".join(allowed))
-                 for name in dict.fromkeys(header) if name not in allowed]
-    problems += [Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
-                 for name in allowed if header.count(name) > 1]
+    problems = Problems(Problem(file, "row 1", f"missing column {name!r}", shape) for name in COLUMNS
+                        if name not in header)
+    problems += (Problem(file, "row 1", f"unknown column {name!r}", "columns " + ", ".join(allowed))
+                 for name in dict.fromkeys(header) if name not in allowed)
+    problems += (Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
+                 for name in allowed if header.count(name) > 1)
     if problems:
         raise InputError(problems)
 
+    problems = Problems()
     observations: list[Observation] = []
     seen: dict[tuple[str, str, str], int] = {}
     for cells in reader:
@@ -186,10 +194,11 @@ def read_observed(path: str | Path, municipalities: Sequence[str] | None = None)
                                         "a first month no later than the last"))
             else:
                 first, last = span
-        value = parse_number(values["value"], delimiter)
+        value = parse_number(values["value"], reader.convention)
         if value is None:
-            problems.append(Problem(file, f"row {row}.value", f"{values['value']!r} is not a number",
-                                    "a number, e.g. 1206 or 0.497"))
+            problems.append(Problem(file, f"row {row}.value",
+                                    number_problem(values["value"], reader.convention),
+                                    "a number, e.g. 1206, 1.206, 0.497, 0,497 or 49,7%"))
         elif measure == "outflow_work_share" and not 0.0 < value <= 1.0:
             problems.append(Problem(file, f"row {row}.value", f"{value:g} is not a share", "above 0 and at most 1"))
         elif value <= 0.0:
@@ -220,13 +229,25 @@ def check_observed(observations: list[Observation], scenario: Scenario, file: st
                                     f"{ALL} or one of: " + ", ".join(names)))
     if problems:
         raise InputError(problems)
+    spending = [o for o in observations if o.measure == SPENDING]
+    observations = [o for o in observations if o.measure != SPENDING]
+    horizon = scenario.horizon_years
+    for o in spending:
+        year = o.first // 12
+        if not (o.first % 12 == 0 and o.last == o.first + 11 and year in horizon):
+            problems.append(Problem(file, f"row {o.row}.date", f"spending {o.date} is not a calendar year of the "
+                                    f"scenario's horizon {horizon[0]}-{horizon[-1]}",
+                                    f"YYYY-01..YYYY-12 for a year from {horizon[0]} to {horizon[-1]}"))
+        elif not scenario.exists(o.municipality, year) and o.municipality != ALL:
+            problems.append(Problem(file, f"row {o.row}.municipality", f"{o.municipality} has merged by {year}",
+                                    "a year before its merger"))
     caseloads = [o for o in observations if o.measure == "caseload"]
     if not caseloads:
         problems.append(Problem(file, "", "no caseload observation",
                                 "at least the caseload per municipality (or all) on the window's first day"))
     if problems:
         raise InputError(problems)
-    observed = Observed(file, observations, names)
+    observed = Observed(file, observations, names, spending)
     first = observed.start - 1
     at_first = {o.municipality: o for o in caseloads if o.first == first}
     given = [m for m in names if m in at_first]

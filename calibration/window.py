@@ -5,7 +5,10 @@ What is fitted (every multiplier is relative to the scenario's own values):
 * ``work``: one multiplier on the base work hazard (``tracks.*.hazards.work``) of every track;
 * ``other``: one multiplier on every other exit hazard of every track (moved, pension,
   partner_income, death, enforcement, prior_provision, other). Partial work, transitions between
-  tracks, instruments and staff effects are not fitted;
+  tracks, instruments and staff effects are not fitted. Only an observed share of the outflow to
+  work can tell the two apart: without an ``outflow_work_share`` observation one multiplier scales
+  every exit hazard (work = other, named ``exits``), so the scenario's mix of exit causes stays
+  as the scenario put it rather than drifting along a direction the data cannot see;
 * ``applications[municipality]``: one multiplier per municipality on its applications per month
   (every segment, and its monthly series if it has one);
 * ``periods[p]``: when the observed applications give several periods (e.g. 2015, 2016, 2017,
@@ -68,6 +71,9 @@ class Parameters:
     applications: dict[str, float] = field(default_factory=dict)
     periods: dict[str, float] = field(default_factory=dict)
     """Application level per observed applications period ('YYYY-MM..YYYY-MM'), reference = 1."""
+    benefit: dict[str, float] = field(default_factory=dict)
+    """Factor on a municipality's benefit level (every segment), from its observed spending of a
+    horizon year (`calibration.fit.fit_benefit_levels`); not part of the window."""
 
     def application(self, municipality: str) -> float:
         return self.applications.get(municipality, 1.0)
@@ -86,7 +92,10 @@ class Layout:
             self.reference = inside[0] if inside else min(
                 range(len(self.periods)), key=lambda i: (min(abs(start - self.periods[i][0]),
                                                              abs(start - self.periods[i][1])), -i))
-        self.names = ["work", "other"] + [f"applications {m}" for m in self.municipalities] + [
+        self.split = any(o.measure == "outflow_work_share" for o in observed.observations)
+        """Whether work and other exits get their own multipliers (see the module doc)."""
+        self.names = (["work", "other"] if self.split else ["exits"]) + [
+            f"applications {m}" for m in self.municipalities] + [
             f"applications {self.period_label(i)}" for i in range(len(self.periods)) if i != self.reference]
 
     def period_label(self, i: int) -> str:
@@ -100,20 +109,22 @@ class Layout:
     def parameters(self, theta: np.ndarray) -> Parameters:
         x = np.exp(np.asarray(theta, dtype=float))
         n = len(self.municipalities)
+        e = 2 if self.split else 1
         periods: dict[str, float] = {}
-        k = 2 + n
+        k = e + n
         for i in range(len(self.periods)):
             if i == self.reference:
                 periods[self.period_label(i)] = 1.0
             else:
                 periods[self.period_label(i)] = float(x[k])
                 k += 1
-        return Parameters(work=float(x[0]), other=float(x[1]),
-                          applications={m: float(x[2 + j]) for j, m in enumerate(self.municipalities)},
+        return Parameters(work=float(x[0]), other=float(x[1] if self.split else x[0]),
+                          applications={m: float(x[e + j]) for j, m in enumerate(self.municipalities)},
                           periods=periods)
 
     def vector(self, params: Parameters) -> np.ndarray:
-        values = [params.work, params.other] + [params.application(m) for m in self.municipalities] + [
+        exits = [params.work, params.other] if self.split else [math.sqrt(params.work * params.other)]
+        values = exits + [params.application(m) for m in self.municipalities] + [
             params.periods.get(self.period_label(i), 1.0) for i in range(len(self.periods)) if i != self.reference]
         return np.log(np.asarray(values, dtype=float))
 
@@ -247,10 +258,17 @@ def window_scenario(scenario: Scenario, observed: Observed, params: Parameters, 
     return Scenario.model_validate(raw)
 
 
+def benefit_levels(scenario: Scenario, municipality: str, factor: float) -> dict[str, int]:
+    """A municipality's benefit per client-month per segment x `factor`, in whole euros."""
+    return {s.name: int(round(scenario.benefit(municipality, s.name) * factor)) for s in scenario.segments}
+
+
 def apply_parameters(scenario: Scenario, params: Parameters) -> Scenario:
     """The scenario with the fitted multipliers applied (its start and horizon unchanged)."""
     raw = scenario.model_dump()
     for muni in raw["municipalities"]:
+        if muni["name"] in params.benefit:
+            muni["benefit_per_month"] = benefit_levels(scenario, muni["name"], params.benefit[muni["name"]])
         a = params.application(muni["name"])
         muni["applications_per_month"] = {s: v * a for s, v in muni["applications_per_month"].items()}
     if raw.get("application_series"):
@@ -326,3 +344,17 @@ def simulated_values(observed: Observed, means: np.ndarray, initial: dict[str, i
     return out
 
 
+
+
+def spending_counts(scenario: Scenario, plan: Plan, seed: SeedSequence, result: object) -> np.ndarray:
+    """What one forward replication contributes to the benefit-level fit: array (2, municipality,
+    year of the horizon) of benefit cost and subsidy cost, EUR (municipalities in scenario order)."""
+    names = [m.name for m in scenario.municipalities]
+    years = scenario.horizon_years
+    mo = result.monthly  # type: ignore[attr-defined]
+    frame = mo.assign(year=mo["month"].str[:4].astype(int)).groupby(["municipality", "year"])[
+        ["benefit_cost", "subsidy_cost"]].sum()
+    frame = frame.reindex(pd.MultiIndex.from_product([names, years]), fill_value=0)
+    shape = (len(names), len(years))
+    return np.stack([frame["benefit_cost"].to_numpy(float).reshape(shape),
+                     frame["subsidy_cost"].to_numpy(float).reshape(shape)])

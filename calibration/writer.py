@@ -44,7 +44,7 @@ def _was(scenario: Scenario, path: str) -> str:
 
 
 def calibrated_mapping(raw: dict, scenario: Scenario, params: Parameters, source: str,
-                       scale: float | None = None) -> dict:
+                       scale: float | None = None, forward: int | None = None) -> dict:
     """A raw scenario mapping (as read from YAML) with the fitted values written as
     ``{value:, source:, kind: calibrated, unit:, note:}``; everything else untouched. The note gives
     the multiplier, the input values and the input's own source."""
@@ -70,6 +70,22 @@ def calibrated_mapping(raw: dict, scenario: Scenario, params: Parameters, source
                           for s, per in segs.items()} for m, segs in scenario.application_series.items()},
             "source": source, "kind": "calibrated", "unit": unit_apps,
             "note": "the input series x each municipality's fitted multiplier" + _was(scenario, "application_series")}
+    for muni in scenario.municipalities:
+        if muni.name not in params.benefit:
+            continue
+        item = _named(raw.get("municipalities"), muni.name)
+        if item is None:
+            continue
+        factor = params.benefit[muni.name]
+        levels = {s.name: scenario.benefit(muni.name, s.name) for s in scenario.segments}
+        item["benefit_per_month"] = {
+            "value": {s: int(round(v * factor)) for s, v in levels.items()},
+            "source": source + ": the benefit level that makes the mean simulated spending of "
+                      + (f"a forward run of {forward} replications " if forward else "a forward run ")
+                      + "equal the observed spending (net of the wage-cost subsidies the scenario pays itself)",
+            "kind": "calibrated", "unit": "EUR/client-month",
+            "note": f"x {factor:.4f} on the input levels ({_values_text(levels)})"
+                    + _was(scenario, f"municipalities.{muni.name}.benefit_per_month")}
     for track in scenario.tracks:
         item = _named(raw.get("tracks"), track.name)
         if item is None:
@@ -162,6 +178,16 @@ def leading_comments(text: str) -> str:
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def format_spending(table: pd.DataFrame) -> str:
+    """The benefit-level fit as text: observed spending, simulated before, the subsidies, the factor."""
+    width = max([len("observation")] + [len(s) for s in table["observation"]])
+    lines = [f"{'observation':<{width}}  {'observed':>11}  {'before':>11}  {'subsidies':>9}  {'factor':>7}"]
+    for row in table.itertuples():
+        lines.append(f"{row.observation:<{width}}  {row.observed:>11,.0f}  {row.simulated_before:>11,.0f}  "
+                     f"{row.subsidy:>9,.0f}  {row.factor:>7.4f}")
+    return "\n".join(lines)
 
 
 def format_table(table: pd.DataFrame, scale: float | None = None) -> str:

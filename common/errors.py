@@ -8,7 +8,9 @@ at once; the CLI turns it into exit code 2 without a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,40 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+MAX_LISTED = 100
+"""At most this many problems of one kind are listed; the rest are counted (`Problems`)."""
+
+
+class Problems(list[Problem]):
+    """A list of problems that keeps the first `limit` and counts the rest in one closing line,
+    ``FILE: ... and 3,571,317 more like this`` (a file with millions of bad rows gives a readable
+    answer, not millions of lines)."""
+
+    def __init__(self, items: Iterable[Problem] = (), limit: int = MAX_LISTED):
+        super().__init__()
+        self.limit = limit
+        self.more = 0
+        for item in items:
+            self.append(item)
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < self.limit:
+            super().append(problem)
+            return
+        if self.more:
+            self.pop()
+        self.more += 1
+        super().append(Problem(problem.file, "", f"... and {self.more:,} more like this"))
+
+    def extend(self, problems: Any) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def __iadd__(self, problems: Any) -> Problems:  # type: ignore[override, misc]
+        self.extend(problems)
+        return self
 
 
 def input_error(file: str, path: str, message: str, allowed: str = "") -> InputError:

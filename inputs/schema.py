@@ -13,19 +13,58 @@ their dotted paths rather than raising, so the loader can report all of them at 
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Annotated, Literal
+import types
+from collections import Counter
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-Money = Annotated[int, Field(ge=0, description="whole euros")]
-SignedMoney = Annotated[int, Field(description="whole euros, may be negative")]
+# -- limits ----------------------------------------------------------------------------------------
+# Every number of a scenario is finite and has an upper bound: a value beyond it is a typo (a
+# misplaced decimal, a percentage as a share, 1e22), and would otherwise overflow whole-euro
+# arithmetic, allocate terabytes or run for days. The bounds are far above any Dutch
+# municipality (the whole country has about 420,000 clients on bijstand and a BUIG of about
+# EUR 7 billion a year), so they never stand in a real scenario's way.
+MAX_MONEY = 10**10
+"""A yearly amount (BUIG budget, participatiebudget, a cost line): at most EUR 10 billion."""
+MAX_UNIT_MONEY = 10**6
+"""An amount per client-month, per participant, per fte-year or the minimum wage: at most EUR 1 million."""
+MAX_FTE = 10_000
+MAX_CLIENTS = 1_000_000
+"""Clients (or places) in one number; also the most clients a whole scenario may start with."""
+MAX_APPLICATIONS_PER_MONTH = 100_000
+MAX_APPLICATIONS = 10_000_000
+"""Applications a scenario may generate over its horizon (level x trend x seasonality x economy)."""
+MAX_RATE = 10.0
+"""A hazard or transition rate per month (10 = a mean wait of three days)."""
+MAX_MULTIPLIER = 1e6
+"""A multiplier on a hazard or rate (tests switch a hazard off with 1e6 on its served counterpart)."""
+MAX_MONTHS = 1200
+MAX_CASELOAD = 10_000
+"""Clients per caseworker fte."""
+MAX_ITEMS = 1000
+"""Municipalities, roles, instruments or measures in one scenario (the Netherlands has 342 municipalities)."""
+MAX_KINDS = 100
+"""Segments, tracks, duration bands or uncertain parameters in one scenario."""
+MAX_MAGNITUDE = 1e12
+"""Any other number of a scenario (a field without its own bound)."""
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+Money = Annotated[int, Field(ge=0, le=MAX_MONEY, description="whole euros")]
+UnitMoney = Annotated[int, Field(ge=0, le=MAX_UNIT_MONEY, description="whole euros per client-month, "
+                                 "participant or fte-year")]
+SignedMoney = Annotated[int, Field(ge=-MAX_MONEY, le=MAX_MONEY, description="whole euros, may be negative")]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Rate = Annotated[float, Field(ge=0.0, description="per month")]
-Fte = Annotated[float, Field(ge=0.0)]
-Multiplier = Annotated[float, Field(ge=0.0)]
+Rate = Annotated[float, Field(ge=0.0, le=MAX_RATE, description="per month")]
+Fte = Annotated[float, Field(ge=0.0, le=MAX_FTE)]
+Multiplier = Annotated[float, Field(ge=0.0, le=MAX_MULTIPLIER)]
+Clients = Annotated[int, Field(ge=0, le=MAX_CLIENTS)]
+Applications = Annotated[float, Field(ge=0, le=MAX_APPLICATIONS_PER_MONTH)]
+Months = Annotated[int, Field(ge=0, le=MAX_MONTHS)]
 Rung = Annotated[int, Field(ge=1, le=6, description="participatieladder rung 1-6")]
-Year = Annotated[int, Field(ge=2000, le=2100)]
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 EXIT_CAUSES: tuple[str, ...] = (
     "work",
@@ -67,10 +106,81 @@ _YEAR_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 SUM_TOLERANCE = 1e-6
 
 
-class StrictModel(BaseModel):
-    """Base: unknown keys are errors, values are validated on assignment too."""
+def numbers_only(tp: Any) -> bool:
+    """The annotation holds numbers only (int or float, in dicts and lists, maybe None): no text,
+    no yes/no, no model."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return numbers_only(get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        return all(numbers_only(a) for a in get_args(tp) if a is not type(None))
+    if origin is dict:
+        return numbers_only(get_args(tp)[1])
+    if origin is list:
+        return numbers_only(get_args(tp)[0])
+    return tp in (int, float)
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+class NumberProblem(ValueError):
+    """A number field's value refused by `StrictModel`, with where inside the field (``work.0``),
+    so the loader can name the exact place (``tracks.werk.hazards.work.0``)."""
+
+    def __init__(self, where: str, message: str, allowed: str):
+        super().__init__(f"{message} (allowed: {allowed})")
+        self.where, self.message, self.allowed = where, message, allowed
+
+
+def _number_problem(value: Any, where: str = "", magnitude: bool = False) -> NumberProblem | None:
+    """What makes a value unfit for a number field: yes/no and infinity (checked on the raw value,
+    before pydantic turns `true` into 1), with `magnitude` a size beyond any bound (checked after
+    the field's own bounds, which say more)."""
+    if isinstance(value, bool):
+        return NumberProblem(where, f"{str(value).lower()} (yes/no) is not a number", "a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        return NumberProblem(where, f"{value} is not a finite number", "a finite number")
+    if magnitude and isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
+        return NumberProblem(where, f"{value:.6g} is far too large", f"at most {MAX_MAGNITUDE:.0e}")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _number_problem(key, f"{where}.{key}" if where else str(key)) if isinstance(key, bool) else None
+            found = found or _number_problem(item, f"{where}.{key}" if where else str(key), magnitude)
+            if found:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _number_problem(item, f"{where}.{i}" if where else str(i), magnitude)
+            if found:
+                return found
+    return None
+
+
+class StrictModel(BaseModel):
+    """Base of every scenario and plan model: unknown keys are errors, values are validated on
+    assignment too, and every number field takes finite numbers only -- never yes/no (YAML's
+    ``years: yes`` would otherwise be 1), never infinity or NaN, never beyond `MAX_MAGNITUDE`
+    (each field type adds its own, tighter bound). Fields added later get this too."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and numbers_only(field.annotation):
+            problem = _number_problem(value)
+            if problem:
+                raise problem
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and numbers_only(field.annotation):
+            problem = _number_problem(value, magnitude=True)
+            if problem:
+                raise problem
+        return value
 
 
 class YearMonth(str):
@@ -112,6 +222,9 @@ class Source(StrictModel):
     kind: Literal["seed", "public", "assumption", "calibrated"] = "assumption"
     unit: str = ""
     note: str = ""
+    changed_from: str | None = Field(
+        default=None, description="set when a user changed the value after it was sourced: the value the "
+        "source gives (the report marks the parameter 'changed by user')")
 
 
 class Accounts(StrictModel):
@@ -121,16 +234,32 @@ class Accounts(StrictModel):
     spending: Money
 
 
+class InitialInstrument(StrictModel):
+    """Clients already in an instrument at the start (MODEL.md 2, initial state).
+
+    A wage-cost subsidy contract is a person who already left the benefit for a subsidised job:
+    not on the caseload, but BUIG pays the rest of the subsidy. A trajectory participant is one of
+    the municipality's initial stock (of this segment) who is in the trajectory at the start.
+    Remaining durations are drawn by the instrument's ``initial_remaining_months``."""
+
+    instrument: str
+    segment: str | None = Field(default=None, description="the segment; empty (trajectories only) = "
+                                "any client of the initial stock who could be in it")
+    clients: Clients
+
+
 class Municipality(StrictModel):
-    """A municipality: its own BUIG budget, vangnet, clients and applications."""
+    """A municipality: its own BUIG budget, vangnet, clients, applications, benefit level and
+    hazard multipliers (seed 003's figures differ by municipality)."""
 
     name: str = Field(min_length=1)
-    buig_budget: dict[Year, Money] = Field(description="BUIG budget per horizon year, EUR")
+    buig_budget: dict[Year, Money] = Field(description="BUIG budget per horizon year, EUR (while the "
+                                           "municipality exists: up to a merger)")
     history: dict[Year, Accounts] = Field(default_factory=dict)
-    initial_stock: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    initial_stock: dict[str, Clients] = Field(
         description="clients on the caseload at the start month, per segment"
     )
-    applications_per_month: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    applications_per_month: dict[str, Applications] = Field(
         description="mean applications per month at the start, per segment"
     )
     cost_share: Probability | None = Field(
@@ -138,13 +267,56 @@ class Municipality(StrictModel):
         description="share of shared costs (personnel, instruments, other lines) borne; "
         "when every municipality leaves it empty, costs are shared pro rata by client-months",
     )
+    benefit_per_month: dict[str, UnitMoney] = Field(
+        default_factory=dict,
+        description="benefit cost per client-month on benefit in this municipality, per segment, EUR; "
+        "a segment not named costs its segments.benefit_per_month",
+    )
+    hazard_multipliers: dict[HazardName, Multiplier] = Field(
+        default_factory=dict, description="multipliers on the hazards of this municipality's clients",
+    )
+    initial_instruments: list[InitialInstrument] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="clients already in an instrument at the start",
+    )
+
+
+class Merger(StrictModel):
+    """Municipalities that merge into a new one (a herindeling) on 1 January of a year.
+
+    From the merger year there is one BUIG budget, one BUIG result and one vangnet test for the
+    merged municipality; its history for the multi-year test is the sum of its predecessors'.
+    The former municipalities remain as areas of the caseload (monthly results)."""
+
+    name: str = Field(min_length=1, description="the new municipality, e.g. Het Hogeland")
+    date: str = Field(description="first month of the merged municipality, YYYY-01")
+    municipalities: list[str] = Field(min_length=2, max_length=MAX_ITEMS, description="the municipalities that merge")
+    buig_budget: dict[Year, Money] = Field(description="BUIG budget per year from the merger year, EUR")
+    cost_share: Probability | None = Field(
+        default=None, description="share of shared costs; empty = the predecessors' shares summed",
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _january(cls, value: str) -> str:
+        _, month = parse_year_month(value)
+        if month != 1:
+            raise ValueError(f"'{value}' is not a January (allowed: YYYY-01: a merger takes effect on "
+                             "1 January)")
+        return value
+
+    @property
+    def year(self) -> int:
+        return parse_year_month(self.date)[0]
 
 
 class Segment(StrictModel):
     """A doelgroep (target group): benefit cost, entry profile and its own hazard shifts."""
 
     name: str = Field(min_length=1)
-    benefit_per_month: Money = Field(description="benefit cost per client-month on benefit, EUR")
+    label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
+                              "(reports and workbooks show it; files for machines keep the name)")
+    label_en: str | None = Field(default=None, description="display name in English; empty = label")
+    benefit_per_month: UnitMoney = Field(description="benefit cost per client-month on benefit, EUR")
     share_without_benefit: Probability = 0.0
     ladder_at_entry: dict[Rung, Probability]
     initial_duration: list[Probability] | None = Field(
@@ -152,6 +324,9 @@ class Segment(StrictModel):
         description="share of the initial stock in each duration band (aligned with "
         "Scenario.duration_bands); empty = everyone starts in the first band",
     )
+    initial_partial_work_share: Probability = Field(
+        default=0.0, description="share of the initial stock already in partial work (benefit lowered by "
+        "partial_work_benefit_reduction) at the start")
     application_trend_per_year: float = Field(default=0.0, ge=-1.0, le=5.0)
     seasonality: list[Multiplier] | None = Field(
         default=None, description="12 monthly factors on applications, mean 1"
@@ -204,7 +379,7 @@ class Gate(StrictModel):
     intake_role: str | None = Field(
         default=None, description="role whose fte does intakes; empty = unlimited intake capacity"
     )
-    intakes_per_fte_per_month: Rate = 40.0
+    intakes_per_fte_per_month: Annotated[float, Field(ge=0, le=MAX_CASELOAD)] = 40.0
     decisions: Decisions
 
 
@@ -216,15 +391,76 @@ class Transition(StrictModel):
     in_view_only: bool = True
 
 
+class IntensityPoint(StrictModel):
+    """One point of a caseload-intensity curve: the served multiplier at a caseload."""
+
+    caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD, description="clients in view per caseworker fte")]
+    multiplier: Multiplier
+
+
+class Intensity(StrictModel):
+    """How the served work multiplier depends on how many clients a caseworker carries.
+
+    The caseload L is the clients in view per fte of the track's caseworker role (its pool), set
+    each month. Two forms:
+
+    * saturating (``reference_caseload`` and ``half_effect_caseload`` H): the multiplier is
+      ``1 + (served_work_multiplier - 1) x (H + reference) / (H + L)``: the track's
+      served_work_multiplier at the reference caseload, larger for a smaller caseload with
+      diminishing returns (at most ``1 + (served - 1) x (H + reference) / H`` as L -> 0), smaller
+      for a larger one. In dose terms (caseworker time per client 1/L) an Emax curve whose
+      half-maximal effect is at a caseload of H;
+    * ``curve``: points (caseload, multiplier), linear between them and flat beyond the ends; the
+      multiplier may not rise as the caseload grows.
+    """
+
+    reference_caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] | None = None
+    half_effect_caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] | None = None
+    curve: list[IntensityPoint] | None = Field(default=None, max_length=MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Intensity:
+        saturating = self.reference_caseload is not None or self.half_effect_caseload is not None
+        if saturating and self.curve is not None:
+            raise ValueError("both a curve and saturating parameters (allowed: either curve, or "
+                             "reference_caseload with half_effect_caseload)")
+        if not saturating and self.curve is None:
+            raise ValueError("no curve and no saturating parameters (allowed: curve, or "
+                             "reference_caseload with half_effect_caseload)")
+        if saturating and (self.reference_caseload is None or self.half_effect_caseload is None):
+            raise ValueError("reference_caseload and half_effect_caseload go together (allowed: both)")
+        return self
+
+    @field_validator("curve")
+    @classmethod
+    def _monotone(cls, value: list[IntensityPoint] | None) -> list[IntensityPoint] | None:
+        if value is None:
+            return value
+        if len(value) < 2:
+            raise ValueError(f"{len(value)} point given (allowed: at least 2 points)")
+        for a, b in zip(value, value[1:], strict=False):
+            if b.caseload <= a.caseload:
+                raise ValueError(f"caseload {b.caseload:g} follows {a.caseload:g} (allowed: caseloads "
+                                 "in increasing order)")
+            if b.multiplier > a.multiplier:
+                raise ValueError(f"the multiplier rises from {a.multiplier:g} at caseload {a.caseload:g} to "
+                                 f"{b.multiplier:g} at {b.caseload:g}: not monotone (allowed: a multiplier "
+                                 "that does not rise as the caseload grows)")
+        return value
+
+
 class Track(StrictModel):
     """A spoor: who enters it, how many clients a caseworker carries, and its exit hazards."""
 
     name: str = Field(min_length=1)
+    label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
+                              "(reports and workbooks show it; files for machines keep the name)")
+    label_en: str | None = Field(default=None, description="display name in English; empty = label")
     description: str = ""
     caseworker_role: str | None = Field(
         default=None, description="role whose fte gives the track's caseworker slots"
     )
-    caseload_per_fte: Annotated[float, Field(gt=0)] = 60.0
+    caseload_per_fte: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] = 60.0
     ladder: list[Rung] = Field(description="ladder rungs assigned to this track at entry")
     segments: list[str] | None = Field(
         default=None, description="segments assigned here; empty = every segment"
@@ -233,8 +469,12 @@ class Track(StrictModel):
         description="base hazard per month for each cause, one value per duration band"
     )
     served_work_multiplier: Multiplier = Field(
-        default=1.0, description="multiplier on the work hazard while a client has a caseworker"
+        default=1.0, description="multiplier on the work hazard while a client has a caseworker "
+        "(at intensity.reference_caseload when the track has an intensity curve)"
     )
+    intensity: Intensity | None = Field(
+        default=None, description="how the served multiplier depends on the caseload a caseworker "
+        "carries; empty = the same at any caseload")
     transitions: list[Transition] = Field(default_factory=list)
 
 
@@ -242,14 +482,20 @@ class Role(StrictModel):
     """A staff role of the formation: fte now, cost, lead time, limits and what it does."""
 
     name: str = Field(min_length=1)
+    label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
+                              "(reports and workbooks show it; files for machines keep the name)")
+    label_en: str | None = Field(default=None, description="display name in English; empty = label")
     function: Literal["caseworker", "intake", "enforcement", "employer_services", "admin", "other"]
     fte_now: Fte
-    cost_per_fte_year: Money
+    cost_per_fte_year: UnitMoney
     lead_time_months: Annotated[int, Field(ge=0, le=60)] = 5
     min_fte: Fte = 0.0
     max_fte: Fte | None = None
     max_hires_per_year: Fte | None = None
     partner: bool = Field(default=False, description="delivered by an external partner")
+    caseload_per_fte: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] | None = Field(
+        default=None, description="caseworker role: most clients per fte in its one pool of slots, for "
+        "every track it serves; empty = each track's own caseload_per_fte")
     enforcement_hazard_per_fte: Rate = Field(
         default=0.0, description="enforcement role: added enforcement exit hazard per fte"
     )
@@ -269,25 +515,43 @@ class Instrument(StrictModel):
     """A re-integration instrument: places, duration, cost and outcome."""
 
     name: str = Field(min_length=1)
+    label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
+                              "(reports and workbooks show it; files for machines keep the name)")
+    label_en: str | None = Field(default=None, description="display name in English; empty = label")
     track: str
     kind: Literal["trajectory", "wage_cost_subsidy"] = "trajectory"
-    cost_per_participant: Money = 0
-    duration_months: Annotated[float, Field(gt=0)]
-    places_per_year: Annotated[int, Field(ge=0)]
-    max_places_per_year: Annotated[int, Field(ge=0)] | None = None
+    cost_per_participant: UnitMoney = 0
+    duration_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)]
+    places_per_year: Clients
+    max_places_per_year: Clients | None = None
     work_probability_at_end: Probability = 0.0
     work_multiplier_while_in: Multiplier = 1.0
     eligible_ladder: list[Rung] | None = None
     paid_from: Literal["participatiebudget", "buig"] = "participatiebudget"
     partner: bool = Field(default=False, description="delivered by an external partner")
+    initial_remaining_months: list[Annotated[float, Field(ge=0, le=MAX_MONTHS)]] | None = Field(
+        default=None, description="[low, high]: remaining months of the clients already in it at the "
+        "start, uniform; empty = uniform over (0, duration_months] (starts spread evenly over the past)")
+
+    @model_validator(mode="after")
+    def _remaining_within_duration(self) -> Instrument:
+        if self.initial_remaining_months is not None:
+            if len(self.initial_remaining_months) != 2:
+                raise ValueError(f"initial_remaining_months has {len(self.initial_remaining_months)} values "
+                                 "(allowed: two, [low, high])")
+            low, high = self.initial_remaining_months
+            if not low < high <= self.duration_months + 1e-9:
+                raise ValueError(f"initial_remaining_months [{low:g}, {high:g}] (allowed: low < high <= "
+                                 f"duration_months {self.duration_months:g})")
+        return self
 
 
 class WageCostSubsidy(StrictModel):
     """Loonkostensubsidie (art. 10d Participatiewet): paid from BUIG while the client works."""
 
-    minimum_wage_month: Money = Field(description="minimum wage incl. holiday pay, EUR/month")
+    minimum_wage_month: UnitMoney = Field(description="minimum wage incl. holiday pay, EUR/month")
     flat_share: Probability = 0.5
-    flat_months: Annotated[int, Field(ge=0)] = 6
+    flat_months: Months = 6
     wage_value: Probability = 0.51
     max_share: Probability = 0.7
 
@@ -304,12 +568,15 @@ class Measure(StrictModel):
     """An on/off measure (caseload review, screening contract, ...) with cost and effects."""
 
     name: str = Field(min_length=1)
+    label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
+                              "(reports and workbooks show it; files for machines keep the name)")
+    label_en: str | None = Field(default=None, description="display name in English; empty = label")
     description: str = ""
     on_in_baseline: bool = False
     one_off_cost: Money = 0
     cost_per_year: Money = 0
-    start_offset_months: Annotated[int, Field(ge=0)] = 0
-    duration_months: Annotated[int, Field(gt=0)] | None = None
+    start_offset_months: Months = 0
+    duration_months: Annotated[int, Field(gt=0, le=MAX_MONTHS)] | None = None
     effects: Effects = Field(default_factory=Effects)
 
 
@@ -329,7 +596,7 @@ class Returns(StrictModel):
     """Clients who come back after leaving for work."""
 
     share_back: Probability = 0.09
-    within_months: Annotated[float, Field(gt=0)] = 18.0
+    within_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)] = 18.0
 
 
 class Ladder(StrictModel):
@@ -346,6 +613,12 @@ class Policy(StrictModel):
 
     priority: Literal["fifo", "kansrijk_first", "longest_waiting"] = "fifo"
     benefit_pause_months: Annotated[int, Field(ge=0, le=12)] = 0
+    benefit_pause_work_effect: Annotated[float, Field(ge=-0.5, le=2.0)] = Field(
+        default=0.0, description="behaviour under a benefit pause: relative change of every work hazard "
+        "while benefit_pause_months > 0 (0.05 = +5%: more clients accept temporary work); 0 = none")
+    slot_review_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)] | None = Field(
+        default=None, description="a client who holds a caseworker slot this long without progress (an "
+        "instrument or partial work started) returns it when others wait; empty = never")
     everyone_in_view: bool = False
     no_reintegration_money_for: list[str] = Field(
         default_factory=list, description="tracks whose instruments may get no participatiebudget"
@@ -394,19 +667,22 @@ class Scenario(StrictModel):
 
     name: str = Field(min_length=1)
     description: str = ""
+    language: Literal["nl", "en"] = Field(
+        default="nl", description="language of the report and workbooks unless --lang says otherwise")
     start: str = Field(description="first simulated month, YYYY-MM")
     years: Annotated[int, Field(ge=1, le=30)]
-    duration_bands: list[Annotated[int, Field(ge=0)]] = Field(
+    duration_bands: list[Months] = Field(max_length=MAX_KINDS,
         default_factory=lambda: [0, 12, 36],
         description="lower edges in months of the duration bands; the first is 0",
     )
-    municipalities: list[Municipality] = Field(min_length=1)
-    segments: list[Segment] = Field(min_length=1)
+    municipalities: list[Municipality] = Field(min_length=1, max_length=MAX_ITEMS)
+    mergers: list[Merger] = Field(default_factory=list, max_length=MAX_ITEMS)
+    segments: list[Segment] = Field(min_length=1, max_length=MAX_KINDS)
     gate: Gate
-    tracks: list[Track] = Field(min_length=1)
-    roles: list[Role] = Field(default_factory=list)
-    instruments: list[Instrument] = Field(default_factory=list)
-    measures: list[Measure] = Field(default_factory=list)
+    tracks: list[Track] = Field(min_length=1, max_length=MAX_KINDS)
+    roles: list[Role] = Field(default_factory=list, max_length=MAX_ITEMS)
+    instruments: list[Instrument] = Field(default_factory=list, max_length=MAX_ITEMS)
+    measures: list[Measure] = Field(default_factory=list, max_length=MAX_ITEMS)
     wage_cost_subsidy: WageCostSubsidy | None = None
     finance: Finance = Field(default_factory=Finance)
     policy: Policy = Field(default_factory=Policy)
@@ -416,12 +692,12 @@ class Scenario(StrictModel):
     partial_work_benefit_reduction: Probability = Field(
         default=0.5, description="share by which a benefit is lowered when its client starts partial work"
     )
-    uncertainty: list[Uncertain] = Field(default_factory=list)
+    uncertainty: list[Uncertain] = Field(default_factory=list, max_length=MAX_KINDS)
     series: dict[Literal["applications"], str] | None = Field(
         default=None, description="CSV side tables by series name, relative to the scenario file; "
         "read and cleared by the loader"
     )
-    application_series: dict[str, dict[str, dict[str, Annotated[float, Field(ge=0)]]]] | None = Field(
+    application_series: dict[str, dict[str, dict[str, Applications]]] | None = Field(
         default=None, description="municipality -> segment -> YYYY-MM -> mean applications that month"
     )
     sources: dict[str, Source] = Field(default_factory=dict)
@@ -438,8 +714,19 @@ class Scenario(StrictModel):
     @field_validator("start")
     @classmethod
     def _start_is_month(cls, value: str) -> str:
-        parse_year_month(value)
+        year, _ = parse_year_month(value)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"'{value}' is outside the years sporen models "
+                             f"(allowed: a month from {FIRST_YEAR}-01 to {LAST_YEAR}-12)")
         return value
+
+    @model_validator(mode="after")
+    def _horizon_ends_in_time(self) -> Scenario:
+        last = parse_year_month(self.start)[0] + self.years - 1
+        if last > LAST_YEAR:
+            raise ValueError(f"start {self.start} plus {self.years} years ends in {last} "
+                             f"(allowed: a horizon that ends by {LAST_YEAR})")
+        return self
 
     @field_validator("duration_bands")
     @classmethod
@@ -475,6 +762,61 @@ class Scenario(StrictModel):
     def measure(self, name: str) -> Measure:
         return _by_name(self.measures, name)
 
+    def municipality(self, name: str) -> Municipality:
+        return _by_name(self.municipalities, name)
+
+    def merger_of(self, municipality: str) -> Merger | None:
+        """The merger a municipality takes part in, if any."""
+        return next((g for g in self.mergers if municipality in g.municipalities), None)
+
+    def exists(self, unit: str, year: int) -> bool:
+        """Whether a municipality or merged municipality keeps its own BUIG accounts in `year`."""
+        merged = next((g for g in self.mergers if g.name == unit), None)
+        if merged is not None:
+            return year >= merged.year
+        merger = self.merger_of(unit)
+        return merger is None or year < merger.year
+
+    @property
+    def accounting_units(self) -> list[str]:
+        """Every municipality and merged municipality that keeps BUIG accounts in some year."""
+        return [m.name for m in self.municipalities] + [g.name for g in self.mergers]
+
+    def buig_budget_of(self, unit: str, year: int) -> int:
+        """The BUIG budget of a municipality or merged municipality in `year` (0 when it keeps no
+        accounts of its own that year)."""
+        if not self.exists(unit, year):
+            return 0
+        merged = next((g for g in self.mergers if g.name == unit), None)
+        owner = merged if merged is not None else next(m for m in self.municipalities if m.name == unit)
+        return int(owner.buig_budget.get(year, 0))
+
+    def units(self, year: int) -> list[str]:
+        """The municipalities with their own BUIG accounts in `year` (merged ones from their year)."""
+        names = [m.name for m in self.municipalities] + [g.name for g in self.mergers]
+        return [n for n in names if self.exists(n, year)]
+
+    def benefit(self, municipality: str, segment: str) -> int:
+        """Benefit cost per client-month on benefit of a segment in a municipality, EUR."""
+        own = self.municipality(municipality).benefit_per_month.get(segment)
+        return own if own is not None else self.segment(segment).benefit_per_month
+
+    def pool_caseload(self, role: str) -> float | None:
+        """The unit caseload of a caseworker role's one pool of slots (`sim.slots`): the role's own
+        caseload_per_fte, else that of the first track it serves (None: it serves none)."""
+        own = self.role(role).caseload_per_fte
+        if own is not None:
+            return own
+        return next((t.caseload_per_fte for t in self.tracks if t.caseworker_role == role), None)
+
+    def label(self, name: str, lang: str = "nl") -> str:
+        """The display name of a role, track, instrument, measure or segment (its name if it has none)."""
+        for items in (self.roles, self.tracks, self.instruments, self.measures, self.segments):
+            for item in items:
+                if item.name == name:
+                    return (item.label_en if lang == "en" and item.label_en else item.label) or name
+        return name
+
 
 def _by_name(items: list, name: str):
     for item in items:
@@ -504,10 +846,12 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
         ("instrument", [i.name for i in scenario.instruments], "instruments"),
         ("measure", [m.name for m in scenario.measures], "measures"),
     ):
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
         for name in dupes:
             problems.append((path, f"{kind} '{name}' is defined twice", "unique names"))
 
+    problems += _merger_problems(scenario)
+    ins = {i.name: i for i in scenario.instruments}
     for m in scenario.municipalities:
         base = f"municipalities.{m.name}"
         for s in m.initial_stock:
@@ -516,10 +860,39 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
         for s in m.applications_per_month:
             if s not in seg:
                 unknown(f"{base}.applications_per_month.{s}", s, "segment", seg)
-        missing = [y for y in years if y not in m.buig_budget]
+        for s in m.benefit_per_month:
+            if s not in seg:
+                unknown(f"{base}.benefit_per_month.{s}", s, "segment", seg)
+        own_years = [y for y in years if scenario.exists(m.name, y)]
+        missing = [y for y in own_years if y not in m.buig_budget]
         if missing:
             problems.append((f"{base}.buig_budget", f"no budget for {missing}",
-                             f"a budget for every horizon year {years[0]}-{years[-1]}"))
+                             f"a budget for every horizon year {own_years[0]}-{own_years[-1]}"
+                             + (" (before its merger)" if scenario.merger_of(m.name) else "")))
+        in_trajectory: dict[str, int] = {}
+        for k, held in enumerate(m.initial_instruments):
+            where = f"{base}.initial_instruments.{k}"
+            if held.instrument not in ins:
+                unknown(f"{where}.instrument", held.instrument, "instrument", list(ins))
+                continue
+            if held.segment is None:
+                if ins[held.instrument].kind == "wage_cost_subsidy":
+                    problems.append((f"{where}.segment", "empty for a wage-cost subsidy",
+                                     "the segment whose accounts pay the subsidy"))
+                    continue
+            elif held.segment not in seg:
+                unknown(f"{where}.segment", held.segment, "segment", seg)
+                continue
+            if ins[held.instrument].kind == "trajectory":
+                key = held.segment or "*"
+                in_trajectory[key] = in_trajectory.get(key, 0) + held.clients
+        for s, n in in_trajectory.items():
+            stock = sum(m.initial_stock.values()) if s == "*" else m.initial_stock.get(s, 0)
+            if sum(in_trajectory.values()) > sum(m.initial_stock.values()) or n > stock:
+                problems.append((f"{base}.initial_instruments", f"{n} {'' if s == '*' else s + ' '}clients in "
+                                 f"trajectories at the start, {stock} in the initial stock",
+                                 "at most the initial stock (trajectory participants are on the caseload)"))
+                break
     shares = [m.cost_share for m in scenario.municipalities]
     if any(s is not None for s in shares):
         if any(s is None for s in shares):
@@ -564,6 +937,10 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
                                  f"no track takes segment '{s.name}' at rung {rung}",
                                  "a track whose ladder and segments include it"))
 
+    for t in scenario.tracks:
+        if t.intensity is not None and t.intensity.curve is None and t.served_work_multiplier < 1.0:
+            problems.append((f"tracks.{t.name}.served_work_multiplier", f"{t.served_work_multiplier:g} with a "
+                             "saturating intensity curve", ">= 1 (a caseworker does not lower the work hazard)"))
     for r in scenario.roles:
         if r.max_fte is not None and r.fte_now > r.max_fte + SUM_TOLERANCE:
             problems.append((f"roles.{r.name}.fte_now", f"{r.fte_now} is above max_fte "
@@ -588,4 +965,75 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
     for t in scenario.policy.no_reintegration_money_for:
         if t not in trk:
             unknown("policy.no_reintegration_money_for", t, "track", trk)
+    return problems + check_volume(scenario)
+
+
+def application_draws(scenario: Scenario) -> float:
+    """An upper bound on the applications the simulator draws per replication: for each municipality
+    and segment, the highest monthly rate over the horizon (level x seasonality x trend x economy,
+    or a series month) times the months (the thinning in `sim.arrivals` draws that many)."""
+    total = 0.0
+    econ = scenario.economy.application_multiplier
+    series = scenario.application_series or {}
+    for m in scenario.municipalities:
+        for segment in scenario.segments:
+            level = m.applications_per_month.get(segment.name, 0.0)
+            growth = max(1.0, (1.0 + segment.application_trend_per_year) ** scenario.years)
+            peak = level * max(segment.seasonality or [1.0]) * growth
+            peak = max([peak, *series.get(m.name, {}).get(segment.name, {}).values()])
+            total += peak * econ * scenario.months
+    return total
+
+
+def check_volume(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """The scenario as a whole stays within what a run can hold: clients at the start and
+    applications over the horizon (each number may be fine while their sum or product is not)."""
+    problems: list[tuple[str, str, str]] = []
+    clients = sum(sum(m.initial_stock.values()) for m in scenario.municipalities)
+    if clients > MAX_CLIENTS:
+        problems.append(("municipalities", f"{clients:,} clients at the start in all",
+                         f"at most {MAX_CLIENTS:,} (initial_stock summed over municipalities and segments)"))
+    draws = application_draws(scenario)
+    if draws > MAX_APPLICATIONS:
+        problems.append(("municipalities", f"up to {draws:,.0f} applications over the horizon",
+                         f"at most {MAX_APPLICATIONS:,}: applications_per_month x seasonality x "
+                         "(1 + application_trend_per_year)^years x economy.application_multiplier x months"))
+    return problems
+
+
+def _merger_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """A merger naming an unknown municipality, a municipality merged twice, a merger outside the
+    horizon, a merged name already taken, or a budget missing for a year of the merged one."""
+    problems: list[tuple[str, str, str]] = []
+    names = [m.name for m in scenario.municipalities]
+    years = scenario.horizon_years
+    first, last = f"{years[0]}-01", f"{years[-1]}-12"
+    merged_into: dict[str, str] = {}
+    seen: list[str] = []
+    for g in scenario.mergers:
+        base = f"mergers.{g.name}"
+        if g.name in names or g.name in seen:
+            problems.append((f"{base}.name", f"'{g.name}' is already a municipality or another merger",
+                             "a new name"))
+        seen.append(g.name)
+        for k, m in enumerate(g.municipalities):
+            if m not in names:
+                problems.append((f"{base}.municipalities.{k}", f"unknown municipality '{m}'",
+                                 "one of: " + ", ".join(names)))
+            elif m in merged_into:
+                problems.append((f"{base}.municipalities.{k}", f"'{m}' is merged twice (also into "
+                                 f"{merged_into[m]})", "each municipality in at most one merger"))
+            else:
+                merged_into[m] = g.name
+        if not years[0] <= g.year <= years[-1]:
+            problems.append((f"{base}.date", f"{g.date} is outside the horizon {first}..{last}",
+                             f"a January from {first} to {years[-1]}-01"))
+            continue
+        missing = [y for y in years if y >= g.year and y not in g.buig_budget]
+        if missing:
+            problems.append((f"{base}.buig_budget", f"no budget for {missing}",
+                             f"a budget for every horizon year from the merger, {g.year}-{years[-1]}"))
+        shares = [scenario.municipality(m).cost_share for m in g.municipalities if m in names]
+        if g.cost_share is not None and any(s is None for s in shares):
+            problems.append((f"{base}.cost_share", "given while the municipalities have none", "empty"))
     return problems

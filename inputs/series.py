@@ -23,10 +23,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sporen.common.errors import InputError, Problem
+from sporen.common.errors import InputError, Problem, Problems
 from sporen.inputs.paths import SOURCE_KEYS
 from sporen.inputs.schema import month_label, parse_year_month
-from sporen.inputs.textfile import csv_rows, parse_number, read_text
+from sporen.inputs.textfile import csv_rows, number_problem, parse_number, read_text
 
 APPLICATION_COLUMNS = ("month", "municipality", "segment", "applications")
 SERIES = {"applications": "application_series"}
@@ -51,20 +51,17 @@ def read_application_series(
     file = file or str(path)
     shape = "a CSV file with the columns " + ", ".join(APPLICATION_COLUMNS)
     text = read_text(path, shape)
-    header, reader, delimiter = csv_rows(text)
-    problems = [
-        Problem(file, f"row 1.{name}", "missing column", shape)
-        for name in APPLICATION_COLUMNS if name not in header
-    ] + [
-        Problem(file, f"row 1.{name}", "unknown column (a typo?)", shape)
-        for name in dict.fromkeys(header) if name not in APPLICATION_COLUMNS
-    ] + [
-        Problem(file, f"row 1.{name}", f"column appears {header.count(name)} times", "each column once")
-        for name in APPLICATION_COLUMNS if header.count(name) > 1
-    ]
+    header, reader, delimiter = csv_rows(text, file)
+    problems = Problems(Problem(file, f"row 1.{name}", "missing column", shape)
+                        for name in APPLICATION_COLUMNS if name not in header)
+    problems += (Problem(file, f"row 1.{name}", "unknown column (a typo?)", shape)
+                 for name in dict.fromkeys(header) if name not in APPLICATION_COLUMNS)
+    problems += (Problem(file, f"row 1.{name}", f"column appears {header.count(name)} times", "each column once")
+                 for name in APPLICATION_COLUMNS if header.count(name) > 1)
     if problems:
         raise InputError(problems)
 
+    problems = Problems()
     data: dict[str, dict[str, dict[str, float]]] = {}
     seen: dict[tuple[str, str, str], int] = {}
     rows = 0
@@ -100,11 +97,11 @@ def read_application_series(
                 problems.append(Problem(file, f"row {row}.{column}", f"unknown {column} '{name}'",
                                         "one of: " + ", ".join(known)))
                 ok = False
-        amount = parse_number(values["applications"], delimiter)
+        amount = parse_number(values["applications"], reader.convention)
         if amount is None:
             problems.append(Problem(file, f"row {row}.applications",
-                                    f"{values['applications']!r} is not a number",
-                                    "mean applications that month, e.g. 4.5"))
+                                    number_problem(values["applications"], reader.convention),
+                                    "mean applications that month, e.g. 4.5 or 4,5"))
             ok = False
         elif amount < 0:
             problems.append(Problem(file, f"row {row}.applications", f"{values['applications']} is negative",

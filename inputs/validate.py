@@ -12,7 +12,7 @@ scenario given with ``--scenario``; anything else is a scenario.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from sporen.common.errors import InputError, Problem
@@ -26,6 +26,7 @@ from sporen.inputs.load import (
 )
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
+from sporen.inputs.vangnet_rules import scenario_vangnet_rules
 
 PLAN_KEYS = set(Plan.model_fields)
 
@@ -74,8 +75,33 @@ class _ScenarioCache:
         return self.scenario
 
 
-def validate_file(path: str | Path, scenario: _ScenarioCache | str | None = None) -> str:
-    """The summary line of one good file; raises InputError listing all of a bad file's problems."""
+Check = Callable[[Scenario, Path], list[Problem]]
+"""A further check of a loaded scenario (e.g. the simulator's own, passed in by `jobs.validate`)."""
+
+
+def referenced_problems(scenario: Scenario, path: Path) -> list[Problem]:
+    """Problems of the files a scenario names besides its series (read while loading): the vangnet
+    rules file must exist (relative to the scenario's folder) and be valid."""
+    name = scenario.finance.vangnet_rules
+    if name is None:
+        return []
+    found = Path(name) if Path(name).is_absolute() else path.parent / name
+    if not found.is_file() and not Path(name).is_file():
+        return [Problem(str(path), "finance.vangnet_rules", f"the rules file {name} does not exist",
+                        f"a vangnet rules file relative to {path.parent}, or leave it out for the bundled rules")]
+    try:
+        scenario_vangnet_rules(scenario, path.parent)
+    except InputError as exc:
+        return exc.problems
+    return []
+
+
+def validate_file(path: str | Path, scenario: _ScenarioCache | str | None = None,
+                  checks: Sequence[Check] = ()) -> str:
+    """The summary line of one good file; raises InputError listing all of a bad file's problems.
+
+    A scenario or variant is loaded with every file it names (series, vangnet rules) and passed to
+    each of `checks`."""
     path = Path(path)
     cache = scenario if isinstance(scenario, _ScenarioCache) else _ScenarioCache(scenario)
     if path.suffix.lower() == ".csv":
@@ -83,10 +109,14 @@ def validate_file(path: str | Path, scenario: _ScenarioCache | str | None = None
                                   "sporen validate SCENARIO.yaml (with series: {applications: this file})")])
     raw = None if is_workbook(path) else read_yaml(path)
     kind = kind_of(path, raw)
-    if kind == "scenario":
-        return f"{path}: ok — {describe(load_scenario(path))}"
-    if kind == "variant":
+    if kind in ("scenario", "variant"):
         loaded = load_scenario(path)
+        problems = referenced_problems(loaded, path) + [p for check in checks for p in check(loaded, path)]
+        if problems:
+            raise InputError(problems)
+        if kind == "scenario":
+            return f"{path}: ok — {describe(loaded)}"
+        assert raw is not None
         return f"{path}: ok — variant '{raw['variant']}' of {raw['base']}: {describe(loaded)}"
     # a plan
     if cache.path is None:
@@ -110,14 +140,15 @@ def validate_file(path: str | Path, scenario: _ScenarioCache | str | None = None
     return f"{path}: ok — plan '{plan.name}' for scenario '{base.name}': sets {', '.join(parts)}"
 
 
-def validate_files(paths: Iterable[str | Path], scenario: str | None = None) -> tuple[list[str], list[Problem]]:
+def validate_files(paths: Iterable[str | Path], scenario: str | None = None,
+                   checks: Sequence[Check] = ()) -> tuple[list[str], list[Problem]]:
     """(summary lines of the good files, every problem of the bad ones, including --scenario's)."""
     cache = _ScenarioCache(scenario)
     lines: list[str] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            lines.append(validate_file(path, cache))
+            lines.append(validate_file(path, cache, checks))
         except InputError as exc:
             problems += exc.problems
     if scenario is not None:

@@ -16,20 +16,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from sporen.common.errors import InputError, Problem
-from sporen.inputs.schema import Scenario
-from sporen.inputs.textfile import csv_rows, read_text
+from sporen.common.errors import InputError, Problem, Problems
+from sporen.inputs.load import read_yaml
+from sporen.inputs.schema import MAX_MONEY, NumberProblem, Scenario, StrictModel
+from sporen.inputs.textfile import csv_rows, number_problem, parse_number, read_text
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "rules" / "vangnet.yaml"
 ACCOUNT_COLUMNS = ("municipality", "year", "budget", "spending")
+MAX_ACCOUNT_ROWS = 100_000
+"""One row per municipality and year: the Netherlands' 342 municipalities over a century fit 10 times."""
 
 
 def _rule_error(field: str, message: str, allowed: str) -> PydanticCustomError:
@@ -40,10 +43,8 @@ def _rule_error(field: str, message: str, allowed: str) -> PydanticCustomError:
     )
 
 
-class VangnetTier(BaseModel):
+class VangnetTier(StrictModel):
     """A band of the deficit share (share of the BUIG budget) and the rate compensated in it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     lower: float = Field(ge=0)
     upper: float | None = Field(default=None, gt=0)
@@ -59,18 +60,33 @@ class VangnetTier(BaseModel):
         return self
 
 
-class VangnetRule(BaseModel):
+AssumedPart = Literal["threshold", "tiers", "tiers.lower", "tiers.upper", "tiers.rate", "cumulative_years",
+                      "cumulative_threshold"]
+"""The fields of a rule that `assumed` may name."""
+STATUSES = ("verified", "documented", "assumed")
+
+
+class VangnetRule(StrictModel):
     """The vangnet rule of one year; all shares are shares of that year's BUIG budget."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    year: int
+    year: int = Field(ge=1900, le=2100)
     threshold: float = Field(ge=0, le=1)
     tiers: list[VangnetTier] = Field(min_length=1)
     cumulative_years: int = Field(ge=0, le=10)
     cumulative_threshold: float = Field(default=0.0, ge=0, le=1)
     status: Literal["verified", "documented", "assumed"]
+    assumed: list[AssumedPart] = Field(default_factory=list)
     source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _assumed_matches_status(self) -> VangnetRule:
+        if self.status == "assumed" and not self.assumed:
+            raise _rule_error("assumed", "status assumed names no assumed field",
+                              "the assumed fields, e.g. [tiers]")
+        if self.status != "assumed" and self.assumed:
+            raise _rule_error("assumed", f"status {self.status} cannot have assumed fields",
+                              "[] or status: assumed")
+        return self
 
     @model_validator(mode="after")
     def _tiers_join(self) -> VangnetRule:
@@ -89,16 +105,14 @@ class VangnetRule(BaseModel):
         return self
 
 
-class _RulesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _RulesFile(StrictModel):
     rules: list[VangnetRule] = Field(min_length=1)
 
 
 _ALLOWED = {
     "missing": "a required field",
     "extra_forbidden": "fields of a rule: year, threshold, tiers, cumulative_years, "
-    "cumulative_threshold, status, source; of a tier: lower, upper, rate",
+    "cumulative_threshold, status, assumed, source; of a tier: lower, upper, rate",
     "int_parsing": "a whole number",
     "int_type": "a whole number",
     "int_from_float": "a whole number",
@@ -132,7 +146,12 @@ def _problems(file: str, error: ValidationError) -> list[Problem]:
         for part in loc:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = err["msg"].removeprefix("Value error, ")
-        if err["type"] != "missing" and "input" in err and not isinstance(err["input"], dict):
+        if isinstance(ctx.get("error"), NumberProblem):
+            path += f".{ctx['error'].where}" if ctx["error"].where else ""
+        if err["type"] == "value_error" and "(allowed:" in message:
+            message, _, allowed = message.partition(" (allowed:")
+            allowed = allowed.rstrip(")").strip()
+        if err["type"] not in ("missing", "value_error") and "input" in err and not isinstance(err["input"], dict):
             message = f"{message}, got {err['input']!r}"
         problems.append(Problem(file, path, message, allowed))
     return problems
@@ -146,16 +165,7 @@ def load_vangnet_rules(path: Path | None = None) -> dict[int, VangnetRule]:
     path = Path(path) if path is not None else DEFAULT_RULES_PATH
     file = str(path)
     shape = "a YAML file with a list `rules:` of one rule per year (see inputs/rules/vangnet.yaml)"
-    try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError([Problem(file, "", "file not found", shape)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(file, "", f"cannot read the file: {exc}", shape)]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        raise InputError([Problem(file, where, "not valid YAML", shape)]) from None
+    raw: Any = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError([Problem(file, "", "expected a mapping with the key `rules`", shape)])
     try:
@@ -176,13 +186,14 @@ def load_vangnet_rules(path: Path | None = None) -> dict[int, VangnetRule]:
     return dict(sorted(rules.items()))
 
 
-def _whole_number(text: str) -> int | None:
-    """A whole number written as plain digits ("2253777", "-5"), or None.
+def _whole_number(text: str, convention: str | None = None) -> int | None:
+    """A whole number by `inputs.numbers` ("2253777", "2.253.777", "€ 2.253.777", "-5"), or None.
 
-    Separators and decimals are refused, not guessed: in a Dutch spreadsheet "1.000" is a
-    thousand, elsewhere it is one.
+    An ambiguous "1.000" (a thousand in Dutch, one in English) is read by the file's convention
+    and refused when the file has none; a number with decimals is not whole.
     """
-    return int(text) if re.fullmatch(r"-?[0-9]+", text) else None
+    value = parse_number(text, convention)
+    return int(value) if value is not None and float(value).is_integer() else None
 
 
 def load_accounts(path: Path) -> pd.DataFrame:
@@ -197,23 +208,20 @@ def load_accounts(path: Path) -> pd.DataFrame:
     file = str(path)
     shape = "a CSV file with the columns " + ", ".join(ACCOUNT_COLUMNS)
     text = read_text(path, shape)
-    header, reader, delimiter = csv_rows(text)
-    problems = [
-        Problem(file, "row 1", f"missing column {name!r}", shape)
-        for name in ACCOUNT_COLUMNS if name not in header
-    ] + [
-        Problem(file, "row 1", f"unknown column {name!r}", shape)
-        for name in dict.fromkeys(header) if name not in ACCOUNT_COLUMNS
-    ] + [
-        Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
-        for name in ACCOUNT_COLUMNS if header.count(name) > 1
-    ]
+    header, reader, delimiter = csv_rows(text, file, MAX_ACCOUNT_ROWS)
+    problems = Problems(Problem(file, "row 1", f"missing column {name!r}", shape)
+                        for name in ACCOUNT_COLUMNS if name not in header)
+    problems += (Problem(file, "row 1", f"unknown column {name!r}", shape)
+                 for name in dict.fromkeys(header) if name not in ACCOUNT_COLUMNS)
+    problems += (Problem(file, "row 1", f"column {name!r} appears {header.count(name)} times", shape)
+                 for name in ACCOUNT_COLUMNS if header.count(name) > 1)
     if problems:
         raise InputError(problems)
 
+    problems = Problems()
     records: dict[int, dict[str, Any]] = {}
     seen: dict[tuple[str, int], int] = {}
-    whole = "a whole number of euros, digits only, e.g. 2253777"
+    whole = "a whole number of euros, e.g. 2253777, 2.253.777 or € 2.253.777"
     for cells in reader:
         row = reader.line_num
         if not any(cell.strip() for cell in cells):
@@ -228,23 +236,32 @@ def load_accounts(path: Path) -> pd.DataFrame:
         record: dict[str, Any] = {"municipality": values["municipality"]}
         if not record["municipality"]:
             problems.append(Problem(file, f"row {row}.municipality", "empty", "a name"))
-        year = _whole_number(values["year"])
+        year = int(values["year"]) if re.fullmatch(r"[0-9]{4}", values["year"]) else None
         if year is None or not 1900 <= year <= 2100:
             problems.append(Problem(
                 file, f"row {row}.year", f"{values['year']!r} is not a year", "e.g. 2018",
             ))
         record["year"] = year
         for name, least in (("budget", 1), ("spending", 0)):
-            amount = _whole_number(values[name])
+            amount = _whole_number(values[name], reader.convention)
             if amount is None:
                 problems.append(Problem(
-                    file, f"row {row}.{name}", f"{values[name]!r} is not a whole number", whole,
+                    file, f"row {row}.{name}",
+                    number_problem(values[name], reader.convention)
+                    if parse_number(values[name], reader.convention) is None
+                    else f"{values[name]!r} is not a whole number",
+                    whole,
                 ))
             elif amount < least:
                 problems.append(Problem(
                     file, f"row {row}.{name}", f"{amount} is too small",
                     "a positive amount" if least else "zero or more",
                 ))
+            elif amount > MAX_MONEY:
+                problems.append(Problem(
+                    file, f"row {row}.{name}", f"{amount:.6g} is too large", f"at most {MAX_MONEY:,} euros",
+                ))
+                amount = None
             record[name] = amount
         key = (record["municipality"], year)
         if year is not None and key in seen:
@@ -275,3 +292,40 @@ def scenario_vangnet_rules(scenario: Scenario, base_dir: str | Path | None = Non
     if not path.is_absolute() and base_dir is not None and (Path(base_dir) / path).exists():
         path = Path(base_dir) / path
     return load_vangnet_rules(path)
+
+
+def rule_statuses(rules: Mapping[int, VangnetRule], years: Iterable[int] | None = None) -> dict[int, str]:
+    """{year: status} of the rules (verified, documented or assumed), for `years` (default all);
+    a year without a rule is absent. Outputs use it to say which years' vangnet rests on assumed
+    rules."""
+    wanted = rules if years is None else [y for y in years if y in rules]
+    return {int(y): rules[y].status for y in wanted}
+
+
+def assumed_years(rules: Mapping[int, VangnetRule], years: Iterable[int] | None = None) -> list[int]:
+    """The years (of `years`, default all) whose rule is assumed."""
+    return [y for y, status in rule_statuses(rules, years).items() if status == "assumed"]
+
+
+def status_note(rules: Mapping[int, VangnetRule], years: Iterable[int]) -> str:
+    """One line for a planner: which years' rules are verified, documented or assumed."""
+    statuses = rule_statuses(rules, years)
+    parts = []
+    for status in STATUSES:
+        chosen = [y for y, s in statuses.items() if s == status]
+        if chosen:
+            parts.append(f"{status} {_span_text(chosen)}")
+    missing = [y for y in years if y not in statuses]
+    if missing:
+        parts.append(f"no rule {_span_text(missing)}")
+    return "vangnet rules: " + "; ".join(parts) if parts else "vangnet rules: none"
+
+
+def _span_text(years: Iterable[int]) -> str:
+    spans: list[list[int]] = []
+    for year in sorted(set(years)):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)

@@ -145,6 +145,19 @@ def _scale(value: Any, factor: float, note: str) -> Any:
     return value
 
 
+def _has_number(value: Any) -> bool:
+    """A raw value holds a number `_scale` would multiply."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if isinstance(value, dict):
+        return any(_has_number(v) for k, v in value.items() if not (is_wrapper(value) and k != "value"))
+    if isinstance(value, list):
+        return any(_has_number(v) for v in value)
+    return False
+
+
 def _drop_sources(raw: dict, path: str) -> None:
     """Forget explicit sources at or below a concrete path (its value was replaced or removed)."""
     sources = raw.get("sources")
@@ -272,7 +285,12 @@ def apply_variant(raw_base: dict, variant_raw: dict, file: str) -> dict:
             problems.append(Problem(file, f"scale.{path}", f"{factor!r} is not a factor", "a number >= 0, e.g. 1.1"))
             continue
         note = f"x {factor:g} by {source}"
-        for container, key, concrete in places("scale", path, create=False):
+        found = places("scale", path, create=False)
+        if found and not any(_has_number(container[key]) for container, key, _ in found):
+            problems.append(Problem(file, f"scale.{path}", "holds no number to scale",
+                                    "a path to numbers, e.g. municipalities.*.applications_per_month"))
+            continue
+        for container, key, concrete in found:
             container[key] = _scale(container[key], float(factor), note)
             _note_sources(raw, concrete, note)
 

@@ -7,8 +7,8 @@ wherever a YAML scenario does. The layout (docs/scenario-format.md has the full 
 - ``scenario``: one row per setting, columns ``key``, ``value``, ``about``: name, description,
   start, years, duration_bands, gate.*, wage_cost_subsidy.*, finance.vangnet_rules, policy.*,
   returns.*, ladder.*, economy.*. A dotted key names a field inside a section.
-- one sheet per list (``municipalities``, ``segments``, ``tracks``, ``roles``, ``instruments``,
-  ``measures``), one row per item, one column per scalar field (``effects.grant_multiplier``
+- one sheet per list (``municipalities``, ``mergers``, ``segments``, ``tracks``, ``roles``,
+  ``instruments``, ``measures``), one row per item, one column per scalar field (``effects.grant_multiplier``
   for a field inside a section of the item);
 - long sheets (one row per value) for the mappings inside them: ``buig_budget``
   (municipality, year, budget), ``history`` (municipality, year, budget, spending),
@@ -16,7 +16,10 @@ wherever a YAML scenario does. The layout (docs/scenario-format.md has the full 
   applications: the monthly level), ``ladder_at_entry`` (segment, rung, share),
   ``segment_hazards`` (segment, hazard, multiplier), ``hazards`` (track, cause, band, rate; band
   = the band's first month as in duration_bands), ``transitions`` (track, to, rate_per_month,
-  in_view_only), ``measure_hazards`` (measure, hazard, multiplier), ``measure_fte`` (measure,
+  in_view_only), ``merger_budget`` (merger, year, budget), ``benefit`` (municipality, segment,
+  benefit), ``municipality_hazards`` (municipality, hazard, multiplier), ``initial_instruments``
+  (municipality, instrument, segment, clients), ``intensity_curve`` (track, caseload,
+  multiplier), ``measure_hazards`` (measure, hazard, multiplier), ``measure_fte`` (measure,
   role, fte), ``finance`` (line, year, amount; line ``participatiebudget`` or an other line),
   ``application_series`` (month, municipality, segment, applications), ``uncertainty``
   (parameter, low, high) and ``sources`` (path, source, kind, unit, note).
@@ -29,17 +32,24 @@ as Excel numbers it and the column (``x.xlsx: hazards row 5.band: ...``).
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import zipfile
+import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Any, get_args, get_origin
+from xml.etree import ElementTree
 
-from sporen.common.errors import InputError, Problem
-from sporen.common.files import write_text, write_with
+from openpyxl.utils import get_column_letter
+
+from sporen.common.errors import InputError, Problem, Problems
+from sporen.common.files import reproducible_zip, write_text, write_with
 from sporen.inputs.load import bare_type, child_type, is_model, literal_values, scenario_from_dict
 from sporen.inputs.schema import Scenario
 
 ITEM_SHEETS = {
     "municipalities": "municipality",
+    "mergers": "merger",
     "segments": "segment",
     "tracks": "track",
     "roles": "role",
@@ -51,6 +61,9 @@ ITEM_SHEETS = {
 # Long sheets for a mapping inside each item: sheet -> (list, field path in the item, key column, value column)
 ITEM_MAPS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
     "buig_budget": ("municipalities", ("buig_budget",), "year", "budget"),
+    "merger_budget": ("mergers", ("buig_budget",), "year", "budget"),
+    "benefit": ("municipalities", ("benefit_per_month",), "segment", "benefit"),
+    "municipality_hazards": ("municipalities", ("hazard_multipliers",), "hazard", "multiplier"),
     "initial_stock": ("municipalities", ("initial_stock",), "segment", "clients"),
     "applications": ("municipalities", ("applications_per_month",), "segment", "applications"),
     "ladder_at_entry": ("segments", ("ladder_at_entry",), "rung", "share"),
@@ -61,6 +74,8 @@ ITEM_MAPS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
 # Other long sheets, with their columns
 OTHER_SHEETS: dict[str, tuple[str, ...]] = {
     "history": ("municipality", "year", "budget", "spending"),
+    "initial_instruments": ("municipality", "instrument", "segment", "clients"),
+    "intensity_curve": ("track", "caseload", "multiplier"),
     "hazards": ("track", "cause", "band", "rate"),
     "transitions": ("track", "to", "rate_per_month", "in_view_only"),
     "finance": ("line", "year", "amount"),
@@ -70,9 +85,11 @@ OTHER_SHEETS: dict[str, tuple[str, ...]] = {
 }
 # Fields held by a long sheet rather than a column: list -> field paths in the item
 IN_LONG_SHEETS = {
-    "municipalities": {("buig_budget",), ("initial_stock",), ("applications_per_month",), ("history",)},
+    "municipalities": {("buig_budget",), ("initial_stock",), ("applications_per_month",), ("history",),
+                       ("benefit_per_month",), ("hazard_multipliers",), ("initial_instruments",)},
+    "mergers": {("buig_budget",)},
     "segments": {("ladder_at_entry",), ("hazard_multipliers",)},
-    "tracks": {("hazards",), ("transitions",)},
+    "tracks": {("hazards",), ("transitions",), ("intensity", "curve")},
     "measures": {("effects", "hazard_multipliers"), ("effects", "extra_fte")},
 }
 # Scenario fields not on the `scenario` sheet (their own sheets, or consumed by the loader)
@@ -80,10 +97,13 @@ NOT_ON_SCENARIO_SHEET = {
     *ITEM_SHEETS, "uncertainty", "sources", "application_series", "series",
     "finance.participatiebudget", "finance.other_lines",
 }
-SHEET_ORDER = ("scenario", *ITEM_SHEETS, "buig_budget", "history", "initial_stock", "applications",
-               "ladder_at_entry", "segment_hazards", "hazards", "transitions", "measure_hazards",
-               "measure_fte", "finance", "application_series", "uncertainty", "sources")
+SHEET_ORDER = ("scenario", *ITEM_SHEETS, "buig_budget", "merger_budget", "history", "initial_stock", "applications",
+               "benefit", "municipality_hazards", "initial_instruments", "ladder_at_entry", "segment_hazards",
+               "hazards", "transitions", "intensity_curve", "measure_hazards", "measure_fte", "finance",
+               "application_series", "uncertainty", "sources")
 PARTICIPATIEBUDGET = "participatiebudget"
+INSTRUCTION_SHEETS = ("uitleg", "instructions")
+"""The first sheet of a workbook sporen writes: text for the planner, not read back."""
 EMPTY_LIST = "[]"
 ABOUT = {  # the `about` column of the scenario sheet where the schema gives no description
     "name": "the scenario's name",
@@ -258,46 +278,182 @@ def _flatten(model: Any, data: Any, prefix: str = "") -> list[tuple[str, Any, st
     return rows
 
 
-def _sheet(wb: Any, title: str, header: list[str], rows: list[list[Any]], notes: dict[str, str] | None = None) -> None:
+def _sheet(wb: Any, title: str, header: list[str], rows: list[list[Any]], notes: dict[str, str] | None = None,
+           *, types: dict[str, Any] | None = None, paths: list[Any] | None = None, sources: list[str] | None = None,
+           choices: dict[str, list[str]] | None = None, row_types: list[Any] | None = None,
+           fields: dict[str, Any] | None = None, lang: str = "nl") -> None:
+    """One sheet: field codes (row 1), unit (row 2), explanation (row 3), data from row 4; number
+    formats by unit, dropdowns for choices, and next to sourced values their source (a formula on
+    the sources sheet). `paths` names each row's parameter (a path, or column -> path)."""
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
+    from sporen.common.i18n import text
+    from sporen.inputs import workbook_layout as layout
+
+    types, choices, fields, notes = types or {}, choices or {}, fields or {}, notes or {}
+    sources = sources or []
+    paths = paths or [None] * len(rows)
+    # which columns get a source column beside them
+    sourced: dict[str, list[str | None]] = {}
+    for column in header:
+        covering = []
+        for row_paths in paths:
+            path = row_paths.get(column) if isinstance(row_paths, dict) else (row_paths if column == _VALUE_COLUMN.get(
+                title, header[-1]) else None)
+            covering.append(layout.covering_source(path, sources) if path else None)
+        if any(covering):
+            sourced[column] = covering
+    layout_columns: list[tuple[str, str | None]] = []   # (code, the column whose source it shows)
+    for column in header:
+        layout_columns.append((column, None))
+        if column in sourced:
+            layout_columns.append((f"{column}.source" if title in ITEM_SHEETS else "source", column))
     ws = wb.create_sheet(title)
-    for col, name in enumerate(header, start=1):
-        cell = ws.cell(row=1, column=col, value=name)
+    grey = Font(italic=True, color="5F6B7A")
+    for col, (code, of) in enumerate(layout_columns, start=1):
+        cell = ws.cell(row=1, column=col, value=code)
         cell.font = Font(bold=True)
-        if notes and notes.get(name):
-            cell.comment = Comment(notes[name], "sporen")
-    for r, values in enumerate(rows, start=2):
-        for col, value in enumerate(values, start=1):
-            _put(ws, r, col, value)
-    ws.freeze_panes = "A2"
-    for col, name in enumerate(header, start=1):
-        width = max([len(name)] + [len(str(_to_cell(v[col - 1]))) for v in rows[:200] if v[col - 1] is not None])
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
+        tp = types.get(code)
+        unit = layout.unit_text(layout.unit_code(code, tp, fields.get(code)), lang) if of is None and tp is not None \
+            else ""
+        about = (text("wbs.source_col", lang) if of is not None else
+                 layout.help_text(title, code, lang, notes.get(code, "")))
+        if title not in ITEM_SHEETS and title != "scenario" and code in _OWNER_SHEET:
+            about = about or text("help.owner", lang, sheet=_OWNER_SHEET[code])
+        ws.cell(row=2, column=col, value=unit).font = grey
+        ws.cell(row=3, column=col, value=about).font = grey
+        ws.cell(row=3, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+        if notes.get(code):
+            cell.comment = Comment(notes[code], "sporen")
+    ws.cell(row=2, column=1, value=f"{text('wbs.unit_mark', lang)} {ws.cell(row=2, column=1).value or ''}".strip())
+    ws.cell(row=3, column=1, value=f"{text('wbs.about_mark', lang)} {ws.cell(row=3, column=1).value or ''}".strip())
+    first = layout.HEADER_ROWS + 1
+    for r, values in enumerate(rows):
+        by_column = dict(zip(header, values, strict=True))
+        row_type = row_types[r] if row_types else None
+        for col, (code, of) in enumerate(layout_columns, start=1):
+            if of is not None:
+                formula = layout.source_formula(sourced[of][r])
+                if formula:
+                    ws.cell(row=first + r, column=col, value=formula).font = grey
+                continue
+            value = by_column[code]
+            tp = row_type if (row_type is not None and code == "value") else types.get(code)
+            if isinstance(value, bool):
+                value = layout.bool_word(value, lang)
+            _put(ws, first + r, col, value)
+            unit = layout.unit_code(code if row_type is None else str(values[0]), tp, fields.get(code)) \
+                if tp is not None else ""
+            cell = ws.cell(row=first + r, column=col)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                if unit == "euro":
+                    cell.number_format = layout.EURO_FORMAT
+                elif unit == "share":
+                    cell.number_format = layout.SHARE_FORMAT
+            if row_type is not None and code == "value":   # the scenario sheet: a dropdown per setting
+                options = _row_choices(row_type, str(values[0]), choices)
+                if options:
+                    _dropdown(ws, options, f"{get_column_letter(col)}{first + r}", DataValidation, lang)
+    last = first + len(rows) + layout.MAX_ROWS
+    for col, (code, of) in enumerate(layout_columns, start=1):
+        if of is not None:
+            continue
+        tp = types.get(code)
+        options = choices.get(code) or (layout.choices_of(tp) if tp is not None else [])
+        if tp is not None and bare_type(tp) is bool:
+            options = [layout.bool_word(True, lang), layout.bool_word(False, lang)]
+        if options and row_types is None:
+            letter = get_column_letter(col)
+            _dropdown(ws, options, f"{letter}{first}:{letter}{last}", DataValidation, lang)
+    ws.freeze_panes = ws.cell(row=first, column=2 if title in ITEM_SHEETS or title == "scenario" else 1).coordinate
+    for col, (code, of) in enumerate(layout_columns, start=1):
+        if of is not None:
+            width = 40
+        else:
+            width = max([len(code)] + [len(str(_to_cell(v[header.index(code)]))) for v in rows[:200]
+                                       if v[header.index(code)] is not None])
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 12), 60)
 
 
-def export_workbook(scenario: Scenario | dict, path: str | Path) -> None:
-    """Write a scenario (a Scenario, or a raw mapping that is validated first) as an XLSX workbook.
+_VALUE_COLUMN = {"scenario": "value", "buig_budget": "budget", "initial_stock": "clients",
+                 "applications": "applications", "ladder_at_entry": "share", "segment_hazards": "multiplier",
+                 "measure_hazards": "multiplier", "measure_fte": "fte", "hazards": "rate",
+                 "transitions": "rate_per_month", "finance": "amount", "application_series": "applications",
+                 "history": "spending"}
+"""The column of a long sheet that holds the row's sourced value (its source is shown beside the row)."""
+_OWNER_SHEET = {"municipality": "municipalities", "segment": "segments", "track": "tracks", "role": "roles",
+                "measure": "measures", "to": "tracks"}
+
+
+def _row_choices(tp: Any, key: str, choices: dict[str, list[str]]) -> list[str]:
+    from sporen.inputs import workbook_layout as layout
+
+    if bare_type(tp) is bool:
+        return ["__bool__"]
+    if key == "gate.intake_role":
+        return choices.get("role", [])
+    if key == "language":
+        return ["nl", "en"]
+    return layout.choices_of(tp)
+
+
+def _dropdown(ws: Any, options: list[str], ref: str, validation: Any, lang: str) -> None:
+    """A list dropdown on `ref` (other values are refused by Excel with a message)."""
+    from sporen.inputs import workbook_layout as layout
+
+    if options == ["__bool__"]:
+        options = [layout.bool_word(True, lang), layout.bool_word(False, lang)]
+    listed = ",".join(options)
+    if not options or len(listed) > 250 or any("," in o or '"' in o for o in options):
+        return   # Excel's inline lists hold 255 characters and no commas
+    dv = validation(type="list", formula1=f'"{listed}"', allow_blank=True, showDropDown=False)
+    dv.error, dv.errorTitle = ", ".join(options), "sporen"
+    dv.add(ref)
+    ws.add_data_validation(dv)
+
+
+def export_workbook(scenario: Scenario | dict, path: str | Path, lang: str | None = None) -> None:
+    """Write a scenario (a Scenario, or a raw mapping that is validated first) as an XLSX workbook,
+    in `lang` (default: the scenario's language) for the instructions, units and explanations.
 
     The file is written to a temporary file next to `path` and then moved into place.
     """
     from openpyxl import Workbook
+    from openpyxl.workbook.properties import CalcProperties
+
+    from sporen.inputs import workbook_layout as layout
+    from sporen.inputs.schema import Accounts, HazardName, Transition, Uncertain
 
     target = Path(path)
     if not isinstance(scenario, Scenario):
         scenario = scenario_from_dict(scenario)
+    lang = lang or scenario.language
     data = scenario.model_dump(mode="python")
+    source_keys = list(data["sources"])
+    names = {sheet: [item["name"] for item in data[sheet]] for sheet in ITEM_SHEETS}
+    choices = {"municipality": names["municipalities"], "segment": names["segments"], "track": names["tracks"],
+               "to": names["tracks"], "role": names["roles"], "measure": names["measures"],
+               "caseworker_role": names["roles"], "line": [PARTICIPATIEBUDGET]}
+    common: dict[str, Any] = {"sources": source_keys, "choices": choices, "lang": lang}
     wb = Workbook()
-    wb.remove(wb.active)
+    _instructions(wb.active, scenario, target.name, lang)
 
-    _sheet(wb, "scenario", ["key", "value", "about"], [list(r) for r in _flatten(Scenario, data)])
+    flat = _flatten(Scenario, data)
+    row_types = [_type_at_key(key) for key, _, _ in flat]
+    _sheet(wb, "scenario", ["key", "value", "unit", "about"],
+           [[key, value, layout.unit_text(layout.unit_code(key, tp), lang) if tp is not None else "",
+             layout.help_text("scenario", key, lang, about)] for (key, value, about), tp in zip(flat, row_types,
+                                                                                                strict=True)],
+           types={"value": str}, paths=[key for key, _, _ in flat], row_types=row_types, **common)
 
     for sheet in ITEM_SHEETS:
         model = _item_model(sheet)
         columns = _columns(model, IN_LONG_SHEETS.get(sheet, set()))
-        rows = []
+        rows: list[list[Any]] = []
+        paths: list[Any] = []
         for item in data[sheet]:
             row = []
             for column in columns:
@@ -306,90 +462,277 @@ def export_workbook(scenario: Scenario | dict, path: str | Path) -> None:
                     value = value.get(part) if isinstance(value, dict) else None
                 row.append(value)
             rows.append(row)
+            paths.append({".".join(p): f"{sheet}.{item['name']}.{'.'.join(p)}" for p in columns})
         header = [".".join(p) for p in columns]
-        _sheet(wb, sheet, header, rows, {".".join(p): _description(model, p) for p in columns})
+        types, fields = {}, {}
+        for p in columns:
+            tp: Any = model
+            field = None
+            for part in p:
+                owner = bare_type(tp)
+                field = owner.model_fields.get(part) if is_model(owner) else None
+                tp = child_type(tp, part)
+            types[".".join(p)], fields[".".join(p)] = tp, field
+        _sheet(wb, sheet, header, rows, {".".join(p): _description(model, p) for p in columns}, types=types,
+               paths=paths, fields=fields, **common)
 
     for sheet, (lst, field_path, key_col, value_col) in ITEM_MAPS.items():
-        rows = []
+        rows, paths = [], []
+        map_type: Any = _item_model(lst)
+        for part in field_path:
+            map_type = child_type(map_type, part)
+        key_tp, value_tp = get_args(bare_type(map_type))
         for item in data[lst]:
             mapping: Any = item
             for part in field_path:
                 mapping = mapping.get(part) if isinstance(mapping, dict) else None
             for key, value in (mapping or {}).items():
                 rows.append([item["name"], key, value])
-        _sheet(wb, sheet, [ITEM_SHEETS[lst], key_col, value_col], rows)
+                paths.append(f"{lst}.{item['name']}.{'.'.join(field_path)}.{key}")
+        _sheet(wb, sheet, [ITEM_SHEETS[lst], key_col, value_col], rows, paths=paths,
+               types={ITEM_SHEETS[lst]: str, key_col: key_tp, value_col: value_tp}, **common)
 
     bands = data["duration_bands"]
+    money = Accounts.model_fields["budget"].annotation
     _sheet(wb, "history", list(OTHER_SHEETS["history"]), [
         [m["name"], year, acc["budget"], acc["spending"]]
-        for m in data["municipalities"] for year, acc in m["history"].items()])
+        for m in data["municipalities"] for year, acc in m["history"].items()],
+        paths=[f"municipalities.{m['name']}.history.{year}" for m in data["municipalities"] for year in m["history"]],
+        types={"municipality": str, "year": int, "budget": money, "spending": money},
+        fields={"budget": Accounts.model_fields["budget"], "spending": Accounts.model_fields["spending"]}, **common)
     _sheet(wb, "hazards", list(OTHER_SHEETS["hazards"]), [
         [t["name"], cause, bands[i] if i < len(bands) else i, rate]
         for t in data["tracks"] for cause, rates in t["hazards"].items() for i, rate in enumerate(rates)],
-        {"band": "the duration band's first month, as in duration_bands", "rate": "hazard per month"})
+        {"band": "the duration band's first month, as in duration_bands", "rate": "hazard per month"},
+        paths=[f"tracks.{t['name']}.hazards.{cause}" for t in data["tracks"] for cause, rates in t["hazards"].items()
+               for _ in rates],
+        types={"track": str, "cause": HazardName, "band": int, "rate": float}, **common)
     _sheet(wb, "transitions", list(OTHER_SHEETS["transitions"]), [
         [t["name"], tr["to"], tr["rate_per_month"], tr["in_view_only"]]
-        for t in data["tracks"] for tr in t["transitions"]])
+        for t in data["tracks"] for tr in t["transitions"]],
+        paths=[f"tracks.{t['name']}.transitions.{i}.rate_per_month" for t in data["tracks"]
+               for i, _ in enumerate(t["transitions"])],
+        types={"track": str, "to": str, "rate_per_month": float,
+               "in_view_only": Transition.model_fields["in_view_only"].annotation}, **common)
+    _sheet(wb, "initial_instruments", list(OTHER_SHEETS["initial_instruments"]), [
+        [m["name"], held["instrument"], held["segment"], held["clients"]]
+        for m in data["municipalities"] for held in m["initial_instruments"]],
+        {"segment": "empty (trajectories only): any client of the initial stock",
+         "clients": "clients in the instrument at the start"},
+        paths=[{"clients": f"municipalities.{m['name']}.initial_instruments"} for m in data["municipalities"]
+               for _ in m["initial_instruments"]],
+        types={"municipality": str, "instrument": str, "segment": str, "clients": int}, **common)
+    _sheet(wb, "intensity_curve", list(OTHER_SHEETS["intensity_curve"]), [
+        [t["name"], point["caseload"], point["multiplier"]]
+        for t in data["tracks"] for point in ((t.get("intensity") or {}).get("curve") or [])],
+        {"caseload": "clients in view per caseworker fte", "multiplier": "served work multiplier there"},
+        paths=[f"tracks.{t['name']}.intensity" for t in data["tracks"]
+               for _ in ((t.get("intensity") or {}).get("curve") or [])],
+        types={"track": str, "caseload": float, "multiplier": float}, **common)
     finance = data["finance"]
     _sheet(wb, "finance", list(OTHER_SHEETS["finance"]), [
         [PARTICIPATIEBUDGET, year, amount] for year, amount in finance["participatiebudget"].items()] + [
         [line, year, amount] for line, per_year in finance["other_lines"].items()
         for year, amount in per_year.items()],
         {"line": f"'{PARTICIPATIEBUDGET}' or another line of the exploitatie (e.g. wsw_shortfall)",
-         "amount": "whole euros"})
+         "amount": "whole euros"},
+        paths=[f"finance.participatiebudget.{y}" for y in finance["participatiebudget"]]
+        + [f"finance.other_lines.{line}.{y}" for line, per_year in finance["other_lines"].items() for y in per_year],
+        types={"line": str, "year": int, "amount": money}, **{**common, "choices": {**choices, "line": []}})
     _sheet(wb, "application_series", list(OTHER_SHEETS["application_series"]), [
         [month, mun, seg, value]
         for mun, per_seg in (data["application_series"] or {}).items()
         for seg, per_month in per_seg.items() for month, value in per_month.items()],
-        {"month": "YYYY-MM, typed as text", "applications": "mean applications that month"})
+        {"month": "YYYY-MM, typed as text", "applications": "mean applications that month"},
+        paths=[f"application_series.{mun}.{seg}.{month}" for mun, per_seg in (data["application_series"] or {}).items()
+               for seg, per_month in per_seg.items() for month in per_month],
+        types={"month": str, "municipality": str, "segment": str, "applications": float}, **common)
     _sheet(wb, "uncertainty", list(OTHER_SHEETS["uncertainty"]), [
-        [u["parameter"], u["low"], u["high"]] for u in data["uncertainty"]])
-    _sheet(wb, "sources", list(OTHER_SHEETS["sources"]), [
-        [p, s["source"], s["kind"], s["unit"], s["note"]] for p, s in data["sources"].items()])
+        [u["parameter"], u["low"], u["high"]] for u in data["uncertainty"]],
+        types={"parameter": str, "low": Uncertain.model_fields["low"].annotation,
+               "high": Uncertain.model_fields["high"].annotation}, **{**common, "sources": []})
+    tree = data
+    _sheet(wb, "sources", [*OTHER_SHEETS["sources"], "value"], [
+        [p, s["source"], s["kind"], s["unit"], s["note"],
+         layout.encode(layout.lookup(tree, p) if not s.get("changed_from") else s["changed_from"])]
+        for p, s in data["sources"].items()],
+        types={"path": str, "source": str, "kind": child_type(_source_model(), "kind"), "unit": str, "note": str,
+               "value": str}, **{**common, "sources": []})
 
     for index, name in enumerate(SHEET_ORDER):
-        wb.move_sheet(name, index - wb.sheetnames.index(name))
-    write_with(target, wb.save)
+        wb.move_sheet(name, index + 1 - wb.sheetnames.index(name))   # after the instructions sheet
+    wb.properties.creator = "sporen"   # how `sporen convert` knows a workbook it may overwrite
+    wb.calculation = CalcProperties(fullCalcOnLoad=True)   # the source columns are formulas: compute on open
+
+    def save(tmp: Path) -> None:
+        wb.save(tmp)
+        reproducible_zip(tmp)
+
+    write_with(target, save)
+
+
+def _source_model() -> Any:
+    from sporen.inputs.schema import Source
+
+    return Source
+
+
+def _type_at_key(key: str) -> Any:
+    """The type of a scenario-sheet key's value (None when the key does not name a value)."""
+    tp: Any = Scenario
+    for part in key.split("."):
+        kind = _kind(tp)
+        if kind == "model":
+            field = bare_type(tp).model_fields.get(part)
+            if field is None:
+                return None
+            tp = field.annotation
+        elif kind == "dict":
+            tp = get_args(bare_type(tp))[1]
+        else:
+            return None
+    return tp
+
+
+def _instructions(ws: Any, scenario: Scenario, file: str, lang: str) -> None:
+    """The first sheet: how the workbook works, in the workbook's language."""
+    from openpyxl.styles import Alignment, Font
+
+    from sporen.common.i18n import text
+
+    ws.title = text("wbs.instructions", lang)
+    lines = text("instructions.lines", lang, name=scenario.name, file=file).split("\n")
+    for r, line in enumerate(lines, start=1):
+        cell = ws.cell(row=r, column=1, value=line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if r == 1:
+            cell.font = Font(bold=True, size=14)
+        elif line and not line.startswith("•") and r > 1 and lines[r - 2] == "":
+            cell.font = Font(bold=True)
+    ws.column_dimensions["A"].width = 120
 
 
 # -- import --------------------------------------------------------------------------------------
-class _Reader:
-    """Collects problems while turning sheets into a raw scenario."""
+MAX_UNZIPPED = 500 * 2**20
+"""A workbook's XML may unpack to at most 500 MB (a real scenario workbook is well below 1 MB)."""
+MAX_SHEET_ROWS = 1_000_000
+DAMAGED = (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError)
+"""What openpyxl's XML and zip readers raise for a damaged file (read lazily, sheet by sheet)."""
+NO_RESULT = ("open the workbook in Excel and save it (Excel stores each formula's result), "
+             "or type the value instead of the formula")
 
-    def __init__(self, file: str):
+
+class _Reader:
+    """Collects problems while turning sheets into a raw scenario.
+
+    `formulas` is the same workbook opened without cached results: a cell whose result is empty
+    there holds a formula, and an empty result of a formula is refused (never read as "empty, so
+    the default"), naming the sheet and cell. The source columns sporen writes beside values
+    (formulas on the sources sheet, for display) are not read, so not checked either."""
+
+    def __init__(self, file: str, formulas: Any = None):
+        from sporen.inputs.workbook_layout import CellReader
+
         self.file = file
-        self.problems: list[Problem] = []
+        self.formulas = formulas
+        self.problems: Problems = Problems()
+        self.cells = CellReader(self.problem)
+        self.letters: dict[str, str] = {}
 
     def problem(self, where: str, message: str, allowed: str = "") -> None:
         self.problems.append(Problem(self.file, where, message, allowed))
 
+    def _rows(self, ws: Any, sheet: str) -> list[tuple[Any, ...]]:
+        """The sheet's rows (values as Excel last saved them); problems for damage and formulas."""
+        if not hasattr(ws, "iter_rows"):
+            self.problem(f"sheet {sheet}", "is a chart, not a table", "a worksheet")
+            return []
+        rows: list[tuple[Any, ...]] = []
+        try:
+            ws.reset_dimensions()   # the stored size may claim a million rows and columns
+            for row in ws.iter_rows(values_only=True):
+                rows.append(row)
+                if len(rows) > MAX_SHEET_ROWS:
+                    self.problem(f"sheet {sheet}", f"more than {MAX_SHEET_ROWS:,} rows",
+                                 f"at most {MAX_SHEET_ROWS:,} rows per sheet")
+                    return []
+            if self.formulas is not None and ws.title in self.formulas.sheetnames:
+                source = self.formulas[ws.title]
+                source.reset_dimensions()
+                written_rows = source.iter_rows(values_only=True)
+                shown = _display_columns(rows[0] if rows else (), sheet)
+                for number, (values, written) in enumerate(zip(rows, written_rows, strict=False), start=1):
+                    for col, (value, formula) in enumerate(zip(values, written, strict=False), start=1):
+                        if col in shown:
+                            continue
+                        if value is None and isinstance(formula, str) and formula.startswith("="):
+                            self.problem(f"{sheet} cell {get_column_letter(col)}{number}",
+                                         f"a formula without a saved result ({formula[:60]})", NO_RESULT)
+        except DAMAGED as exc:   # nothing else of the workbook can be trusted
+            raise InputError([Problem(self.file, f"sheet {sheet}", f"the sheet is damaged and cannot be read "
+                                      f"({type(exc).__name__}: {str(exc)[:100]})",
+                                      "a workbook saved by Excel or sporen convert")]) from None
+        return rows
+
     def table(self, ws: Any, sheet: str, required: tuple[str, ...] | None,
-              allowed: list[str] | None = None) -> list[tuple[int, dict[str, Any]]]:
-        """(row number, {column: value}) for every non-empty row of a sheet with a header row."""
-        rows = list(ws.iter_rows(values_only=True))
+              allowed: list[str] | None = None, types: dict[str, Any] | None = None,
+              fields: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any]]]:
+        """(row number, {column: value}) for every non-empty data row of a sheet with a header row.
+
+        The unit and explanation rows under the header are skipped, and so are the source columns
+        beside values (formulas that show the sources sheet). Cells of columns with a number or
+        yes/no type in `types` are read as a planner types them (`inputs.workbook_layout.CellReader`);
+        a cell that cannot be read is a problem naming the sheet and the cell."""
+        from sporen.inputs.workbook_layout import is_mark_row
+
+        rows = self._rows(ws, sheet)
         if not rows:
             return []
         header = [str(h).strip() if h is not None else "" for h in rows[0]]
         while header and not header[-1]:
             header.pop()
+        display = {h for h in header if h == "source" or h.endswith(".source")} if sheet != "sources" else set()
         known = list(required or ()) + [a for a in (allowed or []) if a not in (required or ())]
+        counts = Counter(header)
         for col, name in enumerate(header, start=1):
+            if name in display:
+                continue
             if not name:
                 self.problem(f"{sheet} row 1", f"column {col} has no name", "a column name in the header row")
             elif known and name not in known:
                 self.problem(f"{sheet} row 1.{name}", "unknown column (a typo?)", "columns: " + ", ".join(known))
-            elif header.count(name) > 1:
+            elif counts[name] > 1:
                 self.problem(f"{sheet} row 1.{name}", "column appears twice", "each column once")
         for name in required or ():
             if name not in header:
                 self.problem(f"{sheet} row 1.{name}", "missing column", "columns: " + ", ".join(known))
+        letters = {name: get_column_letter(col) for col, name in enumerate(header, start=1)}
+        types, fields = types or {}, fields or {}
         out = []
         for number, values in enumerate(rows[1:], start=2):
-            record = {name: value for name, value in zip(header, values, strict=False)
-                      if name and not (value is None or (isinstance(value, str) and not value.strip()))}
+            if is_mark_row(values):
+                continue
+            record = {}
+            for name, value in zip(header, values, strict=False):
+                if not name or name in display or value is None or (isinstance(value, str) and not value.strip()):
+                    continue
+                if name in types:
+                    value = self.cells.value(sheet, f"{letters[name]}{number}", name, value, types[name],
+                                             fields.get(name))
+                record[name] = value
             if record:
                 out.append((number, record))
+        self.letters = letters
         return out
+
+
+def _display_columns(header: tuple[Any, ...], sheet: str) -> set[int]:
+    """Column numbers of the source columns sporen writes beside values for display ('source',
+    '<field>.source'); the reader skips them (the sources sheet's own 'source' is data)."""
+    if sheet == "sources":
+        return set()
+    return {col for col, name in enumerate(header, start=1)
+            if isinstance(name, str) and (name.strip() == "source" or name.strip().endswith(".source"))}
 
 
 def _set_nested(target: dict, path: tuple[Any, ...], value: Any) -> None:
@@ -401,7 +744,7 @@ def _set_nested(target: dict, path: tuple[Any, ...], value: Any) -> None:
 def _scenario_sheet(reader: _Reader, ws: Any) -> dict:
     raw: dict = {}
     seen: dict[str, int] = {}
-    for number, record in reader.table(ws, "scenario", ("key", "value"), ["about"]):
+    for number, record in reader.table(ws, "scenario", ("key", "value"), ["unit", "about"]):
         where = f"scenario row {number}"
         key = str(record.get("key", "")).strip()
         if not key:
@@ -438,7 +781,9 @@ def _scenario_sheet(reader: _Reader, ws: Any) -> dict:
         if _kind(tp) in ("model", "dict"):
             reader.problem(f"{where}.key", f"'{key}' is a section", f"its fields, e.g. {key}.<field>")
             continue
-        value = _from_cell(_month_text(record["value"]) if key == "start" else record["value"], tp)
+        cell_value = reader.cells.value("scenario", f"{reader.letters.get('value', 'B')}{number}", key,
+                                        record["value"], tp)
+        value = _from_cell(_month_text(cell_value) if key == "start" else cell_value, tp)
         if value is not MISSING:
             _set_nested(raw, tuple(path), value)
     return raw
@@ -448,31 +793,50 @@ def import_workbook(path: str | Path) -> dict:
     """Read a scenario workbook into a raw scenario mapping (validate it with `scenario_from_dict`).
 
     Raises `InputError` listing every problem of the workbook's layout (unknown sheets and
-    columns, rows naming items that do not exist, ...); field values are checked later.
+    columns, rows naming items that do not exist, formulas without a saved result, damaged
+    sheets, ...); field values are checked later.
     """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from sporen.inputs.textfile import MAX_BYTES, read_bytes
+
     path = Path(path)
     file = str(path)
+    shape = "an XLSX workbook written by sporen convert or Excel"
     if not path.exists():
         raise InputError([Problem(file, "", "file not found", "an existing XLSX workbook")])
     if path.is_dir():
         raise InputError([Problem(file, "", "is a folder", "an XLSX workbook")])
+    data = read_bytes(path, shape, MAX_BYTES)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError([Problem(file, "", f"not a readable XLSX workbook ({type(exc).__name__})",
-                                  "a workbook written by sporen convert or Excel")]) from None
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise InputError([Problem(file, "", f"not a readable XLSX workbook ({type(exc).__name__})", shape)]) from None
+    if unzipped > MAX_UNZIPPED:
+        raise InputError([Problem(file, "", f"unpacks to {unzipped / 2**20:,.0f} MB", f"at most "
+                                  f"{MAX_UNZIPPED // 2**20} MB unpacked; {shape}")])
+    books = []
     try:
-        return _import(wb, file)
+        for data_only in (True, False):
+            books.append(load_workbook(io.BytesIO(data), read_only=True, data_only=data_only))
+    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, *DAMAGED) as exc:
+        for book in books:
+            book.close()
+        raise InputError([Problem(file, "", f"not a readable XLSX workbook ({type(exc).__name__})", shape)]) from None
+    try:
+        return _import(books[0], file, books[1])
     finally:
-        wb.close()
+        for book in books:
+            book.close()
 
 
-def _import(wb: Any, file: str) -> dict:
-    reader = _Reader(file)
+def _import(wb: Any, file: str, formulas: Any = None) -> dict:
+    reader = _Reader(file, formulas)
     sheets = {name: wb[name] for name in wb.sheetnames}
+    for instructions in INSTRUCTION_SHEETS:
+        sheets.pop(instructions, None)
     for name in sheets:
         if name not in SHEET_ORDER:
             reader.problem(f"sheet {name}", "unknown sheet (a typo?)", "sheets: " + ", ".join(SHEET_ORDER))
@@ -489,7 +853,8 @@ def _import(wb: Any, file: str) -> dict:
         if sheet not in sheets:
             continue
         raw[sheet] = []
-        for number, record in reader.table(sheets[sheet], sheet, ("name",), list(columns)):
+        types, fields = _column_types(model, columns)
+        for number, record in reader.table(sheets[sheet], sheet, ("name",), list(columns), types, fields):
             item: dict = {}
             for column, value in record.items():
                 if column not in columns:
@@ -534,7 +899,9 @@ def _import(wb: Any, file: str) -> dict:
         for part in field_path:
             tp = child_type(tp, part)
         seen: dict[tuple, int] = {}
-        for number, record in reader.table(sheets[sheet], sheet, (owner, key_col, value_col)):
+        key_tp, value_tp = get_args(bare_type(tp))
+        for number, record in reader.table(sheets[sheet], sheet, (owner, key_col, value_col), None,
+                                           {key_col: key_tp, value_col: value_tp}):
             if not required(sheet, number, record, (owner, key_col, value_col)):
                 continue
             item = owner_item(sheet, number, record, lst)
@@ -552,7 +919,12 @@ def _import(wb: Any, file: str) -> dict:
             mapping[key] = _scalar(record[value_col], get_args(bare_type(tp))[1])
 
     if "history" in sheets:
-        for number, record in reader.table(sheets["history"], "history", OTHER_SHEETS["history"]):
+        from sporen.inputs.schema import Accounts
+
+        money = Accounts.model_fields["budget"]
+        for number, record in reader.table(sheets["history"], "history", OTHER_SHEETS["history"], None,
+                                           {"year": int, "budget": money.annotation, "spending": money.annotation},
+                                           {"budget": money, "spending": money}):
             if required("history", number, record, OTHER_SHEETS["history"]):
                 item = owner_item("history", number, record, "municipalities")
                 if item is not None:
@@ -563,7 +935,8 @@ def _import(wb: Any, file: str) -> dict:
         default_bands = Scenario.model_fields["duration_bands"].get_default(call_default_factory=True)
         bands = raw.get("duration_bands", default_bands)
         rates: dict[tuple[str, str], dict[int, Any]] = {}
-        for number, record in reader.table(sheets["hazards"], "hazards", OTHER_SHEETS["hazards"]):
+        for number, record in reader.table(sheets["hazards"], "hazards", OTHER_SHEETS["hazards"], None,
+                                           {"band": int, "rate": float}):
             if not required("hazards", number, record, OTHER_SHEETS["hazards"]):
                 continue
             item = owner_item("hazards", number, record, "tracks")
@@ -590,7 +963,8 @@ def _import(wb: Any, file: str) -> dict:
 
     if "transitions" in sheets:
         for number, record in reader.table(sheets["transitions"], "transitions", ("track", "to", "rate_per_month"),
-                                           list(OTHER_SHEETS["transitions"])):
+                                           list(OTHER_SHEETS["transitions"]),
+                                           {"rate_per_month": float, "in_view_only": bool}):
             if required("transitions", number, record, ("track", "to", "rate_per_month")):
                 item = owner_item("transitions", number, record, "tracks")
                 if item is not None:
@@ -599,10 +973,36 @@ def _import(wb: Any, file: str) -> dict:
                         move["in_view_only"] = record["in_view_only"]
                     item.setdefault("transitions", []).append(move)
 
+    if "initial_instruments" in sheets:
+        columns = OTHER_SHEETS["initial_instruments"]
+        for number, record in reader.table(sheets["initial_instruments"], "initial_instruments",
+                                           ("municipality", "instrument", "clients"), list(columns)):
+            if required("initial_instruments", number, record, ("municipality", "instrument", "clients")):
+                item = owner_item("initial_instruments", number, record, "municipalities")
+                if item is not None:
+                    held = {"instrument": _scalar(record["instrument"], str), "clients": record["clients"]}
+                    if "segment" in record:
+                        held["segment"] = _scalar(record["segment"], str)
+                    item.setdefault("initial_instruments", []).append(held)
+
+    if "intensity_curve" in sheets:
+        for number, record in reader.table(sheets["intensity_curve"], "intensity_curve",
+                                           OTHER_SHEETS["intensity_curve"]):
+            if required("intensity_curve", number, record, OTHER_SHEETS["intensity_curve"]):
+                item = owner_item("intensity_curve", number, record, "tracks")
+                if item is not None:
+                    intensity = item.setdefault("intensity", {})
+                    intensity.setdefault("curve", []).append(
+                        {"caseload": record["caseload"], "multiplier": record["multiplier"]})
+
     if "finance" in sheets:
         finance = raw.setdefault("finance", {})
         seen_lines: dict[tuple, int] = {}
-        for number, record in reader.table(sheets["finance"], "finance", OTHER_SHEETS["finance"]):
+        from sporen.inputs.schema import Finance
+
+        amount = child_type(child_type(child_type(Finance, "other_lines"), "line"), 2018)
+        for number, record in reader.table(sheets["finance"], "finance", OTHER_SHEETS["finance"], None,
+                                           {"year": int, "amount": amount}):
             if not required("finance", number, record, OTHER_SHEETS["finance"]):
                 continue
             line, year = _scalar(record["line"], str), _key(record["year"], dict[int, int])
@@ -619,7 +1019,7 @@ def _import(wb: Any, file: str) -> dict:
     if "application_series" in sheets:
         series: dict = {}
         for number, record in reader.table(sheets["application_series"], "application_series",
-                                           OTHER_SHEETS["application_series"]):
+                                           OTHER_SHEETS["application_series"], None, {"applications": float}):
             if not required("application_series", number, record, OTHER_SHEETS["application_series"]):
                 continue
             mun, seg = _scalar(record["municipality"], str), _scalar(record["segment"], str)
@@ -636,21 +1036,42 @@ def _import(wb: Any, file: str) -> dict:
     if "uncertainty" in sheets:
         raw["uncertainty"] = [
             {"parameter": _scalar(r.get("parameter"), str), "low": r.get("low"), "high": r.get("high")}
-            for number, r in reader.table(sheets["uncertainty"], "uncertainty", OTHER_SHEETS["uncertainty"])
+            for number, r in reader.table(sheets["uncertainty"], "uncertainty", OTHER_SHEETS["uncertainty"], None,
+                                          {"low": float, "high": float})
             if required("uncertainty", number, r, OTHER_SHEETS["uncertainty"])]
 
+    originals: dict[str, Any] = {}
     if "sources" in sheets:
         sources: dict = {}
         for number, record in reader.table(sheets["sources"], "sources", ("path", "source"),
-                                           list(OTHER_SHEETS["sources"])):
+                                           [*OTHER_SHEETS["sources"], "value"]):
             if not required("sources", number, record, ("path", "source")):
                 continue
-            sources[_scalar(record["path"], str)] = {k: _scalar(v, str) for k, v in record.items() if k != "path"}
+            path = _scalar(record["path"], str)
+            originals[path] = record.get("value")
+            sources[path] = {k: _scalar(v, str) for k, v in record.items() if k not in ("path", "value")}
         raw["sources"] = sources
 
     if reader.problems:
         raise InputError(reader.problems)
+    from sporen.inputs.workbook_layout import mark_changed
+
+    mark_changed(raw, originals)
     return raw
+
+
+def _column_types(model: Any, columns: dict[str, tuple[str, ...]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The type and pydantic field of each column of an item sheet (for reading typed numbers)."""
+    types, fields = {}, {}
+    for column, path in columns.items():
+        tp: Any = model
+        field = None
+        for part in path:
+            owner = bare_type(tp)
+            field = owner.model_fields.get(part) if is_model(owner) else None
+            tp = child_type(tp, part)
+        types[column], fields[column] = tp, field
+    return types, fields
 
 
 # -- conversion ----------------------------------------------------------------------------------
@@ -668,7 +1089,7 @@ def write_scenario_yaml(scenario: Scenario, path: str | Path, comment: str = "")
     write_text(target, text)
 
 
-def convert_scenario(src: str | Path, dest: str | Path) -> Scenario:
+def convert_scenario(src: str | Path, dest: str | Path, lang: str | None = None) -> Scenario:
     """Convert a scenario between YAML and XLSX by the files' extensions (a variant is written patched).
 
     Raises `InputError` for an unknown extension, a missing destination folder or a bad source.
@@ -689,7 +1110,7 @@ def convert_scenario(src: str | Path, dest: str | Path) -> Scenario:
     scenario = load_scenario(src)
     try:
         if dest.suffix.lower() == ".xlsx":
-            export_workbook(scenario, dest)
+            export_workbook(scenario, dest, lang=lang)
         else:
             write_scenario_yaml(scenario, dest, f"Scenario '{scenario.name}', converted from {src.name} by "
                                 "`sporen convert`.\nFormat: docs/scenario-format.md")

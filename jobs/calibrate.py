@@ -15,11 +15,19 @@ from pydantic import Field, field_validator
 
 from sporen.calibration import fit, writer
 from sporen.calibration.observed import load_observed, month_text
-from sporen.calibration.writer import format_table
+from sporen.calibration.writer import format_spending, format_table
 from sporen.common.errors import InputError, Problem, RunFailed
 from sporen.common.files import write_text
 from sporen.inputs.load import is_workbook, load_scenario, read_yaml, scenario_from_dict
-from sporen.jobs.options import JobOptions, Parallel, check_out_file, raise_problems, replications_field, seed_field
+from sporen.jobs.options import (
+    JobOptions,
+    Parallel,
+    check_out_file,
+    raise_problems,
+    replications_field,
+    seed_field,
+    yaml_by_sporen,
+)
 
 
 class CalibrateOptions(JobOptions):
@@ -62,7 +70,8 @@ class CalibrationFailed(RunFailed):
     """The fitted scenario does not validate (a bug in sporen; exit 1, nothing written)."""
 
 
-__all__ = ["CalibrateOptions", "CalibrateJobResult", "CalibrationFailed", "run_calibrate", "format_table"]
+__all__ = ["CalibrateOptions", "CalibrateJobResult", "CalibrationFailed", "run_calibrate", "format_table",
+           "format_spending"]
 
 
 @dataclass
@@ -75,7 +84,9 @@ class CalibrateJobResult:
 def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None = None) -> CalibrateJobResult:
     """Fit, check the calibrated scenario validates, and write it. InputError for bad input."""
     out = options.out_file
-    problems = check_out_file(out, "file for the YAML") + check_out_file(options.history_out, "file for the YAML")
+    inputs = [options.scenario, options.observed]
+    problems = (check_out_file(out, "file for the YAML", inputs, yaml_by_sporen)
+                + check_out_file(options.history_out, "file for the YAML", inputs, yaml_by_sporen))
     if options.history_out and options.history_out.resolve() == out.resolve():
         problems.append(Problem(str(options.history_out), "", "is the same file as --out", "another file name"))
     model = observed = None
@@ -108,6 +119,7 @@ def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None =
     fitted = [("work hazards", p.work), ("other exit hazards", p.other)]
     fitted += [(f"applications {m}", v) for m, v in p.applications.items()]
     fitted += [(f"application level {k}{' (reference)' if v == 1.0 else ''}", v) for k, v in p.periods.items()]
+    fitted += [(f"benefit level {m}", v) for m, v in p.benefit.items()]
     argv = ["sporen", "calibrate", str(options.scenario), "--observed", str(options.observed), "--replications",
             str(options.replications), "--seed", str(options.seed)]
     if options.scale is not None:
@@ -120,6 +132,9 @@ def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None =
              "#   applications " + ", ".join(f"{m} {v:.4f}" for m, v in p.applications.items())]
     if p.periods:
         lines.append("#   application level (window only) " + ", ".join(f"{k} {v:.4f}" for k, v in p.periods.items()))
+    if p.benefit:
+        lines.append("#   benefit level (spending of a horizon year) "
+                     + ", ".join(f"{m} {v:.4f}" for m, v in p.benefit.items()))
     if result.applications_scale is not None:
         lines.append(f"# The scenario's applications stand for {result.applications_scale:.3f} of the observed "
                      "applications.")
@@ -130,7 +145,9 @@ def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None =
     else:
         raw = model.model_dump(exclude={"series"})
         header = ""
-    mapping = writer.calibrated_mapping(raw, model, p, source, result.applications_scale)
+    spending = result.spending
+    forward = int(spending["replications"].iloc[0]) if spending is not None and len(spending) else None
+    mapping = writer.calibrated_mapping(raw, model, p, source, result.applications_scale, forward)
     text = writer.dump_yaml(mapping, (header + "#\n" if header else "") + stamp)
     try:
         scenario_from_dict(writer.yaml_load(text), str(out), src.parent)

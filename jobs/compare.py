@@ -33,8 +33,8 @@ from sporen.common.errors import InputError, Problem
 from sporen.inputs.load import read_yaml
 from sporen.inputs.schema import Scenario
 from sporen.jobs.options import JobOptions, Parallel, check_out_folder, raise_problems, replications_field, seed_field
-from sporen.jobs.runs import default_folder, folder_name
-from sporen.outputs.report import kpi_unit
+from sporen.jobs.runs import folder_name, rules_file_of, run_folder
+from sporen.outputs.labels import kpi_unit
 
 MONEY_MEASURES = ("result_after_vangnet", "exploitatie_result", "spending")
 """Money compared, EUR: higher is better for the results, lower for spending."""
@@ -136,6 +136,7 @@ class CompareResult:
     changes: dict[str, list[str]] = field(default_factory=dict)
     out_dir: Path | None = None
     seconds: float = 0.0
+    lang: str = "nl"
 
 
 def load_inputs(base_path: str | Path, variant_paths: Sequence[str | Path]) -> tuple[Scenario, dict[str, Scenario],
@@ -184,13 +185,14 @@ class CompareOptions(JobOptions):
     fmt: Literal["csv", "parquet"] = "csv"
     quiet: bool = False
     command: list[str] = Field(default_factory=list)
+    lang: Literal["nl", "en"] | None = None   # report, workbook and summary; default: the base scenario's
 
 
 def run_compare(options: CompareOptions) -> CompareResult:
     """Simulate base and variants on the same seeds, compare them and write the run directory."""
     from sporen.sim.api import session
 
-    raise_problems(check_out_folder(options.out))
+    raise_problems(check_out_folder(options.out, [options.base, *options.variants]))
     parallel = options.parallel
     with session(parallel.chosen_backend, parallel.scheduler) as client:
         return _compare(options, functools.partial(_simulate_with_api, backend=parallel.chosen_backend,
@@ -202,7 +204,6 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
 
     from sporen.outputs import tables
     from sporen.outputs.report import RunFrames, compare_report, write_report
-    from sporen.outputs.rundir import RunDirectory
     from sporen.outputs.workbook import write_workbook
     from sporen.sim import api as summary
 
@@ -211,7 +212,10 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
     replications, seed, fmt, quiet = options.replications, options.seed, options.fmt, options.quiet
     workers, command = options.parallel.workers, options.command
     base, variants, changes = load_inputs(base_path, variant_paths)
-    out_dir = options.out if options.out is not None else default_folder(f"{base.name}-compare")
+    lang = options.lang or base.language
+    folder = run_folder(options.out, "compare", base.name, [base_path, *variant_paths,
+                                                          rules_file_of(base, base_path)], f"{base.name}-compare")
+    out_dir = folder.path
 
     steps = tqdm(total=len(variants) + 2, desc="sporen compare", file=sys.stderr, disable=quiet, leave=False,
                  bar_format="{desc} [{elapsed}]")
@@ -237,7 +241,7 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
                     "variant": ", ".join(variants), "scenario_hash": tables.model_hash(base),
                     "versions": tables.package_versions(), "git_commit": tables.git_state().get("commit")}
         result = CompareResult(base=base, variants=variants, comparison=comparison, base_run=base_run,
-                               variant_runs=variant_runs, changes=changes, out_dir=out_dir)
+                               variant_runs=variant_runs, changes=changes, out_dir=out_dir, lang=lang)
         named = {
             "comparison": comparison,
             "comparison_totals": totals(comparison, headline=False),
@@ -248,13 +252,13 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
         html = compare_report(
             base, comparison_for_report(comparison),
             base=RunFrames(monthly=base_run.monthly, yearly=base_run.yearly, kpis=base_run.kpis),
-            variant_changes=changes, run=run_info)
-        with RunDirectory(out_dir) as tmp:
+            variant_changes=changes, run=run_info, rules=_rules(base, base_path), lang=lang)
+        with folder.open() as tmp:
             files: dict[str, Path] = {}
             for name, frame in named.items():
                 # comparison.csv always, whatever --format: it is the command's promised output
                 files[name] = tables.write_table(frame, tmp, name, "csv" if name == "comparison" else fmt)
-            files["results.xlsx"] = write_workbook(tmp / "results.xlsx", named,
+            files["results.xlsx"] = write_workbook(tmp / "results.xlsx", named, lang=lang, scenario=base,
                                                    title=f"sporen compare {base.name}")
             files["report.html"] = write_report(tmp / "report.html", html)
             manifest = tables.build_manifest(
@@ -283,6 +287,13 @@ def comparison_for_report(comparison: pd.DataFrame) -> pd.DataFrame:
     marked = comparison.assign(headline=comparison.index.isin(head.index))
     order = list(head.index) + [i for i in marked.index if i not in set(head.index)]
     return marked.loc[order]
+
+
+def _rules(scenario: Scenario, path: Path) -> Any:
+    """The base scenario's vangnet rules (for the report's table of rules and their status)."""
+    from sporen.sim.api import scenario_vangnet_rules
+
+    return scenario_vangnet_rules(scenario, Path(path).parent)
 
 
 def _file_name(name: str) -> str:

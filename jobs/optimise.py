@@ -45,7 +45,7 @@ from sporen.jobs.options import (
     replications_field,
     seed_field,
 )
-from sporen.jobs.runs import default_folder, rules_file_of
+from sporen.jobs.runs import RunFolder, rules_file_of, run_folder
 from sporen.optimise.loop import DEFAULT_REPLICATIONS, DEFAULT_SEED, DEFAULT_TRADEOFF, OptimiseResult
 from sporen.optimise.stats import DEFAULT_CONFIDENCE, DEFAULT_ZONE, VERDICT_WORDS
 
@@ -105,9 +105,10 @@ def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str]
     from sporen.optimise.loop import OptionsError, optimise
     from sporen.sim.api import evaluate, session
 
-    raise_problems(check_out_folder(options.out))
+    inputs = [options.scenario, options.variant]
+    raise_problems(check_out_folder(options.out, inputs))
     scenario = load_with_variant(options.scenario, options.variant)
-    out = options.out if options.out is not None else default_folder(f"optimise-{scenario.name}")
+    out = run_folder(options.out, "optimise", scenario.name, [*inputs, rules_file_of(scenario, options.scenario)])
     parallel = options.parallel
     workers = parallel.workers if parallel.workers is not None else _cpus()
     with session(parallel.chosen_backend, parallel.scheduler) as client:
@@ -119,7 +120,7 @@ def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str]
             raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
     write_run(result, out, command=options.command or _command_line(options), scenario_file=str(options.scenario),
               variant_file=str(options.variant) if options.variant else None)
-    return OptimiseJobResult(result, out)
+    return OptimiseJobResult(result, out.path)
 
 
 def _cpus() -> int:
@@ -313,10 +314,9 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
     return files
 
 
-def write_run(result: OptimiseResult, out_dir: str | Path, **kwargs: Any) -> Path:
-    """Write the run into `out_dir`, appearing whole or not at all."""
-    from sporen.outputs.rundir import RunDirectory
-
-    with RunDirectory(out_dir) as tmp:
+def write_run(result: OptimiseResult, out_dir: str | Path | RunFolder, **kwargs: Any) -> Path:
+    """Write the run into `out_dir`, appearing whole or not at all (and replacing only a sporen run)."""
+    folder = out_dir if isinstance(out_dir, RunFolder) else RunFolder(Path(out_dir))
+    with folder.open() as tmp:
         write_files(result, tmp, **kwargs)
-    return Path(out_dir)
+    return folder.path

@@ -10,12 +10,23 @@ allowed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sporen.common.errors import InputError, Problem
+from sporen.inputs.schema import numbers_only
 
 MAX_REPLICATIONS = 100_000
 """More futures than this is a typing error, not a question (a billion seeds would fill memory first)."""
@@ -84,8 +95,18 @@ def _allowed(error: dict[str, Any]) -> str:
 class JobOptions(BaseModel):
     """Base of every job's options: strict fields, problems named as command-line options."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, arbitrary_types_allowed=True,
+                              allow_inf_nan=False)
     file_fields: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_no(cls, value: Any, info: ValidationInfo) -> Any:
+        """A number option is never yes/no (the Python API could pass True for 1)."""
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and numbers_only(field.annotation) and isinstance(value, bool):
+            raise ValueError(f"{value} is not a number: a whole number")
+        return value
 
     @classmethod
     def parse(cls, **values: Any) -> Self:
@@ -133,24 +154,62 @@ class Parallel(JobOptions):
         return self.backend or ("dask" if self.scheduler else "local")
 
 
-def check_out_folder(out: Path | None) -> list[Problem]:
-    """An output folder must be a folder name (what may be replaced is `outputs.rundir`'s call)."""
+def check_out_folder(out: Path | None, inputs: Sequence[str | Path | None] = ()) -> list[Problem]:
+    """What is wrong with ``--out`` as a run folder (`outputs.rundir.check_target`: a new folder, an
+    empty one or an earlier sporen run, holding none of the `inputs`); checked before any work."""
+    from sporen.outputs.rundir import check_target
+
     if out is None:
         return []
-    if out.exists() and not out.is_dir():
-        return [Problem(str(out), "", "exists and is not a folder", "a folder name for the run's files")]
-    return []
+    return check_target(out, inputs)
 
 
-def check_out_file(out: Path | None, what: str = "file") -> list[Problem]:
-    """An output file must be a file name in an existing folder."""
+def check_out_file(out: Path | None, what: str = "file", inputs: Sequence[str | Path | None] = (),
+                   ours: Callable[[Path], bool] | None = None) -> list[Problem]:
+    """An output file must be a file name in an existing folder, none of the run's `inputs`, and,
+    when it exists, a file sporen wrote (`ours` recognises one): sporen never overwrites a file a
+    planner made."""
     if out is None:
         return []
     if out.is_dir():
         return [Problem(str(out), "", "is a folder", f"a {what} name")]
     if not out.parent.is_dir():
         return [Problem(str(out), "", "the folder does not exist", f"a {what} in an existing folder")]
+    for given in inputs:
+        if given is not None and _same_file(out, Path(given)):
+            return [Problem(str(out), "", f"is an input file of this run ({given}); sporen does not overwrite it",
+                            f"another {what} name")]
+    if out.exists() and ours is not None and not ours(out):
+        return [Problem(str(out), "", "exists and was not written by sporen; sporen does not overwrite it",
+                        f"a new {what} name, or move the file away first")]
     return []
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def leading_text(path: Path, limit: int = 65536) -> str:
+    """The first `limit` bytes of a file as text ('' when unreadable): enough to recognise sporen's own."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def yaml_by_sporen(path: Path) -> bool:
+    """A YAML file whose leading comments say sporen wrote it (calibrate, convert, optimise)."""
+    head = []
+    for line in leading_text(path).splitlines():
+        if not line.startswith("#"):
+            break
+        head.append(line)
+    return any(mark in line for line in head for mark in ("sporen calibrate", "`sporen convert`",
+                                                             "`sporen optimise`"))
 
 
 def raise_problems(problems: list[Problem]) -> None:

@@ -27,7 +27,7 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -39,7 +39,7 @@ from pydantic import Field
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.schema import Scenario
 from sporen.jobs.options import JobOptions, Parallel, Probability, check_out_folder, replications_field, seed_field
-from sporen.jobs.runs import default_folder
+from sporen.jobs.runs import rules_file_of, run_folder
 from sporen.optimise.loop import DEFAULT_REPLICATIONS, DEFAULT_TRADEOFF
 from sporen.optimise.stats import DEFAULT_CONFIDENCE, DEFAULT_ZONE
 from sporen.sim.api import session
@@ -77,6 +77,7 @@ class PlanJobOptions(JobOptions):
     allow_cuts: bool = False
     static: bool = False
     tradeoff: tuple[float, ...] = DEFAULT_TRADEOFF
+    lang: Literal["nl", "en"] | None = None   # report, workbook and summary; default: the scenario's language
 
 
 @dataclass
@@ -90,6 +91,9 @@ class PlanJobResult:
     plan_run: Any
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     seconds: float = 0.0
+    lang: str = "nl"
+    outcome: Any = None           # outputs.report.PlanOutcome: verdict, plan in words, next steps
+    scenario: Scenario | None = None
 
     @property
     def verdict(self) -> str:
@@ -101,21 +105,132 @@ class PlanJobResult:
 
 
 # -- words -------------------------------------------------------------------------------------------
-def target_text(target: Any, municipalities: Sequence[str]) -> str:
-    """The target in words, e.g. 'no deficit after vangnet in any year from 2019, all municipalities
-    together, in at least 90% of simulated futures'."""
-    level = "no deficit after vangnet" if target.level == 0 else (
-        f"a result after vangnet of at least € {target.level:,}" if target.level > 0
-        else f"a deficit after vangnet of at most € {-target.level:,}")
-    when = (f"summed over {target.from_year} and later years" if target.cumulative
-            else f"in every year from {target.from_year}")
-    scope = ("all municipalities together" if target.scope == "total" or len(municipalities) == 1
-             else "in each municipality")
-    if target.probability == "mean":
-        chance = "on average over the simulated futures"
-    else:
-        chance = f"in at least {float(target.probability):.0%} of simulated futures"
+def target_text(target: Any, municipalities: Sequence[str], lang: str = "en") -> str:
+    """The target in words, e.g. 'no deficit after vangnet in every year from 2019, all municipalities
+    together, in at least 90% of simulated futures' (English for the files, `lang` for a person)."""
+    from sporen.common import i18n
+    from sporen.common.i18n import text
+
+    level = text("target.no_deficit", lang) if target.level == 0 else (
+        text("target.at_least", lang, amount=i18n.money(target.level, lang)) if target.level > 0
+        else text("target.at_most", lang, amount=i18n.money(-target.level, lang)))
+    when = (text("target.summed", lang, year=target.from_year) if target.cumulative
+            else text("target.every_year", lang, year=target.from_year))
+    scope = (text("target.total", lang) if target.scope == "total" or len(municipalities) == 1
+             else text("target.each", lang))
+    chance = (text("target.mean", lang) if target.probability == "mean"
+              else text("target.share", lang, share=i18n.percent(float(target.probability), lang)))
     return f"{level} {when}, {scope}, {chance}"
+
+
+def verdict_of(optimised: Any) -> str:
+    """meets | does_not_meet | on_the_edge: the optimiser's verdict when it gives one, else from `met`."""
+    verdict = getattr(optimised, "verdict", None)
+    verdict = getattr(verdict, "value", verdict)
+    if verdict in ("meets", "does_not_meet", "on_the_edge"):
+        return str(verdict)
+    return "meets" if optimised.met else "does_not_meet"
+
+
+MAX_WIDEN_STEPS = 3
+"""At most this many 'widen this field' steps (the report's Plan details list every lever at its limit)."""
+
+
+def _shown_path(path: Path) -> str:
+    """A scenario path as a user would type it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def next_steps(optimised: Any, scenario: Scenario, options: PlanJobOptions, verify: int) -> list[Any]:
+    """Concrete things to try when the target is not met: the scenario fields that hold the levers
+    at their limit, then the options that loosen the target (with the verified cost where the
+    trade-off curve has it), a narrower zone when the answer is on the edge, more budget when the
+    optimiser ran out."""
+    from sporen.common import i18n
+    from sporen.outputs.report import NextStep
+
+    lang = options.lang or scenario.language
+    verdict = verdict_of(optimised)
+    if verdict == "meets":
+        return []
+    file = _shown_path(options.scenario)
+    steps: list[NextStep] = []
+    space, point = optimised.space, optimised.point
+    for lever, levels in zip(space.levers, point, strict=True):
+        k = max(levels)
+        if k != lever.top or k == lever.baseline and lever.kind != "role":
+            continue
+        if lever.kind == "role":
+            role = scenario.role(lever.name)
+            top = lever.levels[lever.top]
+            if role.max_hires_per_year is not None and abs(top - (role.fte_now + role.max_hires_per_year)) < 0.5:
+                steps.append(NextStep("next.widen_hires", {
+                    "file": file, "field": f"roles.{role.name}.max_hires_per_year",
+                    "now": i18n.fte(role.max_hires_per_year, lang), "role": scenario.label(role.name, lang)}))
+            else:
+                steps.append(NextStep("next.widen_max_fte", {"file": file, "field": f"roles.{role.name}.max_fte",
+                                                             "now": i18n.fte(top, lang),
+                                                             "role": scenario.label(role.name, lang)}))
+        elif lever.kind == "instrument":
+            steps.append(NextStep("next.widen_places", {
+                "file": file, "field": f"instruments.{lever.name}.max_places_per_year",
+                "now": i18n.number(lever.levels[lever.top], lang), "instrument": scenario.label(lever.name, lang)}))
+    if len(steps) > MAX_WIDEN_STEPS:   # the summary is one page: the levers that matter most come first
+        steps = steps[:MAX_WIDEN_STEPS]
+    if verdict == "on_the_edge":
+        zone = float(optimised.precision.zone)
+        steps.append(NextStep("next.zone", {"zone": f"{zone / 2:g}", "now": f"{zone:g}"}))
+    if "budget" in str(optimised.stop_reason):
+        steps.append(NextStep("next.budget_sims", {"n": 2 * int(optimised.budget_sims)}))
+    target = optimised.target
+    tradeoff = optimised.tradeoff
+    if (target.probability != "mean" and tradeoff is not None and len(tradeoff)
+            and {"probability", "verdict", "cost"} <= set(tradeoff.columns)):
+        looser = tradeoff[(tradeoff["verdict"] == "meets")
+                          & (tradeoff["probability"] < float(target.probability) - 1e-9)]
+        if len(looser):
+            best = looser.sort_values("probability").iloc[-1]
+            steps.append(NextStep("next.probability", {"probability": f"{float(best['probability']):g}",
+                                                       "cost": i18n.money(best["cost"], lang)}))
+    years = scenario.horizon_years
+    if target.from_year < years[-1]:
+        steps.append(NextStep("next.target_from", {"year": target.from_year + 1}))
+    if not target.cumulative and target.from_year < years[-1]:
+        steps.append(NextStep("next.cumulative", {}))
+    if not any(step.key.startswith("next.widen") for step in steps):
+        steps.append(NextStep("next.add_levers", {"file": file}))
+    return steps
+
+
+def end_message(result: PlanJobResult) -> list[str]:
+    """What `sporen plan` prints when it is done, in the run's language: the verdict, the plan in
+    words, its cost and verified probability, the report's path and, when the target is not met,
+    the next steps."""
+    from sporen.common import i18n
+    from sporen.common.i18n import text
+
+    lang, opt, outcome = result.lang, result.optimised, result.outcome
+    check = opt.verification
+    lines = [text("cli.plan.verdict", lang, name=opt.scenario.name,
+                  verdict=text("verdict.short." + verdict_of(opt), lang))]
+    described = outcome.plan_lines if outcome is not None else []
+    lines.append(text("cli.plan.plan", lang, plan="; ".join(described) if described else text("cli.plan.no_change",
+                                                                                               lang)))
+    lines.append(text("cli.plan.cost", lang, cost=i18n.money(opt.cost, lang)))
+    if check is not None:
+        lines.append(text("cli.plan.verified", lang, n=check.replications, p=i18n.percent(check.probability, lang),
+                          low=i18n.percent(check.ci_low, lang), high=i18n.percent(check.ci_high, lang),
+                          conf=i18n.percent(float(opt.precision.confidence), lang)))
+    lines.append(text("cli.plan.report", lang, path=result.out_dir / "report.html",
+                      workbook=result.out_dir / "results.xlsx", seconds=f"{result.seconds:.0f}"))
+    steps = outcome.next_steps if outcome is not None else []
+    if steps and verdict_of(opt) != "meets":
+        lines.append(text("cli.plan.next", lang))
+        lines += [f"  {i}. {step.words(lang)}" for i, step in enumerate(steps, start=1)]
+    return [line.replace("\u00a0", " ") for line in lines]
 
 
 # -- the job -----------------------------------------------------------------------------------------
@@ -145,7 +260,7 @@ def load_job_inputs(options: PlanJobOptions) -> tuple[Scenario, Scenario | None]
     from sporen.inputs.load import load_scenario
     from sporen.inputs.variants import load_with_variant
 
-    problems: list[Problem] = check_out_folder(options.out)
+    problems: list[Problem] = check_out_folder(options.out, [options.scenario, options.variant])
     scenario = base = None
     try:
         if options.variant is not None:
@@ -168,11 +283,19 @@ def run_plan_job(options: PlanJobOptions, progress: Any = None) -> PlanJobResult
 
     started = time.perf_counter()
     scenario, base_scenario = load_job_inputs(options)
+    _out_folder(options, scenario)      # refused now rather than after the work
     parallel = options.parallel
     with session(parallel.chosen_backend, parallel.scheduler) as client:
         result = _run(options, scenario, base_scenario, parallel.chosen_backend, client, started, progress)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _out_folder(options: PlanJobOptions, scenario: Scenario) -> Any:
+    """The run folder: --out, or outputs/runs/<scenario>-plan (InputError when it may not be written)."""
+    return run_folder(options.out, "plan", scenario.name,
+                      [options.scenario, options.variant, rules_file_of(scenario, options.scenario)],
+                      f"{scenario.name}-plan")
 
 
 def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | None, backend: str, client: Any,
@@ -231,7 +354,7 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         steps.start("write: tables, workbook, report")
         elapsed = time.perf_counter() - started
         result = write_plan_run(options, scenario, baseline, plan_run, optimised, comparison, variant_name,
-                                variant_lines, seeds, workers, elapsed)
+                                variant_lines, seeds, workers, elapsed, rules)
         steps.finish()
     finally:
         steps.close()
@@ -273,10 +396,12 @@ def _formation_with_total(formation: pd.DataFrame | None, scenario: Scenario) ->
                (out["fte_planned"] * per_fte).round().astype(np.int64))
     total = {c: "" for c in out.columns}
     total["role"] = "total"
-    for column in ("fte_now", "fte_planned", "change", "yearly_cost_now", "yearly_cost_planned", "extra_yearly_cost"):
+    fte_columns = ["fte_now", "fte_planned", "change", *(c for c in out.columns if str(c).startswith("fte_")
+                                                         and c not in ("fte_now", "fte_planned"))]
+    for column in (*fte_columns, "yearly_cost_now", "yearly_cost_planned", "extra_yearly_cost"):
         total[column] = out[column].sum()
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
-    for column in ("fte_now", "fte_planned", "change"):
+    for column in fte_columns:
         out[column] = out[column].astype(float).round(6)
     for column in ("yearly_cost_now", "yearly_cost_planned", "extra_yearly_cost"):
         out[column] = out[column].astype(np.int64)
@@ -312,9 +437,12 @@ def _summary_table(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame, cos
 
 def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, plan_run: Any, optimised: Any,
                    comparison: pd.DataFrame | None, variant_name: str | None, variant_lines: list[str],
-                   seeds: Sequence[np.random.SeedSequence], workers: int, elapsed: float) -> PlanJobResult:
-    """Build every table, the workbook and the report, and write the run directory."""
+                   seeds: Sequence[np.random.SeedSequence], workers: int, elapsed: float,
+                   rules: Mapping[int, Any] | None = None) -> PlanJobResult:
+    """Build every table, the workbook and the report (in the options' language, else the
+    scenario's), and write the run directory."""
     from sporen.common.files import write_text
+    from sporen.common.i18n import text
     from sporen.jobs.compare import comparison_for_report, paired_comparison
     from sporen.outputs import figures, tables
     from sporen.outputs.model_description import assumptions_table, unsourced_table
@@ -323,15 +451,17 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         RunFrames,
         caseload_table,
         deficit_table,
+        describe_plan,
         plan_report,
         write_report,
     )
-    from sporen.outputs.rundir import RunDirectory
-    from sporen.outputs.workbook import write_workbook
+    from sporen.outputs.workbook import write_plan_workbook
     from sporen.sim import api as summary
 
     municipalities = [m.name for m in scenario.municipalities]
+    lang = options.lang or scenario.language
     words = target_text(optimised.target, municipalities)
+    target_words = target_text(optimised.target, municipalities, lang)
     cost = _cost_per_year(optimised, scenario.horizon_years)
     check = optimised.verification
     formation = _formation_with_total(optimised.formation, scenario)
@@ -392,34 +522,27 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     if tradeoff is not None and len(tradeoff) and "probability" in tradeoff:
         tradeoff_shown = tradeoff.sort_values("probability").reset_index(drop=True)
         tradeoff_shown = tradeoff_shown.assign(feasible=tradeoff_shown["verdict"] == "meets")
-        x, label, chosen = ("probability", "required share of futures meeting the target (each point searched and "
-                            "verified like the answer)", float(optimised.target.probability))
-    from sporen.jobs.optimise import plan_yaml, verdict_line
+        x, chosen = "probability", float(optimised.target.probability)
+    from sporen.jobs.optimise import plan_yaml
 
     outcome = PlanOutcome(
         plan=optimised.plan, formation=formation, cost_per_year=cost, total_cost=float(optimised.cost),
         probability=check.probability if check is not None else None,
         required_probability=(None if optimised.target.probability == "mean" or optimised.options.objective == "net"
                               else float(optimised.target.probability)),
-        target_met=bool(optimised.met), target_text=words,
-        verification_replications=check.replications if check is not None else None,
-        verdict=optimised.verdict, verdict_text=verdict_line(optimised),
-        probability_bounds=(check.ci_low, check.ci_high) if check is not None and check.probability is not None
+        target_met=bool(optimised.met), target_text=target_words, verdict=verdict_of(optimised),
+        probability_ci=(check.ci_low, check.ci_high) if check is not None and check.probability is not None
         else None,
+        next_steps=next_steps(optimised, scenario, options, V),
+        verification_replications=check.replications if check is not None else None,
         tradeoff=tradeoff_shown, tradeoff_x=x, tradeoff_y="cost" if tradeoff_shown is not None else None,
         tradeoff_x_label=label, tradeoff_chosen=chosen,
         blocking=list(optimised.blocking),
         effect=_effect(effect),
         tables={k: v for k, v in (("budget", optimised.budget), ("savings", optimised.savings),
                                   ("relaxations", optimised.relaxations)) if v is not None},
-        table_notes={
-            "budget": "Instrument places and budget per year under the plan (each year its own level).",
-            "savings": "Each lever of the plan: its extra cost, and the share of futures meeting the target with "
-                       "and without it (paired, on the same selection futures, with confidence bounds).",
-            "relaxations": "Each target year and constraint relaxed in turn: the plan re-solved without it, its "
-                           "cost and what it reaches (simulated whole plans, not LP duals).",
-        },
     )
+    outcome.plan_lines = describe_plan(optimised.plan, scenario, lang)
     versions = tables.package_versions()
     git = tables.git_state()
     run_info = {
@@ -432,13 +555,12 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     html = plan_report(
         scenario, RunFrames(fresh.monthly, fresh.yearly, fresh.kpis, baseline.spells), planned, outcome,
         comparison=comparison_for_report(comparison) if comparison is not None else None,
-        comparison_intro=(f"The variant {variant_name} against its base scenario, both without a plan, on the "
-                          "same simulated futures (paired differences, 95% confidence intervals)."
-                          if comparison is not None else ""),
-        run=run_info)
+        comparison_intro=(text("compare.variant_intro", lang, name=variant_name) if comparison is not None else ""),
+        run=run_info, rules=rules, lang=lang)
 
-    out_dir = Path(options.out) if options.out is not None else default_folder(f"{scenario.name}-plan")
-    with RunDirectory(out_dir) as tmp:
+    folder = _out_folder(options, scenario)
+    out_dir = folder.path
+    with folder.open() as tmp:
         files: dict[str, Path] = {}
         for name, frame in {**summary_tables, **raw_tables}.items():
             if frame is None:
@@ -446,8 +568,8 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
             files[f"{name}.{options.fmt}"] = tables.write_table(frame, tmp, name, options.fmt)
         files["plan.yaml"] = write_text(tmp / "plan.yaml", plan_yaml(optimised))
         files["report.html"] = write_report(tmp / "report.html", html)
-        files["results.xlsx"] = write_workbook(tmp / "results.xlsx", summary_tables,
-                                               title=f"sporen plan {scenario.name}")
+        files["results.xlsx"] = write_plan_workbook(tmp / "results.xlsx", summary_tables, scenario=scenario,
+                                                    outcome=outcome, lang=lang, run=run_info)
         manifest = tables.build_manifest(
             command=list(options.command), scenario=scenario, scenario_file=str(options.scenario),
             variant_name=variant_name, variant_file=str(options.variant) if options.variant else None,
@@ -467,7 +589,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                            "optimiser_sim_seconds": round(optimised.sim_seconds, 3),
                            "optimiser_sims_by_stage": optimised.stage_sims}, tmp / "timing.json")
     return PlanJobResult(out_dir=out_dir, met=bool(optimised.met), optimised=optimised, baseline=baseline,
-                         plan_run=plan_run, tables=summary_tables)
+                         plan_run=plan_run, tables=summary_tables, lang=lang, outcome=outcome, scenario=scenario)
 
 
 def seed_text(seeds: Sequence[np.random.SeedSequence]) -> str:

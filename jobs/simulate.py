@@ -19,7 +19,7 @@ from sporen.inputs.load import load_plan, load_with_variant, read_yaml
 from sporen.inputs.plan import Plan, baseline_plan
 from sporen.inputs.schema import Scenario
 from sporen.jobs.options import JobOptions, Parallel, check_out_folder, raise_problems, replications_field, seed_field
-from sporen.jobs.runs import default_folder, rules_file_of
+from sporen.jobs.runs import rules_file_of, run_folder
 from sporen.sim.runner import RunResult, load_rules, run
 from sporen.sim.stats import mean_ci
 from sporen.sim.summary import run_summaries
@@ -38,6 +38,7 @@ class SimulateOptions(JobOptions):
     fmt: Literal["csv", "parquet"] = "csv"
     events: bool = False
     progress: bool = True
+    lang: Literal["nl", "en"] | None = None   # the printed summary; default: the scenario's language
 
     def command_line(self) -> list[str]:
         """The command as a canonical argument list: what determines the results and where they went
@@ -49,6 +50,10 @@ class SimulateOptions(JobOptions):
             if value is not None:
                 argv += [option, str(value)]
         return argv + (["--events"] if self.events else [])
+
+    def input_files(self) -> list[Path | None]:
+        """The files the run reads (its folder may hold none of them)."""
+        return [self.scenario, self.variant, self.plan]
 
 
 
@@ -62,6 +67,7 @@ class SimulateResult:
     run: RunResult
     out_dir: Path
     seconds: float
+    lang: str = "nl"
 
     def headline(self) -> pd.DataFrame:
         """Per year, all municipalities: mean and 95% CI of the result after vangnet and the exploitatie result."""
@@ -80,7 +86,7 @@ class SimulateResult:
 
 def load_inputs(options: SimulateOptions) -> tuple[Scenario, Plan, str | None]:
     """(scenario with its variant applied, the plan, the variant's name); every problem at once."""
-    problems = check_out_folder(options.out)
+    problems = check_out_folder(options.out, options.input_files())
     raise_problems(problems)
     scenario = load_with_variant(options.scenario, options.variant)
     variant_name = None
@@ -92,30 +98,32 @@ def load_inputs(options: SimulateOptions) -> tuple[Scenario, Plan, str | None]:
 
 def run_simulate(options: SimulateOptions) -> SimulateResult:
     """Simulate and write the run folder (whole or not at all); InputError for bad input."""
-    from sporen.outputs.rundir import RunDirectory
     from sporen.outputs.tables import build_manifest, write_json, write_run_tables
 
     scenario, plan, variant_name = load_inputs(options)
     rules = load_rules(scenario, options.scenario.parent)
-    target = options.out if options.out is not None else default_folder(
-        f"simulate-{scenario.name}" + ("-plan" if options.plan is not None else ""))
+    rules_file = rules_file_of(scenario, options.scenario)
+    command = "simulate --plan" if options.plan is not None else "simulate"
+    target = run_folder(options.out, command, scenario.name, [*options.input_files(), rules_file],
+                        f"simulate-{scenario.name}" + ("-plan" if options.plan is not None else ""))
     started = time.perf_counter()
     parallel = options.parallel
     result = run(scenario, plan, replications=options.replications, seed=options.seed, workers=parallel.workers,
                  backend=parallel.chosen_backend, scheduler=parallel.scheduler, record_events=options.events,
                  progress=options.progress, rules=rules)
     simulated = time.perf_counter() - started
-    with RunDirectory(target) as folder:
-        files = write_run_tables(result, folder, options.fmt, summaries=run_summaries(result))
+    with target.open() as folder:
+        files = write_run_tables(result, folder, options.fmt, summaries=run_summaries(result, scenario, rules))
         manifest = build_manifest(
             command=options.command_line(), scenario=scenario, scenario_file=str(options.scenario),
             variant_name=variant_name, variant_file=str(options.variant) if options.variant else None, plan=plan,
             plan_file=str(options.plan) if options.plan else None,
-            rules_file=rules_file_of(scenario, options.scenario), seed=options.seed,
+            rules_file=rules_file, seed=options.seed,
             seed_records=result.seed_records(), files=files, extra={"kind": "simulate"})
         write_json(manifest, folder / "manifest.json")
         write_json({"simulate_seconds": round(simulated, 3),
                     "total_seconds": round(time.perf_counter() - started, 3),
                     "backend": parallel.chosen_backend, "workers": parallel.workers, "scheduler": parallel.scheduler,
                     "replications": options.replications}, folder / "timing.json")
-    return SimulateResult(scenario, plan, result, target, time.perf_counter() - started)
+    return SimulateResult(scenario, plan, result, target.path, time.perf_counter() - started,
+                          options.lang or scenario.language)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pydantic import Field
 
-from sporen.common.errors import Problem
+from sporen.common.errors import InputError, Problem
+from sporen.inputs.schema import Scenario
 from sporen.inputs.validate import validate_files
 from sporen.jobs.options import JobOptions
 
@@ -23,7 +24,20 @@ class ValidateResult:
     problems: list[Problem] = field(default_factory=list)
 
 
+def money_check(scenario: Scenario, path: Path) -> list[Problem]:
+    """What would stop `sporen simulate` before simulating: budgets, vangnet rules for every year,
+    history for the multi-year test (`sim.money.money_problems`)."""
+    from sporen.inputs.vangnet_rules import scenario_vangnet_rules
+    from sporen.sim.money import money_problems
+
+    try:
+        rules = scenario_vangnet_rules(scenario, path.parent)
+    except InputError:
+        return []   # reported by inputs.validate with the rules file's own problems
+    return money_problems(scenario, rules, str(path))
+
+
 def run_validate(options: ValidateOptions) -> ValidateResult:
     lines, problems = validate_files([str(f) for f in options.files],
-                                     str(options.scenario) if options.scenario else None)
+                                     str(options.scenario) if options.scenario else None, checks=[money_check])
     return ValidateResult(list(lines), list(problems))

@@ -83,8 +83,11 @@ class BudgetSpent(RuntimeError):
 
 
 def result_array(yearly: pd.DataFrame, years: list[int], municipalities: list[str],
-                 column: str = RESPONSE) -> np.ndarray:
-    """A yearly column as an int64 array [replication, year, municipality] (replications in order)."""
+                 column: str = RESPONSE, scenario: Scenario | None = None) -> np.ndarray:
+    """A yearly column as an int64 array [replication, year, municipality] (replications in order).
+
+    With `scenario`, a (year, municipality) without accounts of its own (merged away, or not yet
+    merged: `Scenario.exists`) is 0."""
     reps, r_idx = np.unique(yearly["replication"].to_numpy(), return_inverse=True)
     y_idx = pd.Index(years).get_indexer(yearly["year"].to_numpy())
     m_idx = pd.Index(municipalities).get_indexer(yearly["municipality"].to_numpy())
@@ -94,6 +97,11 @@ def result_array(yearly: pd.DataFrame, years: list[int], municipalities: list[st
     count = np.zeros(shape, dtype=np.int64)
     np.add.at(total, (r_idx[keep], y_idx[keep], m_idx[keep]), yearly[column].to_numpy(dtype=float)[keep])
     np.add.at(count, (r_idx[keep], y_idx[keep], m_idx[keep]), 1)
+    if scenario is not None:
+        for j, year in enumerate(years):
+            for k, municipality in enumerate(municipalities):
+                if not scenario.exists(municipality, year):
+                    count[:, j, k] = np.maximum(count[:, j, k], 1)
     if np.any(count == 0):
         raise ValueError("the simulator returned no result for some year or municipality")
     return np.rint(total).astype(np.int64)
@@ -129,7 +137,7 @@ class Oracle:
     keep_runs: bool = False
 
     def __post_init__(self) -> None:
-        self.municipalities = [m.name for m in self.scenario.municipalities]
+        self.municipalities = self.scenario.accounting_units  # with merged municipalities (mergers)
         self.years = list(self.scenario.horizon_years)
 
     def remaining(self) -> int | None:
@@ -175,7 +183,8 @@ class Oracle:
         new = {}
         for column in COLUMNS:
             if column in run.yearly.columns:
-                new[column] = result_array(run.yearly, self.years, self.municipalities, column)
+                new[column] = result_array(run.yearly, self.years, self.municipalities, column,
+                                           self.scenario)
         key = (stream, point)
         if monthly:
             self.store[key] = new

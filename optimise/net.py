@@ -37,7 +37,7 @@ def _net(oracle: Oracle, point, n: int, stream: Stream = SELECTION) -> np.ndarra
 def zone_eur(design: Design, precision: Precision) -> float:
     """The indifference zone of a net gain, EUR: the zone times a year's BUIG budget (all municipalities)."""
     scenario = design.space.scenario
-    budgets = [sum(m.buig_budget.get(y, 0) for m in scenario.municipalities) for y in design.years]
+    budgets = [sum(scenario.buig_budget_of(m, y) for m in scenario.accounting_units) for y in design.years]
     return precision.zone * float(np.mean(budgets)) if budgets else 0.0
 
 

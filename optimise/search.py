@@ -166,7 +166,7 @@ def group_scale(target: Target, design: Design) -> np.ndarray:
             np.zeros(matrix.shape[0])
         return np.maximum(MEAN_SCALE * spread, 1.0)
     scenario = design.space.scenario
-    budget = np.array([[m.buig_budget.get(y, 0) for m in scenario.municipalities] for y in design.years],
+    budget = np.array([[scenario.buig_budget_of(m, y) for m in design.municipalities] for y in design.years],
                       dtype=float)
     return np.maximum(matrix @ budget.reshape(-1), 1.0)
 

@@ -25,6 +25,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from sporen.common import i18n  # noqa: E402
+from sporen.common.i18n import text  # noqa: E402
+
 # Okabe-Ito: distinguishable for the common kinds of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 BASE_COLOUR, PLAN_COLOUR, BUDGET_COLOUR, VANGNET_COLOUR = "#7f7f7f", "#0072B2", "#c7c7c7", "#009E73"
@@ -68,15 +71,24 @@ def _finish(fig, key: str, title: str, caption: str, alt: str) -> Figure:
     return Figure(key=key, title=title, caption=caption, alt=alt, svg=text)
 
 
-def euro_short(value: float, _pos: object = None) -> str:
-    """Axis label for euros: EUR 1.2M, EUR 350k, EUR 0."""
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1e6:
-        return f"{sign}€{value / 1e6:.1f}M"
-    if value >= 1e3:
-        return f"{sign}€{value / 1e3:.0f}k"
-    return f"{sign}€{value:.0f}"
+def euro_short(value: float, _pos: object = None, lang: str = "nl") -> str:
+    """Axis label for euros by locale: '€ -1,2 mln' / '-€1.2M', '€ 350k', '€ 0' (the sign where the
+    locale puts it: after the euro sign in Dutch, before it in English)."""
+    sign, amount = ("-" if value < 0 else ""), abs(value)
+    inner, outer = (sign, "") if lang == "nl" else ("", sign)
+    if amount >= 1e6:
+        return outer + text("axis.millions", lang, value=inner + i18n.number(amount / 1e6, lang, 1))
+    if amount >= 1e3:
+        return outer + text("axis.thousands", lang, value=inner + i18n.number(amount / 1e3, lang))
+    return outer + text("axis.euros", lang, value=inner + i18n.number(amount, lang))
+
+
+def _euro_axis(lang: str) -> FuncFormatter:
+    return FuncFormatter(lambda v, p: euro_short(v, p, lang))
+
+
+def _share_axis(lang: str) -> FuncFormatter:
+    return FuncFormatter(lambda v, _p: i18n.percent(v, lang))
 
 
 def band(frame: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
@@ -94,12 +106,13 @@ def _month_dates(months: pd.Series) -> pd.Series:
     return pd.to_datetime(months.astype(str) + "-01")
 
 
-def caseload_figure(baseline_monthly: pd.DataFrame, plan_monthly: pd.DataFrame | None = None) -> Figure:
+def caseload_figure(baseline_monthly: pd.DataFrame, plan_monthly: pd.DataFrame | None = None,
+                    lang: str = "nl") -> Figure:
     """Caseload (clients with and without benefit) per track over time, mean and 5-95% band."""
     with plt.rc_context(_RC):
-        frames = {"without the plan" if plan_monthly is not None else "baseline": baseline_monthly}
+        frames = {text("fig.without" if plan_monthly is not None else "fig.baseline", lang): baseline_monthly}
         if plan_monthly is not None:
-            frames["with the plan"] = plan_monthly
+            frames[text("fig.with", lang)] = plan_monthly
         tracks = list(dict.fromkeys(baseline_monthly["track"]))
         ncols = min(3, len(tracks))
         nrows = int(np.ceil(len(tracks) / ncols))
@@ -124,33 +137,31 @@ def caseload_figure(baseline_monthly: pd.DataFrame, plan_monthly: pd.DataFrame |
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         for k in range(len(tracks), nrows * ncols):
             axes[k // ncols][k % ncols].set_visible(False)
-        axes[0][0].set_ylabel("clients on the caseload")
+        axes[0][0].set_ylabel(text("fig.caseload.y", lang))
         handles, labels = axes[0][0].get_legend_handles_labels()
         handles.append(plt.Rectangle((0, 0), 1, 1, color=BASE_COLOUR if len(frames) > 1 else PLAN_COLOUR,
                                      alpha=0.22))
-        labels.append("90% of simulated futures (5-95%)")
+        labels.append(text("fig.band", lang))
         fig.legend(handles, labels, loc="lower center", ncol=len(labels), bbox_to_anchor=(0.5, -0.02))
         fig.tight_layout(rect=(0, 0.06, 1, 1))
         return _finish(
-            fig, "caseload", "Caseload per track",
-            "Clients on the caseload (with and without benefit) at the end of each month, all "
-            "municipalities together. The line is the mean over the replications, the band holds 90% of "
-            "them (5th to 95th percentile).",
-            "Line charts of the number of clients per track per month with uncertainty bands.",
+            fig, "caseload", text("fig.caseload.title", lang), text("fig.caseload.caption", lang),
+            text("fig.caseload.alt", lang),
         )
 
 
-def budget_figure(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame | None = None) -> Figure:
+def budget_figure(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame | None = None,
+                  lang: str = "nl") -> Figure:
     """BUIG budget against spending per municipality and year, with the vangnet on top of the budget."""
     with plt.rc_context(_RC):
         municipalities = list(dict.fromkeys(baseline_yearly["municipality"]))
         ncols = min(2, len(municipalities))
         nrows = int(np.ceil(len(municipalities) / ncols))
         fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 2.9 * nrows + 0.5), squeeze=False)
-        series = [("without the plan" if plan_yearly is not None else "spending", baseline_yearly,
-                   BASE_COLOUR if plan_yearly is not None else PLAN_COLOUR)]
+        series = [(text("fig.spending_without" if plan_yearly is not None else "fig.spending", lang),
+                   baseline_yearly, BASE_COLOUR if plan_yearly is not None else PLAN_COLOUR)]
         if plan_yearly is not None:
-            series.append(("with the plan", plan_yearly, PLAN_COLOUR))
+            series.append((text("fig.spending_with", lang), plan_yearly, PLAN_COLOUR))
         width = 0.8 / (1 + len(series))
         for i, muni in enumerate(municipalities):
             ax = axes[i // ncols][i % ncols]
@@ -160,45 +171,41 @@ def budget_figure(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame | Non
             budget = band(base, ["year"], "buig_budget").set_index("year").reindex(years)
             vangnets = [band(frame[frame["municipality"] == muni], ["year"], "vangnet")
                         .set_index("year").reindex(years) for _, frame, _ in series]
-            ax.bar(x - 0.4 + width / 2, budget["mean"], width, color=BUDGET_COLOUR, label="BUIG budget")
+            ax.bar(x - 0.4 + width / 2, budget["mean"], width, color=BUDGET_COLOUR, label=text("fig.budget", lang))
             for k, ((label, frame, colour), vangnet) in enumerate(zip(series, vangnets, strict=True)):
                 spend = band(frame[frame["municipality"] == muni], ["year"], "spending").set_index(
                     "year").reindex(years)
                 pos = x - 0.4 + width * (k + 1.5)
-                ax.bar(pos, spend["mean"], width, color=colour, label=f"spending {label}".replace(
-                    "spending spending", "spending"))
+                ax.bar(pos, spend["mean"], width, color=colour, label=label)
                 ax.errorbar(pos, spend["mean"], yerr=[spend["mean"] - spend["low"], spend["high"] - spend["mean"]],
                             fmt="none", ecolor="#333333", elinewidth=0.8, capsize=2)
                 ax.bar(x - 0.4 + width / 2, vangnet["mean"], width, bottom=budget["mean"], color=VANGNET_COLOUR,
-                       alpha=1.0 if k == 0 else 0.0, label="vangnet (mean, without the plan)"
-                       if k == 0 and plan_yearly is not None else ("vangnet (mean)" if k == 0 else None))
+                       alpha=1.0 if k == 0 else 0.0, label=text("fig.vangnet_without", lang)
+                       if k == 0 and plan_yearly is not None else (text("fig.vangnet", lang) if k == 0 else None))
             ax.set_xticks(x, [str(y) for y in years])
-            ax.yaxis.set_major_formatter(FuncFormatter(euro_short))
+            ax.yaxis.set_major_formatter(_euro_axis(lang))
             ax.set_title(str(muni), fontsize=10)
         for k in range(len(municipalities), nrows * ncols):
             axes[k // ncols][k % ncols].set_visible(False)
         handles, labels = axes[0][0].get_legend_handles_labels()
         keep = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab and not lab.startswith("_")]
-        fig.legend([h for h, _ in keep], [lab for _, lab in keep], loc="lower center", ncol=len(keep),
+        fig.legend([h for h, _ in keep], [lab for _, lab in keep], loc="lower center", ncol=min(len(keep), 3),
                    bbox_to_anchor=(0.5, -0.02))
         fig.tight_layout(rect=(0, 0.07, 1, 1))
         return _finish(
-            fig, "budget", "BUIG budget, spending and vangnet",
-            "Per municipality and year: the BUIG budget (grey) with the expected vangnet on top (green), "
-            "against the expected spending on benefits and wage-cost subsidies. Whiskers hold 90% of the "
-            "replications. Spending above budget plus vangnet is paid from the municipality's own funds.",
-            "Bar charts per municipality of BUIG budget, vangnet and spending per year.",
+            fig, "budget", text("fig.budget.title", lang), text("fig.budget.caption", lang),
+            text("fig.budget.alt", lang),
         )
 
 
 def result_figure(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame | None = None,
-                  column: str = "result_after_vangnet") -> Figure:
+                  column: str = "result_after_vangnet", lang: str = "nl") -> Figure:
     """The organisation's yearly result after vangnet, with and without the plan (mean, 5-95%)."""
     with plt.rc_context(_RC):
         fig, ax = plt.subplots(figsize=(6.4, 3.0))
-        series = [("without the plan", baseline_yearly, BASE_COLOUR)]
+        series = [(text("fig.without", lang), baseline_yearly, BASE_COLOUR)]
         if plan_yearly is not None:
-            series.append(("with the plan", plan_yearly, PLAN_COLOUR))
+            series.append((text("fig.with", lang), plan_yearly, PLAN_COLOUR))
         years = sorted(baseline_yearly["year"].unique())
         x = np.arange(len(years))
         width = 0.8 / len(series)
@@ -210,20 +217,18 @@ def result_figure(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame | Non
                         fmt="none", ecolor="#333333", elinewidth=0.8, capsize=3)
         ax.axhline(0, color="#333333", linewidth=0.8)
         ax.set_xticks(x, [str(y) for y in years])
-        ax.yaxis.set_major_formatter(FuncFormatter(euro_short))
-        ax.set_ylabel("result after vangnet\n(below 0 = deficit)")
+        ax.yaxis.set_major_formatter(_euro_axis(lang))
+        ax.set_ylabel(text("fig.result.y", lang))
         ax.legend(loc="best")
         fig.tight_layout()
         return _finish(
-            fig, "result", "Yearly BUIG result after vangnet",
-            "All municipalities together: BUIG budget plus vangnet minus spending, per year. Below zero is a "
-            "deficit the municipalities pay from their own funds. Whiskers hold 90% of the replications.",
-            "Bar chart of the yearly result after vangnet with and without the plan.",
+            fig, "result", text("fig.result.title", lang), text("fig.result.caption", lang),
+            text("fig.result.alt", lang),
         )
 
 
 def tradeoff_figure(tradeoff: pd.DataFrame, x: str, y: str, chosen: float | None = None,
-                    x_label: str | None = None, y_label: str = "extra cost of the plan") -> Figure:
+                    x_label: str | None = None, y_label: str | None = None, lang: str = "nl") -> Figure:
     """Cost of the cheapest plan against how strict the target is."""
     with plt.rc_context(_RC):
         fig, ax = plt.subplots(figsize=(6.0, 3.0))
@@ -231,23 +236,26 @@ def tradeoff_figure(tradeoff: pd.DataFrame, x: str, y: str, chosen: float | None
         feasible = data[data["feasible"].astype(bool)] if "feasible" in data else data
         infeasible = data.drop(feasible.index)
         ax.plot(feasible[x], feasible[y], marker="o", color=PLAN_COLOUR, linewidth=1.6,
-                label="cheapest plan that meets it")
+                label=text("fig.tradeoff.feasible", lang))
         if len(infeasible):
             ax.scatter(infeasible[x], infeasible[y], marker="x", color="#D55E00", s=40,
-                       label="no plan meets it clearly (the plan found: on the edge or out of reach)", zorder=3)
+                       label=text("fig.tradeoff.infeasible", lang), zorder=3)
         if chosen is not None:
-            ax.axvline(chosen, color="#333333", linestyle=":", linewidth=1, label="the chosen target")
-        ax.yaxis.set_major_formatter(FuncFormatter(euro_short))
-        ax.set_xlabel(x_label or x.replace("_", " "))
-        ax.set_ylabel(y_label)
+            ax.axvline(chosen, color="#333333", linestyle=":", linewidth=1, label=text("fig.tradeoff.chosen", lang))
+        ax.yaxis.set_major_formatter(_euro_axis(lang))
+        if x == "probability":
+            ax.xaxis.set_major_formatter(_share_axis(lang))
+        elif x == "target_level":
+            ax.xaxis.set_major_formatter(_euro_axis(lang))
+        ax.set_xlabel(x_label or (text("fig.tradeoff.x." + x, lang) if i18n.has_text("fig.tradeoff.x." + x)
+                                  else x.replace("_", " ")))
+        ax.set_ylabel(y_label or text("fig.tradeoff.y", lang))
         ax.set_ylim(bottom=0)
         ax.legend(loc="best")
         fig.tight_layout()
         return _finish(
-            fig, "tradeoff", "Cost against target",
-            "What the cheapest plan costs for stricter or looser targets. Each point is a separate "
-            "optimisation, verified on its own fresh simulated futures; the chosen target is one of them.",
-            "Line chart of the plan's cost against the target.",
+            fig, "tradeoff", text("fig.tradeoff.title", lang), text("fig.tradeoff.caption", lang),
+            text("fig.tradeoff.alt", lang),
         )
 
 
@@ -282,31 +290,27 @@ def kaplan_meier(spells: pd.DataFrame, horizon_months: float, start_year: int) -
     return pd.DataFrame(rows, columns=["entry_year", "months", "at_risk", "exits", "survival"])
 
 
-def survival_figure(survival: pd.DataFrame, min_at_risk: int = 10) -> Figure:
+def survival_figure(survival: pd.DataFrame, min_at_risk: int = 10, lang: str = "nl") -> Figure:
     """Cohort survival curves: share still on the caseload by months since entry, per entry year."""
     with plt.rc_context(_RC):
         fig, ax = plt.subplots(figsize=(6.4, 3.2))
         for i, (year, group) in enumerate(survival.groupby("entry_year")):
             shown = group[group["at_risk"] >= min_at_risk]
             ax.step(shown["months"], shown["survival"], where="post", color=PALETTE[i % len(PALETTE)],
-                    linewidth=1.6, label=f"entered in {year}")
+                    linewidth=1.6, label=text("fig.survival.entered", lang, year=year))
         ax.set_ylim(0, 1.02)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}"))
-        ax.set_xlabel("months since entry")
-        ax.set_ylabel("share still on the caseload")
+        ax.yaxis.set_major_formatter(_share_axis(lang))
+        ax.set_xlabel(text("fig.survival.x", lang))
+        ax.set_ylabel(text("fig.survival.y", lang))
         ax.legend(loc="best")
         fig.tight_layout()
         return _finish(
-            fig, "survival", "Cohort survival on the caseload",
-            "Kaplan-Meier estimate of the share of clients still on the caseload by months since they "
-            f"entered, per entry year, all replications pooled. Curves stop where fewer than {min_at_risk} "
-            "clients remain under observation; clients still on the caseload at the end of the horizon are "
-            "censored.",
-            "Step curves of the share of each entry year's cohort still on the caseload.",
+            fig, "survival", text("fig.survival.title", lang), text("fig.survival.caption", lang, n=min_at_risk),
+            text("fig.survival.alt", lang),
         )
 
 
-def comparison_figure(comparison: pd.DataFrame, label_column: str = "measure") -> Figure:
+def comparison_figure(comparison: pd.DataFrame, label_column: str = "measure", lang: str = "nl") -> Figure:
     """Paired differences (variant minus base) with 95% confidence intervals, one panel per unit.
 
     `comparison` has columns variant, `label_column`, unit, diff_mean, ci_low, ci_high,
@@ -330,24 +334,23 @@ def comparison_figure(comparison: pd.DataFrame, label_column: str = "measure") -
             ax.axvline(0, color="#333333", linewidth=0.8)
             ax.set_yticks(y, [f"{r['variant']}: {r[label_column]}" for _, r in sub.iterrows()])
             if unit == "EUR":
-                ax.xaxis.set_major_formatter(FuncFormatter(euro_short))
+                ax.xaxis.set_major_formatter(_euro_axis(lang))
             elif unit == "share":
-                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v * 100:+.0f} pp" if abs(v) >= 0.02
-                                                           else f"{v * 100:+.1f} pp"))
+                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: i18n.points(v, lang, 0 if abs(v) >= 0.02
+                                                                                       else 1)))
             ax.xaxis.set_major_locator(MaxNLocator(5))
-            ax.set_xlabel(f"difference, variant minus base ({unit})")
+            ax.set_xlabel(text("fig.compare.x", lang, unit=text("fig.unit." + unit, lang)
+                               if i18n.has_text("fig.unit." + unit) else unit))
             ax.grid(axis="y", visible=False)
         fig.tight_layout()
         return _finish(
-            fig, "comparison", "Variants against the base",
-            "Mean paired difference (variant minus base, on the same simulated futures) with its 95% "
-            "confidence interval, totals over the horizon and all municipalities. A filled dot is "
-            "significant (the interval excludes zero); an open dot is not.",
-            "Dot-and-whisker chart of each variant's differences from the base.",
+            fig, "comparison", text("fig.compare.title", lang), text("fig.compare.caption", lang),
+            text("fig.compare.alt", lang),
         )
 
 
-def flow_figure(tracks: list[str], transitions: list[tuple[str, str]], segments: list[str]) -> Figure:
+def flow_figure(tracks: list[str], transitions: list[tuple[str, str]], segments: list[str],
+                lang: str = "nl") -> Figure:
     """The base model's overview: applications -> gate -> tracks (with caseworker slots) -> exits."""
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -373,14 +376,14 @@ def flow_figure(tracks: list[str], transitions: list[tuple[str, str]], segments:
                                          linewidth=0.9, linestyle="--" if dashed else "-"))
 
         shown = segments[:4] + (["..."] if len(segments) > 4 else [])
-        node(1.0, mid, 1.7, 0.34 * (len(shown) + 1) + 0.2, "applications\n" + "\n".join(shown), "#f2f2f2")
-        node(3.5, mid, 1.5, 0.9, "gate\nintake and\ndecision", "#fde7c8")
-        node(11.3, mid, 3.0, 1.5, "exits\nwork, moved, pension,\npartner income, death,\nenforcement, ...",
-             "#dff3e8")
+        node(1.0, mid, 1.7, 0.34 * (len(shown) + 1) + 0.2, text("fig.flow.applications", lang) + "\n"
+             + "\n".join(shown), "#f2f2f2")
+        node(3.5, mid, 1.5, 0.9, text("fig.flow.gate", lang), "#fde7c8")
+        node(11.3, mid, 3.0, 1.5, text("fig.flow.exits", lang), "#dff3e8")
         arrow(1.85, mid, 2.75, mid)
         ys = {t: (height - 0.8) - (i + 0.5) * ((height - 0.8) / n) for i, t in enumerate(tracks)}
         for track, y in ys.items():
-            node(7.0, y, 2.6, 0.62, f"{track}\nin view  |  waiting", "#d6e9f8")
+            node(7.0, y, 2.6, 0.62, f"{track}\n" + text("fig.flow.in_view", lang), "#d6e9f8")
             arrow(4.25, mid, 5.7, y)
             arrow(8.3, y, 9.8, mid)
         for src, dst in transitions:
@@ -388,12 +391,8 @@ def flow_figure(tracks: list[str], transitions: list[tuple[str, str]], segments:
                 offset = 0.31 if ys[dst] > ys[src] else -0.31
                 arrow(6.2, ys[src] + offset, 6.2, ys[dst] - offset, rad=-0.4 if ys[dst] > ys[src] else 0.4)
         arrow(11.3, mid - 0.75, 3.5, mid - 0.45, rad=-0.25, dashed=True)
-        ax.text(7.0, -0.45, "returns: a share of work exits comes back", ha="center", va="center", fontsize=7.5,
+        ax.text(7.0, -0.45, text("fig.flow.returns", lang), ha="center", va="center", fontsize=7.5,
                 color="#555555")
         return _finish(
-            fig, "flow", "Model overview",
-            "Applications pass the gate; granted clients enter a track, where they are in view of a caseworker "
-            "when a slot is free and wait otherwise; they leave by competing exit causes or move between tracks "
-            "(curved arrows).",
-            "Flow diagram from applications through the gate and the tracks to the exits.",
+            fig, "flow", text("fig.flow.title", lang), text("fig.flow.caption", lang), text("fig.flow.alt", lang),
         )

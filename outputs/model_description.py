@@ -8,7 +8,9 @@ and one run, and lists every assumption with its source: each entry of `Scenario
 the scenario gives without a source and every program default it relies on, so nothing that
 drives the results is hidden.
 
-It reads the scenario object only (inputs.schema); it never imports sim or optimise.
+It reads the scenario object only (inputs.schema); it never imports sim or optimise. Text is in
+the report's language (`lang`, Dutch by default) from the message catalogue; the parameter paths
+and the sources' own words are shown as the scenario gives them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any
 
 import pandas as pd
 
+from sporen.common import i18n
+from sporen.common.i18n import text
 from sporen.inputs.schema import Scenario
 
 KIND_MEANING = {
@@ -29,11 +33,12 @@ KIND_MEANING = {
     "calibrated": "fitted so the model reproduces observed figures",
 }
 _SKIP_KEYS = {"name", "description", "sources"}
-ASSUMPTION_COLUMNS = ["parameter", "value", "unit", "kind", "source", "note"]
+ASSUMPTION_COLUMNS = ["parameter", "value", "unit", "kind", "source", "note", "changed_from"]
 
 
 def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    """Text for HTML (attributes are always double-quoted, so an apostrophe stays as it is)."""
+    return html.escape(str(value), quote=False).replace('"', "&quot;")
 
 
 def format_value(value: Any) -> str:
@@ -111,6 +116,7 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
             "kind": source.kind,
             "source": source.source,
             "note": source.note,
+            "changed_from": source.changed_from or "",
         })
     return pd.DataFrame(rows, columns=ASSUMPTION_COLUMNS)
 
@@ -145,6 +151,45 @@ def _list(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
+def assumptions_appendix(scenario: Scenario, lang: str = "nl") -> str:
+    """The appendix of the report: every sourced parameter (values a user changed marked, with the
+    value their source gives), then the values without a named source (folded)."""
+    assumptions = assumptions_table(scenario)
+    unsourced = unsourced_table(scenario)
+    changed = assumptions[assumptions["changed_from"].astype(str) != ""]
+    parts = [f"<p>{_esc(text('appendix.intro', lang, n=len(assumptions)))}</p>"]
+    if len(changed):
+        parts.append(f'<p class="note"><b>{_esc(text("appendix.changed", lang, n=len(changed)))}</b></p>')
+    head = "".join(f"<th>{_esc(text('col.' + c, lang))}</th>" for c in ASSUMPTION_COLUMNS[:6])
+    rows = []
+    for row in assumptions.itertuples(index=False):
+        kind = text("kind." + str(row.kind), lang) if i18n.has_text("kind." + str(row.kind)) else str(row.kind)
+        note = str(row.note)
+        css = ""
+        if row.changed_from:
+            kind = f"{kind}; {text('kind.changed', lang)}"
+            note = text("appendix.changed_note", lang, original=row.changed_from) + (f" {note}" if note else "")
+            css = ' class="changed"'
+        cells = [row.parameter, row.value, row.unit, kind, row.source, note]
+        rows.append(f"<tr{css}>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
+    parts.append(f'<table class="fixed assumptions"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
+                 "</tbody></table>" if rows else f"<p>({_esc(text('appendix.none', lang))})</p>")
+    origins = {"scenario file": text("appendix.origin.file", lang), "program default": text("appendix.origin.default",
+                                                                                             lang)}
+    shown = unsourced.assign(origin=unsourced["origin"].map(origins))
+    head = "".join(f"<th>{_esc(text('col.' + c, lang))}</th>" for c in shown.columns)
+    body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>"
+                   for row in shown.itertuples(index=False, name=None))
+    summary = text("appendix.unsourced", lang, n=len(unsourced),
+                   file=int((unsourced["origin"] == "scenario file").sum()),
+                   default=int((unsourced["origin"] == "program default").sum()))
+    parts.append(
+        f"<details><summary>{_esc(summary)}"
+        f'</summary><table class="fixed unsourced"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        "</details>")
+    return "".join(parts)
+
+
 def model_description(
     scenario: Scenario,
     run: Mapping[str, Any] | None = None,
@@ -153,68 +198,58 @@ def model_description(
     purpose: str | None = None,
     outputs: list[str] | None = None,
     experiments: list[str] | None = None,
+    lang: str = "nl",
 ) -> str:
     """The STRESS-DES model description as an HTML fragment (a <section> with h2/h3 headings).
 
     `run` holds what this run did: replications, seed, workers, verification_replications,
     budget_sims, variant, variant_changes (list of text), command, git_commit, versions
-    (name -> version), scenario_hash. Missing keys are left out.
+    (name -> version), scenario_hash. Missing keys are left out. The list of assumptions is not
+    here but in the appendix (`assumptions_appendix`), which this section links to.
     """
     run = dict(run or {})
     s = scenario
-    munis = ", ".join(m.name for m in s.municipalities)
+    munis = i18n.words([m.name for m in s.municipalities], lang)
     years = s.horizon_years
-    tracks = s.tracks
     n_stock = sum(sum(m.initial_stock.values()) for m in s.municipalities)
     apps = sum(sum(m.applications_per_month.values()) for m in s.municipalities)
-    purpose = purpose or (
-        f"Project the BUIG result after vangnet of {_esc(munis)} for {years[0]}-{years[-1]} and find the "
-        "cheapest staffing and re-integration plan that closes the deficit with the chosen probability, "
-        "while showing what happens to the clients (caseload per track, outflow to work, time on benefit)."
-    )
-    outputs = outputs or [
-        "monthly caseload per municipality, track and segment: on benefit, without benefit, in view, "
-        "not in view, inflow, outflow by cause, benefit and subsidy cost",
-        "yearly money per municipality: BUIG budget, spending, BUIG result, vangnet, result after vangnet, "
-        "personnel, instrument and measure cost, other lines, participatiebudget, exploitatie result",
-        "KPIs: outflow-to-work share, mean time on benefit, share in view, ladder distribution, deficits",
-        "client spells (entry, exit, cause) for cohort survival curves",
-        "the plan: formation table, instrument budget, cost, verified probability of meeting the target, "
-        "trade-off curve",
-    ]
-    experiments = experiments or [
-        "the baseline (current formation, current instruments) against the optimised plan, on common "
-        "random numbers",
-        "a cost-versus-target trade-off curve",
-        "policy variants as paired comparisons against their base (`sporen compare`)",
-    ]
+    span = f"{years[0]}-{years[-1]}"
+    purpose = purpose or _esc(text("md.purpose", lang, municipalities=munis, span=span))
+    outputs = outputs or [text(f"md.output.{k}", lang) for k in ("monthly", "yearly", "kpis", "spells", "plan")]
+    experiments = experiments or [text(f"md.experiment.{k}", lang) for k in ("plan", "tradeoff", "variants")]
 
     assumptions = assumptions_table(s)
-    unsourced = unsourced_table(s)
     kinds = assumptions["kind"].value_counts().to_dict() if len(assumptions) else {}
-    kind_line = ", ".join(f"{kinds.get(k, 0)} {k}" for k in KIND_MEANING) or "none"
-    sources_list = sorted({(row.kind, row.source) for row in assumptions.itertuples()})
+    kind_line = ", ".join(f"{kinds.get(k, 0)} {text('kind.' + k, lang)}" for k in KIND_MEANING)
 
     track_lines = []
-    for t in tracks:
+    for t in s.tracks:
         role = s.role(t.caseworker_role) if t.caseworker_role else None
-        slots = f"{role.fte_now:g} fte x {t.caseload_per_fte:g} clients = {role.fte_now * t.caseload_per_fte:g} " \
-                "slots now" if role else "no caseworker slots"
-        moves = ", ".join(f"to {tr.to} at {tr.rate_per_month:g}/month" for tr in t.transitions) or "none"
+        slots = (text("md.slots", lang, fte=i18n.fte(role.fte_now, lang),
+                      caseload=i18n.number(t.caseload_per_fte, lang),
+                      slots=i18n.number(role.fte_now * t.caseload_per_fte, lang))
+                 if role else text("md.no_slots", lang))
+        moves = i18n.words([text("md.move", lang, to=s.label(tr.to, lang),
+                                 rate=i18n.number(tr.rate_per_month, lang, 3)) for tr in t.transitions], lang)
+        moves = moves or text("md.none", lang)
+        segments = (text("md.segments", lang, segments=i18n.words([s.label(x, lang) for x in t.segments], lang))
+                    if t.segments else "")
         track_lines.append(
-            f"<b>{_esc(t.name)}</b> (ladder rungs {_esc(format_value(t.ladder))}"
-            f"{'; segments ' + _esc(format_value(t.segments)) if t.segments else ''}): {_esc(slots)}; "
-            f"work hazard x {t.served_work_multiplier:g} while in view; transitions {_esc(moves)}"
-        )
+            f"<b>{_esc(s.label(t.name, lang))}</b> ("
+            + _esc(text("md.track", lang, rungs=format_value(t.ladder), segments=segments, slots=slots,
+                        multiplier=i18n.number(t.served_work_multiplier, lang, 2), moves=moves)) + ")")
     role_lines = [
-        f"<b>{_esc(r.name)}</b> ({_esc(r.function)}): {r.fte_now:g} fte now, "
-        f"€ {r.cost_per_fte_year:,} per fte per year, arrives {r.lead_time_months} months after the decision"
+        f"<b>{_esc(s.label(r.name, lang))}</b> ("
+        + _esc(text("md.role", lang, function=text("function." + r.function, lang), fte=i18n.fte(r.fte_now, lang),
+                    cost=i18n.money(r.cost_per_fte_year, lang), months=r.lead_time_months)) + ")"
         for r in s.roles
     ]
     instrument_lines = [
-        f"<b>{_esc(i.name)}</b> ({_esc(i.kind.replace('_', ' '))}, track {_esc(i.track)}): "
-        f"{i.places_per_year} places a year, {i.duration_months:g} months, € {i.cost_per_participant:,} "
-        f"per participant, paid from {_esc(i.paid_from)}"
+        f"<b>{_esc(s.label(i.name, lang))}</b> ("
+        + _esc(text("md.instrument", lang, track=s.label(i.track, lang), places=i18n.number(i.places_per_year, lang),
+                    months=i18n.number(i.duration_months, lang, 0 if float(i.duration_months).is_integer() else 1),
+                    cost=i18n.money(i.cost_per_participant, lang), paid_from=i.paid_from.replace("buig", "BUIG")))
+        + ")"
         for i in s.instruments
     ]
     variant_lines = [_esc(c) for c in run.get("variant_changes", [])]
@@ -222,128 +257,84 @@ def model_description(
     versions = run.get("versions", {})
     version_text = ", ".join(f"{_esc(k)} {_esc(v)}" for k, v in versions.items())
     reps = run.get("replications")
-    parts: list[str] = ['<section id="model"><h2>Model description (STRESS-DES)</h2>',
-                        "<p>The model is described in the six sections of the STRESS-DES reporting guideline "
-                        "for discrete-event simulation studies (Monks et al., 2019).</p>"]
+    parts: list[str] = [f'<section id="model"><h2>{_esc(text("section.model", lang))}</h2>',
+                        f"<p>{_esc(text('md.intro', lang))}</p>"]
 
-    parts.append("<h3>1. Objectives</h3>")
-    parts.append(f"<p><b>Purpose.</b> {purpose}</p>")
-    parts.append("<p><b>Outputs.</b></p>" + _list([_esc(o) for o in outputs]))
-    parts.append("<p><b>Experimentation aims.</b></p>" + _list([_esc(e) for e in experiments]))
+    parts.append(f"<h3>1. {_esc(text('md.h.objectives', lang))}</h3>")
+    parts.append(f"<p><b>{_esc(text('md.purpose_label', lang))}</b> {purpose}</p>")
+    parts.append(f"<p><b>{_esc(text('md.outputs_label', lang))}</b></p>" + _list([_esc(o) for o in outputs]))
+    parts.append(f"<p><b>{_esc(text('md.experiments_label', lang))}</b></p>" + _list([_esc(e) for e in experiments]))
 
-    parts.append("<h3>2. Logic</h3>")
+    parts.append(f"<h3>2. {_esc(text('md.h.logic', lang))}</h3>")
     if overview_figure_html:
         parts.append(overview_figure_html)
-    parts.append(
-        "<p><b>Base model.</b> Each client is a process in continuous time (months). Applications arrive "
-        f"as a Poisson process per segment and municipality (now about {apps:.1f} a month in total), wait "
-        "for intake capacity and get a gate decision (granted, rejected, withdrawn, not processed, no "
-        f"application). A granted client gets a participation-ladder rung and a track by the scenario's rule. "
-        "A track's caseworker slots are fte x caseload per fte; a client without a slot waits 'not in view' "
-        f"under the priority rule <code>{_esc(s.policy.priority)}</code> and keeps only the base hazards. "
-        "Exits are competing risks (work, moving, pension, partner income, death, enforcement, prior "
-        "provision, other) with hazards that are constant within duration bands "
-        f"(from {_esc(format_value(s.duration_bands))} months) and are redrawn whenever a client's state "
-        "changes. A share of work exits returns; "
-        f"{'within ' + str(s.policy.benefit_pause_months) + ' months they skip the gate (benefit pause). ' if s.policy.benefit_pause_months else ''}"  # noqa: E501
-        "Every client-month on benefit costs the segment's benefit; wage-cost subsidies are paid from BUIG. "
-        "Money and people are conserved exactly each month.</p>"
-    )
-    parts.append("<p><b>Scenario logic.</b> A plan changes the fte per role from its arrival month, the "
-                 "instrument places per year and the on/off measures. "
-                 + ("This run applies a variant to its base: </p>" + _list(variant_lines) if variant_lines
-                    else "</p>"))
-    parts.append(
-        "<p><b>Algorithms.</b> Event times are drawn from exponential distributions per competing cause "
-        "(the next event per client is scheduled, clients are not ticked monthly). The vangnet follows each "
-        "year's rules as data (threshold, tiers, multi-year test), computed in exact decimals. The plan is "
-        "found by sample average approximation: the simulator is run on a design of decision levels with "
-        "common random numbers, an exact mixed-integer model (OR-Tools) picks the cheapest combination "
-        "meeting the target in the required share of replications, and the chosen plan is simulated again "
-        "on fresh seeds to verify it.</p>"
-    )
-    parts.append("<p><b>Components.</b></p>" + _list([
-        f"<b>Entities</b>: clients (households) in {len(s.segments)} segments "
-        f"({_esc(', '.join(x.name for x in s.segments))}) and {len(s.municipalities)} municipalities "
-        f"({_esc(munis)}); {n_stock:,} on the caseload at {_esc(s.start)}.",
-        "<b>Activities</b>: intake and decision, guidance by a caseworker, instruments, enforcement.",
-        "<b>Resources</b>: " + (_list(role_lines) if role_lines else "none") ,
-        "<b>Tracks and queues</b>: " + _list(track_lines),
-        "<b>Instruments</b>: " + (_list(instrument_lines) if instrument_lines else "none"),
-        "<b>Entry and exit</b>: applications per segment and municipality; exits by the competing causes; "
-        "moves between tracks by transition rates.",
+    pause = (text("md.pause", lang, months=s.policy.benefit_pause_months) if s.policy.benefit_pause_months else "")
+    parts.append("<p>" + _esc(text("md.base_model", lang, apps=i18n.number(apps, lang, 1), priority=s.policy.priority,
+                                   bands=format_value(s.duration_bands), pause=pause)) + "</p>")
+    parts.append(f"<p>{_esc(text('md.scenario_logic', lang))}"
+                 + (f" {_esc(text('md.variant', lang))}</p>" + _list(variant_lines) if variant_lines else "</p>"))
+    parts.append(f"<p>{_esc(text('md.algorithms', lang))}</p>")
+    parts.append(f"<p><b>{_esc(text('md.components', lang))}</b></p>" + _list([
+        _esc(text("md.entities", lang, segments=len(s.segments),
+                  segment_names=i18n.words([s.label(x.name, lang) for x in s.segments], lang),
+                  municipalities=len(s.municipalities), names=munis, stock=i18n.number(n_stock, lang),
+                  start=i18n.month_text(s.start, lang))),
+        _esc(text("md.activities", lang)),
+        f"<b>{_esc(text('md.resources', lang))}</b>: " + (_list(role_lines) if role_lines else text("md.none", lang)),
+        f"<b>{_esc(text('md.tracks', lang))}</b>: " + _list(track_lines),
+        f"<b>{_esc(text('md.instruments', lang))}</b>: "
+        + (_list(instrument_lines) if instrument_lines else text("md.none", lang)),
+        _esc(text("md.entry_exit", lang)),
     ]))
 
-    parts.append("<h3>3. Data</h3>")
-    parts.append(
-        f"<p><b>Sources.</b> {len(assumptions)} parameters name their source ({_esc(kind_line)}). Kinds: "
-        + "; ".join(f"<i>{k}</i>: {_esc(v)}" for k, v in KIND_MEANING.items()) + ".</p>"
-    )
-    if sources_list:
-        parts.append("<details><summary>Distinct sources</summary>"
-                     + _list([f"{_esc(src)} <span class=\"kind\">({_esc(kind)})</span>" for kind, src in sources_list])
-                     + "</details>")
-    parts.append("<p><b>Pre-processing.</b> Values written as <code>{value, source}</code> in the scenario "
-                 "file are read with their source; past BUIG accounts (history) feed only the vangnet's "
-                 "multi-year test; variants patch the base scenario before validation.</p>")
-    parts.append("<p><b>Input parameters and assumptions.</b> Every parameter with a named source:</p>")
-    parts.append(_table(assumptions, "assumptions") if len(assumptions) else "<p>(none named)</p>")
-    parts.append(
-        f"<details><summary>{len(unsourced)} further values without a named source "
-        f"({int((unsourced['origin'] == 'scenario file').sum())} from the scenario file, "
-        f"{int((unsourced['origin'] == 'program default').sum())} program defaults): treat them as "
-        "assumptions</summary>" + _table(unsourced, "unsourced") + "</details>"
-    )
+    parts.append(f"<h3>3. {_esc(text('md.h.data', lang))}</h3>")
+    parts.append("<p>" + _esc(text("md.sources", lang, n=len(assumptions), kinds=kind_line)) + " "
+                 + "; ".join(f"<i>{_esc(text('kind.' + k, lang))}</i>: {_esc(text('md.kind.' + k, lang))}"
+                             for k in KIND_MEANING) + ".</p>")
+    parts.append(f"<p>{_esc(text('md.preprocessing', lang))}</p>")
+    parts.append(f'<p>{_esc(text("md.appendix_link", lang))} <a href="#appendix">'
+                 f"{_esc(text('section.appendix', lang))}</a>.</p>")
     if s.uncertainty:
-        parts.append("<p><b>Uncertain parameters</b>, drawn per replication uniformly between low and high:</p>"
-                     + _table(pd.DataFrame([u.model_dump() for u in s.uncertainty])))
+        frame = pd.DataFrame([u.model_dump() for u in s.uncertainty])
+        head = "".join(f"<th>{_esc(text('md.uncertain.' + c, lang))}</th>" for c in frame.columns)
+        rows = "".join("<tr>" + "".join(f"<td>{_esc(format_value(v))}</td>" for v in r) + "</tr>"
+                       for r in frame.itertuples(index=False, name=None))
+        parts.append(f"<p>{_esc(text('md.uncertain', lang))}</p><table><thead><tr>{head}</tr></thead>"
+                     f"<tbody>{rows}</tbody></table>")
 
-    parts.append("<h3>4. Experimentation</h3>")
+    parts.append(f"<h3>4. {_esc(text('md.h.experimentation', lang))}</h3>")
     exp = [
-        f"<b>Initialisation</b>: no warm-up; the run starts from the caseload at {_esc(s.start)} "
-        "({:,} clients), spread over the duration bands as the scenario gives.".format(n_stock),
-        f"<b>Run length</b>: {s.years} years ({s.months} months), {years[0]}-{years[-1]}.",
+        _esc(text("md.init", lang, start=i18n.month_text(s.start, lang), stock=i18n.number(n_stock, lang))),
+        _esc(text("md.length", lang, years=s.years, months=s.months, span=span)),
     ]
     if run.get("optimisation_replications") and run.get("verification_replications"):
         r, v = run["optimisation_replications"], run["verification_replications"]
-        exp.append(f"<b>Replications</b>: every candidate plan is simulated on the same {r} futures (common "
-                   f"random numbers) in the optimisation; the chosen plan and the baseline on {v} fresh futures, "
-                   "on which this report compares them (the optimisation's futures are not reused, so the "
-                   "verified probability is out of sample)"
-                   + (f"; at most {run['budget_sims']:,} simulated replications for the optimiser"
+        exp.append(_esc(text("md.replications_plan", lang, r=r, v=v))
+                   + (_esc(text("md.budget_sims", lang, n=i18n.number(run["budget_sims"], lang)))
                       if run.get("budget_sims") else "") + ".")
     elif reps:
-        exp.append(f"<b>Replications</b>: {reps} simulated futures, the same for every run compared (common "
-                   "random numbers).")
-    exp.append("<b>Estimation</b>: means with the 5th-95th percentile band across replications; paired "
-               "differences with a 95% confidence interval (t distribution); the probability of meeting the "
-               "target is the share of verification replications that meet it.")
+        exp.append(_esc(text("md.replications", lang, n=reps)))
+    exp.append(_esc(text("md.estimation", lang)))
     parts.append(_list(exp))
 
-    parts.append("<h3>5. Implementation</h3>")
+    parts.append(f"<h3>5. {_esc(text('md.h.implementation', lang))}</h3>")
     impl = [
-        "<b>Software</b>: Python with SimPy (discrete-event simulation), NumPy, pandas, OR-Tools, "
-        "matplotlib" + (f" ({version_text})" if version_text else "") + ".",
-        "<b>Random sampling</b>: seeds from <code>numpy.random.SeedSequence(seed).spawn(R)</code>"
-        + (f", base seed {run['seed']}" if run.get("seed") is not None else "")
-        + "; draws are keyed by replication and client, so plans and variants compared on the same seeds "
-        "are paired (common random numbers).",
-        "<b>Execution</b>: replications run in parallel worker processes (local, or a Dask cluster for "
-        "<code>sporen simulate</code>); the results do not depend on the number of workers.",
-        "<b>System</b>: timing.json beside this report records the machine, the workers and the run time; "
-        "they are left out of this report and of manifest.json so that a rerun gives identical files.",
+        _esc(text("md.software", lang)) + (f" ({version_text})" if version_text else "") + ".",
+        _esc(text("md.random", lang)) + (f" {_esc(text('md.base_seed', lang, seed=run['seed']))}"
+                                         if run.get("seed") is not None else "") + ".",
+        _esc(text("md.execution", lang)),
+        _esc(text("md.system", lang)),
     ]
     parts.append(_list(impl))
 
-    parts.append("<h3>6. Code access</h3>")
-    code = ["sporen is open source (EUPL-1.2): the code, the bundled scenarios and this description's "
-            "generator are in its repository"
-            + (f", at commit <code>{_esc(run['git_commit'])}</code>" if run.get("git_commit") else "") + "."]
+    parts.append(f"<h3>6. {_esc(text('md.h.code', lang))}</h3>")
+    code = [_esc(text("md.open_source", lang))
+            + (f" (commit <code>{_esc(run['git_commit'])}</code>)" if run.get("git_commit") else "") + "."]
     if run.get("command"):
-        code.append(f"This run: <code>{_esc(run['command'])}</code>"
-                    + (f" on scenario hash <code>{_esc(str(run['scenario_hash'])[:16])}</code>"
+        code.append(_esc(text("md.this_run", lang)) + f" <code>{_esc(run['command'])}</code>"
+                    + (f" (scenario-hash <code>{_esc(str(run['scenario_hash'])[:16])}</code>)"
                        if run.get("scenario_hash") else "")
-                    + "; manifest.json beside this report records seeds and versions to reproduce it.")
+                    + "; " + _esc(text("md.manifest", lang)))
     parts.append(_list(code))
     parts.append("</section>")
     return "\n".join(parts)

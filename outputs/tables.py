@@ -6,10 +6,12 @@ bytes.
 
 manifest.json records what determines the results and where they came from -- scenario (name,
 file, sha256 of the canonical JSON of the validated scenario), variant, plan, vangnet rules,
-seed, every replication's seed (entropy and spawn key), package versions, the command line and the
-git commit -- and nothing that changes between two identical runs: no timestamps, no host, no
-worker count. The wall-clock time, backend and worker count go to timing.json, which is the only
-file expected to differ between reruns.
+seed, every replication's seed (entropy and spawn key), package versions, the command line, the
+git commit and every file of the folder (by file name: sha256 and size; ``written_by: sporen``
+marks the folder as sporen's, so a later run may replace it, `outputs.rundir`) -- and nothing
+that changes between two identical runs: no timestamps, no host, no worker count. The wall-clock
+time, backend and worker count go to timing.json, which is the only file expected to differ
+between reruns.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "events": ["replication", "time", "client"],
     "yearly_summary": ["year", "municipality"],
     "kpis_summary": ["kpi", "municipality", "year"],
+    "vangnet_projection": ["year", "municipality"],
 }
 """Row order of each table (stable: rows equal on the keys keep the order they were made in)."""
 
@@ -146,6 +149,7 @@ def build_manifest(
 
         rules_path = str(DEFAULT_RULES_PATH)
     manifest: dict[str, Any] = {
+        "written_by": "sporen",
         "command": " ".join(command),
         "argv": list(command),
         "scenario": {
@@ -165,8 +169,8 @@ def build_manifest(
         "replication_seeds": seed_records,
         "versions": package_versions(),
         "git": git_state(),
-        "files": {name: {"sha256": sha256_file(path), "bytes": Path(path).stat().st_size}
-                  for name, path in sorted(files.items())},
+        "files": {Path(path).name: {"sha256": sha256_file(path), "bytes": Path(path).stat().st_size}
+                  for path in sorted(files.values(), key=lambda p: Path(p).name)},
     }
     if extra:
         manifest.update(extra)

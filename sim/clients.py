@@ -21,7 +21,8 @@ caseload spell
     ``band_logged`` (last duration band written to the event log).
 caseworker slot
     ``pstat`` (0 none, 1 waiting, 2 holding a slot = in view), ``pkey``, ``pseq`` (priority key and
-    join number in the current track's SlotPool).
+    join number in its caseworker role's SlotPool), ``rver`` (version of its pending slot review:
+    a gained slot, progress or a lost slot makes the pending review stale).
 competing-risk clock (see `sim.hazards`)
     ``prof`` (hazard profile now in force), ``residual`` (unit-exponential clock left at
     ``t_clock``), ``ver`` (version: a scheduled event with another version is stale),
@@ -45,7 +46,7 @@ class Client:
         "id", "origin", "muni", "seg", "k", "row", "cur", "extra", "rng",
         "rung", "benefit", "factor", "partial",
         "track", "cell", "spell_start", "spell", "band_logged",
-        "pstat", "pkey", "pseq",
+        "pstat", "pkey", "pseq", "rver",
         "prof", "residual", "t_clock", "ver", "ev_band",
         "instr", "iver", "done",
         "iv_t", "iv_initial", "subsidies",
@@ -73,6 +74,7 @@ class Client:
         self.pstat = NO_SLOT
         self.pkey = 0.0
         self.pseq = 0
+        self.rver = 0
         self.prof = None
         self.residual = 0.0
         self.t_clock = 0.0

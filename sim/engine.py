@@ -35,10 +35,22 @@ The run, in order of the MODEL.md steps:
    one it costs nothing but is on the caseload and can hold a slot).
    The initial stock: ``municipality.initial_stock`` per segment at t = 0, its duration on
    benefit drawn over ``duration_bands`` by ``segment.initial_duration`` (uniform within a band;
-   the last band uniform over [edge, edge + 24]), rung and track as above. At t = 0 the slots go
-   to the initial stock in priority order.
-3. Caseworker slots (`sim.slots`): floor(fte x caseload_per_fte + 1e-9) per track, following
-   the plan's fte and the measures' extra fte from month to month (`sim.timeline`).
+   the last band uniform over [edge, edge + 24]), rung and track as above; a share
+   ``segment.initial_partial_work_share`` of it already works part-time (its benefit lowered; the
+   draw is the person's fixed position U_DECISION, which an initial client never uses for a gate
+   decision). At t = 0 the slots go to the initial stock in priority order, then the clients
+   already in an instrument are placed (`sim.initial_state`): trajectory participants of the
+   initial stock (in view, eligible, in priority order; no cost and no place of the horizon's
+   years) and the wage-cost subsidies of contracts already running (BUIG spending, no client).
+3. Caseworker slots (`sim.slots`): one pool per caseworker role, floor(fte x caseload + 1e-9)
+   slots, following the plan's fte and the measures' extra fte from month to month
+   (`sim.timeline`); the priority rule orders one waiting list for all the role's tracks. With
+   ``policy.slot_review_months`` a holder without progress (no instrument or partial work
+   started) since it gained the slot returns it at the review when others wait.
+   Intensity (`sim.intensity`): at every month's start (and at t = 0) the caseload of each pool,
+   clients in view per fte, sets the served multiplier of each of its tracks with an intensity
+   curve; the clients in view of a track whose multiplier changed are restated. The multiplier is
+   rounded to 3 decimals, so a caseload that barely moves restates no one.
 4. Competing risks (`sim.hazards`): exits by cause, partial work (a one-time state change: the
    benefit becomes x (1 - ``partial_work_benefit_reduction``), then its hazard is off) and
    transitions between tracks (duration on benefit continues; the client joins the new track's
@@ -62,7 +74,9 @@ Event log (``record_events=True``): (client, time, event, municipality, track) f
 ``initial`` (the initial stock at t = 0), ``application``, ``decision_<x>``, ``entry``,
 ``slot_gained``, ``slot_lost``, ``band`` (duration band crossed; written when the client next
 changes, so the log is sorted by time at the end), ``instrument_start``, ``instrument_end``,
-``transfer`` (track = the new track), ``partial_work``, ``exit_<cause>`` and ``return``.
+``transfer`` (track = the new track), ``partial_work``, ``exit_<cause>``, ``return``,
+``instrument_initial`` (in a trajectory at t = 0, `sim.initial_state`) and ``slot_reviewed`` (a
+slot returned at its review; ``slot_lost`` follows).
 Recording does not change any result. ``track`` is empty (None) for events off the caseload
 (application, decision, return).
 
@@ -106,12 +120,14 @@ from sporen.sim.clients import HOLDING, Client
 from sporen.sim.des import Calendar
 from sporen.sim.gate import IntakeServer, decision_shares, draw_decision
 from sporen.sim.hazards import HAZARDS, INF, PARTIAL_WORK, TRANSFER, ProfileBuilder, band_of, pick_cause
+from sporen.sim.initial_state import initial_subsidies, initial_trajectories
 from sporen.sim.instruments import release_schedule, subsidy_pieces
+from sporen.sim.intensity import caseload, served_multiplier
 from sporen.sim.population import Assignment, InitialDurations, People, draw_people
 from sporen.sim.random_streams import BLOCK, EXTRA, FIXED, U_DECISION, person_generator
 from sporen.sim.recording import EventLog, NoEventLog, SpellBook, Tracker
 from sporen.sim.results import ReplicationResult
-from sporen.sim.slots import SlotPool
+from sporen.sim.slots import SlotPool, rank
 from sporen.sim.timeline import Timeline
 from sporen.sim.uncertainty import apply_uncertainty
 
@@ -181,15 +197,21 @@ class Engine:
         self.hz = ProfileBuilder(sc)
         self.hz.set_globals(tl.globals[0])
         rule, kf = sc.policy.priority, sc.ladder.kansrijk_from_rung
-        self.pools = [SlotPool(t.name, s[0] if s is not None else 0, s is not None, rule, kf)
-                      for t, s in zip(sc.tracks, tl.slots, strict=True)]
+        self.pools = [SlotPool(role, slots[0], True, rule, kf, weights)
+                      for role, slots, weights in zip(tl.pool_roles, tl.pool_slots, tl.pool_weights, strict=True)]
+        self.track_pool = [self.pools[p] if p is not None else SlotPool(t.name, 0, False, rule, kf)
+                           for t, p in zip(sc.tracks, tl.pool_of_track, strict=True)]
+        self.intense = [[k for k, p in enumerate(tl.pool_of_track) if p == q and sc.tracks[k].intensity is not None]
+                        for q in range(len(self.pools))]
+        self.review = sc.policy.slot_review_months
+        self.muni_key = any(m.hazard_multipliers for m in sc.municipalities)
         self.ledger = led = Ledger(M, (len(sc.municipalities), self.nt, self.ns))
         self._a_cell, self._a_start, self._a_end = led.iv_cell.append, led.iv_start.append, led.iv_end.append
         self._a_flags, self._a_rate, self._a_flow = led.iv_flags.append, led.iv_rate.append, led.flows.append
         self.gate = IntakeServer(tl.intake)
         self.shares_by_month = [decision_shares(sc.gate.decisions, g) for g in tl.grant_multiplier]
         self.entry = Assignment(sc)
-        self.benefit = [float(s.benefit_per_month) for s in sc.segments]
+        self.benefit = [[float(sc.benefit(m.name, s.name)) for s in sc.segments] for m in sc.municipalities]
         self.partial_factor = 1.0 - sc.partial_work_benefit_reduction
         self.transitions = [[tr for tr in self.hz.transitions[ti]] for ti in range(self.nt)]
 
@@ -250,7 +272,7 @@ class Engine:
         self._a_end(t)
         if c.benefit:
             self._a_flags((IN_VIEW | BENEFIT if in_view else BENEFIT) | (INITIAL if c.iv_initial else 0))
-            self._a_rate(self.benefit[c.seg] * c.factor)
+            self._a_rate(self.benefit[c.muni][c.seg] * c.factor)
         else:
             self._a_flags((IN_VIEW if in_view else 0) | (INITIAL if c.iv_initial else 0))
             self._a_rate(0.0)
@@ -258,7 +280,7 @@ class Engine:
         c.iv_initial = False
 
     def _profile(self, c: Client):
-        key = (c.track, c.seg, c.rung, c.pstat == HOLDING, c.instr, c.partial)
+        key = (c.track, c.seg, c.rung, c.pstat == HOLDING, c.instr, c.partial, c.muni if self.muni_key else 0)
         prof = self.hz.cache.get(key)
         return prof if prof is not None else self.hz.get(*key)
 
@@ -326,7 +348,7 @@ class Engine:
         residual = c.residual - used
         c.residual = residual if residual > 0.0 else 0.0
         c.t_clock = t
-        key = (c.track, c.seg, c.rung, c.pstat == HOLDING, c.instr, c.partial)
+        key = (c.track, c.seg, c.rung, c.pstat == HOLDING, c.instr, c.partial, c.muni if self.muni_key else 0)
         prof = self.hz.cache.get(key)
         c.prof = prof if prof is not None else self.hz.get(*key)
         c.ver += 1
@@ -338,24 +360,32 @@ class Engine:
         for i in self.ins_on_track[c.track]:
             if not (c.done >> i) & 1:
                 heappush(self.cand[i], (c.pkey, c.pseq, c))
+        self._review_later(c, t)
         if restate:
             self._close(c, t, False)
             self._restate(c, t)
 
     def _slot_lost(self, c: Client, t: float) -> None:
         self._record(c, t, "slot_lost")
+        c.rver += 1
         self._close(c, t, True)
         self._restate(c, t)
 
+    def _review_later(self, c: Client, t: float) -> None:
+        """(Re)start the slot-review clock of a holder (slot gained, or progress made)."""
+        if self.review is not None:
+            c.rver += 1
+            self.cal.at(t, t + self.review, self._on_review, (c, c.rver))
+
     def _join(self, c: Client, t: float) -> None:
         """c joins its (new) track's pool at t; its clock is set by the caller afterwards."""
-        if self.pools[c.track].join(c, t):
+        if self.track_pool[c.track].join(c, t):
             self._slot_gained(c, t, restate=False)
 
     def _leave(self, c: Client, t: float) -> None:
-        """c leaves its track's pool; a freed slot goes to the best waiting client."""
-        nxt = self.pools[c.track].leave(c)
-        if nxt is not None:
+        """c leaves its track's pool; a freed slot goes to the best waiting clients."""
+        c.rver += 1
+        for nxt in self.track_pool[c.track].leave_all(c):
             self._slot_gained(nxt, t)
 
     def _end_trajectory(self, c: Client, t: float) -> None:
@@ -425,6 +455,8 @@ class Engine:
         c.partial = True
         c.factor = self.partial_factor
         self._flow(c, t, F_PARTIAL)
+        if c.pstat == HOLDING:
+            self._review_later(c, t)  # progress: the review clock starts again
         self._fresh_clock(c, t)
 
     def _apply(self, c: Client, t: float) -> None:
@@ -477,6 +509,21 @@ class Engine:
         else:
             self._apply(c, t)
 
+    def _on_review(self, t: float, value: tuple[Client, int]) -> None:
+        """A slot review: a holder without progress returns its slot when others wait."""
+        c, rver = value
+        if c.rver != rver or c.pstat != HOLDING:
+            return
+        pool = self.track_pool[c.track]
+        gained = pool.review(c, t)
+        if c.pstat == HOLDING:
+            self._review_later(c, t)   # nobody waits (or the slot does not fit the next): next review
+            return
+        self._record(c, t, "slot_reviewed")
+        self._slot_lost(c, t)
+        for nxt in gained:
+            self._slot_gained(nxt, t)
+
     def _on_instrument_end(self, t: float, value: tuple[Client, int]) -> None:
         c, iver = value
         if c.iver != iver or c.instr < 0:
@@ -491,20 +538,39 @@ class Engine:
     def _on_month(self, t: float, m: int) -> None:
         tl = self.tl
         if m > 0:
-            if tl.slots_change(m):
-                for pool, slots in zip(self.pools, tl.slots, strict=True):
-                    if slots is None or slots[m] == slots[m - 1]:
+            if tl.pool_slots_change(m):
+                for pool, slots in zip(self.pools, tl.pool_slots, strict=True):
+                    if slots[m] == slots[m - 1]:
                         continue
                     gained, lost = pool.set_capacity(slots[m])
                     for c in lost:
                         self._slot_lost(c, t)
                     for c in gained:
                         self._slot_gained(c, t)
+            changed = self._set_intensity(m)
             if self.hz.set_globals(tl.globals[m]):
                 for c in list(self.active):
                     self._restate(c, t)
+            elif changed:
+                for q in changed:
+                    for c in list(self.pools[q].holders):
+                        if c.track in changed[q]:
+                            self._restate(c, t)
         self._compact()
         self._fill_instruments(m, t)
+
+    def _set_intensity(self, m: int) -> dict[int, set[int]]:
+        """Each pool's caseload (clients in view per fte) sets its tracks' served multipliers;
+        returns {pool: tracks whose multiplier changed}."""
+        changed: dict[int, set[int]] = {}
+        for q, tracks in enumerate(self.intense):
+            if not tracks:
+                continue
+            load = caseload(len(self.pools[q].holders), self.tl.pool_fte[q][m])
+            for k in tracks:
+                if self.hz.set_served(k, round(served_multiplier(self.sc.tracks[k], load), 3)):
+                    changed.setdefault(q, set()).add(k)
+        return changed
 
     # -- instruments --------------------------------------------------------------------------
     def _fill_instruments(self, m: int, t: float) -> None:
@@ -543,6 +609,7 @@ class Engine:
     def _start_instrument(self, c: Client, t: float, i: int) -> None:
         ins = self.ins[i]
         c.done |= 1 << i
+        self._review_later(c, t)  # progress: the review clock starts again
         cell = c.cell
         self._flow(c, t, F_STARTS)
         if ins.cost_per_participant:
@@ -564,7 +631,7 @@ class Engine:
     def _compact(self) -> None:
         """Drop stale candidate entries now and then (clients who left or lost their slot)."""
         for i, heap in enumerate(self.cand):
-            pool = self.pools[self.ins_track[i]]
+            pool = self.track_pool[self.ins_track[i]]
             if len(heap) > 1000 and len(heap) > 4 * len(pool.holders):
                 bit = 1 << i
                 fresh = {}
@@ -580,8 +647,12 @@ class Engine:
         U, edges = self.U, self.edges
         durations = InitialDurations(self.sc)
         per_track: list[list[Client]] = [[] for _ in range(self.nt)]
+        partial = [s.initial_partial_work_share for s in self.sc.segments]
         for c in initial:
             self.entry.attributes(c, U)
+            if c.benefit and U[c.row + U_DECISION] < partial[c.seg]:
+                c.partial = True
+                c.factor = self.partial_factor
             duration = durations.draw(c, U)
             c.spell_start = -duration
             c.band_logged = band_of(edges, duration)
@@ -592,16 +663,47 @@ class Engine:
             self.spells.open(c, True)
             per_track[c.track].append(c)
             self.active[c] = None
+        per_pool: dict[int, list[Client]] = {}
         for ti, clients in enumerate(per_track):
-            gained = self.pools[ti].join_many(clients, [c.spell_start for c in clients])
             self.log.initial(clients)
+            pool = self.track_pool[ti]
+            per_pool.setdefault(id(pool), []).extend(clients)
+        for ti in range(self.nt):
+            pool = self.track_pool[ti]
+            clients = per_pool.pop(id(pool), None)
+            if clients is None:
+                continue
+            gained = pool.join_many(clients, [c.spell_start for c in clients])
             for c in gained:
                 self._slot_gained(c, 0.0, restate=False)
+        self._set_intensity(0)
+        self._initial_instruments(initial)
         for c in initial:
             c.residual = self._exp(c)
             c.t_clock = 0.0
             c.prof = self._profile(c)
             self._schedule(c, 0.0)
+
+    def _initial_instruments(self, initial: list[Client]) -> None:
+        """Clients in an instrument at the start (`sim.initial_state`): running wage-cost subsidies
+        (BUIG spending of people who left before the start) and trajectory participants of the
+        initial stock (no cost, no place of the horizon's years), before any clock is set."""
+        led = self.ledger
+        for piece in initial_subsidies(self.sc, self.seed):
+            led.subsidy(led.cell(piece.muni, piece.track, piece.seg), piece.start, piece.end, piece.rate)
+        for entry in initial_trajectories(self.sc, self.seed):
+            i = entry.instrument
+            bit, track, elig = 1 << i, self.ins_track[i], self.ins_elig[i]
+            chosen = [c for c in initial if c.muni == entry.muni and c.track == track and c.pstat == HOLDING
+                      and (entry.seg is None or c.seg == entry.seg) and c.instr < 0 and not c.done & bit
+                      and (elig is None or c.rung in elig)]
+            chosen.sort(key=rank)
+            for c, remaining in zip(chosen, entry.remaining, strict=False):
+                c.done |= bit
+                c.instr = i
+                c.iver += 1
+                self._record(c, 0.0, "instrument_initial")
+                self.cal.at(0.0, remaining, self._on_instrument_end, (c, c.iver))
 
     def run(self) -> ReplicationResult:
         self.people = people = draw_people(self.sc, self.seed)
@@ -627,6 +729,7 @@ class Engine:
         self.cal.clear()
         self.active.clear()
         self.pools = []
+        self.track_pool = []
         self.cand = []
         self.log = NoEventLog()
         self.people = None

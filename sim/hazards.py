@@ -4,14 +4,20 @@ Every client on the caseload has one clock for all its competing events: the exi
 partial-work state change and the transitions to other tracks (MODEL.md 3.4). The hazard of a
 cause c in duration band b is
 
-    h_c = track.hazards[c][b] x segment.hazard_multipliers[c] x prod(active measures' [c])
+    h_c = track.hazards[c][b] x segment.hazard_multipliers[c] x municipality.hazard_multipliers[c]
+          x prod(active measures' [c])
           x W                                          (c = work or partial_work)
           + sum(enforcement roles: enforcement_hazard_per_fte x fte)     (c = enforcement)
 
     W = ladder.work_multiplier[rung] x economy.work_hazard_multiplier
-        x (served_work_multiplier x (1 + sum(employer_services roles: work_multiplier_per_fte
+        x (1 + policy.benefit_pause_work_effect if policy.benefit_pause_months > 0 else 1)
+        x (served(track) x (1 + sum(employer_services roles: work_multiplier_per_fte
            x fte)) if in view else 1)
         x (instrument.work_multiplier_while_in if in a trajectory else 1)
+
+served(track) is the track's served_work_multiplier, or, when the track has an intensity curve,
+the curve's multiplier at the caseload its caseworkers carry this month (`sim.intensity`; the
+engine sets it with `ProfileBuilder.set_served`).
 
 partial_work is 0 once the client has started partial work (a one-time state change). A
 transition to another track is one more cause with rate ``rate_per_month`` (only while in view
@@ -139,7 +145,8 @@ class Globals:
 
 
 class ProfileBuilder:
-    """Builds and caches hazard profiles per (track, segment, rung, in view, instrument, partial)."""
+    """Builds and caches hazard profiles per (track, segment, rung, in view, instrument, partial,
+    municipality)."""
 
     def __init__(self, scenario: Scenario):
         self.n_bands = len(scenario.duration_bands)
@@ -148,17 +155,21 @@ class ProfileBuilder:
         self.transitions: list[list[tuple[int, float, bool]]] = []
         track_index = {t.name: i for i, t in enumerate(scenario.tracks)}
         self.served = [t.served_work_multiplier for t in scenario.tracks]
+        """The served multiplier now in force per track (`set_served` changes it month by month)."""
         for t in scenario.tracks:
             self.base.append([list(t.hazards.get(c, [0.0] * nb)) for c in HAZARDS])
             self.transitions.append([(track_index[tr.to], tr.rate_per_month, tr.in_view_only)
                                      for tr in t.transitions])
         self.seg_mult = [[s.hazard_multipliers.get(c, 1.0) for c in HAZARDS] for s in scenario.segments]
+        self.muni_mult = [[m.hazard_multipliers.get(c, 1.0) for c in HAZARDS] for m in scenario.municipalities]
         self.ladder = {r: scenario.ladder.work_multiplier.get(r, 1.0) for r in range(1, 7)}
-        self.economy = scenario.economy.work_hazard_multiplier
+        pause = scenario.policy
+        self.economy = scenario.economy.work_hazard_multiplier * (
+            1.0 + pause.benefit_pause_work_effect if pause.benefit_pause_months > 0 else 1.0)
         self.instr_mult = [i.work_multiplier_while_in for i in scenario.instruments]
         self.glob = Globals(tuple([1.0] * len(HAZARDS)), 0.0, 0.0)
         self.cache: dict[tuple, Profile] = {}
-        self._fixed: dict[tuple[int, int], list[list[float]]] = {}
+        self._fixed: dict[tuple[int, int, int], list[list[float]]] = {}
         self.codes = [tuple(list(range(len(HAZARDS))) + [TRANSFER + i for i in range(len(tr))])
                       for tr in self.transitions]
 
@@ -171,27 +182,40 @@ class ProfileBuilder:
         self._fixed.clear()
         return True
 
-    def get(self, track: int, seg: int, rung: int, in_view: bool, instr: int, partial: bool) -> Profile:
-        key = (track, seg, rung, in_view, instr, partial)
+    def set_served(self, track: int, value: float) -> bool:
+        """Set a track's served multiplier (its intensity this month); True when it changed
+        (profiles are rebuilt: the engine restates the track's clients in view)."""
+        if value == self.served[track]:
+            return False
+        self.served[track] = value
+        self.cache.clear()
+        return True
+
+    def get(self, track: int, seg: int, rung: int, in_view: bool, instr: int, partial: bool,
+            muni: int = 0) -> Profile:
+        key = (track, seg, rung, in_view, instr, partial, muni)
         prof = self.cache.get(key)
         if prof is None:
             prof = self.cache[key] = self._build(*key)
         return prof
 
-    def _fixed_rows(self, track: int, seg: int) -> list[list[float]]:
-        """[band][cause] base x segment x measure multipliers (+ enforcement staff), unscaled by W."""
-        rows = self._fixed.get((track, seg))
+    def _fixed_rows(self, track: int, seg: int, muni: int = 0) -> list[list[float]]:
+        """[band][cause] base x segment x municipality x measure multipliers (+ enforcement staff),
+        unscaled by W."""
+        rows = self._fixed.get((track, seg, muni))
         if rows is None:
             glob = self.glob
             base, segm, mm = self.base[track], self.seg_mult[seg], glob.measure_mult
-            rows = [[base[c][b] * segm[c] * mm[c] for c in range(len(HAZARDS))] for b in range(self.n_bands)]
+            mu = self.muni_mult[muni] if self.muni_mult else [1.0] * len(HAZARDS)
+            rows = [[base[c][b] * segm[c] * mu[c] * mm[c] for c in range(len(HAZARDS))]
+                    for b in range(self.n_bands)]
             for row in rows:
                 row[ENFORCEMENT] += glob.enforcement
-            self._fixed[(track, seg)] = rows
+            self._fixed[(track, seg, muni)] = rows
         return rows
 
     def rates(self, track: int, seg: int, rung: int, in_view: bool, instr: int,
-              partial: bool) -> list[list[float]]:
+              partial: bool, muni: int = 0) -> list[list[float]]:
         """[band][cause code position] hazards; positions = HAZARDS then the track's transitions."""
         w = self.ladder[rung] * self.economy
         if in_view:
@@ -200,7 +224,7 @@ class ProfileBuilder:
             w *= self.instr_mult[instr]
         moves = [rate if (in_view or not in_view_only) else 0.0 for _, rate, in_view_only in self.transitions[track]]
         out = []
-        for fixed in self._fixed_rows(track, seg):
+        for fixed in self._fixed_rows(track, seg, muni):
             row = fixed[:]
             row[WORK] *= w
             row[PARTIAL_WORK] = 0.0 if partial else row[PARTIAL_WORK] * w
@@ -208,8 +232,9 @@ class ProfileBuilder:
             out.append(row)
         return out
 
-    def _build(self, track: int, seg: int, rung: int, in_view: bool, instr: int, partial: bool) -> Profile:
-        table = self.rates(track, seg, rung, in_view, instr, partial)
+    def _build(self, track: int, seg: int, rung: int, in_view: bool, instr: int, partial: bool,
+               muni: int = 0) -> Profile:
+        table = self.rates(track, seg, rung, in_view, instr, partial, muni)
         codes = self.codes[track]
         keep = [j for j in range(len(codes)) if any(row[j] > 0.0 for row in table)] or [0]
         tot = []

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sporen.sim.money import Horizon, MonthlyTotals, monthly_totals
+from sporen.sim.money import Horizon, MonthlyTotals, accounting_units, monthly_totals
 
 KPI_COLUMNS = ["kpi", "municipality", "year", "value"]
 ALL = "all"
@@ -66,9 +66,22 @@ class KpiRows:
         self.value: list[float] = []
         self.current = 0
 
-    def block(self, kpi: str, years: list[str], values: np.ndarray, municipalities: list[str]) -> None:
-        """Add values (len(years), len(municipalities)) of one KPI, municipality by municipality."""
+    def block(self, kpi: str, years: list[str], values: np.ndarray, municipalities: list[str],
+              keep: np.ndarray | None = None) -> None:
+        """Add values (len(years), len(municipalities)) of one KPI, municipality by municipality;
+        with `keep` (same shape, bool) only the entries where it is True."""
         n_years, n_munis = values.shape
+        if keep is not None and not keep.all():
+            flat = keep.T.ravel()
+            n = int(flat.sum())
+            self.replication.extend([self.current] * n)
+            self.kpi.extend([kpi] * n)
+            for j, name in enumerate(municipalities):
+                chosen = [y for i, y in enumerate(years) if keep[i, j]]
+                self.municipality.extend([name] * len(chosen))
+                self.year.extend(chosen)
+            self.value.extend(np.asarray(values, dtype=np.float64).T.ravel()[flat].tolist())
+            return
         self.replication.extend([self.current] * (n_years * n_munis))
         self.kpi.extend([kpi] * (n_years * n_munis))
         for name in municipalities:
@@ -97,12 +110,13 @@ def replication_kpis(
     `year_of_month` gives each simulated month's index into `years` (see `sim.money.Horizon`);
     `yearly` is the replication's yearly frame (`sim.money`).
     """
-    munis = list(totals.municipalities)
+    units = totals.units
+    munis = list(units.names) if units is not None else list(totals.municipalities)
     n_y = len(years)
     expected = np.tile(np.array(munis, dtype=object), n_y)
     if not np.array_equal(yearly["municipality"].to_numpy(dtype=object), expected):
         yearly = yearly.set_index(["year", "municipality"]).reindex(
-            pd.MultiIndex.from_product([list(years), munis])).reset_index()
+            pd.MultiIndex.from_product([list(years), munis])).fillna(0).reset_index()
     money = {name: yearly[name].to_numpy(np.int64).reshape(n_y, len(munis))
              for name in ("spending", "buig_budget", "vangnet")}
     rows = KpiRows()
@@ -121,7 +135,9 @@ def add_kpis(
     horizon_months: int,
 ) -> None:
     """Append one replication's KPIs to `rows`; `money` holds spending, buig_budget and vangnet
-    as (years, municipalities) arrays in the totals' municipality order."""
+    as (years, municipalities) arrays in the totals' municipality order, or, when the totals carry
+    accounting units with a merger (`sim.money.Units`), in the units' order: the deficit KPIs are
+    then given per unit that keeps accounts that year (the merged municipality from its merger)."""
     munis = list(totals.municipalities)
     names = [*munis, ALL]
     n_y = len(years)
@@ -191,12 +207,20 @@ def add_kpis(
     rows.block("caseload_end", [END], caseload[-1][None, :], names)
     rows.block("on_benefit_end", [END], grouped(totals["on_benefit"][-1])[None, :], names)
 
-    # deficits from the yearly money
+    # deficits from the yearly money, per accounting unit (after a merger: the merged municipality)
+    units = totals.units
+    if units is not None and units.merged:
+        unit_names = [*units.names, ALL]
+        exists = np.concatenate([units.exists, np.ones((n_y, 1), dtype=bool)], axis=1)
+    else:
+        unit_names, exists = names, np.ones((n_y, len(names)), dtype=bool)
     deficit = grouped(money["spending"] - money["buig_budget"])
     after = deficit - grouped(money["vangnet"])
-    rows.block("deficit", [*labels, ALL], np.vstack([deficit, deficit.sum(axis=0)]), names)
-    rows.block("deficit_after_vangnet", [*labels, ALL], np.vstack([after, after.sum(axis=0)]), names)
-    rows.block("deficit_after_vangnet_cumulative", labels, np.cumsum(after, axis=0), names)
+    with_all = np.vstack([exists, exists.any(axis=0, keepdims=True)])
+    rows.block("deficit", [*labels, ALL], np.vstack([deficit, deficit.sum(axis=0)]), unit_names, with_all)
+    rows.block("deficit_after_vangnet", [*labels, ALL], np.vstack([after, after.sum(axis=0)]), unit_names,
+               with_all)
+    rows.block("deficit_after_vangnet_cumulative", labels, np.cumsum(after, axis=0), unit_names, exists)
 
 
 def kpis(result, yearly: pd.DataFrame, scenario) -> pd.DataFrame:
@@ -204,5 +228,6 @@ def kpis(result, yearly: pd.DataFrame, scenario) -> pd.DataFrame:
     horizon = Horizon.of(scenario)
     municipalities = sorted(m.name for m in scenario.municipalities)
     totals = monthly_totals(result.monthly, horizon.labels, municipalities)
+    totals = MonthlyTotals(totals.months, totals.municipalities, totals.values, accounting_units(scenario))
     return replication_kpis(totals, horizon.year_of_month, horizon.years, result.spells, result.initial, yearly,
                             scenario.months)

@@ -159,7 +159,8 @@ class FixedCosts:
     measure_cost: tuple[int, ...]
     other_lines: tuple[int, ...]
     participatiebudget: tuple[int, ...]
-    budgets: Mapping[str, tuple[int, ...]]   # BUIG budget per municipality and year (prorated)
+    budgets: Mapping[str, tuple[int, ...]]   # BUIG budget per unit (municipality or merged one) and year
+                                             # (prorated; 0 in years the unit has no accounts of its own)
 
 
 def monthly_fte(plan: Plan, scenario: Scenario, role: str) -> list[Fraction]:
@@ -222,8 +223,61 @@ def fixed_costs(scenario: Scenario, plan: Plan | None = None) -> FixedCosts:
         measure_cost=tuple(round_half_up(v) for v in horizon.per_year(measures)),
         other_lines=yearly(other),
         participatiebudget=yearly(scenario.finance.participatiebudget),
-        budgets={m.name: yearly(m.buig_budget) for m in scenario.municipalities},
+        budgets={
+            **{m.name: yearly({y: b for y, b in m.buig_budget.items() if scenario.exists(m.name, y)})
+               for m in scenario.municipalities},
+            **{g.name: yearly({y: b for y, b in g.buig_budget.items() if y >= g.year}) for g in scenario.mergers},
+        },
     )
+
+
+# -- accounting units: municipalities and merged municipalities ---------------------------------
+@dataclass(frozen=True)
+class Units:
+    """Who keeps BUIG accounts in which year (MODEL.md 2, mergers).
+
+    Every municipality is a caseload *area* for the whole horizon; its money belongs to the
+    municipality itself until a merger and to the merged municipality from the merger year on.
+    ``names`` (sorted) is the unit axis of the money arrays; ``exists[y, u]`` says whether unit u
+    has accounts of its own in year index y; ``unit_of_area[y, a]`` is the unit that area a's
+    money goes to in year index y."""
+
+    names: tuple[str, ...]
+    areas: tuple[str, ...]
+    exists: np.ndarray
+    unit_of_area: np.ndarray
+    predecessors: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, scenario: Scenario, years: Sequence[int]) -> Units:
+        areas = tuple(sorted(m.name for m in scenario.municipalities))
+        names = tuple(sorted([*areas, *(g.name for g in scenario.mergers)]))
+        exists = np.array([[scenario.exists(u, y) for u in names] for y in years], dtype=bool)
+        index = {u: i for i, u in enumerate(names)}
+        unit_of_area = np.array([[index[a] if scenario.exists(a, y) else index[scenario.merger_of(a).name]  # type: ignore[union-attr]
+                                  for a in areas] for y in years], dtype=np.int64)
+        return cls(names, areas, exists, unit_of_area,
+                   {g.name: tuple(g.municipalities) for g in scenario.mergers})
+
+    @property
+    def merged(self) -> bool:
+        return bool(self.predecessors)
+
+    def to_units(self, per_area: np.ndarray) -> np.ndarray:
+        """(..., years, areas) -> (..., years, units): each area's amount added to its unit."""
+        if not self.merged:
+            return per_area
+        shape = (*per_area.shape[:-1], len(self.names))
+        out = np.zeros(shape, dtype=per_area.dtype)
+        for k in range(per_area.shape[-2]):
+            for a in range(per_area.shape[-1]):
+                out[..., k, self.unit_of_area[k, a]] += per_area[..., k, a]
+        return out
+
+
+def accounting_units(scenario: Scenario) -> Units:
+    """The scenario's accounting units over its horizon (see `Units`)."""
+    return Units.of(scenario, Horizon.of(scenario).years)
 
 
 # -- monthly totals per municipality ------------------------------------------------------------
@@ -234,6 +288,8 @@ class MonthlyTotals:
     months: tuple[str, ...]
     municipalities: tuple[str, ...]
     values: Mapping[str, np.ndarray]
+    units: Units | None = None
+    """The accounting units of the money that goes with these totals (None: the municipalities)."""
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.values[name]
@@ -319,22 +375,20 @@ class MoneyModel:
         self.plan = plan if plan is not None else baseline_plan(scenario)
         self.horizon = Horizon.of(scenario)
         self.fixed = fixed_costs(scenario, self.plan)
-        self.municipalities = tuple(sorted(m.name for m in scenario.municipalities))
+        self.units = Units.of(scenario, self.horizon.years)
+        self.areas = self.units.areas
+        self.municipalities = self.units.names
+        """The unit axis of the money: municipalities and merged municipalities, sorted."""
         first = self.horizon.years[0]
         # Only the simulated years' rules: earlier years are history that feeds the multi-year
         # test. Simulated years before the first rule (the vangnet began in 2015) get no vangnet.
         self.rules = {y: r for y, r in rules.items() if y in self.horizon.years}
         self.years_without_rules = [y for y in self.horizon.years if y not in rules and rules and y > min(rules)]
+        self.cost_weights = self._cost_weights(scenario)
         by_name = {m.name: m for m in scenario.municipalities}
-        shares = [by_name[name].cost_share for name in self.municipalities]
-        self.cost_weights: np.ndarray | None = None
-        if all(s is not None for s in shares):
-            fractions = [exact(s) for s in shares]
-            denominator = math.lcm(*(f.denominator for f in fractions))
-            self.cost_weights = np.array([int(f * denominator) for f in fractions], dtype=np.int64)
         self.history = [
             (name, year, acc.budget, acc.spending)
-            for name in self.municipalities
+            for name in self.areas
             for year, acc in sorted(by_name[name].history.items()) if year < first
         ]
         n_y = len(self.horizon.years)
@@ -347,8 +401,23 @@ class MoneyModel:
             "participatiebudget": np.array(self.fixed.participatiebudget, dtype=np.int64),
         }
 
+    def _cost_weights(self, scenario: Scenario) -> np.ndarray | None:
+        """(years, units) integer weights from `cost_share` (a merged municipality: its own share or
+        its predecessors' summed), or None when costs go pro rata by client-months."""
+        by_name = {m.name: m for m in scenario.municipalities}
+        if any(m.cost_share is None for m in scenario.municipalities):
+            return None
+        shares: dict[str, Fraction] = {name: exact(m.cost_share) for name, m in by_name.items()}  # type: ignore[arg-type]
+        for g in scenario.mergers:
+            shares[g.name] = (exact(g.cost_share) if g.cost_share is not None
+                              else sum((shares[m] for m in g.municipalities), Fraction(0)))
+        denominator = math.lcm(*(f.denominator for f in shares.values()))
+        row = np.array([int(shares[u] * denominator) for u in self.municipalities], dtype=np.int64)
+        return np.where(self.units.exists, row[None, :], 0)
+
     def totals(self, monthly: pd.DataFrame) -> MonthlyTotals:
-        return monthly_totals(monthly, self.horizon.labels, self.municipalities)
+        totals = monthly_totals(monthly, self.horizon.labels, self.areas)
+        return MonthlyTotals(totals.months, totals.municipalities, totals.values, self.units)
 
     def yearly(self, monthly: pd.DataFrame) -> pd.DataFrame:
         return self.yearly_from_totals(self.totals(monthly))
@@ -361,45 +430,57 @@ class MoneyModel:
         return self.frame(self.yearly_arrays(totals), replications)
 
     def accounts(self, spending: Mapping[str, Sequence[int]]) -> pd.DataFrame:
-        """History + simulated BUIG accounts (municipality, year, budget, spending) for the vangnet."""
+        """History + simulated BUIG accounts (municipality, year, budget, spending) for the vangnet:
+        one row per unit and year in which it has accounts of its own."""
         rows = list(self.history)
-        for name in self.municipalities:
+        for j, name in enumerate(self.municipalities):
             for k, year in enumerate(self.horizon.years):
-                rows.append((name, year, self.fixed.budgets[name][k], int(spending[name][k])))
+                if self.units.exists[k, j]:
+                    rows.append((name, year, self.fixed.budgets[name][k], int(spending[name][k])))
         return pd.DataFrame(rows, columns=["municipality", "year", "budget", "spending"])
 
     def vangnet(self, spending: np.ndarray) -> np.ndarray:
-        """The vangnet (R, years, municipalities) for spending of the same shape, by `vangnet_table`.
+        """The vangnet (R, years, units) for spending of the same shape, by `vangnet_table`.
 
-        One table for the whole batch: replication r's municipality u is the account holder
-        "r<TAB>u", with u's history repeated, so each keeps its own multi-year test.
-        """
+        One table for the whole batch: replication r's unit u is the account holder "r<TAB>u",
+        with u's history repeated, so each keeps its own multi-year test; a merged municipality's
+        test sums its predecessors' results for the years before the merger."""
         n_r, n_y, n_u = spending.shape
+        out = np.zeros_like(spending)
         if not self.rules or n_r == 0:
-            return np.zeros_like(spending)
-        rows = []
+            return out
+        rows, where = [], []
+        predecessors: dict[str, list[str]] = {}
         for r in range(n_r):
             rows += [(f"{r}\t{name}", year, budget, spent) for name, year, budget, spent in self.history]
+            where += [None] * len(self.history)
             for j, name in enumerate(self.municipalities):
                 holder = f"{r}\t{name}"
-                rows += [(holder, year, int(self.budget[k, j]), int(spending[r, k, j]))
-                         for k, year in enumerate(self.horizon.years)]
+                for k, year in enumerate(self.horizon.years):
+                    if self.units.exists[k, j]:
+                        rows.append((holder, year, int(self.budget[k, j]), int(spending[r, k, j])))
+                        where.append((r, k, j))
+            for merged, parts in self.units.predecessors.items():
+                predecessors[f"{r}\t{merged}"] = [f"{r}\t{p}" for p in parts]
         accounts = pd.DataFrame(rows, columns=["municipality", "year", "budget", "spending"])
-        compensation = vangnet_table(accounts, self.rules)["compensation"].to_numpy(np.int64)
-        per_rep = len(self.history) + n_u * n_y
-        simulated = compensation.reshape(n_r, per_rep)[:, len(self.history):]
-        return simulated.reshape(n_r, n_u, n_y).transpose(0, 2, 1).copy()
+        compensation = vangnet_table(accounts, self.rules, predecessors)["compensation"].to_numpy(np.int64)
+        for value, at in zip(compensation, where, strict=True):
+            if at is not None:
+                out[at] = value
+        return out
 
     def yearly_arrays(self, totals: Sequence[MonthlyTotals]) -> dict[str, np.ndarray]:
-        """Every money column as an int64 array (replications, years, municipalities)."""
-        n_r, n_y, n_u = len(totals), len(self.horizon.years), len(self.municipalities)
+        """Every money column as an int64 array (replications, years, units); zero where a unit
+        has no accounts of its own that year (before or after its merger)."""
+        n_r, n_y, n_a = len(totals), len(self.horizon.years), len(self.areas)
+        n_u = len(self.municipalities)
         ym = self.horizon.year_of_month
 
         def per_year(name: str) -> np.ndarray:
-            out = np.zeros((n_r, n_y, n_u), dtype=np.int64)
+            out = np.zeros((n_r, n_y, n_a), dtype=np.int64)
             for r, t in enumerate(totals):
                 np.add.at(out[r], ym, t[name])
-            return out
+            return self.units.to_units(out)
 
         benefit, subsidy = per_year("benefit_cost"), per_year("subsidy_cost")
         instrument, client_months = per_year("instrument_cost"), per_year("caseload")
@@ -407,7 +488,7 @@ class MoneyModel:
         budget = np.broadcast_to(self.budget, (n_r, n_y, n_u)).copy()
         vangnet = self.vangnet(spending)
         if self.cost_weights is not None:
-            weights = np.broadcast_to(self.cost_weights, (n_r * n_y, n_u))
+            weights = np.broadcast_to(self.cost_weights, (n_r, n_y, n_u)).reshape(n_r * n_y, n_u)
         else:
             weights = client_months.reshape(n_r * n_y, n_u)
         line_totals = dict(self.fixed_lines)
@@ -427,19 +508,22 @@ class MoneyModel:
         }
 
     def frame(self, arrays: Mapping[str, np.ndarray], replications: Sequence[int] | None = None) -> pd.DataFrame:
-        """Stack (R, years, municipalities) arrays into the yearly frame (with `replication` first if given)."""
+        """Stack (R, years, units) arrays into the yearly frame (with `replication` first if given):
+        one row per year and unit with accounts of its own that year (after a merger: the merged
+        municipality, not its predecessors)."""
         n_r, n_y, n_u = arrays["spending"].shape
         years, munis = self.horizon.years, self.municipalities
+        keep = np.tile(self.units.exists.ravel(), n_r)
         columns: dict[str, np.ndarray] = {}
         if replications is not None:
-            columns["replication"] = np.repeat(np.asarray(replications, dtype=np.int64), n_y * n_u)
-        columns["year"] = np.tile(np.repeat(np.array(years, dtype=np.int64), n_u), n_r)
-        columns["municipality"] = np.tile(np.array(munis, dtype=object), n_r * n_y)
-        columns["months"] = np.tile(np.repeat(np.array(self.fixed.months, dtype=np.int64), n_u), n_r)
+            columns["replication"] = np.repeat(np.asarray(replications, dtype=np.int64), n_y * n_u)[keep]
+        columns["year"] = np.tile(np.repeat(np.array(years, dtype=np.int64), n_u), n_r)[keep]
+        columns["municipality"] = np.tile(np.array(munis, dtype=object), n_r * n_y)[keep]
+        columns["months"] = np.tile(np.repeat(np.array(self.fixed.months, dtype=np.int64), n_u), n_r)[keep]
         for name in MONEY_COLUMNS:
-            columns[name] = np.ascontiguousarray(arrays[name], dtype=np.int64).ravel()
+            columns[name] = np.ascontiguousarray(arrays[name], dtype=np.int64).ravel()[keep]
         order = (["replication"] if replications is not None else []) + YEARLY_COLUMNS
-        return pd.DataFrame(columns, columns=order)
+        return pd.DataFrame(columns, columns=order).reset_index(drop=True)
 
 
 def yearly_accounts(
@@ -461,10 +545,15 @@ def money_problems(scenario: Scenario, rules: Mapping[int, VangnetRule], file: s
     problems: list[Problem] = []
     horizon = Horizon.of(scenario)
     for m in scenario.municipalities:
-        missing = [y for y in horizon.years if y not in m.buig_budget]
+        missing = [y for y in horizon.years if scenario.exists(m.name, y) and y not in m.buig_budget]
         if missing:
             problems.append(Problem(file, f"municipalities.{m.name}.buig_budget", f"no budget for {missing}",
-                                    "a budget for every calendar year the horizon touches"))
+                                    "a budget for every calendar year the horizon touches (before a merger)"))
+    for g in scenario.mergers:
+        missing = [y for y in horizon.years if y >= g.year and y not in g.buig_budget]
+        if missing:
+            problems.append(Problem(file, f"mergers.{g.name}.buig_budget", f"no budget for {missing}",
+                                    "a budget for every calendar year the horizon touches from the merger"))
     if problems:
         return problems
     model = MoneyModel(scenario, None, rules)
@@ -473,18 +562,60 @@ def money_problems(scenario: Scenario, rules: Mapping[int, VangnetRule], file: s
                         f"a rule for every simulated year in the rules file (it has {min(rules)}-{max(rules)})")]
     if not model.rules:
         return problems
-    accounts = model.accounts({u: model.fixed.budgets[u] for u in model.municipalities})
+    # a deficit in every simulated year, so that every multi-year test is needed
+    accounts = model.accounts({u: [b + 1 for b in model.fixed.budgets[u]] for u in model.municipalities})
+    merged = {g.name for g in scenario.mergers}
     try:
-        vangnet_table(accounts, model.rules)
+        vangnet_table(accounts, model.rules, model.units.predecessors)
     except VangnetError as exc:
         for issue in exc.issues:
             row = accounts.iloc[issue.row] if isinstance(issue.row, (int, np.integer)) else None
             muni = row["municipality"] if row is not None else ""
+            group = "mergers" if muni in merged else "municipalities"
             if "needs" in issue.message:
-                where = f"municipalities.{muni}.history"
+                where = f"{group}.{muni}.history" if group == "municipalities" else f"mergers.{muni}.municipalities"
                 allowed = issue.allowed.replace("add rows for", "add history (budget, spending) for")
             else:
-                where = f"municipalities.{muni}.buig_budget" if muni else issue.field
+                where = f"{group}.{muni}.buig_budget" if muni else issue.field
                 allowed = issue.allowed
             problems.append(Problem(file, where, issue.message, allowed))
     return problems
+
+
+def vangnet_projection(scenario: Scenario, yearly: pd.DataFrame, rules: Mapping[int, VangnetRule]) -> pd.DataFrame:
+    """The vangnet of the projection, beside the expected vangnet over the futures.
+
+    A municipality's own prognosis (seed 003's "Prognose vangnetuitkering 2018") applies the
+    vangnet rules to one projected spending figure. The simulation's expected vangnet is the mean
+    over the futures of the vangnet in each future, and it is larger: the vangnet grows with the
+    deficit beyond its threshold and is 0 below it (a convex function), so the futures with a
+    large deficit raise the mean more than those with a small one lower it (Jensen's inequality).
+    This table gives both, per year and municipality (with its own accounts that year): the mean
+    spending over the futures (whole euros) and the vangnet computed on it as a prognosis does
+    (`vangnet_at_mean_spending`, with the scenario's history for the multi-year test), beside the
+    mean vangnet over the futures (`vangnet_mean`), with the rule's assessment and status.
+    """
+    model = MoneyModel(scenario, None, rules)
+    means = yearly.groupby(["year", "municipality"])[["spending", "vangnet"]].mean()
+    spending = {u: [int(round(means["spending"].get((y, u), 0))) for y in model.horizon.years]
+                for u in model.municipalities}
+    accounts = model.accounts(spending)
+    columns = ["year", "municipality", "buig_budget", "spending", "vangnet_at_mean_spending",
+               "result_after_vangnet_at_mean", "vangnet_mean", "assessment", "rule_status"]
+    if not model.rules:
+        return pd.DataFrame(columns=columns)
+    table = vangnet_table(accounts, model.rules, model.units.predecessors)
+    table = table[table["year"].isin(model.horizon.years)]
+    out = pd.DataFrame({
+        "year": table["year"].to_numpy(np.int64),
+        "municipality": table["municipality"].to_numpy(object),
+        "buig_budget": table["budget"].to_numpy(np.int64),
+        "spending": table["spending"].to_numpy(np.int64),
+        "vangnet_at_mean_spending": table["compensation"].to_numpy(np.int64),
+        "result_after_vangnet_at_mean": table["result_after_vangnet"].to_numpy(np.int64),
+        "vangnet_mean": [float(means["vangnet"].get((y, u), np.nan))
+                         for y, u in zip(table["year"], table["municipality"], strict=True)],
+        "assessment": table["assessment"].to_numpy(object),
+        "rule_status": table["rule_status"].to_numpy(object),
+    }, columns=columns)
+    return out.sort_values(["year", "municipality"], kind="stable").reset_index(drop=True)

@@ -20,7 +20,17 @@ from numpy.random import SeedSequence
 from sporen.inputs.schema import Scenario
 from sporen.sim.arrivals import application_times
 from sporen.sim.clients import Client
-from sporen.sim.random_streams import BLOCK, FIXED, U_BAND, U_BENEFIT, U_DURATION, U_RUNG, flatten, person_block
+from sporen.sim.random_streams import (
+    BLOCK,
+    FIXED,
+    U_BAND,
+    U_BENEFIT,
+    U_DECISION,
+    U_DURATION,
+    U_RUNG,
+    flatten,
+    person_block,
+)
 
 LAST_BAND_WIDTH = 24.0
 """Initial stock in the last duration band: duration uniform over [edge, edge + 24] months."""
@@ -43,6 +53,31 @@ class People:
         return len(self.initial)
 
 
+STRATIFIED = (U_RUNG, U_BENEFIT, U_BAND, U_DECISION)
+"""Positions of an initial client's block that are stratified (see `stratified`)."""
+
+
+def stratified(block: np.ndarray) -> np.ndarray:
+    """The initial stock of one (municipality, segment) with the scenario's composition exactly.
+
+    Each fixed-purpose draw that sets a share of the stock (rung, benefit or not, duration band,
+    partial work at the start: `STRATIFIED`) is replaced by its rank: u' = (rank + 0.5) / n. Which
+    person gets which attribute stays random (the ranks of independent uniforms, independently per
+    position), but the counts are the scenario's shares of n rounded to whole clients, in every
+    replication. Independent draws would give each replication a Binomial composition: spread that
+    is no one's uncertainty about a stock the municipality knows (it widened the 2018 spending per
+    future, and so the expected vangnet, without being real). A person's position within its
+    duration band (U_DURATION) and every later draw stay independent uniforms."""
+    n = len(block)
+    if n == 0:
+        return block
+    out = block.copy()
+    for column in STRATIFIED:
+        ranks = np.argsort(np.argsort(block[:, column], kind="stable"), kind="stable")
+        out[:, column] = (ranks + 0.5) / n
+    return out
+
+
 def draw_people(sc: Scenario, seed: SeedSequence) -> People:
     """The initial stock and every application of one replication (see the module docstring)."""
     blocks = []
@@ -53,7 +88,7 @@ def draw_people(sc: Scenario, seed: SeedSequence) -> People:
             n = muni.initial_stock.get(seg.name, 0)
             if n <= 0:
                 continue
-            blocks.append(person_block(seed, "initial", muni.name, seg.name, n))
+            blocks.append(stratified(person_block(seed, "initial", muni.name, seg.name, n)))
             for k in range(n):
                 initial.append(Client(cid, 0, mi, si, k, cid * BLOCK, FIXED))
                 cid += 1

@@ -28,8 +28,10 @@ import importlib
 import math
 import multiprocessing
 import os
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -39,9 +41,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sporen.common import interrupt
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.plan import Plan, baseline_plan, check_plan
-from sporen.inputs.schema import Scenario
+from sporen.inputs.schema import Scenario, application_draws
 from sporen.inputs.vangnet_rules import scenario_vangnet_rules as load_rules
 from sporen.sim.kpis import KpiRows, add_kpis
 from sporen.sim.money import MoneyModel, money_problems
@@ -166,6 +169,13 @@ def _simulate_chunk(
 # -- local processes ---------------------------------------------------------------------------
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 _POOLS_LOCK = threading.Lock()
+WATCHDOG_SECONDS = 0.5
+"""How often a worker checks that the process that started it is still there."""
+CHECK_SECONDS = 0.25
+"""How often the main process looks up from waiting for workers (to notice an interruption)."""
+STOP_SECONDS = 5.0
+"""How long an interrupted run waits for its killed workers to be gone."""
+_PR_SET_PDEATHSIG = 1
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -180,11 +190,65 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _exit_with_parent() -> None:
+    """Linux: the kernel kills this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _watchdog(parent: int, main: int) -> None:
+    """Exit at once when the parent is gone (this process was handed to another) or the main process is."""
+    while True:
+        time.sleep(WATCHDOG_SECONDS)
+        if os.getppid() != parent or not _alive(main):
+            os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and has not exited (a zombie waiting for its parent counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
+
+
+def _worker_init(main: int, parent: int | None = None) -> None:
+    """Start of every worker process: die with sporen, never on its own terms.
+
+    Ctrl-C reaches the whole process group: the worker ignores it and sporen stops it. SIGTERM
+    gets its default action (sporen's handler was inherited through fork). The kernel kills the
+    worker when its parent dies (Linux), and a watchdog thread exits when the parent or the main
+    process is gone (any platform; also covers the forkserver, the workers' parent there)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _exit_with_parent()
+    if (parent is not None and os.getppid() != parent) or not _alive(main):
+        os._exit(1)   # the parent died before the line above could take effect
+    threading.Thread(target=_watchdog, args=(os.getppid(), main), name="sporen-watchdog", daemon=True).start()
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     with _POOLS_LOCK:
         pool = _POOLS.get(workers)
         if pool is None:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+            context = _mp_context()
+            parent = None if context.get_start_method() == "forkserver" else os.getpid()   # else: the forkserver
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                                       initargs=(os.getpid(), parent))
             _POOLS[workers] = pool
         return pool
 
@@ -201,42 +265,69 @@ def shutdown_pools() -> None:
 atexit.register(shutdown_pools)
 
 
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGKILL every worker of a pool and wait (at most STOP_SECONDS) until they are gone.
+
+    Not `shutdown(wait=True)`: a worker stopped mid-write can leave the pool's pipes in a state
+    where joining its threads never returns."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(max(0.0, deadline - time.monotonic()))
+
+
 def _drop_pool(workers: int, pool: ProcessPoolExecutor, kill: bool = False) -> None:
     """Forget a pool; with `kill`, stop its busy workers now (Ctrl-C should not wait for them)."""
     with _POOLS_LOCK:
         if _POOLS.get(workers) is pool:
             del _POOLS[workers]
     if kill:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-    pool.shutdown(wait=kill, cancel_futures=True)
+        manager = getattr(pool, "_executor_manager_thread", None)
+        _kill_workers(pool)
+        pool.shutdown(wait=False)   # not cancel_futures: the pool's own thread fails every pending future now
+        if manager is not None:     # let that thread finish its clean-up before the interpreter's exit does
+            manager.join(STOP_SECONDS)
+        return
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[dict[str, pd.DataFrame]]:
     results: list[dict[str, pd.DataFrame] | None] = [None] * len(chunks)
     if workers <= 1 or len(chunks) <= 1:
+        def one_done() -> None:
+            interrupt.check()
+            bar.update(1)
+
         for i, items in enumerate(chunks):
-            results[i] = _simulate_chunk(job, items, on_done=lambda: bar.update(1))
+            results[i] = _simulate_chunk(job, items, on_done=one_done)
         return results  # type: ignore[return-value]
-    pool = _pool(workers)
+    pool = None
     futures = {}
     try:
+        pool = _pool(workers)
         futures = {pool.submit(_simulate_chunk, job, items): i for i, items in enumerate(chunks)}
         pending = set(futures)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, pending = wait(pending, timeout=CHECK_SECONDS, return_when=FIRST_COMPLETED)
+            interrupt.check()
             for future in done:
                 i = futures[future]
                 results[i] = future.result()
                 bar.update(len(chunks[i]))
     except BrokenProcessPool:
-        _drop_pool(workers, pool)
-        raise
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        if not isinstance(sys.exc_info()[1], Exception):   # Ctrl-C, SystemExit: stop the busy workers
+        if pool is not None:
             _drop_pool(workers, pool, kill=True)
+        raise
+    except BaseException as exc:
+        if pool is not None and not isinstance(exc, Exception):   # Ctrl-C, SIGTERM, SystemExit: stop now
+            _drop_pool(workers, pool, kill=True)
+        else:
+            for future in futures:
+                future.cancel()
         raise
     return results  # type: ignore[return-value]
 
@@ -313,6 +404,46 @@ def check_inputs(scenario: Scenario, plan: Plan, rules: Mapping[int, Any], scena
     problems += money_problems(scenario, rules, scenario_file)
     if problems:
         raise InputError(problems)
+
+
+BYTES_PER_ROW = {"spells": 200, "monthly": 400, "events": 60}
+"""Memory per stacked row while the frames are built (a little over twice what the rows keep)."""
+
+
+def memory_estimate(scenario: Scenario, replications: int, frames: Sequence[str]) -> int:
+    """Bytes the stacked frames of a run need, roughly: spells per client (at the start and every
+    application that can arrive), monthly rows per month x municipality x track x segment, and for
+    the event log about five events per client."""
+    clients = sum(sum(m.initial_stock.values()) for m in scenario.municipalities) + application_draws(scenario)
+    per_replication = 0.0
+    if "spells" in frames:
+        per_replication += clients * BYTES_PER_ROW["spells"]
+    if "events" in frames:
+        per_replication += 5 * clients * BYTES_PER_ROW["events"]
+    if "monthly" in frames:
+        cells = len(scenario.municipalities) * len(scenario.tracks) * len(scenario.segments)
+        per_replication += scenario.months * cells * BYTES_PER_ROW["monthly"]
+    return int(per_replication * replications)
+
+
+def _physical_memory() -> int | None:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(scenario: Scenario, replications: int, frames: Sequence[str]) -> None:
+    """InputError (naming --replications) when the run's tables would not fit in this computer's
+    memory: better a clear refusal now than a run the system kills an hour from now."""
+    physical = _physical_memory()
+    need = memory_estimate(scenario, replications, frames)
+    if physical is None or need <= 0.8 * physical:
+        return
+    most = max(1, int(replications * 0.8 * physical / need))
+    raise InputError([Problem("--replications", "", f"{replications:,} replications of this scenario need about "
+                              f"{need / 2**30:,.0f} GB of memory for their tables; this computer has "
+                              f"{physical / 2**30:,.0f} GB", f"at most about {most:,} replications here")])
 
 
 def _chunks(seeds: Sequence[np.random.SeedSequence], parallel: int) -> list[list]:
@@ -420,6 +551,7 @@ def simulate_seeds(
         raise InputError([Problem("--replications", "", "no replications asked for", "at least 1")])
     rules = rules if rules is not None else load_rules(scenario)
     check_inputs(scenario, plan, rules)
+    check_memory(scenario, len(seeds), frames)
     job = _Job(scenario, plan, dict(rules), tuple(f for f in FRAMES if f in frames), record_events, ENGINE)
     outputs = _dispatch(job, seeds, workers, backend, scheduler, progress, scheduler_timeout)
 

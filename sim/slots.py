@@ -1,34 +1,46 @@
-"""SlotPool: the caseworker slots of one track, with a priority waiting list.
+"""SlotPool: the caseworker slots of one caseworker role, with a priority waiting list.
 
 SimPy's `Resource` has an integer capacity that cannot change during a run (MODEL.md 8), while a
-track's capacity is ``floor(fte x caseload_per_fte)`` and follows the plan's staff changes and
-measures. So the pool is plain bookkeeping driven by the engine's SimPy events: a dict of
-holders (insertion-ordered, so iteration is deterministic) and a heap of waiting clients with
-lazy deletion (an entry is valid only while its client is waiting with that very key).
+role's capacity is ``fte x caseload per fte`` and follows the plan's staff changes and measures.
+So the pool is plain bookkeeping driven by the engine's SimPy events: a dict of holders
+(insertion-ordered, so iteration is deterministic) and a heap of waiting clients with lazy
+deletion (an entry is valid only while its client is waiting with that very key).
+
+One pool per caseworker role (MODEL.md 2): a role that serves several tracks is one pool, so the
+priority rule decides between its tracks too. The capacity is counted in *slots* of the role's
+unit caseload: ``floor(fte x unit + 1e-9)`` slots, where the unit is the role's own
+``caseload_per_fte`` when it has one (every track it serves then counts each client as one slot),
+else the caseload of the first track it serves; a client of a track with another
+``caseload_per_fte`` weighs ``unit / that caseload`` slots (a caseworker carries 80 werkspoor or
+115 participatiespoor clients). A client gets a slot only when its weight fits in what is free.
 
 Priority (``policy.priority``), smallest key first:
 
-* ``fifo``: earliest to join the track's waiting list first, key = join time;
+* ``fifo``: earliest to join the role's waiting list first, key = join time;
 * ``kansrijk_first``: rung >= ``ladder.kansrijk_from_rung`` first, then fifo,
-  key = join time (+ 1e6 for the other rungs);
+  key = join time (+ 1e6 for the other rungs), whatever track the client is on;
 * ``longest_waiting``: longest time on the caseload (earliest spell start) first,
   key = spell start.
 
-The join time is the moment the client joined this track (entry or transfer; for the initial
+The join time is the moment the client joined its track (entry or transfer; for the initial
 stock its entry before the start, so the longest-known clients come first). Ties are broken by
-``seq``, a counter per join, so every ordering is deterministic. Keys are plain floats (heap
-entries ``(key, seq, client)`` compare fast). The key is kept while the client stays on the
-track: a client who loses its slot keeps its place in the order.
+``seq``, a counter per join, so every ordering is deterministic. The key is kept while the
+client stays on the track: a client who loses its slot keeps its place in the order.
 
-A client holds its slot until it leaves the track (exit or transfer); a freed slot goes to the
-best waiting client at once. Priority orders the waiting list only: a newcomer never pushes a
-holder out. When capacity drops below the number of holders, the lowest-priority holders (the
-largest keys: the newest under fifo) lose their slot and rejoin the waiting list. A track
-without a caseworker role has no slots (``active`` False): nobody there is ever in view.
+A freed slot goes to the best waiting clients at once, as long as the best one fits (strict
+priority: a lighter client further down never jumps the queue). Priority orders the waiting list
+only: a newcomer never pushes a holder out. When capacity drops below what the holders use, the
+lowest-priority holders (the largest keys: the newest under fifo) lose their slot and rejoin the
+waiting list. A slot *review* (``policy.slot_review_months``, `review`) returns the slot of a
+holder who made no progress, when others wait: the holder rejoins the waiting list at the back
+of its priority class (key = the review time; + 1e6 under kansrijk_first below the kansrijk rung)
+and the best waiting clients get the slot. A role without fte has no slots; a track without a
+caseworker role has no pool at all (``active`` False): nobody there is ever in view.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from heapq import heapify, heappop, heappush
 
 from sporen.sim.clients import HOLDING, NO_SLOT, WAITING, Client
@@ -36,6 +48,7 @@ from sporen.sim.clients import HOLDING, NO_SLOT, WAITING, Client
 FIFO, KANSRIJK_FIRST, LONGEST_WAITING = "fifo", "kansrijk_first", "longest_waiting"
 NOT_KANSRIJK = 1e6
 """Added to the key of clients below the kansrijk rung (months; far beyond any join time)."""
+EPS = 1e-9
 
 
 def rank(client: Client) -> tuple[float, int]:
@@ -43,13 +56,13 @@ def rank(client: Client) -> tuple[float, int]:
 
 
 class SlotPool:
-    """Caseworker slots of one track: ``capacity`` slots, holders and a priority waiting list."""
+    """Caseworker slots of one role: ``capacity`` slots, holders and a priority waiting list."""
 
     __slots__ = ("name", "capacity", "active", "rule", "kansrijk_from", "holders", "waiting", "n_waiting",
-                 "_seq")
+                 "_seq", "weights", "count", "_uniform")
 
     def __init__(self, name: str, capacity: int, active: bool = True, rule: str = FIFO,
-                 kansrijk_from: int = 4):
+                 kansrijk_from: int = 4, weights: Mapping[int, float] | None = None):
         if rule not in (FIFO, KANSRIJK_FIRST, LONGEST_WAITING):
             raise ValueError(f"unknown priority rule '{rule}'")
         self.name = name
@@ -61,6 +74,11 @@ class SlotPool:
         self.waiting: list[tuple[float, int, Client]] = []
         self.n_waiting = 0  # valid entries in `waiting`
         self._seq = 0
+        self.weights = dict(weights or {})
+        """Slots a client of a track (by index) uses; a track not named weighs 1."""
+        self.count: dict[int, int] = {}
+        """Holders per track."""
+        self._uniform = all(w == 1.0 for w in self.weights.values())
 
     # -- keys ---------------------------------------------------------------------------
     def set_key(self, client: Client, t_join: float) -> None:
@@ -74,6 +92,29 @@ class SlotPool:
         else:
             client.pkey = client.spell_start
 
+    # -- capacity -------------------------------------------------------------------------
+    @property
+    def used(self) -> float:
+        """Slots the holders use."""
+        if self._uniform:
+            return float(len(self.holders))
+        return sum(n * self.weights.get(track, 1.0) for track, n in self.count.items())
+
+    def fits(self, client: Client) -> bool:
+        """Whether the client's weight fits in the free capacity."""
+        if self._uniform:
+            return len(self.holders) < self.capacity
+        return self.used + self.weights.get(client.track, 1.0) <= self.capacity + EPS
+
+    def _hold(self, client: Client) -> None:
+        self.holders[client] = None
+        client.pstat = HOLDING
+        self.count[client.track] = self.count.get(client.track, 0) + 1
+
+    def _drop(self, client: Client) -> None:
+        del self.holders[client]
+        self.count[client.track] -= 1
+
     # -- membership -----------------------------------------------------------------------
     def _wait(self, client: Client) -> None:
         client.pstat = WAITING
@@ -81,17 +122,17 @@ class SlotPool:
         self.n_waiting += 1
 
     def join(self, client: Client, t_join: float) -> bool:
-        """Client joins the track; True when it gets a slot at once."""
+        """Client joins its track (of this role); True when it gets a slot at once."""
         self.set_key(client, t_join)
         if not self.active:
             client.pstat = NO_SLOT
             return False
-        if len(self.holders) < self.capacity:
-            self.holders[client] = None
-            client.pstat = HOLDING
+        if not self.n_waiting and self.fits(client):
+            self._hold(client)
             return True
         self._wait(client)
-        return False
+        self.fill()
+        return client.pstat == HOLDING
 
     def join_many(self, clients: list[Client], t_join: list[float]) -> list[Client]:
         """Several clients join at once (the initial stock): slots go by priority, not by order.
@@ -100,43 +141,58 @@ class SlotPool:
         for client, t in zip(clients, t_join, strict=True):
             self.set_key(client, t)
         gained = []
+        blocked = False
         for client in sorted(clients, key=rank):
-            if self.active and len(self.holders) < self.capacity:
-                self.holders[client] = None
-                client.pstat = HOLDING
+            if self.active and not blocked and self.fits(client):
+                self._hold(client)
                 gained.append(client)
             elif self.active:
+                blocked = True
                 self._wait(client)
             else:
                 client.pstat = NO_SLOT
         return gained
 
     def leave(self, client: Client) -> Client | None:
-        """Client leaves the track; returns the waiting client who gets the freed slot, if any."""
+        """`leave_all` for a pool whose clients all weigh one slot (at most one gains)."""
+        gained = self.leave_all(client)
+        return gained[0] if gained else None
+
+    def leave_all(self, client: Client) -> list[Client]:
+        """Client leaves its track; returns the waiting clients who get the freed slot."""
         state = client.pstat
         client.pstat = NO_SLOT
         if state == HOLDING:
-            del self.holders[client]
-            if self.n_waiting and len(self.holders) < self.capacity:
-                nxt = self._pop_waiting()
-                if nxt is not None:
-                    self.holders[nxt] = None
-                    nxt.pstat = HOLDING
-                    return nxt
-        elif state == WAITING:
+            self._drop(client)
+            return self.fill()
+        if state == WAITING:
             self.n_waiting -= 1
             if len(self.waiting) > 1000 and len(self.waiting) > 3 * self.n_waiting:
                 self.compact()
-        return None
+        return []
 
-    def _pop_waiting(self) -> Client | None:
+    def _head(self) -> Client | None:
+        """The best waiting client (stale entries dropped), left on the heap."""
         waiting = self.waiting
         while waiting:
-            _, seq, client = heappop(waiting)
+            _, seq, client = waiting[0]
             if client.pstat == WAITING and client.pseq == seq:
-                self.n_waiting -= 1
                 return client
+            heappop(waiting)
         return None
+
+    def fill(self) -> list[Client]:
+        """Give free slots to the best waiting clients while the best one fits; returns them."""
+        gained: list[Client] = []
+        while self.n_waiting:
+            head = self._head()
+            if head is None or not self.fits(head):
+                break
+            heappop(self.waiting)
+            self.n_waiting -= 1
+            self._hold(head)
+            gained.append(head)
+        return gained
 
     def compact(self) -> None:
         """Drop stale entries (clients who left while waiting)."""
@@ -148,25 +204,40 @@ class SlotPool:
         """New capacity; returns (clients who gained a slot, clients who lost theirs)."""
         if not self.active:
             return [], []
-        self.capacity = capacity = max(0, int(capacity))
-        gained: list[Client] = []
+        self.capacity = max(0, int(capacity))
         lost: list[Client] = []
-        holders = self.holders
-        if len(holders) > capacity:
-            ranked = sorted(holders, key=rank)
-            for client in ranked[capacity:][::-1]:  # lowest priority first
-                del holders[client]
+        if self.used > self.capacity + EPS:
+            ranked = sorted(self.holders, key=rank)
+            while ranked and self.used > self.capacity + EPS:
+                client = ranked.pop()  # lowest priority first
+                self._drop(client)
                 self._wait(client)
                 lost.append(client)
-        else:
-            while len(holders) < capacity and self.n_waiting:
-                nxt = self._pop_waiting()
-                if nxt is None:
-                    break
-                holders[nxt] = None
-                nxt.pstat = HOLDING
-                gained.append(nxt)
-        return gained, lost
+            return [], lost
+        return self.fill(), lost
+
+    def review(self, client: Client, t: float) -> list[Client]:
+        """A slot review of a holder without progress: when others wait, it returns its slot and
+        rejoins the waiting list at the back of its priority class; returns who got the slot
+        (empty: nobody waits, or the freed slot does not fit the best waiting client, and the
+        holder keeps it)."""
+        if client.pstat != HOLDING or not self.n_waiting:
+            return []
+        head = self._head()
+        if head is None:
+            return []
+        key = t + (NOT_KANSRIJK if self.rule == KANSRIJK_FIRST and client.rung < self.kansrijk_from else 0.0)
+        if (key, self._seq + 1) < rank(head):
+            return []  # it would be first in line again (kansrijk_first): it keeps its slot
+        self._drop(client)
+        if not self.fits(head):
+            self._hold(client)
+            return []
+        self._seq += 1
+        client.pseq = self._seq
+        client.pkey = key
+        self._wait(client)
+        return self.fill()
 
     def ranked_holders(self) -> list[Client]:
         """Holders in priority order (best first)."""

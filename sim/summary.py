@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sporen.sim.money import MONEY_COLUMNS
+from sporen.sim.money import MONEY_COLUMNS, vangnet_projection
 from sporen.sim.stats import summarise
 
 
-def run_summaries(result) -> dict[str, pd.DataFrame]:
-    """{"yearly_summary": ..., "kpis_summary": ...} for the frames a run built."""
+def run_summaries(result, scenario=None, rules=None) -> dict[str, pd.DataFrame]:
+    """{"yearly_summary": ..., "kpis_summary": ...} for the frames a run built; with the scenario
+    and its vangnet rules also "vangnet_projection" (`sim.money.vangnet_projection`: the vangnet of
+    the mean projected spending, as a municipality's own prognosis computes it, beside the mean
+    vangnet over the futures)."""
     out: dict[str, pd.DataFrame] = {}
     if getattr(result, "yearly", None) is not None:
         out["yearly_summary"] = yearly_summary(result.yearly)
+        if scenario is not None and rules is not None:
+            out["vangnet_projection"] = vangnet_projection(scenario, result.yearly, rules)
     if getattr(result, "kpis", None) is not None:
         out["kpis_summary"] = kpis_summary(result.kpis)
     return out

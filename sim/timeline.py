@@ -8,7 +8,12 @@ month's start (t = m). Staff changes take effect at their arrival month (`inputs
   in month m. A measure that is on under the plan runs from ``start_offset_months`` for
   ``duration_months`` (to the horizon's end when empty).
 * caseworker slots of a track = floor(fte of its caseworker role x caseload_per_fte + 1e-9);
-  a track without a caseworker role has no slots.
+  a track without a caseworker role has no slots. (`slots`, one count per track.)
+* caseworker pools (`sim.slots`): one per caseworker role that serves a track, in the order of the
+  first track each serves; its slots = floor(fte x the role's unit caseload + 1e-9)
+  (`Scenario.pool_caseload`), and a client of a track with another caseload_per_fte weighs
+  unit / that caseload slots (`pool_weights`); `pool_fte` is the role's fte per month (the
+  caseload a caseworker carries is the pool's clients in view / that fte, `sim.intensity`).
 * intake capacity per month = fte of the gate's intake role x intakes_per_fte_per_month;
   no intake role = unlimited (decisions are immediate).
 * grant multiplier = product of the running measures' ``grant_multiplier``; hazard multipliers
@@ -68,6 +73,27 @@ class Timeline:
             else:
                 fte = self.fte[track.caseworker_role]
                 self.slots.append([math.floor(fte[m] * track.caseload_per_fte + 1e-9) for m in range(months)])
+        self.pool_roles: list[str] = []
+        self.pool_of_track: list[int | None] = []
+        for track in scenario.tracks:
+            role = track.caseworker_role
+            if role is None:
+                self.pool_of_track.append(None)
+                continue
+            if role not in self.pool_roles:
+                self.pool_roles.append(role)
+            self.pool_of_track.append(self.pool_roles.index(role))
+        self.pool_slots: list[list[int]] = []
+        self.pool_weights: list[dict[int, float]] = []
+        self.pool_fte: list[list[float]] = []
+        for role in self.pool_roles:
+            unit = scenario.pool_caseload(role) or 1.0
+            own = scenario.role(role).caseload_per_fte is not None
+            fte = self.fte[role]
+            self.pool_fte.append(fte)
+            self.pool_slots.append([math.floor(fte[m] * unit + 1e-9) for m in range(months)])
+            self.pool_weights.append({k: 1.0 if own else unit / t.caseload_per_fte
+                                      for k, t in enumerate(scenario.tracks) if t.caseworker_role == role})
         gate = scenario.gate
         self.intake: list[float] | None = None
         if gate.intake_role is not None:
@@ -76,6 +102,10 @@ class Timeline:
     def globals_change(self, m: int) -> bool:
         """Whether the shared hazard factors differ in month m from month m-1."""
         return m > 0 and self.globals[m].key() != self.globals[m - 1].key()
+
+    def pool_slots_change(self, m: int) -> bool:
+        """Whether any pool's capacity differs in month m from month m-1."""
+        return m > 0 and any(s[m] != s[m - 1] for s in self.pool_slots)
 
     def slots_change(self, m: int) -> bool:
         """Whether any track's slot capacity differs in month m from month m-1."""

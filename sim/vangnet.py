@@ -19,7 +19,7 @@ I/O, no randomness): the simulation calls `vangnet_table` on its yearly results,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -102,22 +102,39 @@ def _years_text(years: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans) or "none"
 
 
-def vangnet_table(accounts: pd.DataFrame, rules: Mapping[int, VangnetRule]) -> pd.DataFrame:
+ASSESSMENTS = ("history", "surplus", "below threshold", "multi-year test not met", "compensated")
+"""The `assessment` of a row of `vangnet_table`: why it gets the vangnet it gets."""
+TABLE_COLUMNS = [
+    "municipality", "year", "budget", "spending", "result", "deficit_share", "cumulative_result",
+    "eligible", "compensation", "result_after_vangnet", "assessment", "rule_status",
+]
+
+
+def vangnet_table(accounts: pd.DataFrame, rules: Mapping[int, VangnetRule],
+                  predecessors: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """The vangnet per row of `accounts` (columns municipality, year, budget, spending).
 
-    Returns one row per input row, same order and index, with the columns municipality, year,
-    budget, spending, result (budget - spending), deficit_share (0 for a surplus),
-    cumulative_result (summed result of the multi-year test's years; empty where the rule has
-    no such test), eligible, compensation and result_after_vangnet (result + compensation).
+    Returns one row per input row, same order and index, with the columns `TABLE_COLUMNS`:
+    municipality, year, budget, spending, result (budget - spending), deficit_share (0 for a
+    surplus), cumulative_result (summed result of the multi-year test's years; empty where the
+    rule has no such test or the row is not tested), eligible, compensation, result_after_vangnet
+    (result + compensation), assessment (one of `ASSESSMENTS`) and rule_status (the status of the
+    year's rule: verified, documented or assumed; empty for history rows).
 
-    Two kinds of rows are history: they feed the multi-year test of later rows and get no
-    vangnet (eligible False, compensation 0, cumulative_result empty):
-    * rows for years before the first year with rules (the vangnet started in 2015);
-    * rows whose own multi-year test lacks earlier years, but which complete the test of a
-      later row of the same municipality (given 2017-2021, the 2019 test uses 2017 and 2018).
+    * A year whose result is a surplus (or nil) gets no vangnet whatever its history: assessment
+      "surplus", eligible False, even when the years its multi-year test would sum are missing.
+    * Rows that only serve as history get no vangnet and are not assessed (assessment "history",
+      eligible and cumulative_result empty): rows for years before the first year with rules (the
+      vangnet started in 2015), and rows whose own multi-year test lacks earlier years but which
+      complete the test of a later row of the same municipality (given 2017-2021, the 2019 test
+      uses 2017 and 2018).
+    * `predecessors` maps a merged municipality to the municipalities it was formed from (MODEL.md
+      2): a year it has no row for counts, in its multi-year test, as the sum of its predecessors'
+      results that year when every predecessor has a row for it.
 
-    Any other year without a rule, any other row whose test lacks earlier years, a duplicate
-    municipality-year or a budget that is not positive raises `VangnetError` listing every issue.
+    Any other year without a rule, any other deficit row whose test lacks earlier years, a
+    duplicate municipality-year or a budget that is not positive raises `VangnetError` listing
+    every issue.
     """
     missing = [name for name in ACCOUNT_COLUMNS if name not in accounts.columns]
     if missing:
@@ -140,6 +157,17 @@ def vangnet_table(accounts: pd.DataFrame, rules: Mapping[int, VangnetRule]) -> p
         if budget <= 0:
             issues.append(VangnetIssue(label, "budget", f"{budget} is not positive", "> 0"))
     first_rule_year = min(rules, default=None)
+    before = predecessors or {}
+
+    def result_of(muni: object, year: int) -> int | None:
+        """The year's BUIG result of a municipality, or of its predecessors summed."""
+        if (muni, year) in results:
+            return results[(muni, year)]
+        parts = before.get(muni)  # type: ignore[call-overload]
+        if not parts:
+            return None
+        values = [results.get((p, year)) for p in parts]
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
 
     # The multi-year test's years per row, and which rows only serve as history for the test of
     # a later row whose test years are all present.
@@ -149,39 +177,50 @@ def vangnet_table(accounts: pd.DataFrame, rules: Mapping[int, VangnetRule]) -> p
         if rule is not None and rule.cumulative_years > 0:
             windows[(muni, year)] = list(range(year - rule.cumulative_years + 1, year + 1))
     complete = {key for key, window in windows.items()
-                if all((key[0], y) in results for y in window)}
+                if all(result_of(key[0], y) is not None for y in window)}
     history = {(key[0], y) for key in complete for y in windows[key][:-1]}
+    history |= {(part, y) for key in complete for y in windows[key][:-1] if (key[0], y) not in results
+                for part in before.get(key[0], ())}  # type: ignore[call-overload]
 
     columns: dict[str, list] = {name: [] for name in (
-        "cumulative_result", "eligible", "compensation",
+        "cumulative_result", "eligible", "compensation", "assessment", "rule_status",
     )}
     for label, muni, year, budget, spending in rows:
         rule = rules.get(year)
         window = windows.get((muni, year))
         cumulative: int | None = None
-        if rule is None and (first_rule_year is None or year > first_rule_year):
-            issues.append(VangnetIssue(
-                label, "year", f"no vangnet rules for {year}",
-                f"years with rules: {_years_text(list(rules))}",
-            ))
-        elif window is not None and (muni, year) in complete:
-            cumulative = sum(results[(muni, y)] for y in window)
-        elif window is not None and (muni, year) not in history:
-            lacking = [y for y in window if (muni, y) not in results]
-            issues.append(VangnetIssue(
-                label, "year",
-                f"the {rule.cumulative_years}-year test of {year} needs {muni}'s results for "
-                f"{_years_text(lacking)}, which the accounts lack",
-                f"add rows for {muni} {_years_text(lacking)}",
-            ))
-        if issues or rule is None or budget <= 0 or (window is not None and cumulative is None):
-            eligible, compensation = False, 0
+        eligible: bool | None = None
+        compensation, assessment, status = 0, "history", ""
+        if rule is None:
+            if first_rule_year is None or year > first_rule_year:
+                issues.append(VangnetIssue(
+                    label, "year", f"no vangnet rules for {year}",
+                    f"years with rules: {_years_text(list(rules))}",
+                ))
+        elif window is not None and (muni, year) not in complete:
+            if (muni, year) not in history and spending > budget:
+                lacking = [y for y in window if result_of(muni, y) is None]
+                issues.append(VangnetIssue(
+                    label, "year",
+                    f"the {rule.cumulative_years}-year test of {year} needs {muni}'s results for "
+                    f"{_years_text(lacking)}, which the accounts lack",
+                    f"add rows for {muni} {_years_text(lacking)}",
+                ))
+            elif (muni, year) not in history:
+                eligible, assessment, status = False, "surplus", rule.status
         else:
-            eligible = vangnet_eligible(budget, spending, cumulative or 0, rule)
-            compensation = vangnet_compensation(budget, spending, cumulative or 0, rule)
+            if window is not None:
+                cumulative = sum(result_of(muni, y) or 0 for y in window)
+            status = rule.status
+            if budget > 0:
+                eligible = vangnet_eligible(budget, spending, cumulative or 0, rule)
+                compensation = vangnet_compensation(budget, spending, cumulative or 0, rule)
+                assessment = _assessment(budget, spending, eligible, rule)
         columns["cumulative_result"].append(cumulative)
         columns["eligible"].append(eligible)
         columns["compensation"].append(compensation)
+        columns["assessment"].append(assessment)
+        columns["rule_status"].append(status)
     if issues:
         raise VangnetError(issues)
 
@@ -197,7 +236,20 @@ def vangnet_table(accounts: pd.DataFrame, rules: Mapping[int, VangnetRule]) -> p
     table["result"] = table["budget"] - table["spending"]
     table["deficit_share"] = (-table["result"]).clip(lower=0) / table["budget"]
     table["cumulative_result"] = pd.array(columns["cumulative_result"], dtype="Int64")
-    table["eligible"] = pd.array(columns["eligible"], dtype=bool)
+    table["eligible"] = pd.array(columns["eligible"], dtype="boolean")
     table["compensation"] = pd.array(columns["compensation"], dtype="int64")
     table["result_after_vangnet"] = table["result"] + table["compensation"]
+    table["assessment"] = columns["assessment"]
+    table["rule_status"] = columns["rule_status"]
     return table
+
+
+def _assessment(budget: int, spending: int, eligible: bool, rule: VangnetRule) -> str:
+    """Why an assessed row gets its vangnet (see `ASSESSMENTS`)."""
+    if spending <= budget:
+        return "surplus"
+    if eligible:
+        return "compensated"
+    if spending - budget <= _share(rule.threshold) * budget:
+        return "below threshold"
+    return "multi-year test not met"

@@ -1,10 +1,21 @@
-"""Calibration (`sporen calibrate`, sim/calibrate.py) and the BMWE back-test against seed 003.
+"""Calibration (`sporen calibrate`, calibration/) and the BMWE back-tests against seed 003.
 
-The back-test re-simulates the committed BMWE calibration over its observation window
-(2015-01..2018-06) on fresh seeds and compares it with tests/data/bmwe_observed.csv, the seed's
-own figures: caseload on 1-1-2015, 1-1-2016, 1-1-2017, 1-12-2017 and monthly 1-1-2018 .. 1-6-2018
-per municipality and in total, applications per year, and the inflow, outflow and outflow-to-work
-share of H1 2018. The synthetic test checks that calibration recovers known multipliers.
+Two back-tests, on fresh seeds (not the ones any fit used):
+
+* **in-sample**: the committed BMWE calibration re-simulated over its own observation window
+  (2015-01..2018-06) and compared with the very observations it was fitted to
+  (tests/data/bmwe_observed.csv, the seed's figures: caseloads on 1-1-2015, 1-1-2016, 1-1-2017,
+  1-12-2017 and monthly 1-1-2018 .. 1-6-2018 per municipality and in total, applications per year,
+  the 2017 turnover, and the inflow, outflow and outflow-to-work share of H1 2018). It shows the
+  fit, not a prediction.
+* **out-of-sample**: the multipliers of a calibration on the observations before 2018 only
+  (tests/data/bmwe_observed_to_2017.csv: caseloads to 1-12-2017, applications 2015-2017, the 2017
+  turnover; `OOS_FITTED`), the window simulated on to 2018-06 with them on fresh seeds and compared
+  with what the fit never saw: the caseloads of 1-1-2018 .. 1-6-2018 (within 3%), the H1 2018
+  inflow and outflow (within 10%) and the share of the outflow to work (within 3 points of
+  49.7%). The 2018 application level is 2017's (the fit's reference period, the nearest one).
+
+The synthetic test checks that calibration recovers known multipliers.
 """
 
 from __future__ import annotations
@@ -32,12 +43,15 @@ OBSERVED = ROOT / "tests" / "data" / "bmwe_observed.csv"
 # (40 replications, seed 20180101). Rerun that command when bmwe.yaml's hazards or applications
 # change, and paste the "fitted multipliers" it prints here.
 FITTED = window.Parameters(
-    work=0.9419, other=0.9636,
-    applications={"Bedum": 1.0696, "De Marne": 0.8944, "Winsum": 0.8120, "Eemsmond": 1.0043},
-    periods={"2015-01..2015-12": 1.0492, "2016-01..2016-12": 1.3302, "2017-01..2017-12": 1.0464,
+    work=0.7453, other=0.9900,
+    applications={"Bedum": 1.0245, "De Marne": 1.0166, "Winsum": 1.0118, "Eemsmond": 1.0127},
+    periods={"2015-01..2015-12": 1.0499, "2016-01..2016-12": 1.2952, "2017-01..2017-12": 1.0392,
              "2018-01..2018-06": 1.0},
 )
 BACKTEST_REPLICATIONS, BACKTEST_SEED = 60, 7  # fresh seeds: not the ones the fit used
+OOS_EXITS = 0.9906
+OOS_APPLICATIONS = {"Bedum": 1.0378, "De Marne": 1.0221, "Winsum": 1.0400, "Eemsmond": 1.0410}
+OOS_PERIODS = {"2015-01..2015-12": 1.0069, "2016-01..2016-12": 1.2437, "2017-01..2017-12": 1.0}
 
 
 def committed_parameters(scenario) -> window.Parameters:
@@ -75,12 +89,17 @@ def test_bmwe_observed_file_is_seed_003(observed):
     assert flows == {("applications", "2015-01..2015-12"): 518, ("applications", "2016-01..2016-12"): 652,
                      ("applications", "2017-01..2017-12"): 522, ("applications", "2018-01..2018-06"): 245,
                      ("inflow", "2018-01..2018-06"): 173, ("outflow", "2018-01..2018-06"): 185,
-                     ("outflow_work_share", "2018-01..2018-06"): 0.497}
+                     ("outflow_work_share", "2018-01..2018-06"): 0.497, ("outflow", "2017-01..2017-12"): 365}
+    # the 2018 spending prognosis per municipality sets the benefit levels, outside the window
+    assert {o.municipality: o.value for o in observed.spending} == {
+        "Bedum": 2_468_000, "De Marne": 4_146_000, "Winsum": 3_983_000, "Eemsmond": 6_314_000}
+    assert (obs.month_text(observed.start), obs.month_text(observed.end)) == ("2015-01", "2018-06")
 
 
-# -- the back-test -------------------------------------------------------------------------------
+# -- the in-sample back-test -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def backtest(bmwe, observed):
+    """In-sample: the committed calibration against the observations it was fitted to."""
     return fit.simulate_window(bmwe, observed, committed_parameters(bmwe), replications=BACKTEST_REPLICATIONS,
                                seed=BACKTEST_SEED)
 
@@ -94,14 +113,14 @@ def _rows(table, measure, municipality=None):
     return rows
 
 
-def test_backtest_caseload_totals_within_3_percent(backtest):
+def test_in_sample_backtest_caseload_totals_within_3_percent(backtest):
     rows = _rows(backtest, "caseload", "all")
     assert len(rows) == 10
     worst = rows.loc[rows.error.abs().idxmax()]
     assert rows.error.abs().max() <= 0.03, f"{worst.observation}: {worst.simulated:.1f} vs {worst.observed:g}"
 
 
-def test_backtest_caseload_per_municipality(backtest):
+def test_in_sample_backtest_caseload_per_municipality(backtest):
     rows = _rows(backtest, "caseload", "each")
     assert len(rows) == 40
     # one application level per municipality cannot follow Bedum's 12% growth in 2015 (144 -> 162 while
@@ -111,7 +130,7 @@ def test_backtest_caseload_per_municipality(backtest):
     assert rows.error.abs().max() <= 0.08, rows.loc[rows.error.abs().idxmax()].observation
 
 
-def test_backtest_flows_h1_2018(backtest):
+def test_in_sample_backtest_flows_h1_2018(backtest):
     for measure, value in (("inflow", 173), ("outflow", 185)):
         row = _rows(backtest, measure, "all").iloc[0]
         assert row.observed == value
@@ -120,7 +139,7 @@ def test_backtest_flows_h1_2018(backtest):
     assert abs(share.simulated - 0.497) <= 0.03, share.simulated
 
 
-def test_backtest_applications_follow_the_years(backtest):
+def test_in_sample_backtest_applications_follow_the_years(backtest):
     rows = _rows(backtest, "applications", "all")
     assert len(rows) == 4
     assert rows.error.abs().max() <= 0.10
@@ -134,6 +153,60 @@ def test_committed_calibration_matches_bmwe(bmwe, observed):
     assert params.periods[layout.period_label(layout.reference)] == 1.0
     if params is FITTED:
         assert set(FITTED.applications) == {m.name for m in bmwe.municipalities}
+
+
+# -- the out-of-sample back-test: fit to 2015-2017, predict H1 2018 --------------------------------
+OBSERVED_TO_2017 = ROOT / "tests" / "data" / "bmwe_observed_to_2017.csv"
+# The calibration on the observations before 2018 only (tests/data/bmwe_observed_to_2017.csv: the
+# caseloads to 1-12-2017, the applications of 2015-2017 and the 2017 turnover), made by
+#   sporen calibrate inputs/scenarios/bmwe.yaml --observed tests/data/bmwe_observed_to_2017.csv
+# (40 replications, seed 20180101). No work share before 2018, so one multiplier on every exit
+# hazard. Rerun it when bmwe.yaml changes and paste the printed multipliers here.
+OOS_FITTED = window.Parameters(
+    work=OOS_EXITS, other=OOS_EXITS,
+    applications=OOS_APPLICATIONS,
+    periods=OOS_PERIODS,
+)
+PREDICT_REPLICATIONS, PREDICT_SEED = 60, 2018   # fresh seeds, not the fit's
+BEFORE_2018 = obs.month_number("2018-01")
+
+
+def fitted_before_2018(o: obs.Observation) -> bool:
+    """In the fit of the out-of-sample test: caseloads dated before 1-1-2018, flows ending in 2017."""
+    return o.date < "2018-01-01" if o.measure == "caseload" else o.last < BEFORE_2018
+
+
+def test_out_of_sample_file_is_the_observed_file_before_2018(bmwe, observed):
+    early = obs.load_observed(OBSERVED_TO_2017, bmwe)
+    assert [(o.date, o.municipality, o.measure, o.value) for o in early.observations] == [
+        (o.date, o.municipality, o.measure, o.value) for o in observed.observations if fitted_before_2018(o)]
+    assert not early.spending and (obs.month_text(early.start), obs.month_text(early.end)) == ("2015-01", "2017-12")
+    assert window.Layout(bmwe, early).names[0] == "exits"   # no work share before 2018: one exit multiplier
+    assert set(OOS_FITTED.periods) == {window.Layout(bmwe, early).period_label(i) for i in range(3)}
+
+
+@pytest.fixture(scope="module")
+def out_of_sample(bmwe, observed):
+    """The window to 2018-06 with the parameters fitted before 2018, on fresh seeds: the rows it never saw."""
+    predicted = fit.simulate_window(bmwe, observed, OOS_FITTED, replications=PREDICT_REPLICATIONS, seed=PREDICT_SEED)
+    unseen = [o.row for o in observed.observations if not fitted_before_2018(o)]
+    return predicted[predicted["row"].isin(unseen)]
+
+
+def test_out_of_sample_caseloads_2018_within_3_percent(out_of_sample):
+    rows = _rows(out_of_sample, "caseload", "all")
+    assert len(rows) == 6   # 1-1-2018 .. 1-6-2018
+    worst = rows.loc[rows.error.abs().idxmax()]
+    assert rows.error.abs().max() <= 0.03, f"{worst.observation}: {worst.simulated:.1f} vs {worst.observed:g}"
+
+
+def test_out_of_sample_flows_h1_2018(out_of_sample):
+    for measure, value in (("inflow", 173), ("outflow", 185)):
+        row = _rows(out_of_sample, measure, "all").iloc[0]
+        assert row.observed == value
+        assert abs(row.error) <= 0.10, f"{measure}: {row.simulated:.1f} vs {value}"
+    share = _rows(out_of_sample, "outflow_work_share", "all").iloc[0]
+    assert abs(share.simulated - 0.497) <= 0.03, share.simulated
 
 
 # -- a synthetic scenario: calibration recovers known multipliers ----------------------------------
@@ -293,7 +366,7 @@ def test_bad_observed_rows(tmp_path):
         "(all or one of: Bedum, De Marne, Winsum, Eemsmond)",
         f"error: {path}: row 4.date: '2015-01-15' is not a stock date ({obs.STOCK_DATE})",
         f"error: {path}: row 5.measure: 'uitstroom' is not a measure "
-        "(one of: caseload, inflow, outflow, outflow_work_share, applications)",
+        "(one of: caseload, inflow, outflow, outflow_work_share, applications, spending)",
         f"error: {path}: row 6.date: '2018-13..2018-06' is not a period ({obs.PERIOD})",
         f"error: {path}: row 7.value: 49.7 is not a share (above 0 and at most 1)",
     ]

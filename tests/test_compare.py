@@ -48,7 +48,7 @@ def test_writes_the_files(compared):
             "share_in_view"} <= set(comparison["measure"])
     assert (comparison["replications"].dropna() <= 8).all()
     book = openpyxl.load_workbook(out / "results.xlsx", read_only=True)
-    assert "comparison" in book.sheetnames
+    assert "Vergelijking" in book.sheetnames          # Dutch by default (--lang en: Comparison)
     manifest = json.loads((out / "manifest.json").read_text())
     assert set(manifest["variants"]) == {"tiny-more-caseworkers", "tiny-noop"}
     text = (out / "report.html").read_text(encoding="utf-8")

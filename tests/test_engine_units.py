@@ -32,9 +32,9 @@ def test_pool_fifo_waiting_list_and_handover():
     assert pool.join(a, 0.0) and pool.join(b, 1.0)
     assert not pool.join(c, 2.0) and not pool.join(d, 3.0)
     assert (c.pstat, d.pstat) == (WAITING, WAITING)
-    assert pool.leave(a) is c and c.pstat == HOLDING and a.pstat == NO_SLOT
-    assert pool.leave(d) is None  # a waiting client leaves: nothing to hand over
-    assert pool.leave(b) is None and pool.n_waiting == 0
+    assert pool.leave_all(a) == [c] and c.pstat == HOLDING and a.pstat == NO_SLOT
+    assert pool.leave_all(d) == []  # a waiting client leaves: nothing to hand over
+    assert pool.leave_all(b) == [] and pool.n_waiting == 0
     assert list(pool.holders) == [c]
 
 
@@ -58,13 +58,56 @@ def test_pool_kansrijk_first_and_longest_waiting_orders():
     pool.join(holder, 0.0)
     pool.join(low, 1.0)
     pool.join(high, 2.0)
-    assert pool.leave(holder) is high
+    assert pool.leave_all(holder) == [high]
     pool = SlotPool("t", 1, rule="longest_waiting")
     holder, new, old = client(0, spell_start=-1), client(1, spell_start=5.0), client(2, spell_start=-30.0)
     pool.join(holder, 0.0)
     pool.join(new, 5.0)
     pool.join(old, 6.0)  # e.g. transferred in later, but longest on the caseload
-    assert pool.leave(holder) is old
+    assert pool.leave_all(holder) == [old]
+
+
+def test_one_pool_for_two_tracks_weighs_clients_and_kansrijk_first_decides_between_tracks():
+    # a role with 80 slots per fte serving track 0 (80 per fte) and track 1 (40 per fte): a track-1
+    # client uses two slots
+    pool = SlotPool("role", 4, rule="kansrijk_first", kansrijk_from=4, weights={0: 1.0, 1: 2.0})
+    a, b = client(0, rung=5), client(1, rung=3)
+    b.track = 1
+    assert pool.join(a, 0.0) and pool.join(b, 1.0) and pool.used == 3.0
+    c, d = client(2, rung=3), client(3, rung=5)
+    c.track = 1
+    assert not pool.join(c, 2.0)          # needs 2 slots, 1 is free: waits
+    assert pool.join(d, 3.0)              # kansrijk, so first in line, and 1 slot fits
+    assert c.pstat == WAITING and pool.used == 4.0
+    pool2 = SlotPool("role", 3, rule="kansrijk_first", kansrijk_from=4, weights={0: 1.0, 1: 2.0})
+    x, y = client(4, rung=5), client(5, rung=3)
+    y.track = 1
+    pool2.join(x, 0.0)
+    pool2.join(y, 1.0)                      # 3 of 3 used
+    low, high = client(6, rung=3), client(7, rung=6)
+    low.track = 1                           # a werkleerspoor-like client below the kansrijk rung
+    pool2.join(low, 2.0)
+    pool2.join(high, 3.0)                   # a werkspoor-like kansrijk client, joined later
+    assert pool2.leave_all(x) == [high]         # kansrijk first, across tracks
+    assert pool2.leave_all(y) == [low] and pool2.used == 3.0
+
+
+def test_slot_review_returns_the_slot_of_a_holder_when_others_wait():
+    pool = SlotPool("t", 1)
+    holder, waiting = client(0), client(1)
+    pool.join(holder, 0.0)
+    pool.join(waiting, 1.0)
+    assert pool.review(holder, 12.0) == [waiting]
+    assert holder.pstat == WAITING and holder.pkey == 12.0   # at the back of the line
+    alone = SlotPool("t", 1)
+    solo = client(2)
+    alone.join(solo, 0.0)
+    assert alone.review(solo, 12.0) == [] and solo.pstat == HOLDING  # nobody waits: it keeps it
+    kr = SlotPool("t", 1, rule="kansrijk_first", kansrijk_from=4)
+    good, poor = client(3, rung=5), client(4, rung=2)
+    kr.join(good, 0.0)
+    kr.join(poor, 1.0)
+    assert kr.review(good, 12.0) == [] and good.pstat == HOLDING  # it would be first in line again
 
 
 def test_pool_join_many_gives_slots_by_priority_and_inactive_pool_has_none():

@@ -67,7 +67,7 @@ def test_bad_rows_name_file_row_and_column():
     assert _problems(excinfo) == [
         f"{csv}: row 3.month: '2018-13' is not a month (YYYY-MM, e.g. 2018-01)",
         f"{csv}: row 4.applications: -1 is negative (>= 0)",
-        f"{csv}: row 5.applications: 'many' is not a number (mean applications that month, e.g. 4.5)",
+        f"{csv}: row 5.applications: 'many' is not a number (mean applications that month, e.g. 4.5 or 4,5)",
         f"{csv}: row 6: Stad, regular, 2018-01 is also given in row 2 (one row per month, municipality and segment)",
         f"{csv}: row 7.month: 2019-01 is outside the scenario's horizon (2018-01 to 2018-12)",
     ]

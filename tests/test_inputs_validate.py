@@ -129,8 +129,8 @@ def test_variant_patching_a_field_that_does_not_exist():
     lines = _bad("variant_bad_path.yaml")
     assert len(lines) == 4
     assert f"{BAD / 'variant_bad_path.yaml'}: set.policy.priorty: 'priorty' does not exist in policy (fields " \
-           "there: priority, benefit_pause_months, everyone_in_view, no_reintegration_money_for, " \
-           "min_partner_share)" in lines
+           "there: priority, benefit_pause_months, benefit_pause_work_effect, slot_review_months, everyone_in_view, " \
+           "no_reintegration_money_for, min_partner_share)" in lines
 
 
 def test_plan_with_unknown_role_and_fte_off_the_half_steps():

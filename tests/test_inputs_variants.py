@@ -142,7 +142,8 @@ def test_paths_that_do_not_exist_name_the_part_and_what_is_there():
     file = BAD / "variant_bad_path.yaml"
     problems = _problems(excinfo)
     assert f"{file}: set.policy.priorty: 'priorty' does not exist in policy (fields there: priority, " \
-           "benefit_pause_months, everyone_in_view, no_reintegration_money_for, min_partner_share)" in problems
+           "benefit_pause_months, benefit_pause_work_effect, slot_review_months, everyone_in_view, " \
+           "no_reintegration_money_for, min_partner_share)" in problems
     assert f"{file}: set.tracks.werkk.caseload_per_fte: 'werkk' does not exist in tracks (entries there: werk, " \
            "werkleer, participatie)" in problems
     assert any(p.startswith(f"{file}: scale.municipalities.*.applications_per_mont: 'applications_per_mont' does "

@@ -285,3 +285,121 @@ def test_engine_replication_conserves_money(tiny):
     assert yearly["spending"].sum() > 0
     fixed = fixed_costs(tiny, None)
     assert list(yearly.groupby("year")["personnel_cost"].sum()) == list(fixed.personnel_cost)
+
+
+# -- mergers -------------------------------------------------------------------------------------
+def merged_tiny(tiny):
+    """tiny with Noord and Zuid merged into Midden on 1-1-2019."""
+    raw = tiny.model_dump()
+    raw["mergers"] = [{"name": "Midden", "date": "2019-01", "municipalities": ["Noord", "Zuid"],
+                       "buig_budget": {2019: 1_300_000}}]
+    for m in raw["municipalities"]:
+        m["buig_budget"] = {2018: m["buig_budget"][2018]}
+    from sporen.inputs.load import scenario_from_dict
+
+    return scenario_from_dict(raw, "merged.yaml")
+
+
+def test_merger_gives_one_account_from_the_merger_year(tiny):
+    merged = merged_tiny(tiny)
+    rep = synthetic_replication(merged, seed=8)
+    yearly = yearly_accounts(rep.monthly, merged, None, RULES)
+    assert [(y, m) for y, m in yearly[["year", "municipality"]].itertuples(index=False)] == [
+        (2018, "Noord"), (2018, "Zuid"), (2019, "Midden")]
+    spend = rep.monthly.assign(year=rep.monthly["month"].str[:4].astype(int)).groupby("year")[
+        ["benefit_cost", "subsidy_cost"]].sum().sum(axis=1)
+    assert yearly.groupby("year")["spending"].sum().to_dict() == spend.to_dict()
+    row = yearly.set_index(["year", "municipality"]).loc[(2019, "Midden")]
+    assert row.buig_budget == 1_300_000
+    # shared costs still add up to their totals
+    fixed = fixed_costs(merged, None)
+    assert list(yearly.groupby("year")["personnel_cost"].sum()) == list(fixed.personnel_cost)
+
+
+def test_merged_vangnet_tests_the_summed_predecessors(tiny):
+    merged = merged_tiny(tiny)
+    rep = synthetic_replication(merged, seed=9)
+    model = MoneyModel(merged, None, RULES)
+    yearly = model.yearly(rep.monthly).set_index(["year", "municipality"])
+    # by hand: Midden 2019's three-year test sums Noord + Zuid for 2017 (history) and 2018 (simulated)
+    rows = [("Noord", 2017, 980000, 1050000), ("Zuid", 2017, 800000, 820000)]
+    rows += [(m, 2018, int(yearly.loc[(2018, m), "buig_budget"]), int(yearly.loc[(2018, m), "spending"]))
+             for m in ("Noord", "Zuid")]
+    summed = pd.DataFrame(
+        [("Midden", 2017, 1780000, 1870000),
+         ("Midden", 2018, sum(r[2] for r in rows[2:]), sum(r[3] for r in rows[2:])),
+         ("Midden", 2019, 1_300_000, int(yearly.loc[(2019, "Midden"), "spending"]))],
+        columns=["municipality", "year", "budget", "spending"])
+    table = vangnet_table(summed, RULES).set_index("year")
+    assert yearly.loc[(2019, "Midden"), "vangnet"] == table.loc[2019, "compensation"]
+
+
+def test_one_merged_test_differs_from_separate_tests(tiny):
+    """Two tests on the parts can pay where one test on the sum does not (the reason for mergers)."""
+    separate = tiny.model_copy(deep=True)
+    for m in separate.municipalities:
+        m.buig_budget = {2018: 700000, 2019: 700000}
+    merged_raw = separate.model_dump()
+    merged_raw["mergers"] = [{"name": "Midden", "date": "2019-01", "municipalities": ["Noord", "Zuid"],
+                              "buig_budget": {2019: 1_400_000}}]
+    from sporen.inputs.load import scenario_from_dict
+
+    merged = scenario_from_dict(merged_raw, "merged.yaml")
+    rep = synthetic_replication(separate, seed=10)
+    a = yearly_accounts(rep.monthly, separate, None, RULES)
+    b = yearly_accounts(rep.monthly, merged, None, RULES)
+    assert a.query("year == 2019")["spending"].sum() == b.query("year == 2019")["spending"].sum()
+    assert a.query("year == 2018").equals(b.query("year == 2018"))
+    assert set(b.query("year == 2019")["municipality"]) == {"Midden"}
+
+
+@pytest.mark.parametrize(("change", "path", "fragment"), [
+    (lambda g: g.update(municipalities=["Noord", "Oost"]), "mergers.Midden.municipalities.1",
+     "unknown municipality 'Oost'"),
+    (lambda g: g.update(date="2021-01"), "mergers.Midden.date", "outside the horizon 2018-01..2019-12"),
+    (lambda g: g.update(date="2019-07"), "mergers.Midden.date", "not a January"),
+    (lambda g: g.update(buig_budget={}), "mergers.Midden.buig_budget", "no budget for [2019]"),
+])
+def test_bad_merger_is_an_input_error_naming_the_field(tiny, change, path, fragment):
+    from sporen.inputs.load import scenario_from_dict
+
+    raw = tiny.model_dump()
+    merger = {"name": "Midden", "date": "2019-01", "municipalities": ["Noord", "Zuid"],
+              "buig_budget": {2019: 1_300_000}}
+    change(merger)
+    raw["mergers"] = [merger]
+    with pytest.raises(InputError) as err:
+        scenario_from_dict(raw, "merged.yaml")
+    assert any(p.path == path and fragment in p.message for p in err.value.problems), err.value.problems
+
+
+def test_a_municipality_merged_twice_is_an_input_error(tiny):
+    from sporen.inputs.load import scenario_from_dict
+
+    raw = tiny.model_dump()
+    raw["mergers"] = [
+        {"name": "Midden", "date": "2019-01", "municipalities": ["Noord", "Zuid"], "buig_budget": {2019: 1}},
+        {"name": "Anders", "date": "2019-01", "municipalities": ["Zuid", "Noord"], "buig_budget": {2019: 1}},
+    ]
+    with pytest.raises(InputError) as err:
+        scenario_from_dict(raw, "merged.yaml")
+    paths = {p.path: p.message for p in err.value.problems}
+    assert "merged twice (also into Midden)" in paths["mergers.Anders.municipalities.0"]
+
+
+def test_bad_merger_exits_2_naming_the_field(tiny, tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from sporen.cli import main
+
+    raw = yaml.safe_load(TINY.read_text())
+    raw["mergers"] = [{"name": "Midden", "date": "2025-01", "municipalities": ["Noord", "Oost"],
+                       "buig_budget": {2019: 1}}]
+    path = tmp_path / "merged.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}: mergers.Midden.municipalities.1: unknown municipality 'Oost'" in result.output
+    assert f"{path}: mergers.Midden.date: 2025-01 is outside the horizon 2018-01..2019-12" in result.output
+    assert "Traceback" not in result.output

@@ -30,14 +30,12 @@ SUMMARY_TABLES = [
     "kpis_summary", "plan_kpis_summary", "caseload", "survival", "assumptions", "unsourced_parameters",
 ]
 RAW_TABLES = ["monthly", "yearly", "kpis", "spells", "plan_monthly", "plan_yearly", "plan_kpis", "plan_spells"]
-FAST = ["-n", "4", "--verify", "6", "--max-futures", "16", "--tradeoff", "0.8", "-j", "1", "--quiet"]
 
 
 @pytest.fixture(scope="module")
-def plan_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("plan") / "tiny-plan"
-    result = CliRunner().invoke(main, ["plan", str(TINY), *FAST, "--out", str(out)])
-    return out, result
+def plan_run(tiny_plans):
+    """The Dutch tiny plan of conftest.tiny_plans (conftest.TINY_PLAN_ARGS)."""
+    return tiny_plans["nl"]
 
 
 def test_writes_every_file(plan_run):
@@ -109,41 +107,48 @@ def test_tables_agree(plan_run):
     load_plan(out / "plan.yaml", scenario)
 
 
-def _canon(value: object) -> object:
-    """A cell value as CSV and workbook must agree on it: missing, a number (bools as 0/1), or text."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value in ("", "nan"):
-        return None
-    if isinstance(value, (bool, np.bool_)) or value in ("True", "False"):
-        return float(value in (True, "True"))
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    try:
-        return float(str(value))
-    except ValueError:
-        return str(value)
+def test_workbook_is_a_planners_workbook(plan_run):
+    """Opens on the verdict, plan, cost and probability (numbers as numbers); the formation is a
+    council table; every number of every summary CSV is in its sheet as a number."""
+    from sporen.outputs.workbook import EURO_FORMAT, sheet_title
 
-
-def test_workbook_has_every_summary_table(plan_run):
     out, _ = plan_run
-    book = openpyxl.load_workbook(out / "results.xlsx", read_only=True)
-    assert book.sheetnames == SUMMARY_TABLES
+    book = openpyxl.load_workbook(out / "results.xlsx")
+    assert book.sheetnames[:2] == ["Samenvatting", "Formatie"]
+    first = book.worksheets[0]
+    cells = {row[0].value: row[1] for row in first.iter_rows(min_row=4, max_row=12) if row[0].value}
+    verification = pd.read_csv(out / "verification.csv").iloc[0]
+    assert cells["Oordeel"].value.startswith("Het plan haalt" if verification["met"] else "Geen plan")
+    assert cells["Kans dat het plan het doel haalt"].value == pytest.approx(verification["probability"])
+    assert cells["Kans dat het plan het doel haalt"].number_format == "0%"
+    assert cells["Extra kosten van het plan over de periode"].value == verification["plan_cost"]
+    assert cells["Extra kosten van het plan over de periode"].number_format == EURO_FORMAT
+    assert first._charts, "the summary sheet has the deficit chart"
+    formation = book["Formatie"]
+    assert formation["A1"].value.startswith("Formatie team Werk") and "peildatum" in formation["A2"].value
+    rows = list(formation.iter_rows(min_row=4))
+    assert rows[0][0].value == "functie" and rows[-1][0].value == "totaal"
+    assert rows[-1][0].font.b and rows[-1][0].border.top.style == "double"
+    assert formation.print_title_rows == "$4:$4" and formation.page_setup.orientation == "landscape"
+    assert formation._charts, "the formation sheet has its chart"
+    csv_formation = pd.read_csv(out / "formation.csv")
+    assert [r[1].value for r in rows[1:]] == pytest.approx(list(csv_formation["fte_now"]))
     for name in SUMMARY_TABLES:
-        rows = list(book[name].iter_rows(values_only=True))
-        path = out / f"{name}.csv"
-        if path.stat().st_size <= 1:
-            assert len(rows) <= 1
+        if name == "formation" or (out / f"{name}.csv").stat().st_size <= 1:
             continue
-        csv = pd.read_csv(path, dtype=str, keep_default_na=False)
-        assert list(rows[0]) == list(csv.columns), name
-        assert len(rows) - 1 == len(csv), name
-        width = len(csv.columns)
-        for got, want in zip(rows[1:], csv.itertuples(index=False, name=None), strict=True):
-            got = tuple(got) + (None,) * (width - len(got))   # read-only sheets drop trailing empty cells
-            for x, y in zip(map(_canon, got), map(_canon, want), strict=True):
-                if isinstance(x, float) and isinstance(y, float):
-                    assert np.isclose(x, y, rtol=1e-9, atol=0), (name, x, y)   # the CSV keeps 10 digits
+        csv = pd.read_csv(out / f"{name}.csv")
+        sheet = book[sheet_title(name, "nl")]
+        values = list(sheet.iter_rows(min_row=2, values_only=True))
+        assert len(values) == len(csv), name
+        for j, column in enumerate(csv.columns):
+            if not pd.api.types.is_numeric_dtype(csv[column]) or pd.api.types.is_bool_dtype(csv[column]):
+                continue
+            for got, want in zip((row[j] for row in values), csv[column], strict=True):
+                if pd.isna(want):
+                    assert got is None, (name, column)
                 else:
-                    assert x == y, (name, x, y)
+                    assert isinstance(got, (int, float)) and not isinstance(got, bool), (name, column, got)
+                    assert np.isclose(got, want, rtol=1e-9, atol=0), (name, column, got, want)
 
 
 def test_report_is_written(plan_run):
@@ -151,8 +156,8 @@ def test_report_is_written(plan_run):
     text = (out / "report.html").read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
     assert "<script" not in text and "http://" not in text and "https://" not in text
-    assert "Summary" in text and "Model description (STRESS-DES)" in text
-    assert "segments.regular.benefit_per_month" in text
+    assert "Samenvatting" in text and "Modelbeschrijving (STRESS-DES)" in text and 'lang="nl"' in text
+    assert "segments.regular.benefit_per_month" in text and 'id="appendix"' in text
 
 
 @pytest.mark.slow
@@ -160,8 +165,10 @@ def test_rerun_gives_identical_files(plan_run):
     """Same inputs and seed, another worker count: every file but timing.json is byte for byte the same."""
     out, _ = plan_run
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    args = [a if a != "1" or i == 0 or FAST[i - 1] != "-j" else "2" for i, a in enumerate(FAST)]
-    assert args != FAST
+    from conftest import TINY_PLAN_ARGS
+
+    args = [a if a != "1" or i == 0 or TINY_PLAN_ARGS[i - 1] != "-j" else "2" for i, a in enumerate(TINY_PLAN_ARGS)]
+    assert args != TINY_PLAN_ARGS
     result = CliRunner().invoke(main, ["plan", str(TINY), *args, "--out", str(out)])   # replaces the run
     assert result.exit_code in (0, 1), result.output
     after = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -229,7 +236,8 @@ def test_killed_run_leaves_no_partial_run_directory(tmp_path):
     _kill_while_writing(command, tmp_path, out, signal.SIGKILL)
     assert not out.exists()
     result = CliRunner().invoke(main, ["plan", str(TINY), "-n", "2", "--verify", "2", "--max-futures", "4",
-                                       "--tradeoff", "", "-j", "1", "--quiet", "--format", "parquet", "--out", str(out)])
+                                       "--tradeoff", "", "-j", "1", "--quiet", "--format", "parquet",
+                                       "--out", str(out)])
     assert result.exit_code in (0, 1), result.output
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
     # --format parquet: every table as Parquet, the workbook and the report as always

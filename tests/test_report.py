@@ -19,6 +19,7 @@ from sporen.inputs.plan import Plan, StaffLevel
 from sporen.outputs import figures
 from sporen.outputs.model_description import assumptions_table, model_description, unsourced_table
 from sporen.outputs.report import (
+    NextStep,
     PlanOutcome,
     RunFrames,
     compare_report,
@@ -111,15 +112,21 @@ def _outcome(scenario) -> PlanOutcome:
                        tables={"savings": pd.DataFrame({"lever": ["km_werk"], "saving": [123_456]})})
 
 
-def test_euro_formatting():
-    assert eur(1234567) == "€ 1,234,567"
-    assert eur(-1234.4) == "-€ 1,234"
+def _plain(text: str) -> str:
+    return text.replace("\u00a0", " ")
+
+
+def test_euro_formatting_by_locale():
+    assert _plain(eur(1234567)) == "€ 1.234.567" and _plain(eur(2_807_334)) == "€ 2.807.334"
+    assert _plain(eur(-1234.4)) == "€ -1.234"
+    assert eur(1234567, "en") == "€1,234,567" and eur(-1234.4, "en") == "-€1,234"
     assert eur(float("nan")) == ""
-    assert eur_words(1_940_000) == "€ 1.9 million"
-    assert eur_words(254_500) == "€ 254,000" or eur_words(254_500) == "€ 255,000"
-    assert result_words(-1_200_000) == "a deficit of € 1.2 million"
-    assert result_words(40_000) == "a surplus of € 40,000"
-    assert result_words(100) == "break-even"
+    assert _plain(eur_words(1_940_000)) == "€ 1,9 miljoen" and eur_words(1_940_000, "en") == "€1.9 million"
+    assert _plain(eur_words(254_500)) in ("€ 254.000", "€ 255.000")
+    assert _plain(result_words(-1_200_000)) == "een tekort van € 1,2 miljoen"
+    assert result_words(-1_200_000, "en") == "a deficit of €1.2 million"
+    assert _plain(result_words(40_000)) == "een overschot van € 40.000"
+    assert result_words(100) == "quitte" and result_words(100, "en") == "break-even"
 
 
 def test_plan_report_is_one_self_contained_file(scenario, tmp_path):
@@ -142,25 +149,45 @@ def test_plan_report_is_one_self_contained_file(scenario, tmp_path):
         assert f'id="{section}"' in text, section
     # figures: summary result, budget, caseload, trade-off, comparison, survival, model overview
     assert text.count('<img src="data:image/svg+xml;base64,') == 7
-    assert "The plan meets the target." in text
-    assert "93%" in text and "€ 155,000" in text
-    assert "+1.5 fte km_werk" in text
+    assert "Het plan haalt het doel." in text and 'lang="nl"' in text
+    assert "93%" in text and "€\u00a0155.000" in text
+    assert "1,5 fte extra Klantmanager werk (van 1 naar 2,5 fte)" in text      # display name, not km_werk
+    assert not re.search(r"km_werk(?!leer)", text.split('id="model"')[0])   # labelled roles appear by name
     # the model description lists every sourced assumption
     assert "segments.regular.benefit_per_month" in text
     assert "Berenschot 2018" in text
+    for heading in ("1. Doel", "2. Logica", "3. Gegevens", "4. Experimenten", "5. Uitvoering",
+                    "6. Toegang tot de code"):
+        assert heading in text
+    for term in ("BUIG", "Vangnet", "Eigen risico", "Exploitatie", "Spoor", "In beeld"):
+        assert f"<dt>{term}</dt>" in text, term
+    # the same report in English: same sections and figures, English words and number formats
+    english = plan_report(scenario, base, planned, _outcome(scenario), comparison=comparison,
+                          run={"replications": 5, "seed": 7, "command": "sporen plan tiny.yaml"}, lang="en")
+    assert 'lang="en"' in english and "The plan meets the target." in english and "€155,000" in english
+    assert "1.5 fte more Caseworker, work (from 1 to 2.5 fte)" in english
+    assert english.count("<img ") == text.count("<img ")
     for heading in ("1. Objectives", "2. Logic", "3. Data", "4. Experimentation", "5. Implementation",
                     "6. Code access"):
-        assert heading in text
+        assert heading in english
+    assert "Het plan" not in english and "The plan meets" not in text
 
 
 def test_report_without_plan_and_not_met(scenario):
     base = synthetic_frames(scenario)
     outcome = PlanOutcome(plan=None, target_met=False, probability=0.4, required_probability=0.9,
                           blocking=["formation_max: km_werk cannot grow beyond 4 fte"])
+    outcome.next_steps = [NextStep("next.widen_max_fte", {"file": "tiny.yaml", "field": "roles.km_werk.max_fte",
+                                                           "role": "Klantmanager werk", "now": "4"})]
     text = plan_report(scenario, base, None, outcome)
-    assert "No plan within the limits meets the target" in text
+    assert "Geen plan binnen de grenzen haalt het doel" in text
     assert "formation_max" in text
     assert 'id="formation"' not in text
+    assert "Wat nu?" in text and "roles.km_werk.max_fte" in text and "tiny.yaml" in text
+    english = plan_report(scenario, base, None, outcome, lang="en")
+    assert "What to do next" in english and "roles.km_werk.max_fte" in english
+    edge = plan_report(scenario, base, None, PlanOutcome(plan=None, verdict="on_the_edge", target_met=False))
+    assert "op het randje" in edge
 
 
 def test_compare_report(scenario):
@@ -171,12 +198,14 @@ def test_compare_report(scenario):
         "base_mean": [0.0] * 4, "variant_mean": [1.0] * 4, "diff_mean": [1e5, -1e5, 0.0, 2e4],
         "ci_low": [5e4, -2e5, 0.0, -1e4], "ci_high": [2e5, -5e4, 0.0, 5e4], "significant": [True, True, False, False]})
     text = compare_report(scenario, comparison, base=synthetic_frames(scenario),
-                          variant_changes={"a": ["tracks.werk.caseload_per_fte x 2"]})
-    assert "€ 100,000 better than the base" in text and "a significant difference" in text
+                          variant_changes={"a": ["tracks.werk.caseload_per_fte x 2"]}, lang="en")
+    assert "€100,000 better than the base" in text and "a significant difference" in text
     assert "the same as the base's in every simulated future" in text
     assert "not significantly different" in text
     assert "tracks.werk.caseload_per_fte x 2" in text
     assert "<script" not in text
+    dutch = compare_report(scenario, comparison, base=synthetic_frames(scenario))
+    assert "€\u00a0100.000 beter dan dat van de basis" in dutch and "een significant verschil" in dutch
 
 
 def test_deficit_table(scenario):
@@ -212,6 +241,7 @@ def test_assumptions_list_every_source(scenario):
     assert {"scenario file", "program default"} <= set(unsourced["origin"])
     text = model_description(scenario, {"replications": 3})
     assert text.count("<h3>") == 6
+    assert "changed_from" in table.columns and (table["changed_from"] == "").all()
 
 
 def test_figures_are_deterministic(scenario):

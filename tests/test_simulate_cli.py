@@ -12,10 +12,10 @@ from click.testing import CliRunner
 import sporen.outputs.tables as tables
 import sporen.sim.runner as runner
 from sporen.cli import main
-from sporen.outputs.rundir import RunDirectory
 
 TINY = str(Path(__file__).parent / "data" / "tiny.yaml")
-TABLES = ["kpis.csv", "kpis_summary.csv", "monthly.csv", "spells.csv", "yearly.csv", "yearly_summary.csv"]
+TABLES = ["kpis.csv", "kpis_summary.csv", "monthly.csv", "spells.csv", "vangnet_projection.csv", "yearly.csv",
+          "yearly_summary.csv"]
 
 
 def simulate(*args: str):
@@ -120,21 +120,6 @@ def test_ctrl_c_mid_write_keeps_the_previous_folder(tmp_path, monkeypatch):
     result = simulate("--replications", "3", "--workers", "1", "--out", str(out))
     assert result.exit_code == 130
     assert _files(out) == before and _leftovers(tmp_path) == []
-
-
-def test_run_directory_replaces_only_at_the_end(tmp_path):
-    target = tmp_path / "run"
-    target.mkdir()
-    (target / "old.txt").write_text("old")
-    with RunDirectory(target) as folder:
-        (folder / "new.txt").write_text("new")
-        assert (target / "old.txt").exists() and folder.name.startswith(".run.tmp-")
-    assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
-    stale = tmp_path / ".run.tmp-999999999"      # a killed run's leftover (no such process)
-    stale.mkdir()
-    with RunDirectory(target):
-        pass
-    assert not stale.exists()
 
 
 def test_help_has_an_example():

@@ -17,8 +17,10 @@ from sporen.inputs.vangnet_rules import (
     DEFAULT_RULES_PATH,
     VangnetRule,
     VangnetTier,
+    assumed_years,
     load_accounts,
     load_vangnet_rules,
+    status_note,
 )
 from sporen.sim.vangnet import VangnetError, vangnet_compensation, vangnet_table
 
@@ -76,15 +78,54 @@ def test_accounts_file_reproduces_seed_deficits(bmwe: pd.DataFrame) -> None:
 
 def test_cumulative_result_sums_three_years_and_surpluses_offset(bmwe: pd.DataFrame) -> None:
     assert bmwe.loc[("Bedum", 2018)].cumulative_result == -(332_376 + 446_189 + 214_223)
-    # Eemsmond 2016: 2014 deficit, 2015 surplus, 2016 deficit
-    assert bmwe.loc[("Eemsmond", 2016)].cumulative_result == -646_591 + 102_610 - 240_402
+    # Eemsmond 2017 (a two-year test): 2016 deficit, 2017 deficit; 2018: 2016-2018
+    assert bmwe.loc[("Eemsmond", 2017)].cumulative_result == -240_402 - 492_524
+    assert bmwe.loc[("Eemsmond", 2018)].cumulative_result == -240_402 - 492_524 - 218_211
+    # 2016 has no multi-year test
+    assert pd.isna(bmwe.loc[("Eemsmond", 2016)].cumulative_result)
 
 
-def test_years_before_the_first_rule_year_are_history_without_vangnet(
+def test_years_before_the_first_rule_year_are_history_not_ineligible(
     bmwe: pd.DataFrame,
 ) -> None:
     row = bmwe.loc[("Bedum", 2014)]
-    assert row.compensation == 0 and not row.eligible and pd.isna(row.cumulative_result)
+    assert row.compensation == 0 and pd.isna(row.eligible) and pd.isna(row.cumulative_result)
+    assert (row.assessment, row.rule_status) == ("history", "")
+
+
+def test_every_assessed_row_names_why_and_its_rule_status(bmwe: pd.DataFrame) -> None:
+    assert bmwe.loc[("Bedum", 2018)].assessment == "compensated"
+    assert bmwe.loc[("Winsum", 2018)].assessment == "below threshold"
+    assert bmwe.loc[("Eemsmond", 2015)].assessment == "surplus"
+    assert set(bmwe.loc[(slice(None), 2018), "rule_status"]) == {"verified"}
+    assert set(bmwe.loc[(slice(None), 2017), "rule_status"]) == {"assumed"}
+    assessed = bmwe[bmwe.assessment != "history"]
+    assert (assessed.eligible == (assessed.assessment == "compensated")).all()
+
+
+def test_a_surplus_year_gets_nothing_whatever_its_history() -> None:
+    # 2018 has a three-year test, but a surplus needs no history: not refused, 0, "surplus"
+    table = vangnet_table(_accounts(("A", 2018, 1_000_000, 900_000)), RULES)
+    row = table.iloc[0]
+    assert (row.compensation, bool(row.eligible), row.assessment) == (0, False, "surplus")
+    assert pd.isna(row.cumulative_result)
+    # a deficit needs its history
+    with pytest.raises(VangnetError, match="needs A's results for 2016-2017"):
+        vangnet_table(_accounts(("A", 2018, 1_000_000, 1_200_000)), RULES)
+
+
+def test_a_merged_municipality_tests_its_predecessors_summed_history() -> None:
+    rows = [("P", 2017, 1_000_000, 1_100_000), ("Q", 2017, 2_000_000, 2_050_000),
+            ("P", 2018, 1_000_000, 1_080_000), ("Q", 2018, 2_000_000, 2_100_000),
+            ("PQ", 2019, 3_000_000, 3_400_000)]
+    table = vangnet_table(_accounts(*rows), RULES, {"PQ": ["P", "Q"]}).set_index(["municipality", "year"])
+    row = table.loc[("PQ", 2019)]
+    assert row.cumulative_result == -(150_000 + 180_000 + 400_000)
+    # 2019: more than 7.5% (13.3%): 50% of 5% x 3,000,000 + (400,000 - 12.5% x 3,000,000)
+    assert row.compensation == 75_000 + 25_000
+    # without the predecessors the merged municipality's deficit year has no history
+    with pytest.raises(VangnetError, match="needs PQ's results for 2017-2018"):
+        vangnet_table(_accounts(*rows), RULES)
 
 
 # --- hand computations of the 2015 and 2021 rules ------------------------------------------
@@ -153,7 +194,8 @@ def test_output_keeps_input_order_and_index_and_looks_back_by_year() -> None:
     assert list(table.year) == [2018, 2016, 2017]
     assert list(table.columns) == [
         "municipality", "year", "budget", "spending", "result", "deficit_share",
-        "cumulative_result", "eligible", "compensation", "result_after_vangnet",
+        "cumulative_result", "eligible", "compensation", "result_after_vangnet", "assessment",
+        "rule_status",
     ]
     assert table.loc[7, "cumulative_result"] == -35
     assert table.loc[7, "deficit_share"] == pytest.approx(0.2)
@@ -163,10 +205,11 @@ def test_first_rows_that_complete_a_later_test_are_history() -> None:
     rows = [("A", y, 1_000_000, 1_100_000) for y in range(2017, 2022)]
     table = vangnet_table(_accounts(*rows), RULES).set_index("year")
     assert table.loc[[2017, 2018], "cumulative_result"].isna().all()
-    assert not table.loc[[2017, 2018], "eligible"].any()
+    assert table.loc[[2017, 2018], "eligible"].isna().all()
+    assert list(table.loc[[2017, 2018], "assessment"]) == ["history", "history"]
     assert (table.loc[[2017, 2018], "compensation"] == 0).all()
     assert table.loc[2019, "cumulative_result"] == -300_000
-    assert table.loc[2019, "compensation"] == 25_000  # 2019 as 2018: 50% of 10% - 5%
+    assert table.loc[2019, "compensation"] == 12_500  # 2019 from 7.5%: 50% of 10% - 7.5%
     assert table.loc[2021, "compensation"] == 12_500  # 2021: 50% of 10% - 7.5%
 
 
@@ -175,14 +218,14 @@ def test_first_rows_that_complete_a_later_test_are_history() -> None:
 
 def test_missing_rule_year_names_the_year_and_the_years_with_rules() -> None:
     with pytest.raises(VangnetError) as err:
-        vangnet_table(_accounts(("A", 2025, 100, 90)), RULES)
-    assert "2025" in str(err.value) and "2015-2024" in str(err.value)
+        vangnet_table(_accounts(("A", 2026, 100, 90)), RULES)
+    assert "2026" in str(err.value) and "2015-2025" in str(err.value)
     assert err.value.issues[0].row == 0 and err.value.issues[0].field == "year"
 
 
 def test_gap_in_rules_is_an_error() -> None:
     rules = {year: rule for year, rule in RULES.items() if year != 2019}
-    with pytest.raises(VangnetError, match=r"2019.*2015-2018, 2020-2024"):
+    with pytest.raises(VangnetError, match=r"2019.*2015-2018, 2020-2025"):
         vangnet_table(_accounts(("A", 2019, 100, 90)), rules)
 
 
@@ -201,21 +244,29 @@ def test_duplicate_rows_are_an_error() -> None:
 # --- the rules file ---------------------------------------------------------------------------
 
 
-def test_bundled_rules_cover_2015_2024_with_honest_status() -> None:
-    assert list(RULES) == list(range(2015, 2025))
+def test_bundled_rules_cover_2015_2025_with_honest_status() -> None:
+    assert list(RULES) == list(range(2015, 2026))
     status = {year: rule.status for year, rule in RULES.items()}
     assert [y for y, s in status.items() if s == "verified"] == [2018]
-    assert [y for y, s in status.items() if s == "documented"] == [2015, 2021]
-    numbers = ("threshold", "tiers", "cumulative_years", "cumulative_threshold")
-    for year in (2016, 2017, 2019, 2020):
-        assert RULES[year].model_dump(include=set(numbers)) == RULES[2018].model_dump(
-            include=set(numbers))
-        assert "2018" in RULES[year].source
-    for year in (2022, 2023, 2024):
-        assert RULES[year].model_dump(include=set(numbers)) == RULES[2021].model_dump(
-            include=set(numbers))
-        assert "2021" in RULES[year].source
+    assert [y for y, s in status.items() if s == "documented"] == [2021, 2023, 2024]
+    assert assumed_years(RULES) == [2015, 2016, 2017, 2019, 2020, 2022, 2025]
+    for rule in RULES.values():
+        # every rule cites a source; only assumed ones name assumed fields
+        assert "[S" in rule.source or "seed 003" in rule.source.lower()
+        assert bool(rule.assumed) == (rule.status == "assumed")
+    # from 2019 the entry threshold is 7.5% (Toetsingscommissie, 22-08-2019)
+    assert [RULES[y].threshold for y in range(2015, 2026)] == [0.10] + [0.05] * 3 + [0.075] * 7
+    assert RULES[2016].cumulative_years == 0 and RULES[2017].cumulative_years == 2
+    assert status_note(RULES, range(2018, 2022)) == ("vangnet rules: verified 2018; documented 2021; "
+                                                     "assumed 2019-2020")
     assert load_vangnet_rules(DEFAULT_RULES_PATH) == RULES
+
+
+def test_assumed_must_match_the_status(tmp_path: Path) -> None:
+    file = tmp_path / "rules.yaml"
+    file.write_text("rules:\n" + RULE_2018.replace("verified", "assumed"))
+    with pytest.raises(InputError, match=r"rules\[0\]\.assumed: status assumed names no assumed field"):
+        load_vangnet_rules(file)
 
 
 RULE_2018 = """\
@@ -278,7 +329,7 @@ def rules(draw: st.DrawFn) -> VangnetRule:
     return VangnetRule(
         year=2030, threshold=draw(st.integers(0, 150)) / 1000, tiers=tiers,
         cumulative_years=years, cumulative_threshold=draw(st.integers(0, 150)) / 1000,
-        status="assumed", source="hypothesis",
+        status="assumed", assumed=["tiers"], source="hypothesis",
     )
 
 
@@ -318,7 +369,8 @@ def test_table_never_turns_a_deficit_into_a_surplus(accounts: list[tuple[int, in
     assert (table.result_after_vangnet <= table.result + deficit).all()
     assert (table.compensation <= deficit).all()
     assert (table.result == table.budget - table.spending).all()
-    assert (table.compensation[~table.eligible] == 0).all()
+    assert (table.compensation[~table.eligible.fillna(False)] == 0).all()
+    assert (table.compensation[table.assessment == "surplus"] == 0).all()
     assert table.equals(vangnet_table(frame, RULES))  # deterministic
 
 
@@ -334,12 +386,17 @@ def test_cli_prints_the_table_with_the_seed_2018_figures() -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == ("municipality,year,budget,spending,result,deficit_share,"
-                        "cumulative_result,eligible,compensation,result_after_vangnet")
+                        "cumulative_result,eligible,compensation,result_after_vangnet,assessment,rule_status")
     assert len(lines) == 21
-    assert "Bedum,2018,2253777,2468000,-214223,0.095051,-992788,True,50767,-163456" in lines
-    assert "De Marne,2018,3778263,4146000,-367737,0.09733,-1389246,True,89412,-278325" in lines
-    assert "Winsum,2018,3816060,3983000,-166940,0.043747,-839615,False,0,-166940" in lines
-    assert "Eemsmond,2018,6095789,6314000,-218211,0.035797,-951137,False,0,-218211" in lines
+    assert "Bedum,2018,2253777,2468000,-214223,0.095051,-992788,True,50767,-163456,compensated,verified" in lines
+    assert ("De Marne,2018,3778263,4146000,-367737,0.09733,-1389246,True,89412,-278325,compensated,verified"
+            in lines)
+    assert ("Winsum,2018,3816060,3983000,-166940,0.043747,-839615,False,0,-166940,below threshold,verified"
+            in lines)
+    assert ("Eemsmond,2018,6095789,6314000,-218211,0.035797,-951137,False,0,-218211,below threshold,verified"
+            in lines)
+    assert "Bedum,2014,1694682,1921589,-226907,0.133894,,,0,-226907,history," in lines
+    assert result.stderr.strip() == "vangnet rules: verified 2018; assumed 2015-2017"
 
 
 def test_cli_writes_out_file_without_leftovers(tmp_path: Path) -> None:
@@ -357,7 +414,7 @@ def test_cli_reads_semicolon_csv_with_custom_rules(tmp_path: Path) -> None:
                                                                     "cumulative_years: 0"))
     result = _run(str(tmp_path / "a.csv"), "--rules", str(tmp_path / "r.yaml"))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[1].endswith(",True,5001,-55000")
+    assert result.stdout.splitlines()[1].endswith(",True,5001,-55000,compensated,verified")
 
 
 HEADER = "municipality,year,budget,spending\n"
@@ -371,15 +428,16 @@ HEADER = "municipality,year,budget,spending\n"
         (HEADER, ": no data rows"),
         ("municipality,year,budget\nA,2018,100\n", ": row 1: missing column 'spending'"),
         (HEADER.replace("\n", ",note\n") + "A,2018,100,90,x\n", ": row 1: unknown column 'note'"),
-        (HEADER + "A,2018,1.000,90\n", ": row 2.budget: '1.000' is not a whole number"),
-        (HEADER + "A,2018,abc,90\n", ": row 2.budget: 'abc' is not a whole number (a whole"),
+        (HEADER + "A,2018,1.000,90\n", ": row 2.budget: '1.000' is ambiguous, it can be read two ways: 1000 (Dutch"),
+        (HEADER + "A,2018,abc,90\n", ": row 2.budget: 'abc' is not a number (a whole"),
+        (HEADER + "A,2018,1000.5,90\n", ": row 2.budget: '1000.5' is not a whole number (a whole"),
         (HEADER + "A,2018,100,-5\n", ": row 2.spending: -5 is too small (zero or more)"),
         (HEADER + "A,2018,0,5\n", ": row 2.budget: 0 is too small (a positive amount)"),
         (HEADER + "A,2030,100,90\n", ": row 2.year: no vangnet rules for 2030 (years with"),
+        (HEADER + "Bedum,2017,100,110\nBedum,2018,100,120\n",
+         ": row 3.year: the 3-year test of 2018 needs Bedum's results for 2016"),
         (HEADER + "A,2015,100,90\n\nA,2015,100,95\n",
          ": row 4.year: A 2015 appears again (first in row 2)"),
-        (HEADER + "Bedum,2017,100,90\nBedum,2018,100,120\n",
-         ": row 3.year: the 3-year test of 2018 needs Bedum's results for 2016"),
     ],
 )
 def test_cli_bad_accounts_exit_2_with_file_row_field(

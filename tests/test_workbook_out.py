@@ -1,4 +1,5 @@
-"""The results workbook: every sheet reads back equal to its frame, and it is formatted for management."""
+"""The results workbook: every number reads back equal to its frame and is stored as a number with
+its unit's format, headers are words with units in the chosen language, and it prints on A4."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sporen.outputs.workbook import EURO_FORMAT, SHARE_FORMAT, column_kind, read_workbook, sheet_names, write_workbook
+from sporen.outputs.workbook import (
+    EURO_FORMAT,
+    SHARE_FORMAT,
+    column_kind,
+    read_workbook,
+    sheet_names,
+    write_workbook,
+)
 
 
 def _tables() -> dict[str, pd.DataFrame]:
@@ -38,19 +46,23 @@ def _tables() -> dict[str, pd.DataFrame]:
 
 
 def _equal(read: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Numbers read back equal (at Excel's 15 digits); text may be shown in words."""
     expected = frame.reset_index(drop=True).replace({"": np.nan, None: np.nan})
     got = read.reset_index(drop=True)
-    assert list(got.columns) == list(expected.columns)
+    assert len(got.columns) == len(expected.columns)
     assert len(got) == len(expected)
-    for column in expected.columns:
-        a, b = got[column].tolist(), expected[column].tolist()
-        for x, y in zip(a, b, strict=True):
-            if isinstance(y, float) and np.isnan(y):
+    for a_col, column in zip(got.columns, expected.columns, strict=True):
+        for x, y in zip(got[a_col].tolist(), expected[column].tolist(), strict=True):
+            if isinstance(y, (bool, np.bool_)):
+                assert x == y, (column, x, y)
+            elif isinstance(y, float) and np.isnan(y):
                 assert x is None or (isinstance(x, float) and np.isnan(x)), (column, x, y)
-            elif isinstance(y, float):
-                assert x == float(f"{y:.15g}"), (column, x, y)   # Excel's precision: 15 significant digits
+            elif isinstance(y, (int, float, np.integer, np.floating)):
+                assert isinstance(x, (int, float)) and x == float(f"{y:.15g}"), (column, x, y)
+            elif isinstance(y, str) and y.lstrip("-").isdigit():
+                assert x == int(y), (column, x, y)      # a year written as text is a number in the sheet
             else:
-                assert x == y and type(x) is type(y), (column, x, y)
+                assert isinstance(x, str), (column, x, y)
 
 
 def test_every_sheet_reads_back_equal(tmp_path):
@@ -65,24 +77,41 @@ def test_every_sheet_reads_back_equal(tmp_path):
         _equal(sheets[name], frame)
 
 
-def test_formatted_for_management(tmp_path):
+def test_formatted_for_a_planner(tmp_path):
     path = write_workbook(tmp_path / "results.xlsx", _tables())
     book = openpyxl.load_workbook(path)
     sheet = book["yearly"]
     header = [c.value for c in sheet[1]]
+    assert header[1:3] == ["jaar", "gemeente"] and header[4] == "resultaat na vangnet (€)"
     assert all(sheet.cell(1, j + 1).font.b for j in range(len(header)))
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:")
     fmt = {h: sheet.cell(2, j + 1).number_format for j, h in enumerate(header)}
-    assert fmt["buig_budget"] == EURO_FORMAT and "#,##0" in EURO_FORMAT
-    assert fmt["result_after_vangnet"] == EURO_FORMAT
-    assert fmt["probability_deficit"] == SHARE_FORMAT
-    assert fmt["fte_planned"] == "0.00"
-    assert fmt["year"] == "General"          # 2018, not 2,018
-    for j, h in enumerate(header):
-        width = sheet.column_dimensions[openpyxl.utils.get_column_letter(j + 1)].width
-        assert width >= len(h), h
+    assert fmt["jaar"] == "0" and isinstance(sheet.cell(2, header.index("jaar") + 1).value, int)   # 2018, not 2.018
+    assert fmt[header[3]] == EURO_FORMAT and fmt[header[4]] == EURO_FORMAT
+    assert fmt[header[5]] == SHARE_FORMAT
+    assert fmt[header[6]] == "#,##0.0#"
+    # a year column that also holds 'all' and 'end': the years are numbers, the markers words
+    mixed = book[sheet_names(_tables())[1]]
+    years = [mixed.cell(r, 2).value for r in range(2, 5)]
+    assert years == [2018, "hele periode", "einde"]
+    # print setup: A4, one page wide, header repeated, landscape for a wide table
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4) and sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape"
     assert sheet.column_dimensions["C"].width >= len("De Marne")
+
+
+def test_headers_in_english(tmp_path):
+    path = write_workbook(tmp_path / "results.xlsx", {"summary": pd.DataFrame({
+        "year": [2018], "result_after_vangnet_without_plan": [-5], "plan_extra_cost": [3], "budget_sims": [4000]})},
+        lang="en")
+    sheet = openpyxl.load_workbook(path).active
+    assert [c.value for c in sheet[1]] == ["year", "result after vangnet without the plan (€)",
+                                           "extra cost of the plan (€)", "optimiser's replication budget (count)"]
+    assert sheet.cell(2, 4).number_format == "#,##0"        # a count, not euros
+    dutch = openpyxl.load_workbook(write_workbook(tmp_path / "nl.xlsx", {"summary": pd.DataFrame({"year": [2018]})}))
+    assert dutch.sheetnames == ["Resultaat per jaar"] and dutch.active["A1"].value == "jaar"
 
 
 def test_same_tables_same_bytes(tmp_path):

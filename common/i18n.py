@@ -1,0 +1,182 @@
+"""Language of what a person reads: Dutch by default, English on request.
+
+Two things live here, and only here:
+
+- `text(key, lang, **values)`: a sentence from the message catalogue (`common.catalogue`, one
+  entry per key with its Dutch and English wording; `{name}` placeholders are filled with
+  `str.format`).
+- Numbers, money, percentages, dates and word lists formatted by the reader's locale with Babel
+  (CLDR data): ``€ 2.807.334`` and ``93,4%`` in Dutch, ``€2,807,334`` and ``93.4%`` in English.
+  Nothing in sporen formats a number for a person by hand.
+
+Files for machines (CSV, Parquet, manifest.json, plan.yaml) keep codes and plain numbers; only
+the report, the workbooks and the command's messages go through this module. Every function
+takes `lang` as a plain parameter ("nl" or "en"), so the web page can switch per request.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Iterable
+from functools import cache
+from typing import Any, Literal
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
+
+from sporen.common.catalogue import MESSAGES
+
+Lang = Literal["nl", "en"]
+LANGUAGES: tuple[Lang, ...] = ("nl", "en")
+DEFAULT_LANG: Lang = "nl"
+LOCALES: dict[str, str] = {"nl": "nl_NL", "en": "en_GB"}
+"""Babel locale per language: Dutch as in the Netherlands; British English (day-month dates, € for euros)."""
+CURRENCY = "EUR"
+
+
+def check_lang(lang: str | None, default: Lang = DEFAULT_LANG) -> Lang:
+    """`lang` as a known language ('nl' or 'en', case-insensitive); `default` for None; ValueError otherwise."""
+    if lang is None:
+        return default
+    value = str(lang).strip().lower()
+    if value not in LANGUAGES:
+        raise ValueError(f"'{lang}' is not a language: nl or en")
+    return value
+
+
+def text(key: str, lang: str, /, **values: Any) -> str:
+    """The catalogue's sentence `key` in `lang`, with `{placeholders}` filled from `values`."""
+    entry = MESSAGES[key]
+    template = entry[0] if lang == "nl" else entry[1]
+    return template.format(**values) if values else template
+
+
+def has_text(key: str) -> bool:
+    return key in MESSAGES
+
+
+# ------------------------------------------------------------------------------------------- numbers
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+@cache
+def locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[lang])
+
+
+@cache
+def _whole_currency_pattern(lang: str) -> str:
+    """The locale's currency pattern without the cents: '¤ #,##0;¤ -#,##0' (nl), '¤#,##0' (en)."""
+    return locale(lang).currency_formats["standard"].pattern.replace(".00", "")
+
+
+def money(value: float | None, lang: str) -> str:
+    """Whole euros: '€ 2.807.334' (nl), '€2,807,334' (en); '' when missing."""
+    if _missing(value):
+        return ""
+    amount = round(float(value))  # type: ignore[arg-type]
+    return format_currency(amount, CURRENCY, format=_whole_currency_pattern(lang), currency_digits=False,
+                           locale=LOCALES[lang])
+
+
+def money_signed(value: float | None, lang: str) -> str:
+    """Whole euros with a sign also for gains: '+€ 40.000' / '€ -40.000' (a difference)."""
+    if _missing(value):
+        return ""
+    shown = money(value, lang)
+    return "+" + shown if round(float(value)) > 0 else shown  # type: ignore[arg-type]
+
+
+def money_words(value: float | None, lang: str) -> str:
+    """Euros for prose, always positive (the sentence says deficit or surplus): '€ 1,9 miljoen',
+    '€ 255.000', '€ 900' (nl); '€1.9 million', '€255,000' (en)."""
+    if _missing(value):
+        return text("unknown", lang)
+    amount = abs(float(value))  # type: ignore[arg-type]
+    if amount >= 1e6:
+        words = format_compact_decimal(amount, format_type="long", fraction_digits=1, locale=LOCALES[lang])
+        symbol_pattern = _whole_currency_pattern(lang).split(";")[0]
+        return symbol_pattern.replace("#,##0", words).replace("¤", locale(lang).currency_symbols.get(CURRENCY, "€"))
+    if amount >= 10_000:
+        return money(round(amount, -3), lang)
+    return money(amount, lang)
+
+
+def number(value: float | None, lang: str, digits: int = 0) -> str:
+    """A number with the locale's grouping and decimal mark, exactly `digits` decimals."""
+    if _missing(value):
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(float(value), format=pattern, locale=LOCALES[lang])  # type: ignore[arg-type]
+
+
+def number_signed(value: float | None, lang: str, digits: int = 0) -> str:
+    if _missing(value):
+        return ""
+    shown = number(value, lang, digits)
+    return "+" + shown if float(value) > 0 and shown.strip("0,.") else shown  # type: ignore[arg-type]
+
+
+def short_number(value: float | None, lang: str) -> str:
+    """A measured quantity (clients, months): one decimal below 1,000, whole above."""
+    if _missing(value):
+        return ""
+    return number(value, lang, 1 if abs(float(value)) < 1000 else 0)  # type: ignore[arg-type]
+
+
+def fte(value: float | None, lang: str) -> str:
+    """Full-time equivalents as a planner writes them: '1,5', '4,9', '0,67' (at most two decimals)."""
+    if _missing(value):
+        return ""
+    return format_decimal(round(float(value), 2), format="#,##0.##", locale=LOCALES[lang])  # type: ignore[arg-type]
+
+
+def percent(value: float | None, lang: str, digits: int = 0) -> str:
+    """A share as a percentage: '93%', '93,4%' (nl) / '93.4%' (en)."""
+    if _missing(value):
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
+    return format_percent(float(value), format=pattern, locale=LOCALES[lang])  # type: ignore[arg-type]
+
+
+def points(value: float | None, lang: str, digits: int = 1) -> str:
+    """A difference of shares in percentage points, signed: '+1,5 procentpunt' / '+1.5 pp'."""
+    if _missing(value):
+        return ""
+    return text("unit.points", lang, value=number_signed(float(value) * 100, lang, digits))  # type: ignore[arg-type]
+
+
+def date_text(value: _dt.date, lang: str) -> str:
+    """A date in words: '30 november 2025' (nl), '30 November 2025' (en)."""
+    return format_date(value, format="long", locale=LOCALES[lang])
+
+
+def month_text(year_month: str, lang: str) -> str:
+    """'2018-06' as 'juni 2018' (nl) / 'June 2018' (en)."""
+    year, month = (int(part) for part in str(year_month).split("-")[:2])
+    return format_date(_dt.date(year, month, 1), format="MMMM y", locale=LOCALES[lang])
+
+
+def words(items: Iterable[str], lang: str) -> str:
+    """A list in a sentence: 'a, b en c' (nl), 'a, b and c' (en)."""
+    items = [str(i) for i in items]
+    if not items:
+        return ""
+    return format_list(items, locale=LOCALES[lang])
+
+
+def years_text(chosen: Iterable[int], all_years: Iterable[int], lang: str) -> str:
+    """'elk jaar' when every year of a multi-year horizon is chosen, else '2018, 2019 en 2021'."""
+    chosen, all_years = list(chosen), list(all_years)
+    if chosen == all_years and len(all_years) > 1:
+        return text("every_year", lang)
+    return words([str(y) for y in chosen], lang)

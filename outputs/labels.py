@@ -1,0 +1,58 @@
+"""Names a person reads for the codes in result tables: column headers with units, KPIs, and
+the 'all'/'end' markers in key columns. The words are in the message catalogue
+(`common.catalogue`); this module only picks the key. Codes the catalogue does not know are shown
+with spaces for underscores, so a new column is readable before it gets its own words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sporen.common.i18n import has_text, text
+
+_RUNG = re.compile(r"^ladder_share_rung_(\d)$")
+
+
+def column_label(table: str, column: str, lang: str = "nl") -> str:
+    """The header of `column` in `table` (a table-specific wording first, then the general one)."""
+    for key in (f"col.{table}.{column}", f"col.{column}"):
+        if has_text(key):
+            return text(key, lang)
+    return str(column).replace("_", " ")
+
+
+def has_column_label(table: str, column: str) -> bool:
+    return has_text(f"col.{table}.{column}") or has_text(f"col.{column}")
+
+
+def kpi_label(code: str, lang: str = "nl") -> str:
+    """A KPI or compared measure by its code: 'outflow_to_work_share' -> 'aandeel uitstroom naar werk'."""
+    match = _RUNG.match(code)
+    if match:
+        return text("kpi.ladder_share_rung", lang, rung=match.group(1))
+    for key in (f"kpi.{code}", f"measure.{code}"):
+        if has_text(key):
+            return text(key, lang)
+    return str(code).replace("_", " ")
+
+
+def value_label(column: str, value: object, lang: str = "nl") -> str:
+    """A key cell for a person: 'all' as 'alle gemeenten' or 'hele periode', 'end' as 'einde'."""
+    shown = str(value)
+    if shown in ("all", "total"):
+        return text("all_municipalities" if column == "municipality" else "all_years", lang)
+    if shown == "end":
+        return text("end", lang)
+    return shown
+
+
+def kpi_unit(kpi: str) -> str:
+    """The unit of a KPI by its name: EUR, share, months or clients."""
+    name = str(kpi)
+    if "deficit" in name or "result" in name or "cost" in name:
+        return "EUR"
+    if "share" in name:
+        return "share"
+    if "months" in name:
+        return "months"
+    return "clients"

@@ -1,0 +1,163 @@
+"""The language switch on every output a person reads, and files a user gets with the usual permissions.
+
+Dutch is the default; --lang en (or a scenario's `language: en`) switches the report, the results
+workbook, the scenario workbook and the commands' printed summaries. The message catalogue has
+both wordings of every sentence with the same placeholders.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from sporen.cli import main
+from sporen.common import i18n
+from sporen.common.catalogue import MESSAGES
+
+DATA = Path(__file__).parent / "data"
+TINY = DATA / "tiny.yaml"
+MORE = DATA / "tiny-more-caseworkers.yaml"
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_catalogue_has_both_languages_with_the_same_placeholders():
+    assert len(MESSAGES) > 300
+    for key, entry in MESSAGES.items():
+        assert isinstance(entry, tuple) and len(entry) == 2 and all(entry), key
+        assert _fields(entry[0]) == _fields(entry[1]), key
+
+
+def test_locale_formats_come_from_babel():
+    assert i18n.money(2_807_334, "nl").replace("\u00a0", " ") == "€ 2.807.334"
+    assert i18n.money(2_807_334, "en") == "€2,807,334"
+    assert i18n.percent(0.934, "nl", 1) == "93,4%" and i18n.percent(0.934, "en", 1) == "93.4%"
+    assert i18n.fte(1.5, "nl") == "1,5" and i18n.fte(4.9, "en") == "4.9"
+    assert i18n.month_text("2018-06", "nl") == "juni 2018" and i18n.month_text("2018-06", "en") == "June 2018"
+    assert i18n.words(["a", "b", "c"], "nl") == "a, b en c" and i18n.words(["a", "b", "c"], "en") == "a, b and c"
+    with pytest.raises(ValueError, match="nl or en"):
+        i18n.check_lang("de")
+
+
+@pytest.fixture(scope="module")
+def plans(tiny_plans):
+    """`sporen plan` on tiny.yaml in Dutch (the default) and in English (conftest.tiny_plans)."""
+    for _, result in tiny_plans.values():
+        assert result.exit_code in (0, 1), result.output
+    return tiny_plans
+
+
+def test_plan_outputs_switch_language(plans):
+    (nl, nl_result), (en, en_result) = plans["nl"], plans["en"]
+    assert nl_result.stdout.startswith("plan voor tiny: ") and "rapport: " in nl_result.stdout
+    assert en_result.stdout.startswith("plan for tiny: ") and "report: " in en_result.stdout
+    assert "extra kosten over de periode: €" in nl_result.stdout
+    assert "extra cost over the horizon: €" in en_result.stdout
+    assert '<html lang="nl">' in (nl / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in (en / "report.html").read_text(encoding="utf-8")
+    assert openpyxl.load_workbook(nl / "results.xlsx", read_only=True).sheetnames[:2] == ["Samenvatting", "Formatie"]
+    assert openpyxl.load_workbook(en / "results.xlsx", read_only=True).sheetnames[:2] == ["Summary", "Formation"]
+    # files for machines keep codes and plain numbers whatever the language
+    for name in ("formation.csv", "summary.csv", "plan.yaml"):
+        assert (nl / name).read_bytes() == (en / name).read_bytes(), name
+
+
+def test_plan_not_met_names_next_steps(plans):
+    out, result = plans["nl"]
+    assert result.exit_code == 1, "conftest.TINY_PLAN_ARGS were chosen so that the tiny plan does not meet its target"
+    assert "wat nu:" in result.stdout and "what to do next:" in plans["en"][1].stdout
+    steps = re.findall(r"^  \d+\. (.*)$", result.stdout, re.M)
+    assert steps and any("--" in s or "max_" in s for s in steps)
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "Wat nu?" in report
+
+
+def test_scenario_language_is_the_default(tmp_path):
+    raw = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    raw["language"] = "en"
+    scenario = tmp_path / "tiny-en.yaml"
+    scenario.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["simulate", str(scenario), "-n", "2", "-j", "1", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert "all municipalities, mean [95% CI]:" in result.stdout
+    result = CliRunner().invoke(main, ["simulate", str(scenario), "-n", "2", "-j", "1", "--lang", "nl",
+                                       "--out", str(tmp_path / "s2")])
+    assert "alle gemeenten, gemiddelde [95%-interval]:" in result.stdout
+
+
+def test_compare_outputs_switch_language(tmp_path):
+    for lang, sheet, words in (("nl", "Vergelijking", "gepaarde toekomsten"), ("en", "Comparison", "paired futures")):
+        out = tmp_path / lang
+        result = CliRunner().invoke(main, ["compare", str(TINY), "--variant", str(MORE), "-n", "2", "-j", "1",
+                                           "--lang", lang, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert words in result.stdout
+        assert f'<html lang="{lang}">' in (out / "report.html").read_text(encoding="utf-8")
+        assert openpyxl.load_workbook(out / "results.xlsx", read_only=True).sheetnames[0] == sheet
+
+
+def test_convert_switches_language(tmp_path):
+    for lang, first in (("nl", "uitleg"), ("en", "instructions")):
+        dest = tmp_path / f"{lang}.xlsx"
+        result = CliRunner().invoke(main, ["convert", str(TINY), str(dest), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        assert openpyxl.load_workbook(dest, read_only=True).sheetnames[0] == first
+
+
+def test_files_get_the_users_permissions(tmp_path):
+    """Not mkstemp's private 0600: with umask 002 a colleague in the group can open and update them."""
+    old = os.umask(0o002)
+    try:
+        out = tmp_path / "run"
+        result = CliRunner().invoke(main, ["simulate", str(TINY), "-n", "2", "-j", "1", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        converted = tmp_path / "tiny.xlsx"
+        assert CliRunner().invoke(main, ["convert", str(TINY), str(converted)]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o775
+    for path in [*out.iterdir(), converted]:
+        assert path.stat().st_mode & 0o777 == 0o664, path
+
+
+def test_plan_files_get_the_users_permissions(plans):
+    out, _ = plans["nl"]
+    mask = i18n_umask()
+    assert out.stat().st_mode & 0o777 == 0o777 & ~mask
+    for path in out.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask, path
+
+
+def i18n_umask() -> int:
+    from sporen.common.files import current_umask
+
+    return current_umask()
+
+
+def test_progress_bar_counts_the_work_planned_not_the_budget():
+    """The optimiser's progress: the total is the work planned so far (it grows as tests ask for more
+    futures, never a ceiling), never below the work done, and it ends full, well below the budget."""
+    from optimise_fakes import FakeSim, tiny
+
+    from sporen.optimise.loop import OptimiseOptions, optimise
+
+    calls: list[tuple[int, int, str]] = []
+    result = optimise(tiny(), OptimiseOptions(replications=4, max_futures=16, tradeoff=(), levers=["role:km_werk",
+                                                                                                   "instrument:leerwerk"],
+                                              budget_sims=100_000),
+                      evaluate=FakeSim({"role:km_werk": 30_000.0, "instrument:leerwerk": 2_000.0}),
+                      progress=lambda done, planned, stage: calls.append((done, planned, stage)))
+    assert calls
+    assert all(planned >= done for done, planned, _ in calls)
+    assert [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)
+    done, planned, _ = calls[-1]
+    assert done == planned == result.sims_used < result.budget_sims

@@ -1,0 +1,79 @@
+"""Small HTML pieces of the what-if page: tables whose cells carry their exact values, problem
+lists, number formats by kind, and the page's style sheet."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from shiny import ui
+
+from sporen.common.errors import Problem
+from sporen.web.texts import euro, fte, number, percent, t
+
+
+def fmt(value: Any, kind: str, lang: str) -> str:
+    """A value shown as its kind: euro, signed (euro with +), fte, share, number, int or text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "euro":
+        return euro(float(value), lang)
+    if kind == "signed":
+        return euro(float(value), lang, sign=True)
+    if kind == "fte":
+        return fte(float(value), lang)
+    if kind == "share":
+        return percent(float(value), lang)
+    if kind == "number":
+        return number(float(value), lang)
+    if kind == "int":
+        return number(float(value), lang, digits=0)
+    return str(value)
+
+
+def table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, str]], lang: str, table_id: str,
+          total: dict[str, Any] | None = None) -> ui.Tag:
+    """An HTML table; each cell carries its exact value in data-value (the browser test reads it)."""
+    head = ui.tags.thead(ui.tags.tr(*[ui.tags.th(label, class_="num" if kind not in ("text",) else None)
+                                      for _, label, kind in columns]))
+    rows = []
+    for record in frame.to_dict("records") + ([total] if total else []):
+        cells = []
+        for key, _, kind in columns:
+            value = record.get(key)
+            if record is total and key not in record:
+                cells.append(ui.tags.td("", {"data-col": key, "data-value": ""}))
+                continue
+            raw = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+            cells.append(ui.tags.td(fmt(value, kind, lang), {"data-col": key, "data-value": raw},
+                                    class_="num" if kind != "text" else None))
+        rows.append(ui.tags.tr(*cells, class_="total" if record is total else None))
+    return ui.tags.table(head, ui.tags.tbody(*rows), class_="table table-sm whatif", id=table_id)
+
+
+def diff_text(mean: float, low: float, high: float, lang: str) -> str:
+    """+€ 12.345 (+€ 10.000 … +€ 14.690): a paired difference with its 95% interval."""
+    return f"{euro(mean, lang, sign=True)} ({euro(low, lang, sign=True)} … {euro(high, lang, sign=True)})"
+
+
+def problems_box(problems: Sequence[Problem], lang: str, box_id: str) -> ui.Tag:
+    """Every problem on its own line, as the command line prints them (file: path: what is wrong (allowed))."""
+    return ui.div(ui.tags.b(t(lang, "problems")),
+                  ui.tags.ul(*[ui.tags.li(str(p)) for p in problems[:30]]),
+                  class_="alert alert-warning problems", id=box_id, role="alert")
+
+
+CSS = """
+.whatif td.num, .whatif th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.whatif tr.total td { font-weight: 600; border-top: 2px solid #999; }
+.verdict-meets { color: #1a7f37; } .verdict-does_not_meet { color: #b42318; } .verdict-on_the_edge { color: #b54708; }
+.chart svg { max-width: 100%; height: auto; }
+.ctl-hint { font-size: .8rem; color: #666; }
+.places-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(4.2rem, 1fr)); gap: .25rem; }
+.places-grid .form-group { margin-bottom: .25rem; }
+.status-line { min-height: 1.6rem; font-size: .9rem; color: #555; }
+.bslib-value-box .value-box-value { font-size: 1.3rem; white-space: nowrap; }
+.bslib-value-box .value-box-title { font-size: .9rem; }
+"""
