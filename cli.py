@@ -665,13 +665,15 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
               help="Root seed of the futures: the page's numbers equal `sporen simulate --plan P -n N --seed S`.")
 @click.option("--workers", "-j", type=int, default=None, metavar="K",
               help="Local worker processes. Default: every CPU. The results do not depend on it.")
-@click.option("--optimise-replications", type=int, default=12, show_default=True, metavar="R",
-              help="Futures the optimiser button compares plans on (as sporen optimise --replications).")
-@click.option("--optimise-verify", type=int, default=100, show_default=True, metavar="V",
-              help="Fresh futures the optimiser's plan is verified on (as sporen optimise --verify).")
+@click.option("--optimise-replications", type=int, default=40, show_default=True, metavar="R",
+              help="Futures of the optimiser button's design and first looks (as sporen optimise --replications).")
+@click.option("--optimise-max-futures", type=int, default=None, metavar="N",
+              help="Most futures one plan is simulated on in one of the optimiser's tests (as sporen optimise "
+                   "--max-futures). Default: the optimiser's own.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the address.")
 def serve_command(scenario: str | None, host: str, port: int, token: str | None, futures: int, seed: int,
-                  workers: int | None, optimise_replications: int, optimise_verify: int, quiet: bool) -> None:
+                  workers: int | None, optimise_replications: int, optimise_max_futures: int | None,
+                  quiet: bool) -> None:
     """Open the what-if page: try a formation and see the deficit move, in the browser.
 
     Controls per staff role (fte in 0.5 steps within its limits), per instrument and year
@@ -702,13 +704,16 @@ def serve_command(scenario: str | None, host: str, port: int, token: str | None,
     options = run_job(lambda: ServeOptions.parse(
         scenario=scenario if scenario is not None else BUNDLED_SCENARIO, host=host, port=port, token=token,
         futures=futures, seed=seed, workers=workers, quiet=quiet))
-    if optimise_replications < 1 or optimise_verify < 1:
-        fail([Problem("--optimise-replications" if optimise_replications < 1 else "--optimise-verify", "",
-                      "must be at least 1", "a whole number of futures")])
+    if optimise_replications < 2 or (optimise_max_futures is not None and optimise_max_futures < 2):
+        fail([Problem("--optimise-replications" if optimise_replications < 2 else "--optimise-max-futures", "",
+                      "must be at least 2", "a whole number of futures")])
     from sporen.web.server import serve
 
-    run_job(lambda: serve(options, optimiser={"replications": optimise_replications, "verify": optimise_verify},
-                          echo=click.echo))
+    # the button answers with the plan and its verdict: no trade-off curve (that is the report's)
+    optimiser: dict[str, object] = {"replications": optimise_replications, "tradeoff": ()}
+    if optimise_max_futures is not None:
+        optimiser["max_futures"] = optimise_max_futures
+    run_job(lambda: serve(options, optimiser=optimiser, echo=click.echo))
 
 
 # --- calibrate ----------------------------------------------------------------------------------

@@ -65,8 +65,9 @@ def _hidden(parent: Path) -> list[str]:
 # -- what --out may name ------------------------------------------------------------------------------
 COMMANDS = {
     "simulate": ["simulate", str(TINY), "-n", "1", "-j", "1", "-q"],
-    "optimise": ["optimise", str(TINY), "--replications", "2", "--verify", "2", "-j", "1", "-q"],
-    "plan": ["plan", str(TINY), "-n", "2", "--verify", "2", "-j", "1", "-q"],
+    "optimise": ["optimise", str(TINY), "--replications", "2", "--max-futures", "4", "--tradeoff", "", "-j", "1",
+                 "-q"],
+    "plan": ["plan", str(TINY), "-n", "2", "--verify", "2", "--max-futures", "4", "--tradeoff", "", "-j", "1", "-q"],
     "compare": ["compare", str(TINY), "--variant", str(NOOP), "-n", "2", "-j", "1", "-q"],
 }
 

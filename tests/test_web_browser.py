@@ -85,7 +85,7 @@ def _start(args: list[str]) -> tuple[subprocess.Popen, str]:
 @pytest.fixture(scope="module")
 def server():
     process, url = _start([str(TINY), "--port", "0", "--futures", str(FUTURES), "--seed", str(SEED), "--workers", "1",
-                           "--optimise-replications", "3", "--optimise-verify", "10", "--token", TOKEN, "--quiet"])
+                           "--optimise-replications", "4", "--optimise-max-futures", "16", "--token", TOKEN, "--quiet"])
     try:
         yield url
     finally:

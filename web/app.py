@@ -66,7 +66,7 @@ class Settings:
     futures: int = DEFAULT_FUTURES
     seed: int = DEFAULT_SEED
     workers: int | None = None
-    optimiser: dict[str, Any] = field(default_factory=dict)   # OptimiseOptions fields (replications, verify)
+    optimiser: dict[str, Any] = field(default_factory=dict)   # OptimiseOptions fields (replications, ...)
     lang: str = DEFAULT_LANG
 
 
