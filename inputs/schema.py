@@ -66,7 +66,10 @@ Months = Annotated[int, Field(ge=0, le=MAX_MONTHS)]
 Rung = Annotated[int, Field(ge=1, le=6, description="participatieladder rung 1-6")]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
-EXIT_CAUSES: tuple[str, ...] = (
+ExitCause = Literal[
+    "work", "moved", "pension", "partner_income", "death", "enforcement", "prior_provision", "other"
+]
+EXIT_CAUSES: tuple[ExitCause, ...] = (
     "work",
     "moved",
     "pension",
@@ -78,9 +81,6 @@ EXIT_CAUSES: tuple[str, ...] = (
 )
 """Competing exit risks that end a benefit (MODEL.md 3.4); `partial_work` is a state change."""
 
-ExitCause = Literal[
-    "work", "moved", "pension", "partner_income", "death", "enforcement", "prior_provision", "other"
-]
 HazardName = Literal[
     "work",
     "partial_work",

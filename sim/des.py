@@ -21,7 +21,7 @@ upgrade that changes it fails there, loudly, in one place.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from simpy import Environment
 from simpy.events import URGENT, Event, Timeout
@@ -32,7 +32,7 @@ Timers = list[tuple[float, Handler, Any]]
 VersionedTimers = list[tuple[float, Handler, "Versioned", int]]
 
 
-class Versioned:
+class Versioned(Protocol):
     """What a versioned event refers to: an object with a `ver` counter (a `Client`)."""
 
     ver: int

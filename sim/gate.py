@@ -47,29 +47,30 @@ class IntakeServer:
     def unlimited(self) -> bool:
         return self.cap is None
 
-    def _work_at(self, t: float) -> float:
+    def _work_at(self, cap: list[float], t: float) -> float:
         m = int(t)
         if m >= self.months:
             return self.cum[-1]
-        return self.cum[m] + max(0.0, self.cap[m]) * (t - m)
+        return self.cum[m] + max(0.0, cap[m]) * (t - m)
 
-    def _time_of(self, work: float) -> float:
+    def _time_of(self, cap: list[float], work: float) -> float:
         cum = self.cum
         if work > cum[-1]:
             return INF
         m = bisect_left(cum, work) - 1  # cum[m] < work <= cum[m + 1]
         if m < 0:
             return 0.0
-        return m + (work - cum[m]) / self.cap[m]
+        return m + (work - cum[m]) / cap[m]
 
     def decide_at(self, arrival: float) -> float:
         """Time at which an application arriving now (in time order) is decided."""
-        if self.cap is None:
+        cap = self.cap
+        if cap is None:
             return arrival
         start = arrival if arrival > self.free_at else self.free_at
         if start == INF:
             return INF
-        done = self._time_of(self._work_at(start) + 1.0)
+        done = self._time_of(cap, self._work_at(cap, start) + 1.0)
         self.free_at = done
         return done
 

@@ -100,14 +100,14 @@ def allocate(total: int, weights: Sequence[Fraction | int]) -> list[int]:
         if total:
             raise ValueError("cannot allocate a non-zero total to no one")
         return []
-    weights = [Fraction(w) for w in weights]
-    if any(w < 0 for w in weights):
-        raise ValueError(f"negative weight in {weights}")
-    scale = sum(weights)
+    shares = [Fraction(w) for w in weights]
+    if any(w < 0 for w in shares):
+        raise ValueError(f"negative weight in {shares}")
+    scale = sum(shares)
     if scale == 0:
-        weights, scale = [Fraction(1)] * n, Fraction(n)
+        shares, scale = [Fraction(1)] * n, Fraction(n)
     sign, amount = (-1, -total) if total < 0 else (1, total)
-    quotas = [amount * w / scale for w in weights]
+    quotas = [amount * w / scale for w in shares]
     parts = [q.numerator // q.denominator for q in quotas]
     rest = amount - sum(parts)
     order = sorted(range(n), key=lambda i: (-(quotas[i] - parts[i]), i))
@@ -324,8 +324,8 @@ def monthly_totals(monthly: pd.DataFrame, months: Sequence[str], municipalities:
         for name in TOTAL_COLUMNS:
             values[name] = _column(monthly, name).reshape(n_m, n_u, per).sum(axis=2)
     else:
-        m_index = pd.Index(months).get_indexer(month_col)
-        u_index = pd.Index(municipalities).get_indexer(muni_col)
+        m_index = pd.Index(months).get_indexer(pd.Index(month_col))
+        u_index = pd.Index(municipalities).get_indexer(pd.Index(muni_col))
         keep = (m_index >= 0) & (u_index >= 0)
         flat = m_index[keep] * n_u + u_index[keep]
         for name in TOTAL_COLUMNS:
@@ -449,7 +449,8 @@ class MoneyModel:
         out = np.zeros_like(spending)
         if not self.rules or n_r == 0:
             return out
-        rows, where = [], []
+        rows: list[tuple[str, int, int, int]] = []
+        where: list[tuple[int, int, int] | None] = []  # the (r, k, j) of each row; None for history
         predecessors: dict[str, list[str]] = {}
         for r in range(n_r):
             rows += [(f"{r}\t{name}", year, budget, spent) for name, year, budget, spent in self.history]
