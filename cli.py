@@ -385,8 +385,9 @@ def optimise_command(scenario_file: str, variant_file: str | None, target_from: 
         out=out_dir, allow_cuts=allow_cuts, progress=not quiet)), out_dir)
     result, v = job.optimised, job.optimised.verification
     if not quiet:
-        table = result.formation[["role", "fte_now", "fte_planned", "change", "yearly_cost"]]
-        click.echo(table.to_string(index=False))
+        if result.formation is not None:
+            table = result.formation[["role", "fte_now", "fte_planned", "change", "yearly_cost"]]
+            click.echo(table.to_string(index=False))
         click.echo(f"plan: {result.space.describe(result.choice)}; extra cost over the horizon EUR {result.cost:,}")
         if v is not None:
             click.echo(f"verified: {v.met} of {v.replications} fresh replications meet the target "
