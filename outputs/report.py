@@ -180,7 +180,7 @@ def fmt_unit(value: object, unit: str, difference: bool = False, lang: str = "nl
     """A value in its unit: euros, percentages (percentage points for a difference), months, counts."""
     if _is_missing(value):
         return ""
-    value = float(value)  # type: ignore[arg-type]
+    value = float(value)  # type: ignore[arg-type]  # a frame cell of any type: a non-number raises, as it should
     if unit == "EUR":
         return i18n.money_signed(value, lang) if difference else eur(value, lang)
     if unit == "share":

@@ -489,6 +489,7 @@ class Engine:
             self._exit(c, t, EXIT_CODE[code])
 
     def _on_arrival(self, t: float, j: int) -> None:
+        # self.people is set for the whole run (None only after `release`); no check per event
         people = self.people
         cid = self.n_initial + j
         c = Client(cid, 1, int(people.app_muni[j]), int(people.app_seg[j]), int(people.app_k[j]),  # type: ignore[union-attr]

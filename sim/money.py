@@ -254,8 +254,13 @@ class Units:
         names = tuple(sorted([*areas, *(g.name for g in scenario.mergers)]))
         exists = np.array([[scenario.exists(u, y) for u in names] for y in years], dtype=bool)
         index = {u: i for i, u in enumerate(names)}
-        unit_of_area = np.array([[index[a] if scenario.exists(a, y) else index[scenario.merger_of(a).name]  # type: ignore[union-attr]
-                                  for a in areas] for y in years], dtype=np.int64)
+
+        def unit_of(area: str, year: int) -> int:
+            """The accounts of an area in a year: its own, or after its merger the merged municipality's."""
+            merger = scenario.merger_of(area)
+            return index[area] if merger is None or scenario.exists(area, year) else index[merger.name]
+
+        unit_of_area = np.array([[unit_of(a, y) for a in areas] for y in years], dtype=np.int64)
         return cls(names, areas, exists, unit_of_area,
                    {g.name: tuple(g.municipalities) for g in scenario.mergers})
 
@@ -407,7 +412,8 @@ class MoneyModel:
         by_name = {m.name: m for m in scenario.municipalities}
         if any(m.cost_share is None for m in scenario.municipalities):
             return None
-        shares: dict[str, Fraction] = {name: exact(m.cost_share) for name, m in by_name.items()}  # type: ignore[arg-type]
+        shares: dict[str, Fraction] = {name: exact(m.cost_share) for name, m in by_name.items()
+                                       if m.cost_share is not None}  # (all are, see above)
         for g in scenario.mergers:
             shares[g.name] = (exact(g.cost_share) if g.cost_share is not None
                               else sum((shares[m] for m in g.municipalities), Fraction(0)))

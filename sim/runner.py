@@ -305,6 +305,14 @@ def _drop_pool(workers: int, pool: ProcessPoolExecutor, kill: bool = False) -> N
     pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _every(results: list[dict[str, pd.DataFrame] | None]) -> list[dict[str, pd.DataFrame]]:
+    """The chunks' results in order, once every chunk has returned (an unfinished chunk raised before)."""
+    done = [r for r in results if r is not None]
+    if len(done) != len(results):
+        raise RuntimeError(f"{len(results) - len(done)} chunks returned no result")
+    return done
+
+
 def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[dict[str, pd.DataFrame]]:
     results: list[dict[str, pd.DataFrame] | None] = [None] * len(chunks)
     if workers <= 1 or len(chunks) <= 1:
@@ -314,7 +322,7 @@ def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[di
 
         for i, items in enumerate(chunks):
             results[i] = _simulate_chunk(job, items, on_done=one_done)
-        return results  # type: ignore[return-value]
+        return _every(results)
     pool = None
     futures = {}
     try:
@@ -339,7 +347,7 @@ def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[di
             for future in futures:
                 future.cancel()
         raise
-    return results  # type: ignore[return-value]
+    return _every(results)
 
 
 # -- Dask --------------------------------------------------------------------------------------
@@ -403,7 +411,7 @@ def _run_dask(job: _Job, chunks: list[list], client: Any, bar: Any) -> list[dict
     except BaseException:
         client.cancel(futures)
         raise
-    return results  # type: ignore[return-value]
+    return _every(results)
 
 
 # -- the public entry points ---------------------------------------------------------------------
