@@ -38,8 +38,9 @@ BACKENDS = ("local", "dask")
 
 
 
-def replications_field(default: int, minimum: int = 1) -> Any:
-    """A number of simulated futures: a whole number from `minimum` to MAX_REPLICATIONS."""
+def replications_field(default: int | None, minimum: int = 1) -> Any:
+    """A number of simulated futures: a whole number from `minimum` to MAX_REPLICATIONS (a default of
+    None: the job derives it, e.g. `sporen plan --verify`)."""
     return Field(default=default, ge=minimum, le=MAX_REPLICATIONS)
 
 
