@@ -29,10 +29,11 @@ INF = float("inf")
 class IntakeServer:
     """FIFO intake with a piecewise-constant capacity per month (None = unlimited)."""
 
-    __slots__ = ("cap", "cum", "months", "free_at")
+    __slots__ = ("limited", "cap", "cum", "months", "free_at")
 
     def __init__(self, capacity_per_month: list[float] | None):
-        self.cap = capacity_per_month
+        self.limited = capacity_per_month is not None
+        self.cap: list[float] = capacity_per_month if capacity_per_month is not None else []  # [] unlimited
         self.free_at = 0.0
         self.cum: list[float] = []
         if capacity_per_month is not None:
@@ -45,32 +46,31 @@ class IntakeServer:
 
     @property
     def unlimited(self) -> bool:
-        return self.cap is None
+        return not self.limited
 
-    def _work_at(self, cap: list[float], t: float) -> float:
+    def _work_at(self, t: float) -> float:
         m = int(t)
         if m >= self.months:
             return self.cum[-1]
-        return self.cum[m] + max(0.0, cap[m]) * (t - m)
+        return self.cum[m] + max(0.0, self.cap[m]) * (t - m)
 
-    def _time_of(self, cap: list[float], work: float) -> float:
+    def _time_of(self, work: float) -> float:
         cum = self.cum
         if work > cum[-1]:
             return INF
         m = bisect_left(cum, work) - 1  # cum[m] < work <= cum[m + 1]
         if m < 0:
             return 0.0
-        return m + (work - cum[m]) / cap[m]
+        return m + (work - cum[m]) / self.cap[m]
 
     def decide_at(self, arrival: float) -> float:
         """Time at which an application arriving now (in time order) is decided."""
-        cap = self.cap
-        if cap is None:
+        if not self.limited:
             return arrival
         start = arrival if arrival > self.free_at else self.free_at
         if start == INF:
             return INF
-        done = self._time_of(cap, self._work_at(cap, start) + 1.0)
+        done = self._time_of(self._work_at(start) + 1.0)
         self.free_at = done
         return done
 
