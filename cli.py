@@ -437,8 +437,9 @@ def optimise_command(scenario_file: str, variant_file: str | None, target_from: 
         out_dir)
     result = job.optimised
     if not quiet:
-        table = result.formation[["role", "fte_now", "fte_planned", "change", "yearly_cost", "arrives"]]
-        click.echo(table.to_string(index=False))
+        if result.formation is not None:
+            table = result.formation[["role", "fte_now", "fte_planned", "change", "yearly_cost", "arrives"]]
+            click.echo(table.to_string(index=False))
         click.echo(f"plan: {result.describe()}; extra cost over the horizon EUR {result.cost:,}")
         click.echo(f"verdict: {result.verdict}: {verdict_line(result)}")
         click.echo(f"simulated {result.sims_used} replications; written to {job.out_dir}")
@@ -639,11 +640,11 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
     head = totals(result.comparison)
     head = head[head["measure"] == "result_after_vangnet"]
     click.echo(text("cli.compare.head", lang, n=replications))
-    for row in head.itertuples():
-        mark = text("cli.compare.significant" if row.significant else "cli.compare.not_significant", lang)
-        shown = [money_signed(float(v), lang).replace("\u00a0", " ")  # type: ignore[arg-type]
-                 for v in (row.diff_mean, row.ci_low, row.ci_high)]
-        click.echo(text("cli.compare.row", lang, variant=row.variant, diff=shown[0], low=shown[1], high=shown[2],
+    for variant, significant, *interval in zip(head["variant"], head["significant"], head["diff_mean"],
+                                               head["ci_low"], head["ci_high"], strict=True):
+        mark = text("cli.compare.significant" if significant else "cli.compare.not_significant", lang)
+        shown = [money_signed(float(v), lang).replace("\u00a0", " ") for v in interval]
+        click.echo(text("cli.compare.row", lang, variant=variant, diff=shown[0], low=shown[1], high=shown[2],
                         sig=mark))
     assert result.out_dir is not None
     click.echo(text("cli.report", lang, path=result.out_dir / "report.html"))

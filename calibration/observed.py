@@ -206,6 +206,7 @@ def read_observed(path: str | Path, municipalities: Sequence[str] | None = None)
                                     "above 0 (errors are relative to the observed value)"))
         key = (measure, date.replace(" ", ""), municipality)
         if len(problems) == bad:
+            assert value is not None and first is not None and last is not None  # else a problem was added
             if key in seen:
                 problems.append(Problem(file, f"row {row}", f"{measure} {date} {municipality} appears again "
                                         f"(first in row {seen[key]})", "one value per date, municipality and measure"))

@@ -41,7 +41,9 @@ through the shared runner); `simulated_values` turns the mean counts into the ob
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -50,6 +52,9 @@ from numpy.random import SeedSequence
 from sporen.calibration.observed import ALL, Observed, month_number, month_text
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import EXIT_CAUSES, Scenario
+
+if TYPE_CHECKING:
+    from sporen.sim.results import ReplicationResult
 
 OTHER_EXITS: tuple[str, ...] = tuple(c for c in EXIT_CAUSES if c != "work")
 """Exit hazards scaled by the `other` multiplier (partial work is a state change, not an exit)."""
@@ -177,6 +182,11 @@ def _stock_shares(scenario: Scenario) -> dict[str, dict[str, float]]:
     return out
 
 
+def nearest_year(known: Iterable[int], year: int) -> int:
+    """The known year nearest to `year`, the later one on a tie."""
+    return min(known, key=lambda k: (abs(k - year), -k))
+
+
 def window_scenario(scenario: Scenario, observed: Observed, params: Parameters, layout: Layout | None = None,
                     keep_sources: bool = False) -> Scenario:
     """The scenario moved to the observation window, with `params` applied (see the module doc)."""
@@ -209,7 +219,7 @@ def window_scenario(scenario: Scenario, observed: Observed, params: Parameters, 
         muni["initial_stock"] = split_stock(per_muni.get(name, 0), shares[name])
         known = {y: a["budget"] for y, a in muni["history"].items()}
         known.update(muni["buig_budget"])
-        muni["buig_budget"] = {y: known[min(known, key=lambda k, y=y: (abs(k - y), -k))] for y in horizon}
+        muni["buig_budget"] = {y: known[nearest_year(known, y)] for y in horizon}
         muni["history"] = {y: a for y, a in muni["history"].items() if y < first_year}
         a_m = params.application(name)
         per_segment: dict[str, dict[str, float]] = {}
@@ -230,9 +240,9 @@ def window_scenario(scenario: Scenario, observed: Observed, params: Parameters, 
 
     for track in raw["tracks"]:
         hazards = track["hazards"]
-        for cause, values in hazards.items():
+        for cause, per_band in hazards.items():
             factor = params.work if cause == "work" else params.other if cause in OTHER_EXITS else 1.0
-            hazards[cause] = [v * factor for v in values]
+            hazards[cause] = [v * factor for v in per_band]
 
     shift = month_number(scenario.start) - start
     measures = []
@@ -291,7 +301,7 @@ def window_months(scenario: Scenario) -> int:
     return padding.start_offset_months if padding is not None else scenario.months
 
 
-def window_counts(scenario: Scenario, plan: Plan, seed: SeedSequence, result: object) -> np.ndarray:
+def window_counts(scenario: Scenario, plan: Plan, seed: SeedSequence, result: ReplicationResult) -> np.ndarray:
     """What one replication of a window contributes: array (QUANTITIES, municipality, month) over the
     observed months (municipalities in scenario order). Called by the runner where the replication ran."""
     from sporen.sim.arrivals import application_times
@@ -300,7 +310,7 @@ def window_counts(scenario: Scenario, plan: Plan, seed: SeedSequence, result: ob
     months = window_months(scenario)
     names = [m.name for m in scenario.municipalities]
     labels = [month_text(month_number(scenario.start) + i) for i in range(months)]
-    mo = result.monthly  # type: ignore[attr-defined]
+    mo = result.monthly
     mo = mo[mo["month"].isin(labels)]
     cols = ["on_benefit", "without_benefit", "inflow", "outflow", "outflow_work"]
     grouped = mo.groupby(["municipality", "month"])[cols].sum()
@@ -346,12 +356,12 @@ def simulated_values(observed: Observed, means: np.ndarray, initial: dict[str, i
 
 
 
-def spending_counts(scenario: Scenario, plan: Plan, seed: SeedSequence, result: object) -> np.ndarray:
+def spending_counts(scenario: Scenario, plan: Plan, seed: SeedSequence, result: ReplicationResult) -> np.ndarray:
     """What one forward replication contributes to the benefit-level fit: array (2, municipality,
     year of the horizon) of benefit cost and subsidy cost, EUR (municipalities in scenario order)."""
     names = [m.name for m in scenario.municipalities]
     years = scenario.horizon_years
-    mo = result.monthly  # type: ignore[attr-defined]
+    mo = result.monthly
     frame = mo.assign(year=mo["month"].str[:4].astype(int)).groupby(["municipality", "year"])[
         ["benefit_cost", "subsidy_cost"]].sum()
     frame = frame.reindex(pd.MultiIndex.from_product([names, years]), fill_value=0)

@@ -90,7 +90,7 @@ def calibrated_mapping(raw: dict, scenario: Scenario, params: Parameters, source
         item = _named(raw.get("tracks"), track.name)
         if item is None:
             continue
-        hazards = item.get("hazards")
+        hazards = item["hazards"]  # a required field of every track
         if isinstance(hazards, dict) and "value" in hazards and "source" in hazards:
             inherited = {k: v for k, v in hazards.items() if k != "value"}
             hazards = {c: {"value": v, **inherited} for c, v in _unwrap(hazards).items()}
@@ -169,7 +169,7 @@ def yaml_load(text: str) -> Any:
 
 def leading_comments(text: str) -> str:
     """The comment block at the top of a YAML file."""
-    lines = []
+    lines: list[str] = []
     for line in text.splitlines():
         if line.startswith("#") or (not line.strip() and lines):
             lines.append(line)
@@ -194,10 +194,11 @@ def format_table(table: pd.DataFrame, scale: float | None = None) -> str:
     """The fit table as text: observation, observed, simulated, error %."""
     width = max([len("observation")] + [len(s) for s in table["observation"]])
     lines = [f"{'observation':<{width}}  {'observed':>9}  {'simulated':>9}  {'error %':>7}"]
-    for row in table.itertuples():
-        digits = 3 if row.measure == "outflow_work_share" else 0
-        lines.append(f"{row.observation:<{width}}  {row.observed:>9,.{digits}f}  {row.simulated:>9,.{max(digits, 1)}f}"
-                     f"  {100 * row.error:>+7.1f}")
+    for observation, measure, observed, simulated, error in zip(
+            table["observation"], table["measure"], table["observed"], table["simulated"], table["error"], strict=True):
+        digits = 3 if measure == "outflow_work_share" else 0
+        lines.append(f"{observation:<{width}}  {observed:>9,.{digits}f}  {simulated:>9,.{max(digits, 1)}f}"
+                     f"  {100 * error:>+7.1f}")
     if scale is not None and (table["measure"] == "applications").any():
         lines.append(f"applications: simulated = the scenario's applications / {scale:.3f} (the fitted share of the "
                      "reported applications they stand for)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,12 @@ class Problems(list[Problem]):
         self.more += 1
         super().append(Problem(problem.file, "", f"... and {self.more:,} more like this"))
 
-    def extend(self, problems: Any) -> None:
+    def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
             self.append(problem)
 
-    def __iadd__(self, problems: Any) -> Problems:  # type: ignore[override, misc]
+    # list.__iadd__'s own signature; mypy checks it against list.__add__'s generic overload and objects
+    def __iadd__(self, problems: Iterable[Problem]) -> Self:  # type: ignore[override, misc]
         self.extend(problems)
         return self
 

@@ -59,13 +59,15 @@ def has_text(key: str) -> bool:
 
 
 # ------------------------------------------------------------------------------------------- numbers
-def _missing(value: object) -> bool:
+def as_number(value: object) -> float | None:
+    """`value` as a float; None when it is missing: None, NaN or no number at all."""
     if value is None:
-        return True
+        return None
     try:
-        return bool(math.isnan(float(value)))  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]  # any value: what float() refuses counts as missing
     except (TypeError, ValueError):
-        return True
+        return None
+    return None if math.isnan(number) else number
 
 
 @cache
@@ -81,27 +83,30 @@ def _whole_currency_pattern(lang: str) -> str:
 
 def money(value: float | None, lang: str) -> str:
     """Whole euros: '€ 2.807.334' (nl), '€2,807,334' (en); '' when missing."""
-    if _missing(value):
+    x = as_number(value)
+    if x is None:
         return ""
-    amount = round(float(value))  # type: ignore[arg-type]
+    amount = round(x)
     return format_currency(amount, CURRENCY, format=_whole_currency_pattern(lang), currency_digits=False,
                            locale=LOCALES[lang])
 
 
 def money_signed(value: float | None, lang: str) -> str:
     """Whole euros with a sign also for gains: '+€ 40.000' / '€ -40.000' (a difference)."""
-    if _missing(value):
+    x = as_number(value)
+    if x is None:
         return ""
-    shown = money(value, lang)
-    return "+" + shown if round(float(value)) > 0 else shown  # type: ignore[arg-type]
+    shown = money(x, lang)
+    return "+" + shown if round(x) > 0 else shown
 
 
 def money_words(value: float | None, lang: str) -> str:
     """Euros for prose, always positive (the sentence says deficit or surplus): '€ 1,9 miljoen',
     '€ 255.000', '€ 900' (nl); '€1.9 million', '€255,000' (en)."""
-    if _missing(value):
+    x = as_number(value)
+    if x is None:
         return text("unknown", lang)
-    amount = abs(float(value))  # type: ignore[arg-type]
+    amount = abs(x)
     if amount >= 1e6:
         words = format_compact_decimal(amount, format_type="long", fraction_digits=1, locale=LOCALES[lang])
         symbol_pattern = _whole_currency_pattern(lang).split(";")[0]
@@ -113,46 +118,52 @@ def money_words(value: float | None, lang: str) -> str:
 
 def number(value: float | None, lang: str, digits: int = 0) -> str:
     """A number with the locale's grouping and decimal mark, exactly `digits` decimals."""
-    if _missing(value):
+    x = as_number(value)
+    if x is None:
         return ""
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(float(value), format=pattern, locale=LOCALES[lang])  # type: ignore[arg-type]
+    return format_decimal(x, format=pattern, locale=LOCALES[lang])
 
 
 def number_signed(value: float | None, lang: str, digits: int = 0) -> str:
-    if _missing(value):
+    x = as_number(value)
+    if x is None:
         return ""
-    shown = number(value, lang, digits)
-    return "+" + shown if float(value) > 0 and shown.strip("0,.") else shown  # type: ignore[arg-type]
+    shown = number(x, lang, digits)
+    return "+" + shown if x > 0 and shown.strip("0,.") else shown
 
 
 def short_number(value: float | None, lang: str) -> str:
     """A measured quantity (clients, months): one decimal below 1,000, whole above."""
-    if _missing(value):
+    x = as_number(value)
+    if x is None:
         return ""
-    return number(value, lang, 1 if abs(float(value)) < 1000 else 0)  # type: ignore[arg-type]
+    return number(x, lang, 1 if abs(x) < 1000 else 0)
 
 
 def fte(value: float | None, lang: str) -> str:
     """Full-time equivalents as a planner writes them: '1,5', '4,9', '0,67' (at most two decimals)."""
-    if _missing(value):
+    x = as_number(value)
+    if x is None:
         return ""
-    return format_decimal(round(float(value), 2), format="#,##0.##", locale=LOCALES[lang])  # type: ignore[arg-type]
+    return format_decimal(round(x, 2), format="#,##0.##", locale=LOCALES[lang])
 
 
 def percent(value: float | None, lang: str, digits: int = 0) -> str:
     """A share as a percentage: '93%', '93,4%' (nl) / '93.4%' (en)."""
-    if _missing(value):
+    x = as_number(value)
+    if x is None:
         return ""
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
-    return format_percent(float(value), format=pattern, locale=LOCALES[lang])  # type: ignore[arg-type]
+    return format_percent(x, format=pattern, locale=LOCALES[lang])
 
 
 def points(value: float | None, lang: str, digits: int = 1) -> str:
     """A difference of shares in percentage points, signed: '+1,5 procentpunt' / '+1.5 pp'."""
-    if _missing(value):
+    x = as_number(value)
+    if x is None:
         return ""
-    return text("unit.points", lang, value=number_signed(float(value) * 100, lang, digits))  # type: ignore[arg-type]
+    return text("unit.points", lang, value=number_signed(x * 100, lang, digits))
 
 
 def date_text(value: _dt.date, lang: str) -> str:

@@ -22,10 +22,11 @@ import copy
 import difflib
 import types
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.paths import SOURCE_KEYS, is_wrapper, item_label  # noqa: F401  (re-exported)
@@ -346,17 +347,17 @@ _TYPE_WORDS = {  # pydantic error type -> (what the value is not, what is allowe
 }
 
 
-def _explain(err: dict, model: type[BaseModel] | None = None, loc: tuple = ()) -> tuple[str, str]:
+def _explain(err: ErrorDetails, model: type[BaseModel] | None = None, loc: tuple = ()) -> tuple[str, str]:
     kind, msg = err["type"], err["msg"]
     ctx = err.get("ctx") or {}
     got = err.get("input")
     if kind == "extra_forbidden":
-        allowed = fields_of(type_at(model, loc[:-1])) if model is not None and loc else []
-        if not allowed:
+        fields = fields_of(type_at(model, loc[:-1])) if model is not None and loc else []
+        if not fields:
             return "unknown key (a typo?)", f"see {FORMAT_DOC}"
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
         hint = f" did you mean '{close[0]}'?" if close else ""
-        return f"unknown key (a typo?{hint})", "allowed here: " + ", ".join(allowed)
+        return f"unknown key (a typo?{hint})", "allowed here: " + ", ".join(fields)
     if kind == "missing":
         return "required field is missing", "add it"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
@@ -386,7 +387,10 @@ def _explain(err: dict, model: type[BaseModel] | None = None, loc: tuple = ()) -
     return f"{msg} (got {_show(got)})" if "input" in err else msg, ""
 
 
-def validate_model(model: type[BaseModel], raw: dict, file: str) -> BaseModel:
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validate_model(model: type[Model], raw: dict, file: str) -> Model:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

@@ -9,7 +9,7 @@ dicts and lists (before validation), so the result is validated like any scenari
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 
 class PathError(KeyError):
@@ -26,7 +26,7 @@ class PathError(KeyError):
 SOURCE_KEYS = {"value", "source", "kind", "unit", "note"}
 
 
-def is_wrapper(value: Any) -> bool:
+def is_wrapper(value: Any) -> TypeGuard[dict[str, Any]]:
     """Whether a raw value is the ``{value:, source:}`` form."""
     return isinstance(value, dict) and "value" in value and "source" in value and set(value) <= SOURCE_KEYS
 

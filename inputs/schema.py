@@ -66,7 +66,10 @@ Months = Annotated[int, Field(ge=0, le=MAX_MONTHS)]
 Rung = Annotated[int, Field(ge=1, le=6, description="participatieladder rung 1-6")]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
-EXIT_CAUSES: tuple[str, ...] = (
+ExitCause = Literal[
+    "work", "moved", "pension", "partner_income", "death", "enforcement", "prior_provision", "other"
+]
+EXIT_CAUSES: tuple[ExitCause, ...] = (
     "work",
     "moved",
     "pension",
@@ -78,9 +81,6 @@ EXIT_CAUSES: tuple[str, ...] = (
 )
 """Competing exit risks that end a benefit (MODEL.md 3.4); `partial_work` is a state change."""
 
-ExitCause = Literal[
-    "work", "moved", "pension", "partner_income", "death", "enforcement", "prior_provision", "other"
-]
 HazardName = Literal[
     "work",
     "partial_work",
@@ -894,18 +894,19 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
                                  "at most the initial stock (trajectory participants are on the caseload)"))
                 break
     shares = [m.cost_share for m in scenario.municipalities]
-    if any(s is not None for s in shares):
-        if any(s is None for s in shares):
+    given = [s for s in shares if s is not None]
+    if given:
+        if len(given) < len(shares):
             problems.append(("municipalities", "cost_share given for some municipalities only",
                              "all or none"))
-        elif abs(sum(shares) - 1.0) > SUM_TOLERANCE:
-            problems.append(("municipalities", f"cost_share sums to {sum(shares):.6g}",
+        elif abs(sum(given) - 1.0) > SUM_TOLERANCE:
+            problems.append(("municipalities", f"cost_share sums to {sum(given):.6g}",
                              "shares that sum to 1"))
 
-    for s in scenario.segments:
-        if s.initial_duration is not None and len(s.initial_duration) != n_bands:
-            problems.append((f"segments.{s.name}.initial_duration",
-                             f"{len(s.initial_duration)} shares given",
+    for segment in scenario.segments:
+        if segment.initial_duration is not None and len(segment.initial_duration) != n_bands:
+            problems.append((f"segments.{segment.name}.initial_duration",
+                             f"{len(segment.initial_duration)} shares given",
                              f"one per duration band: {n_bands}"))
 
     if scenario.gate.intake_role is not None and scenario.gate.intake_role not in rol:
@@ -929,12 +930,12 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
                 problems.append((f"{base}.transitions.{i}.to", "a track cannot move to itself",
                                  "another track"))
     # every segment x rung must land on some track
-    for s in scenario.segments:
-        for rung in s.ladder_at_entry:
-            if not any(rung in t.ladder and (t.segments is None or s.name in t.segments)
+    for segment in scenario.segments:
+        for rung in segment.ladder_at_entry:
+            if not any(rung in t.ladder and (t.segments is None or segment.name in t.segments)
                        for t in scenario.tracks):
-                problems.append((f"segments.{s.name}.ladder_at_entry.{rung}",
-                                 f"no track takes segment '{s.name}' at rung {rung}",
+                problems.append((f"segments.{segment.name}.ladder_at_entry.{rung}",
+                                 f"no track takes segment '{segment.name}' at rung {rung}",
                                  "a track whose ladder and segments include it"))
 
     for t in scenario.tracks:
@@ -946,25 +947,25 @@ def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
             problems.append((f"roles.{r.name}.fte_now", f"{r.fte_now} is above max_fte "
                              f"{r.max_fte}", "fte_now <= max_fte"))
 
-    for i in scenario.instruments:
-        base = f"instruments.{i.name}"
-        if i.track not in trk:
-            unknown(f"{base}.track", i.track, "track", trk)
-        if i.kind == "wage_cost_subsidy" and scenario.wage_cost_subsidy is None:
+    for instrument in scenario.instruments:
+        base = f"instruments.{instrument.name}"
+        if instrument.track not in trk:
+            unknown(f"{base}.track", instrument.track, "track", trk)
+        if instrument.kind == "wage_cost_subsidy" and scenario.wage_cost_subsidy is None:
             problems.append((f"{base}.kind", "a wage-cost subsidy needs wage_cost_subsidy "
                              "parameters", "add a wage_cost_subsidy section"))
-        if i.max_places_per_year is not None and i.max_places_per_year < i.places_per_year:
+        if instrument.max_places_per_year is not None and instrument.max_places_per_year < instrument.places_per_year:
             problems.append((f"{base}.max_places_per_year", "below places_per_year",
                              ">= places_per_year"))
 
-    for m in scenario.measures:
-        for r in m.effects.extra_fte:
-            if r not in rol:
-                unknown(f"measures.{m.name}.effects.extra_fte.{r}", r, "role", rol)
+    for measure in scenario.measures:
+        for role in measure.effects.extra_fte:
+            if role not in rol:
+                unknown(f"measures.{measure.name}.effects.extra_fte.{role}", role, "role", rol)
 
-    for t in scenario.policy.no_reintegration_money_for:
-        if t not in trk:
-            unknown("policy.no_reintegration_money_for", t, "track", trk)
+    for track in scenario.policy.no_reintegration_money_for:
+        if track not in trk:
+            unknown("policy.no_reintegration_money_for", track, "track", trk)
     return problems + check_volume(scenario)
 
 

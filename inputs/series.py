@@ -107,7 +107,7 @@ def read_application_series(
             problems.append(Problem(file, f"row {row}.applications", f"{values['applications']} is negative",
                                     ">= 0"))
             ok = False
-        if not ok:
+        if not ok or amount is None:  # (amount is None only when not ok)
             continue
         key = (values["municipality"], values["segment"], month)
         if key in seen:
@@ -129,7 +129,8 @@ def _names(raw: dict, field: str) -> list[str] | None:
     if not isinstance(items, list):
         return None
     names = [_plain(item.get("name")) if isinstance(item, dict) else None for item in items]
-    return names if all(isinstance(n, str) for n in names) else None
+    clean = [n for n in names if isinstance(n, str)]
+    return clean if len(clean) == len(names) else None
 
 
 def _plain(value: Any) -> Any:

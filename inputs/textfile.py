@@ -163,7 +163,11 @@ def csv_rows(text: str, file: str = "", max_rows: int | None = None) -> tuple[li
 def _convention_arg(convention: str | None) -> Convention | None:
     """A file's convention; a delimiter given instead (older callers) means 'unknown': nothing
     ambiguous is then read."""
-    return convention if convention in ("nl", "en") else None  # type: ignore[return-value]
+    if convention == "nl":
+        return "nl"
+    if convention == "en":
+        return "en"
+    return None
 
 
 def parse_number(text: str, convention: str | None) -> float | None:

@@ -220,7 +220,7 @@ def load_accounts(path: Path) -> pd.DataFrame:
 
     problems = Problems()
     records: dict[int, dict[str, Any]] = {}
-    seen: dict[tuple[str, int], int] = {}
+    seen: dict[tuple[str, int | None], int] = {}  # (municipality, year) -> first row
     whole = "a whole number of euros, e.g. 2253777, 2.253.777 or € 2.253.777"
     for cells in reader:
         row = reader.line_num

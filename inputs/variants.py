@@ -134,10 +134,10 @@ def _scale(value: Any, factor: float, note: str) -> Any:
         out = value * factor
         return int(round(out)) if isinstance(value, int) else out
     if is_wrapper(value):
-        out = dict(value)
-        out["value"] = _scale(value["value"], factor, note)
-        out["note"] = f"{value['note']}; {note}" if value.get("note") else note
-        return out
+        wrapped = dict(value)
+        wrapped["value"] = _scale(value["value"], factor, note)
+        wrapped["note"] = f"{value['note']}; {note}" if value.get("note") else note
+        return wrapped
     if isinstance(value, dict):
         return {k: _scale(v, factor, note) for k, v in value.items()}
     if isinstance(value, list):

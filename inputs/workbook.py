@@ -84,7 +84,7 @@ OTHER_SHEETS: dict[str, tuple[str, ...]] = {
     "sources": ("path", "source", "kind", "unit", "note"),
 }
 # Fields held by a long sheet rather than a column: list -> field paths in the item
-IN_LONG_SHEETS = {
+IN_LONG_SHEETS: dict[str, set[tuple[str, ...]]] = {
     "municipalities": {("buig_budget",), ("initial_stock",), ("applications_per_month",), ("history",),
                        ("benefit_per_month",), ("hazard_multipliers",), ("initial_instruments",)},
     "mergers": {("buig_budget",)},
@@ -855,7 +855,7 @@ def _import(wb: Any, file: str, formulas: Any = None) -> dict:
         raw[sheet] = []
         types, fields = _column_types(model, columns)
         for number, record in reader.table(sheets[sheet], sheet, ("name",), list(columns), types, fields):
-            item: dict = {}
+            new: dict = {}
             for column, value in record.items():
                 if column not in columns:
                     continue
@@ -865,16 +865,16 @@ def _import(wb: Any, file: str, formulas: Any = None) -> dict:
                     tp = child_type(tp, part)
                 converted = _from_cell(value, tp)
                 if converted is not MISSING:
-                    _set_nested(item, field_path, converted)
-            name = item.get("name")
+                    _set_nested(new, field_path, converted)
+            name = new.get("name")
             if name is None:
                 reader.problem(f"{sheet} row {number}.name", "empty", f"the {owner}'s name")
                 continue
             if name in items[sheet]:
                 reader.problem(f"{sheet} row {number}.name", f"{owner} '{name}' is given twice", "unique names")
                 continue
-            items[sheet][name] = item
-            raw[sheet].append(item)
+            items[sheet][name] = new
+            raw[sheet].append(new)
 
     def owner_item(sheet: str, number: int, record: dict, lst: str) -> dict | None:
         owner = ITEM_SHEETS[lst]
@@ -895,7 +895,7 @@ def _import(wb: Any, file: str, formulas: Any = None) -> dict:
         if sheet not in sheets:
             continue
         owner = ITEM_SHEETS[lst]
-        tp: Any = _item_model(sheet=lst)
+        tp = _item_model(sheet=lst)
         for part in field_path:
             tp = child_type(tp, part)
         seen: dict[tuple, int] = {}
@@ -974,9 +974,9 @@ def _import(wb: Any, file: str, formulas: Any = None) -> dict:
                     item.setdefault("transitions", []).append(move)
 
     if "initial_instruments" in sheets:
-        columns = OTHER_SHEETS["initial_instruments"]
         for number, record in reader.table(sheets["initial_instruments"], "initial_instruments",
-                                           ("municipality", "instrument", "clients"), list(columns)):
+                                           ("municipality", "instrument", "clients"),
+                                           list(OTHER_SHEETS["initial_instruments"])):
             if required("initial_instruments", number, record, ("municipality", "instrument", "clients")):
                 item = owner_item("initial_instruments", number, record, "municipalities")
                 if item is not None:

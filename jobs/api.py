@@ -114,15 +114,17 @@ def compare(base: str | Path, variants: Sequence[str | Path], *, replications: i
     seeds = np.random.SeedSequence(seed).spawn(replications)
     parts = []
     with session(where.chosen_backend, scheduler) as client:
-        def run(model: Scenario) -> RunResult:
-            return evaluate(model, None, seeds, workers=where.workers or _cpus(), backend=where.chosen_backend,
-                            scheduler=client, frames=("yearly", "kpis"))
+        def run(model: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+            """The yearly and KPI frames of a model on the seeds."""
+            result = evaluate(model, None, seeds, workers=where.workers or _cpus(), backend=where.chosen_backend,
+                              scheduler=client, frames=("yearly", "kpis"))
+            assert result.yearly is not None and result.kpis is not None  # the frames asked for
+            return result.yearly, result.kpis
 
-        base_run = run(base_model)
+        base_yearly, base_kpis = run(base_model)
         for name, model in models.items():
-            variant_run = run(model)
-            parts.append(paired_comparison(base_run.yearly, base_run.kpis, variant_run.yearly, variant_run.kpis,
-                                           name))
+            yearly, kpis = run(model)
+            parts.append(paired_comparison(base_yearly, base_kpis, yearly, kpis, name))
     return pd.concat(parts, ignore_index=True)
 
 

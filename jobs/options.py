@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.schema import numbers_only
@@ -37,8 +38,9 @@ BACKENDS = ("local", "dask")
 
 
 
-def replications_field(default: int, minimum: int = 1) -> Any:
-    """A number of simulated futures: a whole number from `minimum` to MAX_REPLICATIONS."""
+def replications_field(default: int | None, minimum: int = 1) -> Any:
+    """A number of simulated futures: a whole number from `minimum` to MAX_REPLICATIONS (a default of
+    None: the job derives it, e.g. `sporen plan --verify`)."""
     return Field(default=default, ge=minimum, le=MAX_REPLICATIONS)
 
 
@@ -72,15 +74,15 @@ def flag(name: str) -> str:
     return {"fmt": "--format", "variants": "--variant", "scope": "--target"}.get(name, "--" + name.replace("_", "-"))
 
 
-def _allowed(error: dict[str, Any]) -> str:
+def _allowed(error: ErrorDetails) -> str:
     ctx = error.get("ctx") or {}
     kind = error.get("type", "")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bounds = {"greater_than_equal": "at least", "less_than_equal": "at most",
                   "greater_than": "more than", "less_than": "less than"}
         key = next(iter(ctx), None)
-        return f"a number {bounds[kind]} {ctx[key]:,}" if key is not None and isinstance(ctx[key], int) \
-            else f"a number {bounds[kind]} {ctx.get(key)}"
+        limit = ctx[key] if key is not None else None
+        return f"a number {bounds[kind]} {limit:,}" if isinstance(limit, int) else f"a number {bounds[kind]} {limit}"
     if kind.startswith("int") or kind == "int_from_float":
         return "a whole number"
     if kind == "literal_error":

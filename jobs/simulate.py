@@ -76,7 +76,8 @@ class SimulateResult:
         summed = yearly.groupby(["replication", "year"])[["result_after_vangnet", "exploitatie_result"]].sum()
         rows = []
         for year, frame in summed.groupby(level="year"):
-            row: dict[str, float | int] = {"year": int(year)}
+            # pandas-stubs type the keys of groupby(level=<one name>) as tuples; pandas gives the year itself
+            row: dict[str, float | int] = {"year": int(year)}  # type: ignore[call-overload]
             for column in ("result_after_vangnet", "exploitatie_result"):
                 _, mean, _, low, high = mean_ci(frame[column].to_numpy(float))
                 row.update({column: mean, f"{column}_ci_low": low, f"{column}_ci_high": high})

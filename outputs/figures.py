@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -28,12 +29,15 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from sporen.common import i18n  # noqa: E402
 from sporen.common.i18n import text  # noqa: E402
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 # Okabe-Ito: distinguishable for the common kinds of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 BASE_COLOUR, PLAN_COLOUR, BUDGET_COLOUR, VANGNET_COLOUR = "#7f7f7f", "#0072B2", "#c7c7c7", "#009E73"
 LOW_Q, HIGH_Q = 0.05, 0.95
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",       # text stays text: smaller, selectable, searchable
     "svg.hashsalt": "sporen",     # identical inputs give identical files
     "font.family": "sans-serif",

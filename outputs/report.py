@@ -180,7 +180,7 @@ def fmt_unit(value: object, unit: str, difference: bool = False, lang: str = "nl
     """A value in its unit: euros, percentages (percentage points for a difference), months, counts."""
     if _is_missing(value):
         return ""
-    value = float(value)  # type: ignore[arg-type]
+    value = float(value)  # type: ignore[arg-type]  # a frame cell of any type: a non-number raises, as it should
     if unit == "EUR":
         return i18n.money_signed(value, lang) if difference else eur(value, lang)
     if unit == "share":
@@ -240,7 +240,7 @@ def html_table(frame: pd.DataFrame, *, kinds: Mapping[str, str] | None = None, m
             else:
                 cls = "num" if number or _NUMERIC_TEXT.match(shown_text) else (
                     "short" if len(shown_text) <= 24 else "")
-            if number and kind == "euro" and float(value) < 0:  # type: ignore[arg-type]
+            if number and kind == "euro" and float(value) < 0:
                 cls += " neg"
             cells.append(f'<td class="{cls.strip()}">{_esc(shown_text)}</td>')
         css_row = ' class="total"' if total_row and i == len(shown) - 1 else ""
@@ -430,8 +430,9 @@ SUMMARY_STEPS = 5
 """At most this many next steps on the one-page summary; Plan details lists them all."""
 
 
-def _range(stats: pd.Series, lang: str) -> str:
-    return text("range", lang, low=eur(stats["low"], lang), high=eur(stats["high"], lang))
+def _range(band: pd.DataFrame, year: int, lang: str) -> str:
+    """The 5-95% range of a year of a `yearly_band` frame indexed by year."""
+    return text("range", lang, low=eur(band["low"].loc[year], lang), high=eur(band["high"].loc[year], lang))
 
 
 def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames | None,
@@ -450,7 +451,7 @@ def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames
         parts.append(f'<p class="verdict">{_esc(text("verdict." + verdict, lang))}</p>')
 
     total_base = float(base["mean"].sum())
-    deficit_years = [y for y in years if base.loc[y, "mean"] < 0]
+    deficit_years = [y for y in years if base["mean"].loc[y] < 0]
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
     bullets = [text("summary.without", lang, municipalities=_esc(i18n.words(munis, lang)), span=span,
                     result=_esc(result_words(total_base, lang)))
@@ -459,7 +460,7 @@ def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames
     total_plan = float("nan")
     if planned is not None:
         total_plan = float(planned["mean"].sum())
-        plan_deficits = [y for y in years if planned.loc[y, "mean"] < 0]
+        plan_deficits = [y for y in years if planned["mean"].loc[y] < 0]
         bullets.append(text("summary.with", lang, result=_esc(result_words(total_plan, lang)))
                        + (text("summary.still_deficit_in", lang,
                                years=_esc(i18n.years_text(plan_deficits, years, lang)))
@@ -511,10 +512,10 @@ def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames
                                          text("sum.range_without", lang), text("sum.range_with", lang))
     extra, year_col = text("sum.extra", lang), text("col.year", lang)
     for y in years:
-        row = {year_col: str(y), without: base.loc[y, "mean"], r_without: _range(base.loc[y], lang)}
+        row = {year_col: str(y), without: base["mean"].loc[y], r_without: _range(base, y, lang)}
         if planned is not None:
-            row[with_] = planned.loc[y, "mean"]
-            row[r_with] = _range(planned.loc[y], lang)
+            row[with_] = planned["mean"].loc[y]
+            row[r_with] = _range(planned, y, lang)
         if cost is not None:
             row[extra] = float(cost.get(y, 0))
         rows.append(row)
@@ -661,7 +662,7 @@ def _kpi_display(table: pd.DataFrame, lang: str = "nl") -> pd.DataFrame:
     kpi_col = text("col.kpi", lang)
     rows = []
     for kpi, group in table.groupby("kpi", sort=False):
-        unit = kpi_unit(kpi)
+        unit = kpi_unit(str(kpi))
         row = {kpi_col: kpi_label(str(kpi), lang)}
         by_year = group.set_index(group["year"].astype(str))
         for year in years:

@@ -38,6 +38,13 @@ accounting
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from numpy.random import Generator
+
+    from sporen.sim.hazards import Profile
+
 NO_SLOT, WAITING, HOLDING = 0, 1, 2
 
 
@@ -51,6 +58,12 @@ class Client:
         "instr", "iver", "done",
         "iv_t", "iv_initial", "subsidies",
     )
+    # Only the attributes whose type __init__ does not show (it sets them to None).
+    extra: list[float] | None
+    rng: Generator | None
+    prof: Profile | None
+    """None until the client's first clock; set whenever it is on the caseload."""
+    subsidies: list[int] | None
 
     def __init__(self, cid: int, origin: int, muni: int, seg: int, k: int, row: int, first_draw: int):
         self.id = cid

@@ -21,15 +21,18 @@ upgrade that changes it fails there, loudly, in one place.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from simpy import Environment
 from simpy.events import URGENT, Event, Timeout
 
 Handler = Callable[[float, Any], None]
+# A month's bucket of events due in a later month (None once the month has been opened).
+Timers = list[tuple[float, Handler, Any]]
+VersionedTimers = list[tuple[float, Handler, "Versioned", int]]
 
 
-class Versioned:
+class Versioned(Protocol):
     """What a versioned event refers to: an object with a `ver` counter (a `Client`)."""
 
     ver: int
@@ -45,28 +48,30 @@ class Calendar:
         def _call(event: Event) -> None:
             """SimPy callback: unpack (handler, value) and call handler(now, value)."""
             handler, value = event._value
-            handler(env._now, value)  # type: ignore[attr-defined]
+            handler(env._now, value)
 
         def _call_versioned(event: Event) -> None:
             """SimPy callback of a versioned event: call handler(now, obj) unless obj changed since."""
             handler, obj, ver = event._value
             if obj.ver == ver:
-                handler(env._now, obj)  # type: ignore[attr-defined]
+                handler(env._now, obj)
 
         self._call, self._call_versioned = _call, _call_versioned
         self.next_month = 0.0
-        self._versioned: list[list | None] = [[] for _ in range(months)]
-        self._timers: list[list | None] = [[] for _ in range(months)]
+        self._versioned: list[VersionedTimers | None] = [[] for _ in range(months)]
+        self._timers: list[Timers | None] = [[] for _ in range(months)]
 
     @property
     def now(self) -> float:
-        return self.env._now  # type: ignore[attr-defined,no-any-return]
+        return self.env._now
 
     def at(self, now: float, at: float, handler: Handler, value: Any) -> None:
         """Call handler(at, value) at time `at` (>= now) if it is within the horizon."""
         if at < self.next_month:
             Timeout(self.env, at - now, (handler, value)).callbacks.append(self._call)
         elif at < self.months:
+            # month int(at) >= next_month is still open (buckets become None only in _open); no
+            # runtime check here, this is per event
             self._timers[int(at)].append((at, handler, value))  # type: ignore[union-attr]
 
     def after(self, now: float, delay: float, handler: Handler, value: Any) -> None:
@@ -78,6 +83,7 @@ class Calendar:
         if at < self.next_month:
             Timeout(self.env, at - now, (handler, obj, obj.ver)).callbacks.append(self._call_versioned)
         elif at < self.months:
+            # as in `at`: this bucket is still open
             self._versioned[int(at)].append((at, handler, obj, obj.ver))  # type: ignore[union-attr]
 
     def every_month(self, handler: Handler) -> None:
@@ -104,6 +110,7 @@ class Calendar:
         t = float(m)
         self.next_month = t + 1.0
         env = self.env
+        # each month is opened exactly once, so its buckets are still lists here
         for at, handler, obj, ver in self._versioned[m]:  # type: ignore[union-attr]
             if obj.ver == ver:
                 Timeout(env, at - t, (handler, obj, ver)).callbacks.append(self._call_versioned)
@@ -117,5 +124,5 @@ class Calendar:
 
     def clear(self) -> None:
         """Drop every pending event (they refer back to the engine's handlers: a reference cycle)."""
-        self.env._queue.clear()  # type: ignore[attr-defined]
-        self._versioned = self._timers = []
+        self.env._queue.clear()
+        self._versioned, self._timers = [], []

@@ -92,6 +92,7 @@ from __future__ import annotations
 import gc
 import math
 import threading
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,7 +120,7 @@ from sporen.sim.accounting import (
 from sporen.sim.clients import HOLDING, Client
 from sporen.sim.des import Calendar
 from sporen.sim.gate import IntakeServer, decision_shares, draw_decision
-from sporen.sim.hazards import HAZARDS, INF, PARTIAL_WORK, TRANSFER, ProfileBuilder, band_of, pick_cause
+from sporen.sim.hazards import HAZARDS, INF, PARTIAL_WORK, TRANSFER, Profile, ProfileBuilder, band_of, pick_cause
 from sporen.sim.initial_state import initial_subsidies, initial_trajectories
 from sporen.sim.instruments import release_schedule, subsidy_pieces
 from sporen.sim.intensity import caseload, served_multiplier
@@ -245,6 +246,7 @@ class Engine:
         self._at_versioned = self.cal.at_versioned
         self._clock_handler = self._on_clock
         self.people: People | None = None
+        self.U: array[float]  # every person's pre-drawn uniforms, set by `run`
 
     # -- random numbers -------------------------------------------------------------------
     def _u(self, c: Client) -> float:
@@ -283,7 +285,7 @@ class Engine:
         c.iv_t = t
         c.iv_initial = False
 
-    def _profile(self, c: Client):
+    def _profile(self, c: Client) -> Profile:
         key = (c.track, c.seg, c.rung, c.pstat == HOLDING, c.instr, c.partial, c.muni if self.muni_key else 0)
         prof = self.hz.cache.get(key)
         return prof if prof is not None else self.hz.get(*key)
@@ -293,7 +295,7 @@ class Engine:
 
         This is `sim.hazards.time_to_event` inlined (the hottest path of the engine); `b` is the
         duration band at t when the caller knows it."""
-        tot = c.prof.tot
+        tot = c.prof.tot  # type: ignore[union-attr]  # every caller has just set c.prof (no check per event)
         edges = self.edges
         nb = self.nb
         d = t - c.spell_start
@@ -338,7 +340,7 @@ class Engine:
         s = c.spell_start
         d = c.t_clock - s
         d1 = t - s
-        old = c.prof.tot
+        old = c.prof.tot  # type: ignore[union-attr]  # a client on the caseload has its profile (no check per event)
         b = bisect_right(edges, d) - 1
         used = 0.0
         while True:
@@ -481,7 +483,8 @@ class Engine:
 
     # -- the calendar's events: handler(now, value) ------------------------------------------
     def _on_clock(self, t: float, c: Client) -> None:
-        code = pick_cause(c.prof, c.ev_band, self._u(c))
+        # a clock event only exists once c.prof is set (no check per event)
+        code = pick_cause(c.prof, c.ev_band, self._u(c))  # type: ignore[arg-type]
         if code >= TRANSFER:
             self._transfer(c, t, code - TRANSFER)
         elif code == PARTIAL_WORK:
@@ -490,6 +493,7 @@ class Engine:
             self._exit(c, t, EXIT_CODE[code])
 
     def _on_arrival(self, t: float, j: int) -> None:
+        # self.people is set for the whole run (None only after `release`); no check per event
         people = self.people
         cid = self.n_initial + j
         c = Client(cid, 1, int(people.app_muni[j]), int(people.app_seg[j]), int(people.app_k[j]),  # type: ignore[union-attr]
@@ -674,10 +678,10 @@ class Engine:
             per_pool.setdefault(id(pool), []).extend(clients)
         for ti in range(self.nt):
             pool = self.track_pool[ti]
-            clients = per_pool.pop(id(pool), None)
-            if clients is None:
+            members = per_pool.pop(id(pool), None)
+            if members is None:
                 continue
-            gained = pool.join_many(clients, [c.spell_start for c in clients])
+            gained = pool.join_many(members, [c.spell_start for c in members])
             for c in gained:
                 self._slot_gained(c, 0.0, restate=False)
         self._set_intensity(0)
@@ -737,7 +741,7 @@ class Engine:
         self.cand = []
         self.log = NoEventLog()
         self.people = None
-        self.U = None
+        self.U = array("d")
 
     def _result(self) -> ReplicationResult:
         initial, monthly = self.ledger.frames(self.sc.start, self.muni_names, self.track_names, self.seg_names)

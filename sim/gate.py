@@ -29,10 +29,11 @@ INF = float("inf")
 class IntakeServer:
     """FIFO intake with a piecewise-constant capacity per month (None = unlimited)."""
 
-    __slots__ = ("cap", "cum", "months", "free_at")
+    __slots__ = ("limited", "cap", "cum", "months", "free_at")
 
     def __init__(self, capacity_per_month: list[float] | None):
-        self.cap = capacity_per_month
+        self.limited = capacity_per_month is not None
+        self.cap: list[float] = capacity_per_month if capacity_per_month is not None else []  # [] unlimited
         self.free_at = 0.0
         self.cum: list[float] = []
         if capacity_per_month is not None:
@@ -45,7 +46,7 @@ class IntakeServer:
 
     @property
     def unlimited(self) -> bool:
-        return self.cap is None
+        return not self.limited
 
     def _work_at(self, t: float) -> float:
         m = int(t)
@@ -64,7 +65,7 @@ class IntakeServer:
 
     def decide_at(self, arrival: float) -> float:
         """Time at which an application arriving now (in time order) is decided."""
-        if self.cap is None:
+        if not self.limited:
             return arrival
         start = arrival if arrival > self.free_at else self.free_at
         if start == INF:

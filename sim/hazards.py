@@ -44,11 +44,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from sporen.inputs.schema import Scenario
+from sporen.inputs.schema import HazardName, Scenario
 
 INF = float("inf")
 
-HAZARDS: tuple[str, ...] = (
+HAZARDS: tuple[HazardName, ...] = (
     "work", "partial_work", "moved", "pension", "partner_income", "death", "enforcement",
     "prior_provision", "other",
 )

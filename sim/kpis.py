@@ -90,7 +90,8 @@ class KpiRows:
         self.value.extend(np.asarray(values, dtype=np.float64).T.ravel().tolist())
 
     def frame(self, with_replication: bool = False) -> pd.DataFrame:
-        columns = {"replication": np.array(self.replication, dtype=np.int64)} if with_replication else {}
+        columns: dict[str, np.ndarray | list[str]] = (
+            {"replication": np.array(self.replication, dtype=np.int64)} if with_replication else {})
         columns.update({"kpi": self.kpi, "municipality": self.municipality, "year": self.year,
                         "value": np.array(self.value, dtype=np.float64)})
         return pd.DataFrame(columns, columns=(["replication"] if with_replication else []) + KPI_COLUMNS)
@@ -169,7 +170,7 @@ def add_kpis(
                                                               np.nan), names)
 
     # time on benefit of the horizon's entrants and the ladder at the end, from the spells
-    spell_muni = pd.Index(munis).get_indexer(spells["municipality"])
+    spell_muni = pd.Index(munis).get_indexer(pd.Index(spells["municipality"]))
     entry = spells["entry_time"].to_numpy(dtype=np.float64)
     exit_ = spells["exit_time"].to_numpy(dtype=np.float64)
     rung = spells["rung"].to_numpy(dtype=np.float64)
@@ -195,9 +196,9 @@ def add_kpis(
 
     # caseload on 1 January and at the end
     caseload = grouped(totals["caseload"])
-    start_stock = np.zeros(len(munis))
+    start_stock: np.ndarray = np.zeros(len(munis))
     if initial is not None and len(initial):
-        where = pd.Index(munis).get_indexer(initial["municipality"].to_numpy(dtype=object))
+        where = pd.Index(munis).get_indexer(pd.Index(initial["municipality"].to_numpy(dtype=object)))
         stock = initial["stock"].to_numpy(dtype=np.float64)
         start_stock = np.bincount(where[where >= 0], weights=stock[where >= 0], minlength=len(munis))
     january = [i for i, label in enumerate(totals.months) if label.endswith("-01")]

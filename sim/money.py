@@ -100,14 +100,14 @@ def allocate(total: int, weights: Sequence[Fraction | int]) -> list[int]:
         if total:
             raise ValueError("cannot allocate a non-zero total to no one")
         return []
-    weights = [Fraction(w) for w in weights]
-    if any(w < 0 for w in weights):
-        raise ValueError(f"negative weight in {weights}")
-    scale = sum(weights)
+    shares = [Fraction(w) for w in weights]
+    if any(w < 0 for w in shares):
+        raise ValueError(f"negative weight in {shares}")
+    scale = sum(shares)
     if scale == 0:
-        weights, scale = [Fraction(1)] * n, Fraction(n)
+        shares, scale = [Fraction(1)] * n, Fraction(n)
     sign, amount = (-1, -total) if total < 0 else (1, total)
-    quotas = [amount * w / scale for w in weights]
+    quotas = [amount * w / scale for w in shares]
     parts = [q.numerator // q.denominator for q in quotas]
     rest = amount - sum(parts)
     order = sorted(range(n), key=lambda i: (-(quotas[i] - parts[i]), i))
@@ -254,8 +254,13 @@ class Units:
         names = tuple(sorted([*areas, *(g.name for g in scenario.mergers)]))
         exists = np.array([[scenario.exists(u, y) for u in names] for y in years], dtype=bool)
         index = {u: i for i, u in enumerate(names)}
-        unit_of_area = np.array([[index[a] if scenario.exists(a, y) else index[scenario.merger_of(a).name]  # type: ignore[union-attr]
-                                  for a in areas] for y in years], dtype=np.int64)
+
+        def unit_of(area: str, year: int) -> int:
+            """The accounts of an area in a year: its own, or after its merger the merged municipality's."""
+            merger = scenario.merger_of(area)
+            return index[area] if merger is None or scenario.exists(area, year) else index[merger.name]
+
+        unit_of_area = np.array([[unit_of(a, y) for a in areas] for y in years], dtype=np.int64)
         return cls(names, areas, exists, unit_of_area,
                    {g.name: tuple(g.municipalities) for g in scenario.mergers})
 
@@ -324,8 +329,8 @@ def monthly_totals(monthly: pd.DataFrame, months: Sequence[str], municipalities:
         for name in TOTAL_COLUMNS:
             values[name] = _column(monthly, name).reshape(n_m, n_u, per).sum(axis=2)
     else:
-        m_index = pd.Index(months).get_indexer(month_col)
-        u_index = pd.Index(municipalities).get_indexer(muni_col)
+        m_index = pd.Index(months).get_indexer(pd.Index(month_col))
+        u_index = pd.Index(municipalities).get_indexer(pd.Index(muni_col))
         keep = (m_index >= 0) & (u_index >= 0)
         flat = m_index[keep] * n_u + u_index[keep]
         for name in TOTAL_COLUMNS:
@@ -407,7 +412,8 @@ class MoneyModel:
         by_name = {m.name: m for m in scenario.municipalities}
         if any(m.cost_share is None for m in scenario.municipalities):
             return None
-        shares: dict[str, Fraction] = {name: exact(m.cost_share) for name, m in by_name.items()}  # type: ignore[arg-type]
+        shares: dict[str, Fraction] = {name: exact(m.cost_share) for name, m in by_name.items()
+                                       if m.cost_share is not None}  # (all are, see above)
         for g in scenario.mergers:
             shares[g.name] = (exact(g.cost_share) if g.cost_share is not None
                               else sum((shares[m] for m in g.municipalities), Fraction(0)))
@@ -449,7 +455,8 @@ class MoneyModel:
         out = np.zeros_like(spending)
         if not self.rules or n_r == 0:
             return out
-        rows, where = [], []
+        rows: list[tuple[str, int, int, int]] = []
+        where: list[tuple[int, int, int] | None] = []  # the (r, k, j) of each row; None for history
         predecessors: dict[str, list[str]] = {}
         for r in range(n_r):
             rows += [(f"{r}\t{name}", year, budget, spent) for name, year, budget, spent in self.history]

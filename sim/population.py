@@ -113,6 +113,11 @@ def draw_people(sc: Scenario, seed: SeedSequence) -> People:
                   np.concatenate(ks)[order], flatten(blocks))
 
 
+def nearest_rung(ladder: list[int], rung: int) -> int:
+    """The rung of `ladder` nearest to `rung`, the higher one on a tie."""
+    return min(ladder, key=lambda x: (abs(x - rung), -x))
+
+
 class Assignment:
     """The scenario's rules at entry: rung, benefit status and track."""
 
@@ -125,12 +130,11 @@ class Assignment:
                     if rung in t.ladder and (t.segments is None or seg.name in t.segments):
                         self.track[si][rung] = ti
                         break
-        self.rung_on_track = []
+        self.rung_on_track: list[list[int]] = []
         for t in sc.tracks:
             ladder = sorted(set(t.ladder))
-            self.rung_on_track.append([0] + [r if r in ladder else min(ladder, key=lambda x, r=r: (abs(x - r), -x))
-                                             for r in range(1, 7)])
-        self.ladder_cum = []
+            self.rung_on_track.append([0] + [r if r in ladder else nearest_rung(ladder, r) for r in range(1, 7)])
+        self.ladder_cum: list[list[tuple[float, int]]] = []
         for seg in sc.segments:
             acc, cum = 0.0, []
             for rung in sorted(seg.ladder_at_entry):

@@ -84,10 +84,20 @@ class RunResult:
     def seed_records(self) -> list[dict[str, Any]]:
         """Per replication: its number, the root entropy and the spawn key (enough to rebuild it)."""
         return [
-            {"replication": i, "entropy": int(s.entropy) if s.entropy is not None else None,
-             "spawn_key": [int(k) for k in s.spawn_key]}
+            {"replication": i, "entropy": entropy_record(s), "spawn_key": [int(k) for k in s.spawn_key]}
             for i, s in enumerate(self.seeds)
         ]
+
+
+def entropy_record(seed: np.random.SeedSequence) -> int | list[int] | None:
+    """A seed's root entropy for the manifest: an int for SeedSequence(int) (every seed sporen makes),
+    a list of ints for a seed a caller built from a sequence of ints."""
+    entropy = seed.entropy
+    if entropy is None:
+        return None
+    if isinstance(entropy, (int, np.integer)):
+        return int(entropy)
+    return [int(e) for e in entropy]
 
 
 @dataclass(frozen=True)
@@ -295,6 +305,14 @@ def _drop_pool(workers: int, pool: ProcessPoolExecutor, kill: bool = False) -> N
     pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _every(results: list[dict[str, pd.DataFrame] | None]) -> list[dict[str, pd.DataFrame]]:
+    """The chunks' results in order, once every chunk has returned (an unfinished chunk raised before)."""
+    done = [r for r in results if r is not None]
+    if len(done) != len(results):
+        raise RuntimeError(f"{len(results) - len(done)} chunks returned no result")
+    return done
+
+
 def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[dict[str, pd.DataFrame]]:
     results: list[dict[str, pd.DataFrame] | None] = [None] * len(chunks)
     if workers <= 1 or len(chunks) <= 1:
@@ -304,7 +322,7 @@ def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[di
 
         for i, items in enumerate(chunks):
             results[i] = _simulate_chunk(job, items, on_done=one_done)
-        return results  # type: ignore[return-value]
+        return _every(results)
     pool = None
     futures = {}
     try:
@@ -329,7 +347,7 @@ def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[di
             for future in futures:
                 future.cancel()
         raise
-    return results  # type: ignore[return-value]
+    return _every(results)
 
 
 # -- Dask --------------------------------------------------------------------------------------
@@ -393,7 +411,7 @@ def _run_dask(job: _Job, chunks: list[list], client: Any, bar: Any) -> list[dict
     except BaseException:
         client.cancel(futures)
         raise
-    return results  # type: ignore[return-value]
+    return _every(results)
 
 
 # -- the public entry points ---------------------------------------------------------------------
@@ -522,7 +540,7 @@ def _dispatch(job: _Job, seeds: Sequence[np.random.SeedSequence], workers: int |
         return _run_local(job, chunks, parallel, bar)
     finally:
         bar.close()
-        if own_client:
+        if own_client and client is not None:
             client.close()
 
 
@@ -595,7 +613,11 @@ def run(
     result = simulate_seeds(scenario, plan, seeds, workers=workers, backend=backend, scheduler=scheduler,
                             record_events=record_events, progress=progress, frames=frames, rules=rules,
                             scheduler_timeout=scheduler_timeout)
-    result.seed = int(root.entropy) if seed is None else seed
+    if seed is None:
+        entropy = root.entropy
+        assert isinstance(entropy, int), "SeedSequence(None) draws an int entropy"
+        seed = entropy
+    result.seed = seed
     return result
 
 

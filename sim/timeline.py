@@ -38,12 +38,12 @@ class Timeline:
         months = scenario.months
         self.months = months
         self.fte: dict[str, list[float]] = {}
-        for role in scenario.roles:
+        for spec in scenario.roles:
             values = [0.0] * months
-            for start, fte in fte_path(plan, scenario, role.name):
+            for start, level in fte_path(plan, scenario, spec.name):
                 for m in range(max(0, start), months):
-                    values[m] = fte
-            self.fte[role.name] = values
+                    values[m] = level
+            self.fte[spec.name] = values
         self.active: list[list[int]] = [[] for _ in range(months)]
         for i, measure in enumerate(scenario.measures):
             if not measure_on(plan, scenario, measure.name):
@@ -52,8 +52,8 @@ class Timeline:
             last = months if measure.duration_months is None else min(months, first + measure.duration_months)
             for m in range(first, last):
                 self.active[m].append(i)
-                for role, extra in measure.effects.extra_fte.items():
-                    self.fte[role][m] += extra
+                for name, extra in measure.effects.extra_fte.items():
+                    self.fte[name][m] += extra
         measures = scenario.measures
         self.grant_multiplier = [math.prod(measures[i].effects.grant_multiplier for i in self.active[m])
                                  for m in range(months)]

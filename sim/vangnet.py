@@ -157,13 +157,14 @@ def vangnet_table(accounts: pd.DataFrame, rules: Mapping[int, VangnetRule],
         if budget <= 0:
             issues.append(VangnetIssue(label, "budget", f"{budget} is not positive", "> 0"))
     first_rule_year = min(rules, default=None)
-    before = predecessors or {}
+    # keyed by object: the frame's municipality values are looked up in it
+    before: dict[object, Sequence[str]] = {name: parts for name, parts in (predecessors or {}).items()}
 
     def result_of(muni: object, year: int) -> int | None:
         """The year's BUIG result of a municipality, or of its predecessors summed."""
         if (muni, year) in results:
             return results[(muni, year)]
-        parts = before.get(muni)  # type: ignore[call-overload]
+        parts = before.get(muni)
         if not parts:
             return None
         values = [results.get((p, year)) for p in parts]
@@ -180,7 +181,7 @@ def vangnet_table(accounts: pd.DataFrame, rules: Mapping[int, VangnetRule],
                 if all(result_of(key[0], y) is not None for y in window)}
     history = {(key[0], y) for key in complete for y in windows[key][:-1]}
     history |= {(part, y) for key in complete for y in windows[key][:-1] if (key[0], y) not in results
-                for part in before.get(key[0], ())}  # type: ignore[call-overload]
+                for part in before.get(key[0], ())}
 
     columns: dict[str, list] = {name: [] for name in (
         "cumulative_result", "eligible", "compensation", "assessment", "rule_status",

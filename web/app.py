@@ -278,6 +278,7 @@ def build_app(settings: Settings) -> App:
             except (TypeError, ValueError):
                 problems.append(Problem("target", "from_year", f"{from_year!r} is not a year", "a horizon year"))
                 year = init.target.from_year
+            # scope is the control's text as it came: `what_if` reports one outside SCOPES (check_target)
             target = WhatIfTarget(from_year=year, level=int(round(float(level))),
                                   probability=round(float(probability), 4), scope=scope,  # type: ignore[arg-type]
                                   cumulative=cumulative)
