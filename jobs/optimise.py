@@ -286,7 +286,8 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
     options = {k: v for k, v in asdict(result.options).items() if k not in ("space", "progress", "workers")}
     target = asdict(result.target)
     seeds = [{"replication": i, "entropy": int(s.entropy), "spawn_key": [int(k) for k in s.spawn_key]}
-             for i, s in enumerate(np.random.SeedSequence(result.options.seed).spawn(result.options.replications))]
+             for i, s in enumerate(np.random.SeedSequence(result.options.seed).spawn(result.options.replications))
+             if isinstance(s.entropy, int)]
     rules = rules_file_of(result.scenario, scenario_file)
     if rules is not None and not Path(rules).is_file():
         rules = None

@@ -338,7 +338,8 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
 
         # 3. the variant against its base
         comparison = None
-        variant_name, variant_lines = None, []
+        variant_name: str | None = None
+        variant_lines: list[str] = []
         if base_scenario is not None:
             assert options.variant is not None
             steps.start("variant: the base scenario on the same futures")
@@ -346,8 +347,8 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
             base_rules = load_rules(base_scenario, Path(options.scenario).parent)
             base_run = sim_evaluate(base_scenario, None, seeds, workers=workers, progress=not quiet,
                                     frames=("yearly", "kpis"), rules=base_rules, backend=backend, scheduler=client)
-            comparison = paired_comparison(base_run.yearly, base_run.kpis, baseline.yearly, baseline.kpis,
-                                           variant_name)
+            comparison = paired_comparison(_asked(base_run.yearly), _asked(base_run.kpis), _asked(baseline.yearly),
+                                           _asked(baseline.kpis), variant_name)
             steps.finish()
 
         # 4. write
@@ -390,11 +391,11 @@ def _formation_with_total(formation: pd.DataFrame | None, scenario: Scenario) ->
     cost = {r.name: r.cost_per_fte_year for r in scenario.roles}
     out = formation.rename(columns={"yearly_cost": "extra_yearly_cost"}).copy()
     per_fte = out["role"].map(cost).astype(float)
-    out.insert(out.columns.get_loc("extra_yearly_cost"), "yearly_cost_now",
+    out.insert(list(out.columns).index("extra_yearly_cost"), "yearly_cost_now",
                (out["fte_now"] * per_fte).round().astype(np.int64))
-    out.insert(out.columns.get_loc("extra_yearly_cost"), "yearly_cost_planned",
+    out.insert(list(out.columns).index("extra_yearly_cost"), "yearly_cost_planned",
                (out["fte_planned"] * per_fte).round().astype(np.int64))
-    total = {c: "" for c in out.columns}
+    total: dict[str, Any] = {c: "" for c in out.columns}
     total["role"] = "total"
     fte_columns = ["fte_now", "fte_planned", "change", *(c for c in out.columns if str(c).startswith("fte_")
                                                          and c not in ("fte_now", "fte_planned"))]
@@ -406,6 +407,12 @@ def _formation_with_total(formation: pd.DataFrame | None, scenario: Scenario) ->
     for column in ("yearly_cost_now", "yearly_cost_planned", "extra_yearly_cost"):
         out[column] = out[column].astype(np.int64)
     return out
+
+
+def _asked(frame: pd.DataFrame | None) -> pd.DataFrame:
+    """A frame the run was asked for (RAW_FRAMES): present."""
+    assert frame is not None, "every frame of RAW_FRAMES was asked for"
+    return frame
 
 
 def _effect(effect: pd.DataFrame) -> tuple[float, float, float] | None:
@@ -500,8 +507,8 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         "optimiser_tests": pd.DataFrame(optimised.history),
         "yearly_summary": summary.yearly_summary(fresh.yearly),
         "plan_yearly_summary": summary.yearly_summary(planned.yearly),
-        "kpis_summary": summary.kpis_summary(fresh.kpis),
-        "plan_kpis_summary": summary.kpis_summary(planned.kpis),
+        "kpis_summary": summary.kpis_summary(_asked(fresh.kpis)),
+        "plan_kpis_summary": summary.kpis_summary(_asked(planned.kpis)),
         "caseload": caseload,
         "survival": survival,
         "assumptions": assumptions_table(scenario),

@@ -137,9 +137,9 @@ class HardLimits:
                     if any(lever.levels[k] > cap for k in levels):
                         out.append("no_reintegration_money")
         if "everyone_in_view" not in drop:
-            for role, need in self.need.items():
-                if f"role:{role}" not in {lv.key for lv in space.levers}:
-                    if scenario.role(role).fte_now + measure_extra_fte(space, point, role) < need - 1e-9:
+            for role_name, need in self.need.items():
+                if f"role:{role_name}" not in {lv.key for lv in space.levers}:
+                    if scenario.role(role_name).fte_now + measure_extra_fte(space, point, role_name) < need - 1e-9:
                         out.append("everyone_in_view")
         if "partner_share" not in drop and policy.min_partner_share > 0:
             if partner_total < policy.min_partner_share * spend_total - 1e-6:

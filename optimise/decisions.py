@@ -437,9 +437,11 @@ def restrict_levels(space: DecisionSpace, key: str, values: list) -> DecisionSpa
         if lever.key != key:
             out.append(lever)
         elif lever.kind == "role":
-            out.append(role_lever(scenario, scenario.role(lever.name), list(values)))
+            replaced = role_lever(scenario, scenario.role(lever.name), list(values))
+            out.append(replaced if replaced is not None else lever)
         elif lever.kind == "instrument":
-            out.append(instrument_lever(scenario, scenario.instrument(lever.name), list(values)))
+            replaced = instrument_lever(scenario, scenario.instrument(lever.name), [int(v) for v in values])
+            out.append(replaced if replaced is not None else lever)
         else:
             out.append(lever)
     return DecisionSpace(scenario, out, list(space.years))

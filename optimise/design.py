@@ -29,6 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,8 +90,8 @@ def result_array(yearly: pd.DataFrame, years: list[int], municipalities: list[st
     With `scenario`, a (year, municipality) without accounts of its own (merged away, or not yet
     merged: `Scenario.exists`) is 0."""
     reps, r_idx = np.unique(yearly["replication"].to_numpy(), return_inverse=True)
-    y_idx = pd.Index(years).get_indexer(yearly["year"].to_numpy())
-    m_idx = pd.Index(municipalities).get_indexer(yearly["municipality"].to_numpy())
+    y_idx = pd.Index(years).get_indexer(pd.Index(yearly["year"]))
+    m_idx = pd.Index(municipalities).get_indexer(pd.Index(yearly["municipality"]))
     keep = (y_idx >= 0) & (m_idx >= 0)
     shape = (len(reps), len(years), len(municipalities))
     total = np.zeros(shape, dtype=float)
@@ -176,7 +177,7 @@ class Oracle:
         frames = ("yearly", "monthly") if monthly else ("yearly",)
         plan = self.space.point_plan(point, name=self.space.describe_point(point))
         started = time.perf_counter()
-        run = self.evaluate(self.scenario, plan, seeds, workers=self.workers, progress=False, frames=frames)
+        run: Any = self.evaluate(self.scenario, plan, seeds, workers=self.workers, progress=False, frames=frames)
         self.seconds += time.perf_counter() - started
         self.sims += missing
         self.calls += 1
@@ -292,7 +293,9 @@ def _interpolate(values: list[float], known: dict[int, np.ndarray], k: int) -> n
     below = max((j for j in known if j < k), default=None)
     above = min((j for j in known if j > k), default=None)
     if below is None or above is None:  # pragma: no cover - the first and last steps are simulated
-        return known[below if below is not None else above]
+        nearest = below if below is not None else above
+        assert nearest is not None, "the design simulates at least the baseline"
+        return known[nearest]
     t = (float(values[k]) - float(values[below])) / (float(values[above]) - float(values[below]))
     return np.rint(known[below] + t * (known[above] - known[below])).astype(np.int64)
 

@@ -231,12 +231,12 @@ def formation_table(space: DecisionSpace, point: Point) -> pd.DataFrame:
         if role.name in plan.staff and all(fte <= role.fte_now + 1e-9 for _, fte in path):
             planned = min(fte for _, fte in path)
         change = round(planned - role.fte_now, 6)
-        level = plan.staff.get(role.name)
+        staff = plan.staff.get(role.name)
         rows.append({"role": role.name, "function": role.function, "fte_now": role.fte_now,
                      "fte_planned": round(planned, 6), "change": change,
                      "yearly_cost": int(round(change * role.cost_per_fte_year)),
-                     "arrives": level.arrives if level is not None else "",
-                     "later": "; ".join(f"{m}: {v:g}" for m, v in level.later.items()) if level is not None else "",
+                     "arrives": staff.arrives if staff is not None else "",
+                     "later": "; ".join(f"{m}: {v:g}" for m, v in staff.later.items()) if staff is not None else "",
                      **per_year})
     columns = ["role", "function", "fte_now", "fte_planned", "change", "yearly_cost", "arrives", "later",
                *[f"fte_{y}" for y in years]]

@@ -377,7 +377,7 @@ class Search:
                 return point, found, est
             choice = max(better, key=lambda item: (item[0], [-x for x in self.key(self.space.point(item[1]))]))[1]
 
-    def design_score(self, choice: Choice) -> tuple[float, int, int]:
+    def design_score(self, choice: Choice) -> tuple[float, float, int, int]:
         """How well a plan simulated whole does on the design futures (higher is better), then cost."""
         results = self.design.full[choice]
         point = self.space.point(choice)
