@@ -9,6 +9,7 @@ the commands so `sporen --help` is fast.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -325,8 +326,10 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
 
 
 # --- optimise -----------------------------------------------------------------------------------
-def guarantee_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """The options of the optimiser's guarantee and objective, shared by `optimise` and `plan`."""
+def guarantee_options(f: Callable[..., Any], max_futures: int | None = None,
+                      tradeoff: str = "0.8,0.95") -> Callable[..., Any]:
+    """The options of the optimiser's guarantee and objective, shared by `optimise` and `plan`
+    (which has its own defaults for the cap and the trade-off curve)."""
     options = [
         click.option("--objective", type=click.Choice(["buig", "exploitatie", "net"]), default="buig",
                      show_default=True,
@@ -339,10 +342,13 @@ def guarantee_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="Indifference zone around the probability, in (0, 1): 0.02 = two points. A plan "
                           "within it of p is 'on the edge'; sampling stops at the latest when the interval is "
                           "that narrow."),
-        click.option("--max-futures", type=int, default=None, metavar="N",
-                     help="Most futures one plan is simulated on in one test. Default: enough for the interval "
-                          "to shrink to the zone."),
-        click.option("--tradeoff", default="0.8,0.95", show_default=True, metavar="P,P,...",
+        click.option("--max-futures", type=int, default=max_futures, show_default=max_futures is not None,
+                     metavar="N",
+                     help="Most futures one plan is simulated on in one test. "
+                          + ("Default: enough for the interval to shrink to the zone." if max_futures is None else
+                             "A cap below what the zone needs widens 'on the edge' (sporen optimise has none; "
+                             "give e.g. 2000 for its behaviour).")),
+        click.option("--tradeoff", default=tradeoff, show_default=True, metavar="P,P,...",
                      help="Probabilities of the cost-versus-probability curve besides the target's own; each "
                           "point is searched and verified like the answer ('' for none)."),
         click.option("--static", is_flag=True,
@@ -498,7 +504,7 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
               help="Result that must be reached (0 = the deficit closed).")
 @click.option("--probability", default="0.9", show_default=True, metavar="P|mean",
               help="Share of simulated futures in which the plan must close the deficit, in (0, 1), or 'mean'.")
-@guarantee_options
+@functools.partial(guarantee_options, max_futures=320, tradeoff="0.8")   # jobs.plan.PLAN_MAX_FUTURES, PLAN_TRADEOFF
 @click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
               help="Output folder (replaced when the run succeeds). Default: outputs/runs/<scenario>-plan.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,

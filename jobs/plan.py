@@ -40,12 +40,18 @@ from sporen.common.errors import InputError, Problem
 from sporen.inputs.schema import Scenario
 from sporen.jobs.options import JobOptions, Parallel, Probability, check_out_folder, replications_field, seed_field
 from sporen.jobs.runs import rules_file_of, run_folder
-from sporen.optimise.loop import DEFAULT_REPLICATIONS, DEFAULT_TRADEOFF
+from sporen.optimise.loop import DEFAULT_REPLICATIONS
 from sporen.optimise.stats import DEFAULT_CONFIDENCE, DEFAULT_ZONE
 from sporen.sim.api import session
 
 BUNDLED_SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "bmwe.yaml"
 REPORT_FUTURES = 200
+PLAN_MAX_FUTURES = 320
+"""The main job's cap on one sequential test (`--max-futures`): at p = 0.9 the bounds at 320 futures
+are about 4 points either side, so 'on the edge' is about twice the zone; `sporen optimise` has no
+cap. Chosen for time: on BMWE every test near p otherwise runs to 1,290 futures."""
+PLAN_TRADEOFF = (0.8,)
+"""The main job's trade-off curve: the answer and one looser probability (`sporen optimise`: 0.8 and 0.95)."""
 """Default V: the report compares baseline and plan on the first V of the plan's verification futures."""
 DEFAULT_SEED = 20180101
 RAW_FRAMES = ("monthly", "yearly", "kpis", "spells")
@@ -73,10 +79,10 @@ class PlanJobOptions(JobOptions):
     objective: Literal["buig", "exploitatie", "net"] = "buig"
     confidence: float = Field(default=DEFAULT_CONFIDENCE, gt=0, lt=1)
     zone: float = Field(default=DEFAULT_ZONE, gt=0, lt=1)
-    max_futures: int | None = replications_field(None, minimum=2)
+    max_futures: int | None = replications_field(PLAN_MAX_FUTURES, minimum=2)
     allow_cuts: bool = False
     static: bool = False
-    tradeoff: tuple[float, ...] = DEFAULT_TRADEOFF
+    tradeoff: tuple[float, ...] = PLAN_TRADEOFF
     lang: Literal["nl", "en"] | None = None   # report, workbook and summary; default: the scenario's language
 
 
