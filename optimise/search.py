@@ -78,14 +78,14 @@ REGIME_LOOKS = 4
 """Looks (40, 80, 160, 320 futures) in which the best reachable plan must be shown to meet the target
 for the search to look for the cheapest plan that meets it; else it looks for the cheapest plan that
 does as well as the best reachable one (the final verdict is decided on fresh futures either way)."""
-REFINE_LOOKS = 3
-"""Looks (up to 160 futures) a reduction gets in the parsimony pass: a step stays unless the plan
+REFINE_LOOKS = 4
+"""Looks (up to 320 futures) a reduction gets in the parsimony pass: a step stays unless the plan
 without it is shown to do as well within them (a step whose value is within noise of the zone's edge
 is kept rather than paid for with a thousand futures). A reduction whose estimate falls below what
 could still be accepted (below p; or more than a quarter zone short of the best plan) stops early."""
 REFINE_TESTS_PER_LEVER = 2
 """The parsimony pass tests at most this many reductions per lever (plus 4): with per-year moves a
-large plan has many, and each can cost up to 160 futures per plan."""
+large plan has many, and each can cost up to 320 futures per plan."""
 SCREEN_MISS = 0.01
 """A plan whose true probability is p fails the model's screen with at most this probability."""
 
