@@ -25,6 +25,7 @@ import pandas as pd
 from sporen.common import i18n
 from sporen.common.i18n import text
 from sporen.inputs.schema import Scenario
+from sporen.inputs.workbook_layout import lookup
 
 KIND_MEANING = {
     "seed": "a figure from the municipalities' own documents (the seeds)",
@@ -60,30 +61,6 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def _lookup(tree: Any, path: str) -> Any:
-    """The value at a dotted path (list items by name, mapping keys as text or int)."""
-    node = tree
-    for part in path.split("."):
-        if isinstance(node, Mapping):
-            if part in node:
-                node = node[part]
-            elif part.lstrip("-").isdigit() and int(part) in node:
-                node = node[int(part)]
-            else:
-                return None
-        elif isinstance(node, list):
-            match = [item for item in node if isinstance(item, Mapping) and str(item.get("name")) == part]
-            if match:
-                node = match[0]
-            elif part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        else:
-            return None
-    return node
-
-
 def _leaves(tree: Any, path: str = "") -> list[tuple[str, Any]]:
     """Parameters of a scenario tree: scalars and lists of scalars, keyed by dotted path."""
     out: list[tuple[str, Any]] = []
@@ -111,7 +88,7 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
     for path, source in sorted(scenario.sources.items()):
         rows.append({
             "parameter": path,
-            "value": format_value(_lookup(tree, path)),
+            "value": format_value(lookup(tree, path)),
             "unit": source.unit,
             "kind": source.kind,
             "source": source.source,

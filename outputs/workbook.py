@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import os
 import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -33,7 +31,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from sporen.common import i18n
-from sporen.common.files import write_with
+from sporen.common.files import reproducible_zip, write_with
 from sporen.common.i18n import text
 from sporen.outputs.labels import column_label, kpi_label, kpi_unit, value_label
 
@@ -279,7 +277,7 @@ def _save(wb: Any, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_with(path, wb.save)
-    _make_reproducible(path)
+    reproducible_zip(path)
     return path
 
 
@@ -418,27 +416,6 @@ def _formation_sheet(wb: Any, formation: pd.DataFrame, scenario: Any, lang: str,
     chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=header + roles))
     chart.height, chart.width = max(6.0, 1.1 * roles + 2), 16
     ws.add_chart(chart, f"A{header + len(shown) + 3}")
-
-
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def _make_reproducible(path: Path) -> None:
-    """Rewrite the file with fixed zip timestamps and document times, so equal tables give equal
-    bytes (openpyxl stamps the current time in both)."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info.filename)) for info in source.infolist()]
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = _CORE_TIMES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, data)
-    os.replace(tmp, path)
 
 
 def read_workbook(path: str | Path) -> dict[str, pd.DataFrame]:
