@@ -504,7 +504,7 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
               help="Result that must be reached (0 = the deficit closed).")
 @click.option("--probability", default="0.9", show_default=True, metavar="P|mean",
               help="Share of simulated futures in which the plan must close the deficit, in (0, 1), or 'mean'.")
-@functools.partial(guarantee_options, max_futures=320, tradeoff="0.8")   # jobs.plan.PLAN_MAX_FUTURES, PLAN_TRADEOFF
+@functools.partial(guarantee_options, tradeoff="0.8")   # jobs.plan.PLAN_TRADEOFF
 @click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
               help="Output folder (replaced when the run succeeds). Default: outputs/runs/<scenario>-plan.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
