@@ -383,28 +383,27 @@ def _paired(a: pd.DataFrame, b: pd.DataFrame, by: list[str], value: str) -> pd.D
 
 
 def _year_table(base: Outcome, plan: Outcome, ref: Outcome | None) -> tuple[pd.DataFrame, dict[str, float]]:
-    plan_band = _band(plan.yearly, ["year"], RESULT).rename(columns={"low": "p5", "high": "p95"})
-    base_band = _band(base.yearly, ["year"], RESULT).rename(
-        columns={"mean": "base_mean", "low": "base_p5", "high": "base_p95"})
-    table = plan_band.merge(base_band, on="year")
-    diff = _paired(base.yearly, plan.yearly, ["year"], RESULT).rename(
-        columns={"mean_diff": "diff_mean", "ci_low": "diff_low", "ci_high": "diff_high"})
-    table = table.merge(diff, on="year")
+    table = _band(plan.yearly, ["year"], RESULT).rename(columns={"low": "p5", "high": "p95"})
     totals_plan = plan.yearly.groupby("replication")[RESULT].sum()
-    totals_base = base.yearly.groupby("replication")[RESULT].sum()
-    totals: dict[str, float] = {"mean": float(totals_plan.mean()), "base_mean": float(totals_base.mean())}
-    totals.update(_mean_ci(totals_plan - totals_base, "diff"))
+    totals: dict[str, float] = {"mean": float(totals_plan.mean())}
+    table = _against(table, totals, plan, totals_plan, base, "base", "diff")
     if ref is not None:
-        ref_band = _band(ref.yearly, ["year"], RESULT).rename(
-            columns={"mean": "ref_mean", "low": "ref_p5", "high": "ref_p95"})
-        table = table.merge(ref_band, on="year")
-        refdiff = _paired(ref.yearly, plan.yearly, ["year"], RESULT).rename(
-            columns={"mean_diff": "refdiff_mean", "ci_low": "refdiff_low", "ci_high": "refdiff_high"})
-        table = table.merge(refdiff, on="year")
-        totals_ref = ref.yearly.groupby("replication")[RESULT].sum()
-        totals["ref_mean"] = float(totals_ref.mean())
-        totals.update(_mean_ci(totals_plan - totals_ref, "refdiff"))
+        table = _against(table, totals, plan, totals_plan, ref, "ref", "refdiff")
     return table.sort_values("year").reset_index(drop=True), totals
+
+
+def _against(table: pd.DataFrame, totals: dict[str, float], plan: Outcome, totals_plan: pd.Series,
+             other: Outcome, name: str, diff: str) -> pd.DataFrame:
+    """The plan's year table with `other`'s band (`name`_mean/_p5/_p95) and the paired difference
+    (`diff`_mean/_low/_high) beside it; the horizon totals of both added to `totals`."""
+    band = _band(other.yearly, ["year"], RESULT).rename(
+        columns={"mean": f"{name}_mean", "low": f"{name}_p5", "high": f"{name}_p95"})
+    paired = _paired(other.yearly, plan.yearly, ["year"], RESULT).rename(
+        columns={"mean_diff": f"{diff}_mean", "ci_low": f"{diff}_low", "ci_high": f"{diff}_high"})
+    totals_other = other.yearly.groupby("replication")[RESULT].sum()
+    totals[f"{name}_mean"] = float(totals_other.mean())
+    totals.update(_mean_ci(totals_plan - totals_other, diff))
+    return table.merge(band, on="year").merge(paired, on="year")
 
 
 def _mean_ci(values: pd.Series, prefix: str) -> dict[str, float]:
