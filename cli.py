@@ -706,7 +706,7 @@ def serve_command(scenario: str | None, host: str, port: int, token: str | None,
     Bad options exit with code 2 and one line per problem.
     """
     from sporen.jobs.plan import BUNDLED_SCENARIO
-    from sporen.jobs.serve import ServeOptions
+    from sporen.jobs.whatif.serve import ServeOptions
 
     options = run_job(lambda: ServeOptions.parse(
         scenario=scenario if scenario is not None else BUNDLED_SCENARIO, host=host, port=port, token=token,

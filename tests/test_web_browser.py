@@ -145,7 +145,7 @@ def simulate(tmp_path: Path, plan: Path | None) -> pd.DataFrame:
 
 def test_a_control_change_moves_the_numbers_as_sporen_simulate_says(browser, server, tmp_path):
     from sporen.inputs.load import load_scenario
-    from sporen.jobs.whatif import default_target, target_met
+    from sporen.jobs.whatif.evaluate import default_target, target_met
 
     page = open_page(browser, server)
     before_years, before_chance = shown_years(page), shown_chance(page)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from sporen.cli import main
 from sporen.common.errors import InputError
-from sporen.jobs.serve import ServeOptions, bundled_scenarios, load_bundled
+from sporen.jobs.whatif.serve import ServeOptions, bundled_scenarios, load_bundled
 from sporen.web.security import COOKIE, Guard
 
 TOKEN = "correct-horse-battery"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sporen.cli import main
 from sporen.common.errors import InputError
 from sporen.inputs.load import load_scenario
-from sporen.jobs import upload
+from sporen.jobs.whatif import upload
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"

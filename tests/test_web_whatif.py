@@ -21,10 +21,10 @@ from sporen.cli import main
 from sporen.common.errors import InputError
 from sporen.inputs.load import load_plan, load_scenario
 from sporen.inputs.plan import Plan, StaffLevel
-from sporen.jobs import whatif
-from sporen.jobs.whatif import Futures, WhatIfTarget, plan_from_levels, what_if
-from sporen.jobs.whatif_files import plan_yaml, report_html, variant_yaml, workbook_bytes
-from sporen.jobs.whatif_optimise import run_optimiser
+from sporen.jobs.whatif import evaluate as whatif
+from sporen.jobs.whatif.evaluate import Futures, WhatIfTarget, plan_from_levels, what_if
+from sporen.jobs.whatif.files import plan_yaml, report_html, variant_yaml, workbook_bytes
+from sporen.jobs.whatif.optimiser import run_optimiser
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"

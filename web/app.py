@@ -1,7 +1,7 @@
 """The what-if page: a Shiny for Python app over `jobs.whatif` (docs/web.md says why Shiny).
 
 Every browser tab is a Shiny session with its own controls, results and optimiser run; nothing a
-session changes is shared except the cache of simulated plans in `jobs.whatif.Futures`, whose
+session changes is shared except the cache of simulated plans in `jobs.whatif.evaluate.Futures`, whose
 entries are keyed by what was simulated (scenario, futures, plan), so sharing them cannot mix
 two users' controls. A control change becomes a `Request` (plan, target, priority rule); the
 latest request is simulated in a worker thread (the simulation itself on the shared local process
@@ -30,9 +30,9 @@ from shiny.types import SilentException
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
-from sporen.jobs.serve import bundled_scenarios, load_bundled
-from sporen.jobs.upload import MAX_UPLOAD_BYTES, display_name, load_plan_upload, load_scenario_upload
-from sporen.jobs.whatif import (
+from sporen.jobs.whatif.serve import bundled_scenarios, load_bundled
+from sporen.jobs.whatif.upload import MAX_UPLOAD_BYTES, display_name, load_plan_upload, load_scenario_upload
+from sporen.jobs.whatif.evaluate import (
     DEFAULT_FUTURES,
     DEFAULT_SEED,
     Futures,
@@ -45,8 +45,8 @@ from sporen.jobs.whatif import (
     plan_levels,
     what_if,
 )
-from sporen.jobs.whatif_files import plan_yaml, report_html, variant_yaml, workbook_bytes
-from sporen.jobs.whatif_optimise import Counter, OptimiserAnswer, run_optimiser
+from sporen.jobs.whatif.files import plan_yaml, report_html, variant_yaml, workbook_bytes
+from sporen.jobs.whatif.optimiser import Counter, OptimiserAnswer, run_optimiser
 from sporen.web import charts, views
 from sporen.web.html import CSS, problems_box
 from sporen.web.texts import DEFAULT_LANG, LANGUAGES, number, t

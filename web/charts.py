@@ -1,7 +1,7 @@
 """The page's two charts as inline SVG: the result after vangnet per year and the caseload per track.
 
 Drawn with matplotlib's object API (no pyplot: every session draws in its own thread, and pyplot's
-global state is not thread-safe), from the small frames `jobs.whatif.what_if` returns. The
+global state is not thread-safe), from the small frames `jobs.whatif.evaluate.what_if` returns. The
 colours and the 5-95% bands are the report's.
 """
 

@@ -10,8 +10,8 @@ from typing import Any
 from shiny import ui
 
 from sporen.inputs.schema import Scenario
-from sporen.jobs.whatif import PRIORITIES, WhatIfView, control_limits
-from sporen.jobs.whatif_optimise import OptimiserAnswer
+from sporen.jobs.whatif.evaluate import PRIORITIES, WhatIfView, control_limits
+from sporen.jobs.whatif.optimiser import OptimiserAnswer
 from sporen.web.html import diff_text, table
 from sporen.web.texts import euro, fte, percent, t, verdict_words
 

@@ -23,7 +23,7 @@ from typing import Any
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
-from sporen.jobs.whatif import WhatIfTarget, check_target, normalise_plan, with_priority
+from sporen.jobs.whatif.evaluate import WhatIfTarget, check_target, normalise_plan, with_priority
 
 Progress = Callable[[float, str], None]
 """progress(fraction done in [0, 1], what is happening)."""

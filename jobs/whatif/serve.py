@@ -16,7 +16,7 @@ from sporen.common.errors import InputError, Problem
 from sporen.inputs.schema import Scenario
 from sporen.jobs.options import JobOptions, replications_field, seed_field
 from sporen.jobs.plan import BUNDLED_SCENARIO
-from sporen.jobs.whatif import DEFAULT_FUTURES, DEFAULT_SEED
+from sporen.jobs.whatif.evaluate import DEFAULT_FUTURES, DEFAULT_SEED
 
 SCENARIOS_FOLDER = BUNDLED_SCENARIO.parent
 DEFAULT_PORT = 8050

@@ -23,7 +23,7 @@ import yaml
 
 from sporen.common.i18n import text
 from sporen.inputs.plan import Plan
-from sporen.jobs.whatif import Futures, WhatIfTarget, chance, formation_table, normalise_plan, with_priority
+from sporen.jobs.whatif.evaluate import Futures, WhatIfTarget, chance, formation_table, normalise_plan, with_priority
 
 
 def target_words(futures: Futures, target: WhatIfTarget, lang: str = "en") -> str:
@@ -90,7 +90,7 @@ def _frames(futures: Futures, plan: Plan, priority: str | None) -> tuple[Any, An
 def plan_tables(futures: Futures, plan: Plan, target: WhatIfTarget, *, priority: str | None = None,
                 base: Any = None, planned: Any = None, lang: str = "en") -> dict[str, pd.DataFrame]:
     """The results workbook's sheets for the current plan (the names `sporen plan` uses where they match)."""
-    from sporen.jobs.whatif import budget_table, cost_table
+    from sporen.jobs.whatif.evaluate import budget_table, cost_table
     from sporen.outputs.report import caseload_table, deficit_table
     from sporen.sim.api import kpis_summary, yearly_summary
 
