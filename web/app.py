@@ -30,8 +30,6 @@ from shiny.types import SilentException
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
-from sporen.jobs.whatif.serve import bundled_scenarios, load_bundled
-from sporen.jobs.whatif.upload import MAX_UPLOAD_BYTES, display_name, load_plan_upload, load_scenario_upload
 from sporen.jobs.whatif.evaluate import (
     DEFAULT_FUTURES,
     DEFAULT_SEED,
@@ -47,6 +45,8 @@ from sporen.jobs.whatif.evaluate import (
 )
 from sporen.jobs.whatif.files import plan_yaml, report_html, variant_yaml, workbook_bytes
 from sporen.jobs.whatif.optimiser import Counter, OptimiserAnswer, run_optimiser
+from sporen.jobs.whatif.serve import bundled_scenarios, load_bundled
+from sporen.jobs.whatif.upload import MAX_UPLOAD_BYTES, display_name, load_plan_upload, load_scenario_upload
 from sporen.web import charts, views
 from sporen.web.html import CSS, problems_box
 from sporen.web.texts import DEFAULT_LANG, LANGUAGES, number, t

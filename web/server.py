@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from sporen.common.errors import InputError, Problem
+from sporen.jobs.whatif.evaluate import futures_for
 from sporen.jobs.whatif.serve import ServeOptions, is_loopback, load_start
 from sporen.jobs.whatif.upload import MAX_UPLOAD_BYTES
-from sporen.jobs.whatif.evaluate import futures_for
 
 log = logging.getLogger("sporen.web")
 
