@@ -1,20 +1,27 @@
 """The `sporen` command: parse the options, call one job (`sporen.jobs`), print its answer.
 
 Every command is thin: the work lives in the application layer (`jobs/`, no click there), so the
-Python API and the web page run the same code. Exit codes, in one place (`run_job`): 0 ok; 1 the
-target is not met or the run failed; 2 bad input (one line per problem, no traceback, nothing
-written); 130 interrupted (Ctrl-C or SIGTERM: every worker process is stopped first). Heavy modules are imported inside
-the commands so `sporen --help` is fast.
+Python API and the web page run the same code. Every option is built from the field that declares
+it (`jobs.options`, composed from the layers' models: `common.options.option`): its flag, help,
+default and limits are written once; this module adds only the presentation (--quiet, what is
+printed). Problems name options as typed here (``--max-futures``), in the language of --lang,
+else $SPOREN_LANG, else Dutch.
+
+Exit codes, in one place (`run_job`): 0 ok; 1 the target is not met or the run failed (also: the
+disk or standard output is full); 2 bad input (one line per problem, no traceback, nothing
+written); 130 interrupted (Ctrl-C or SIGTERM: every worker process is stopped first). Heavy
+modules are imported inside the commands so `sporen --help` is fast.
 """
 
 from __future__ import annotations
 
-import functools
+import errno
 import os
 import signal
 import sys
+import types
 from collections.abc import Callable, Iterable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Literal, NoReturn, TypeVar, Union, get_args, get_origin
 
 from sporen.common import interrupt
 
@@ -30,67 +37,192 @@ if os.path.basename(sys.argv[0]) in ("sporen", "sporen.exe"):
     signal.signal(signal.SIGTERM, _remember)
 
 import click  # noqa: E402
+from click.core import ParameterSource  # noqa: E402
 
 from sporen.common.errors import InputError, Problem, RunFailed  # noqa: E402
+from sporen.common.i18n import text  # noqa: E402
+from sporen.common.options import Flat, OptionProblem, Options, message_lang, meta, shown  # noqa: E402
+from sporen.jobs import options as commands  # noqa: E402
 
 EXIT_OK, EXIT_TARGET_NOT_MET, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_RUN_FAILED = EXIT_TARGET_NOT_MET
 T = TypeVar("T")
-
+F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_SHOWN = 200
 """At most this many problem lines; the rest are counted in one closing line."""
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+"""Write errors of the machine, not of the input: the disk (or standard output) is full or failing."""
+_LANG: list[str] = []
+"""The language of the running command's messages (set when its options are read)."""
 
 
-def fail(problems: Iterable[Problem] | InputError) -> NoReturn:
-    """Print the input problems on stderr (at most MAX_SHOWN lines) and exit with code 2."""
+def speaking() -> str:
+    """The language of the messages of the command running now."""
+    return _LANG[-1] if _LANG else message_lang()
+
+
+def fail(problems: Iterable[Problem] | InputError, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print the problems on stderr (at most MAX_SHOWN lines) and exit with `code` (2: bad input)."""
     if isinstance(problems, InputError):
         problems = problems.problems
-    shown = 0
+    shown_lines = 0
     for problem in problems:
-        shown += 1
-        if shown <= MAX_SHOWN:
+        shown_lines += 1
+        if shown_lines <= MAX_SHOWN:
             click.echo(f"error: {problem}", err=True)
-    if shown > MAX_SHOWN:
-        click.echo(f"error: ... and {shown - MAX_SHOWN:,} more problems", err=True)
-    sys.exit(EXIT_BAD_INPUT)
+    if shown_lines > MAX_SHOWN:
+        click.echo("error: " + text("cli.error.more", speaking(), n=f"{shown_lines - MAX_SHOWN:,}"), err=True)
+    sys.exit(code)
 
 
-def run_job(job: Callable[[], T], out: object = None) -> T:
-    """Run a job with SIGTERM handled like Ctrl-C, and turn what it raises into an exit code."""
+def write_failed(exc: OSError, target: str | None = None) -> NoReturn:
+    """A full disk or standard output: one clear line, exit 1 (the run failed; nothing half-written)."""
+    lang = speaking()
+    where = target or text("cli.standard_output", lang)
+    fail([Problem(where, "", text("cli.disk_full", lang, target=where, reason=exc.strerror or str(exc)),
+                  text("cli.allowed.disk_full", lang))], EXIT_RUN_FAILED)
+
+
+def run_job(job: Callable[[], T], out: object = None, model: type[Options] | None = None) -> T:
+    """Run a job with SIGTERM handled like Ctrl-C, and turn what it raises into an exit code.
+
+    `model` names the options of an `OptionProblem` raised after they were read (the optimiser's
+    checks against the scenario) as the command line spells them."""
     from sporen.jobs.signals import stop_on_terminate
 
+    lang = speaking()
     try:
         with stop_on_terminate():
             return job()
+    except OptionProblem as exc:
+        fail([model.problem(exc, edge="cli", lang=lang)] if model is not None else exc)
     except InputError as exc:
         fail(exc)
     except KeyboardInterrupt:   # Ctrl-C, or SIGTERM (jobs.signals.Terminated)
-        click.echo("interrupted: nothing written", err=True)
+        click.echo(text("cli.interrupted", lang), err=True)
         sys.exit(EXIT_INTERRUPTED)
     except MemoryError:
-        click.echo("error: out of memory: try fewer replications (-n) or a smaller scenario", err=True)
-        sys.exit(EXIT_TARGET_NOT_MET)
+        click.echo("error: " + text("cli.out_of_memory", lang), err=True)
+        sys.exit(EXIT_RUN_FAILED)
     except OSError as exc:
-        fail([Problem(str(out or "outputs/runs"), "", f"cannot write the run folder: {exc.strerror or exc}",
-                      "a writable folder")])
+        if exc.errno in FULL:
+            write_failed(exc, str(out or getattr(exc, "filename", None) or "outputs/runs"))
+        fail([Problem(str(out or "outputs/runs"), "", text("cli.cannot_write_folder", lang,
+                                                           reason=exc.strerror or str(exc)),
+                      text("cli.allowed.writable_folder", lang))])
     except RunFailed as exc:
         click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_TARGET_NOT_MET)
+        sys.exit(EXIT_RUN_FAILED)
 
 
-def parallel_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--workers, --backend and --scheduler: where the simulations run (never what they give)."""
-    f = click.option("--scheduler", default=None, metavar="ADDRESS",
-                     help="Dask scheduler address for --backend dask, e.g. tcp://10.0.0.5:8786.")(f)
-    f = click.option("--backend", type=click.Choice(["local", "dask"]), default=None,
-                     help="Where replications run. Default: local, or dask when --scheduler is given.")(f)
-    f = click.option("--workers", "-j", type=int, default=None, metavar="K",
-                     help="Local worker processes. Default: every CPU. The results do not depend on it.")(f)
-    return f
+# -- options from their declarations ------------------------------------------------------------------
+def _choices(annotation: Any) -> list[str] | None:
+    """The values of a Literal annotation (inside Optional), else None."""
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return [str(a) for a in get_args(annotation)]
+    if origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            found = _choices(arg)
+            if found:
+                return found
+    return None
 
 
-def parallel(workers: int | None, backend: str | None, scheduler: str | None) -> dict[str, Any]:
-    return {"workers": workers, "backend": backend, "scheduler": scheduler}
+def _is(annotation: Any, kind: type) -> bool:
+    """The annotation is `kind` (maybe Optional) or a container of it (list[...])."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        return any(_is(a, kind) for a in get_args(annotation) if a is not type(None))
+    return annotation is kind or origin is kind
+
+
+def _default_text(flat: Flat) -> str | bool:
+    info = meta(flat.field)
+    show = info.get("show_default", True)
+    if isinstance(show, str):
+        return show
+    if not show or flat.field.is_required() or flat.default is None or isinstance(flat.default, bool):
+        return False
+    value = flat.default
+    if isinstance(value, tuple):
+        return ",".join(f"{v:g}" for v in value) or "''"
+    return shown(value) if isinstance(value, (int, float)) else str(value)
+
+
+def click_option(flat: Flat) -> Callable[[F], F]:
+    """The click option of one declared option: flag, help, default shown, metavar; values reach
+    the model as typed (the model checks them and says what is wrong in the user's language)."""
+    info = meta(flat.field)
+    declarations = [flat.flag] + ([info["short"]] if info.get("short") and not flat.prefix else []) + [flat.name]
+    annotation = flat.field.annotation
+    choices = _choices(annotation)
+    settings: dict[str, Any] = {"help": flat.help, "show_default": _default_text(flat)}
+    if _is(annotation, bool) and not _is(annotation, str):
+        settings.update(is_flag=True, default=False, show_default=False)
+    elif _is(annotation, list):
+        settings.update(multiple=True, type=click.Path(), metavar=info.get("metavar"))
+    else:
+        default = settings.pop("show_default")
+        settings.update(default=default or None, show_default=bool(default),
+                        metavar=info.get("metavar") or ("[" + "|".join(choices) + "]" if choices else None))
+        if info.get("envvar"):
+            settings["envvar"] = info["envvar"]
+    if flat.field.is_required():
+        settings["required"] = True
+    return click.option(*declarations, **settings)
+
+
+def options_of(model: type[Options]) -> Callable[[F], F]:
+    """Every command-line option of `model`: its input files first (`leading`), then in declaration order."""
+    leading = getattr(model, "leading", ())
+    flats = sorted((flat for flat in model.flat().values() if flat.cli),
+                   key=lambda flat: leading.index(flat.name) if flat.name in leading else len(leading))
+
+    def decorate(f: F) -> F:
+        for flat in reversed(flats):
+            f = click_option(flat)(f)
+        return f
+    return decorate
+
+
+def read_options(model: type[Options], given: dict[str, Any], **fixed: Any) -> Any:
+    """The command's options from what was typed (`given`, by flat name) and its arguments (`fixed`):
+    checked by the model; InputError naming the options as typed, in the command's language."""
+    flats = model.flat()
+    context = click.get_current_context(silent=True)
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        flat = flats.get(name)
+        if flat is None or value is None or value == () or value is False:
+            continue
+        if context is not None and context.get_parameter_source(name) is ParameterSource.DEFAULT:
+            continue    # the model's own default (shown in --help), not typed
+        values[name] = (not value) if meta(flat.field).get("negate") else (list(value) if isinstance(value, tuple)
+                                                                          else value)
+    return model.read({**values, **fixed}, edge="cli", lang=speaking())
+
+
+def begin(given: dict[str, Any]) -> str:
+    """Start a command: its language from --lang (else $SPOREN_LANG, else Dutch)."""
+    lang = message_lang(given.get("lang"))
+    _LANG.append(lang)
+    return lang
+
+
+def note_workers(options: Any) -> None:
+    """Say so when --workers asks for more processes than this computer runs (`sim.options`)."""
+    parallel = getattr(options, "parallel", None)
+    if parallel is None or parallel.capped() is None or parallel.chosen_backend != "local":
+        return
+    click.echo(text("option.workers_capped", speaking(), flag="--workers", asked=parallel.workers,
+                    cpus=os.cpu_count() or 1, most=parallel.local_workers()), err=True)
+
+
+def quiet_option(help: str) -> Callable[[F], F]:
+    """--quiet: what this command prints (presentation, not an option of the job)."""
+    return click.option("--quiet", "-q", is_flag=True, help=help)
 
 
 def money(value: float, lang: str = "en") -> str:
@@ -99,16 +231,21 @@ def money(value: float, lang: str = "en") -> str:
     return "-" if value != value else euros(value, lang).replace("\u00a0", " ")
 
 
-def lang_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--lang: the language of what a person reads (report, workbook, this summary)."""
-    return click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
-                        help="Language of the report, the workbook and the summary: nl (Dutch) or en (English). "
-                             "Default: the scenario's language (nl unless it says otherwise).")(f)
-
-
 class _Group(click.Group):
     """The `sporen` group: Ctrl-C or SIGTERM at any moment of any command -- also while it loads its
-    modules or reads its inputs, before `run_job` -- exits with 130 and one line, no traceback."""
+    modules or reads its inputs, before `run_job` -- exits with 130 and one line, no traceback; a
+    full disk or standard output exits with 1 and one line."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:    # writing --help or a command's answer to a full standard output
+            if exc.errno not in FULL + (errno.EPIPE,):
+                raise
+            _quiet_stdout()
+            if exc.errno == errno.EPIPE:
+                sys.exit(EXIT_RUN_FAILED)
+            write_failed(exc)
 
     def invoke(self, ctx: click.Context) -> Any:
         from sporen.jobs.signals import stop_on_terminate
@@ -120,8 +257,17 @@ class _Group(click.Group):
                     raise KeyboardInterrupt
                 return super().invoke(ctx)
         except KeyboardInterrupt:
-            click.echo("interrupted: nothing written", err=True)
+            click.echo(text("cli.interrupted", speaking()), err=True)
             sys.exit(EXIT_INTERRUPTED)
+
+
+def _quiet_stdout() -> None:
+    """Standard output failed: send what is left to /dev/null, so the exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -134,22 +280,17 @@ def main() -> None:
     Example:
       sporen validate inputs/scenarios/bmwe.yaml
       sporen plan
+
+    Messages are in Dutch unless --lang en or the environment variable SPOREN_LANG=en says otherwise.
     """
 
 
 # --- vangnet ------------------------------------------------------------------------------------
 @main.command("vangnet")
 @click.argument("accounts", metavar="ACCOUNTS.csv", type=click.Path())
-@click.option(
-    "--rules", "rules_file", type=click.Path(), default=None, metavar="FILE",
-    help="Vangnet rules per year (YAML). Default: the bundled inputs/rules/vangnet.yaml.",
-)
-@click.option(
-    "--out", "out_file", type=click.Path(), default=None, metavar="FILE",
-    help="Write the table to FILE (CSV) instead of standard output.",
-)
-@click.option("--quiet", "-q", is_flag=True, help="Without --out: write nothing (only check the file).")
-def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: bool) -> None:
+@options_of(commands.VangnetOptions)
+@quiet_option("Without --out: write nothing (only check the file).")
+def vangnet(accounts: str, quiet: bool, **given: Any) -> None:
     """Compute the vangnet (safety-net grant) per municipality and year.
 
     ACCOUNTS.csv has one row per municipality and year, with the columns municipality, year,
@@ -177,9 +318,10 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: 
     Bad input exits with code 2 and one line per problem: FILE: row N.field: what is wrong
     (what is allowed); rows are numbered as a spreadsheet shows them (header = row 1).
     """
-    from sporen.jobs.vangnet import VangnetOptions, run_vangnet
+    from sporen.jobs.vangnet import run_vangnet
 
-    result = run_job(lambda: run_vangnet(VangnetOptions.parse(accounts=accounts, rules=rules_file, out=out_file)))
+    begin(given)
+    result = run_job(lambda: run_vangnet(read_options(commands.VangnetOptions, given, accounts=accounts)))
     if result.out is None and not quiet:
         click.echo(result.text, nl=False)
     if result.note and not quiet:
@@ -189,12 +331,9 @@ def vangnet(accounts: str, rules_file: str | None, out_file: str | None, quiet: 
 # --- validate and convert -----------------------------------------------------------------------
 @main.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="FILE...")
-@click.option(
-    "--scenario", "scenario_file", type=click.Path(), default=None, metavar="S",
-    help="The scenario (YAML, XLSX or variant) that plan files are checked against.",
-)
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def validate(files: tuple[str, ...], scenario_file: str | None, quiet: bool) -> None:
+@options_of(commands.ValidateOptions)
+@quiet_option("Print nothing but errors.")
+def validate(files: tuple[str, ...], quiet: bool, **given: Any) -> None:
     """Check scenario, variant and plan files; report every problem at once.
 
     A FILE is a scenario (YAML or an XLSX workbook), a variant (YAML with a `variant:` key) or a
@@ -212,9 +351,10 @@ def validate(files: tuple[str, ...], scenario_file: str | None, quiet: bool) -> 
       sporen validate inputs/scenarios/*.yaml
       sporen validate plan.yaml --scenario inputs/scenarios/bmwe.yaml
     """
-    from sporen.jobs.validate import ValidateOptions, run_validate
+    from sporen.jobs.validate import run_validate
 
-    result = run_job(lambda: run_validate(ValidateOptions.parse(files=list(files), scenario=scenario_file)))
+    begin(given)
+    result = run_job(lambda: run_validate(read_options(commands.ValidateOptions, given, files=list(files))))
     for line in result.lines if not quiet else ():
         click.echo(line)
     if result.problems:
@@ -224,9 +364,9 @@ def validate(files: tuple[str, ...], scenario_file: str | None, quiet: bool) -> 
 @main.command("convert")
 @click.argument("src", type=click.Path(), metavar="SRC")
 @click.argument("dest", type=click.Path(), metavar="DEST")
-@lang_option
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def convert(src: str, dest: str, lang: str | None, quiet: bool) -> None:
+@options_of(commands.ConvertOptions)
+@quiet_option("Print nothing but errors.")
+def convert(src: str, dest: str, quiet: bool, **given: Any) -> None:
     """Convert a scenario between YAML and an XLSX workbook, by the files' extensions.
 
     SRC may be a scenario (.yaml/.yml/.xlsx) or a variant (.yaml: written with the variant
@@ -238,9 +378,10 @@ def convert(src: str, dest: str, lang: str | None, quiet: bool) -> None:
       sporen convert inputs/scenarios/bmwe.yaml bmwe.xlsx
       sporen convert bmwe.xlsx bmwe-edited.yaml
     """
-    from sporen.jobs.convert import ConvertOptions, run_convert
+    from sporen.jobs.convert import run_convert
 
-    scenario = run_job(lambda: run_convert(ConvertOptions.parse(src=src, dest=dest, lang=lang)))
+    begin(given)
+    scenario = run_job(lambda: run_convert(read_options(commands.ConvertOptions, given, src=src, dest=dest)), dest)
     if not quiet:
         click.echo(f"{dest}: written — {scenario.name!r} from {src}")
 
@@ -266,26 +407,9 @@ Files written into DIR (CSV, or Parquet with --format parquet):
 
 @main.command("simulate", epilog=SIMULATE_FILES_HELP)
 @click.argument("scenario", metavar="SCENARIO", type=click.Path())
-@click.option("--variant", type=click.Path(), default=None, metavar="FILE",
-              help="Apply a policy variant (a YAML patch whose base is SCENARIO).")
-@click.option("--plan", "plan_file", type=click.Path(), default=None, metavar="FILE",
-              help="Plan to simulate (fte per role, instrument places, measures). Default: the baseline.")
-@click.option("--replications", "-n", type=int, default=100, show_default=True, metavar="N",
-              help="Number of replications.")
-@click.option("--seed", type=int, default=0, show_default=True, metavar="S",
-              help="Base seed; replication i uses SeedSequence(S).spawn(N)[i].")
-@parallel_options
-@click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
-              help="Output folder (replaced when the run succeeds). Default: outputs/runs/simulate-<scenario name> "
-                   "(with --plan: simulate-<scenario name>-plan).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
-              help="Table format.")
-@click.option("--events", is_flag=True, help="Also record and write the event log (client, time, event).")
-@lang_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
-def simulate(scenario: str, variant: str | None, plan_file: str | None, replications: int, seed: int,
-             workers: int | None, backend: str | None, scheduler: str | None, out_dir: str | None, fmt: str,
-             events: bool, lang: str | None, quiet: bool) -> None:
+@options_of(commands.SimulateOptions)
+@quiet_option("No progress bar and no summary.")
+def simulate(scenario: str, quiet: bool, **given: Any) -> None:
     """Simulate SCENARIO for N replications and write the results to a run folder.
 
     Every replication follows each client through gate, tracks, caseworker slots, instruments and
@@ -303,17 +427,16 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
 
     Bad input exits with code 2 and one line per problem; nothing is written then.
     """
-    from sporen.common.i18n import text
-    from sporen.jobs.simulate import SimulateOptions, run_simulate
+    from sporen.jobs.simulate import run_simulate
 
-    result = run_job(lambda: run_simulate(SimulateOptions.parse(
-        scenario=scenario, variant=variant, plan=plan_file, replications=replications, seed=seed,
-        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, events=events, progress=not quiet,
-        lang=lang)), out_dir)
+    lang = begin(given)
+    options = run_job(lambda: read_options(commands.SimulateOptions, given, scenario=scenario, progress=not quiet))
+    note_workers(options)
+    result = run_job(lambda: run_simulate(options), options.out)
     if quiet:
         return
     lang = result.lang
-    click.echo(text("cli.simulate.wrote", lang, path=result.out_dir, n=replications, seed=seed,
+    click.echo(text("cli.simulate.wrote", lang, path=result.out_dir, n=options.replications, seed=options.seed,
                     seconds=f"{result.seconds:.1f}"))
     click.echo(text("cli.simulate.head", lang))
     click.echo(f"{text('cli.simulate.year', lang):>6}  {text('cli.simulate.result', lang):>40}  "
@@ -326,86 +449,11 @@ def simulate(scenario: str, variant: str | None, plan_file: str | None, replicat
 
 
 # --- optimise -----------------------------------------------------------------------------------
-def guarantee_options(f: Callable[..., Any], max_futures: int | None = None,
-                      tradeoff: str = "0.8,0.95") -> Callable[..., Any]:
-    """The options of the optimiser's guarantee and objective, shared by `optimise` and `plan`
-    (which has its own defaults for the cap and the trade-off curve)."""
-    options = [
-        click.option("--objective", type=click.Choice(["buig", "exploitatie", "net"]), default="buig",
-                     show_default=True,
-                     help="buig: the cheapest plan whose BUIG result after vangnet meets the target; exploitatie: "
-                          "the cheapest plan whose exploitatie result meets it (budget-neutral at level 0); "
-                          "net: the plan with the best mean net result (which investments pay for themselves)."),
-        click.option("--confidence", type=float, default=0.95, show_default=True, metavar="C",
-                     help="Confidence of every decision and of the verdict's bounds, in (0, 1)."),
-        click.option("--zone", type=float, default=0.02, show_default=True, metavar="D",
-                     help="Indifference zone around the probability, in (0, 1): 0.02 = two points. A plan "
-                          "within it of p is 'on the edge'; sampling stops at the latest when the interval is "
-                          "that narrow."),
-        click.option("--max-futures", type=int, default=max_futures, show_default=max_futures is not None,
-                     metavar="N",
-                     help="Most futures one plan is simulated on in one test. "
-                          + ("Default: enough for the interval to shrink to the zone." if max_futures is None else
-                             "A cap below what the zone needs widens 'on the edge' (sporen optimise has none; "
-                             "give e.g. 2000 for its behaviour).")),
-        click.option("--tradeoff", default=tradeoff, show_default=True, metavar="P,P,...",
-                     help="Probabilities of the cost-versus-probability curve besides the target's own; each "
-                          "point is searched and verified like the answer ('' for none)."),
-        click.option("--static", is_flag=True,
-                     help="One level per lever for the whole horizon (no per-year taper or later arrival)."),
-        click.option("--allow-cuts", is_flag=True,
-                     help="Let roles, instruments and running measures go below the baseline (down to min_fte, "
-                          "0 places, off). Default: they only grow."),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
-
-
-def tradeoff_list(text: str) -> list[Any]:
-    """'0.8,0.95' -> [0.8, 0.95]; words are passed on for the options' check to name."""
-    out: list[Any] = []
-    for part in str(text or "").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            out.append(float(part))
-        except ValueError:
-            out.append(part)
-    return out
-
-
 @main.command("optimise")
-@click.argument("scenario_file", metavar="SCENARIO", type=click.Path())
-@click.option("--variant", "variant_file", type=click.Path(), default=None, metavar="FILE",
-              help="A variant (policy or parameter patch) applied to SCENARIO.")
-@click.option("--target-from", type=int, default=None, metavar="YEAR",
-              help="First year the target applies to. Default: the second horizon year (staff decided "
-                   "at the start arrive months later).")
-@click.option("--target", "scope", type=click.Choice(["total", "per-municipality"]), default="total",
-              show_default=True, help="Target on the municipalities' total, or on each municipality.")
-@click.option("--target-level", type=int, default=0, show_default=True, metavar="EUR",
-              help="Result that must be reached (0 = the deficit closed; -50000 allows a deficit of EUR 50,000).")
-@click.option("--cumulative", is_flag=True, help="Sum the target years instead of meeting each year.")
-@click.option("--probability", default="0.9", show_default=True, metavar="P|mean",
-              help="Share of simulated futures that must meet the target, in (0, 1), or 'mean' (on average).")
-@guarantee_options
-@click.option("--replications", type=int, default=40, show_default=True, metavar="R",
-              help="Futures of the design and of every test's first look (each test adds futures as needed).")
-@click.option("--budget-sims", type=int, default=None, metavar="N",
-              help="At most N replications simulated in all. Default: the design plus 30 + 4 per lever full-length "
-                   "tests (a ceiling, rarely reached).")
-@click.option("--seed", type=int, default=20180101, show_default=True, metavar="S", help="Root seed.")
-@parallel_options
-@click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
-              help="Output folder. Default: outputs/runs/optimise-<scenario>.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on standard output.")
-def optimise_command(scenario_file: str, variant_file: str | None, target_from: int | None, scope: str,
-                     target_level: int, cumulative: bool, probability: str, objective: str, confidence: float,
-                     zone: float, max_futures: int | None, tradeoff: str, static: bool, allow_cuts: bool,
-                     replications: int, budget_sims: int | None, seed: int, workers: int | None,
-                     backend: str | None, scheduler: str | None, out_dir: str | None, quiet: bool) -> None:
+@click.argument("scenario", metavar="SCENARIO", type=click.Path())
+@options_of(commands.OptimiseJobOptions)
+@quiet_option("No progress bar and no summary on standard output.")
+def optimise_command(scenario: str, quiet: bool, **given: Any) -> None:
     """Find the cheapest plan (staff, instrument places per year, measures) whose simulated result
     meets the target with the chosen probability, decided at a stated confidence, verified on
     fresh futures, and explained.
@@ -432,15 +480,13 @@ def optimise_command(scenario_file: str, variant_file: str | None, target_from: 
     (the verified plan, as good as the best reachable one, is below it; the plan is written and
     what blocks is printed). 2: bad input.
     """
-    from sporen.jobs.optimise import OptimiseJobOptions, run_optimise, verdict_line
+    from sporen.jobs.optimise import run_optimise, verdict_line
 
-    job = run_job(lambda: run_optimise(OptimiseJobOptions.parse(
-        scenario=scenario_file, variant=variant_file, target_from=target_from, scope=scope,
-        target_level=target_level, cumulative=cumulative, probability=probability, objective=objective,
-        confidence=confidence, zone=zone, max_futures=max_futures, tradeoff=tradeoff_list(tradeoff),
-        static=static, replications=replications, budget_sims=budget_sims, seed=seed,
-        parallel=parallel(workers, backend, scheduler), out=out_dir, allow_cuts=allow_cuts, progress=not quiet)),
-        out_dir)
+    begin(given)
+    model = commands.OptimiseJobOptions
+    options = run_job(lambda: read_options(model, given, scenario=scenario, progress=not quiet))
+    note_workers(options)
+    job = run_job(lambda: run_optimise(options), options.out, model)
     result = job.optimised
     if not quiet:
         if result.formation is not None:
@@ -451,7 +497,7 @@ def optimise_command(scenario_file: str, variant_file: str | None, target_from: 
         click.echo(f"simulated {result.sims_used} replications; written to {job.out_dir}")
     for line in result.blocking:
         click.echo(f"blocking: {line}", err=True)
-    if result.out_of_reach and objective != "net":
+    if result.out_of_reach and options.optimiser.objective != "net":
         click.echo("target out of reach: the best reachable plan was written", err=True)
         sys.exit(EXIT_TARGET_NOT_MET)
 
@@ -484,39 +530,9 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
 
 @main.command("plan", epilog=PLAN_FILES_HELP)
 @click.argument("scenario", required=False, default=None, metavar="[SCENARIO]", type=click.Path())
-@click.option("--variant", type=click.Path(), default=None, metavar="FILE",
-              help="Apply a policy variant (a YAML patch whose base is SCENARIO); the report then also "
-                   "compares the variant with its base.")
-@click.option("--replications", "-n", type=int, default=None, metavar="N",
-              help="Futures of the optimiser's design and of every test's first look.  [default: 40]")
-@click.option("--verify", type=int, default=None, metavar="V",
-              help="Futures the report compares baseline and plan on: the first V of the plan's own fresh "
-                   "verification futures.  [default: 200]")
-@click.option("--seed", type=int, default=20180101, show_default=True, metavar="S",
-              help="Root seed; selection futures are children 0, 1, ... of SeedSequence(S).")
-@parallel_options
-@click.option("--budget-sims", type=int, default=None, metavar="N",
-              help="At most N replications simulated by the optimiser in all. Default: the optimiser's own.")
-@click.option("--target-from", type=int, default=None, metavar="YEAR",
-              help="First year whose deficit after vangnet must be closed. Default: the second horizon year "
-                   "(staff decided now arrive months later).")
-@click.option("--target-level", type=int, default=0, show_default=True, metavar="EUR",
-              help="Result that must be reached (0 = the deficit closed).")
-@click.option("--probability", default="0.9", show_default=True, metavar="P|mean",
-              help="Share of simulated futures in which the plan must close the deficit, in (0, 1), or 'mean'.")
-@functools.partial(guarantee_options, tradeoff="0.8")   # jobs.plan.PLAN_TRADEOFF
-@click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
-              help="Output folder (replaced when the run succeeds). Default: outputs/runs/<scenario>-plan.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
-              help="Table format.")
-@lang_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress bars and no summary.")
-def plan_command(scenario: str | None, variant: str | None, replications: int | None, verify: int | None,
-                 seed: int, workers: int | None, backend: str | None, scheduler: str | None,
-                 budget_sims: int | None, target_from: int | None, target_level: int, probability: str,
-                 objective: str, confidence: float, zone: float, max_futures: int | None, tradeoff: str,
-                 static: bool, allow_cuts: bool, out_dir: str | None, fmt: str, lang: str | None,
-                 quiet: bool) -> None:
+@options_of(commands.PlanJobOptions)
+@quiet_option("No progress bars and no summary.")
+def plan_command(scenario: str | None, quiet: bool, **given: Any) -> None:
     """The main job: project the BUIG deficit, find the cheapest plan that closes it, verify the
     plan on fresh futures and write a report for the council.
 
@@ -548,34 +564,15 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
     (the report still says what the best plan reaches, what blocks and what to try next). 2: bad
     input, one line per problem.
     """
-    from sporen.common.i18n import text
-    from sporen.jobs.plan import (
-        BUNDLED_SCENARIO,
-        DEFAULT_REPLICATIONS,
-        REPORT_FUTURES,
-        PlanJobOptions,
-        end_message,
-        run_plan_job,
-    )
+    from sporen.jobs.plan import end_message, run_plan_job
 
-    scenario_path = scenario if scenario is not None else str(BUNDLED_SCENARIO)
-    argv = ["sporen", "plan", scenario_path] + [
-        part for name, value in (("--variant", variant), ("--replications", replications), ("--verify", verify),
-                                 ("--seed", seed), ("--budget-sims", budget_sims), ("--target-from", target_from),
-                                 ("--target-level", target_level or None), ("--probability", probability),
-                                 ("--objective", objective), ("--confidence", confidence), ("--zone", zone),
-                                 ("--max-futures", max_futures), ("--tradeoff", tradeoff),
-                                 ("--static", "" if static else None), ("--allow-cuts", "" if allow_cuts else None),
-                                 ("--out", out_dir), ("--format", fmt), ("--lang", lang))
-        if value is not None for part in ((name, str(value)) if value != "" else (name,))]
-    result = run_job(lambda: run_plan_job(PlanJobOptions.parse(
-        scenario=scenario_path, variant=variant,
-        replications=replications if replications is not None else DEFAULT_REPLICATIONS,
-        verify=verify if verify is not None else REPORT_FUTURES, seed=seed,
-        parallel=parallel(workers, backend, scheduler), budget_sims=budget_sims, out=out_dir, fmt=fmt, quiet=quiet,
-        command=argv, probability=probability, target_from=target_from, target_level=target_level,
-        objective=objective, confidence=confidence, zone=zone, max_futures=max_futures,
-        tradeoff=tradeoff_list(tradeoff), static=static, allow_cuts=allow_cuts, lang=lang)), out_dir)
+    begin(given)
+    model = commands.PlanJobOptions
+    arguments = {"scenario": scenario} if scenario is not None else {}
+    options = run_job(lambda: read_options(model, given, quiet=quiet, **arguments))
+    options = options.model_copy(update={"command": options.command_line()})
+    note_workers(options)
+    result = run_job(lambda: run_plan_job(options), options.out, model)
     if not quiet:
         for line in end_message(result):
             click.echo(line)
@@ -599,21 +596,9 @@ Files written into DIR:
 
 @main.command("compare", epilog=COMPARE_FILES_HELP)
 @click.argument("base", metavar="BASE", type=click.Path())
-@click.option("--variant", "variants", multiple=True, type=click.Path(), metavar="FILE",
-              help="A variant whose base is BASE; give --variant once per variant (at least one).")
-@click.option("--replications", "-n", type=int, default=20, show_default=True, metavar="N",
-              help="Simulated futures, the same for the base and every variant (common random numbers).")
-@click.option("--seed", type=int, default=20180101, show_default=True, metavar="S", help="Root seed.")
-@parallel_options
-@click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
-              help="Output folder (replaced when the run succeeds). Default: outputs/runs/<base>-compare.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
-              help="Format of the tables besides comparison.csv (always CSV).")
-@lang_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress bars and no summary.")
-def compare_command(base: str, variants: tuple[str, ...], replications: int, seed: int, workers: int | None,
-                    backend: str | None, scheduler: str | None, out_dir: str | None, fmt: str, lang: str | None,
-                    quiet: bool) -> None:
+@options_of(commands.CompareOptions)
+@quiet_option("No progress bars and no summary.")
+def compare_command(base: str, quiet: bool, **given: Any) -> None:
     """Compare policy variants with their base on the same simulated futures.
 
     Each variant is simulated on the same seeds as BASE, so the differences are paired (common
@@ -630,28 +615,26 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
 
     Exit code 0: compared and written. 2: bad input, one line per problem.
     """
-    from sporen.common.i18n import money_signed, text
-    from sporen.jobs.compare import CompareOptions, run_compare, totals
+    from sporen.common.i18n import money_signed
+    from sporen.jobs.compare import run_compare, totals
 
-    argv = ["sporen", "compare", base] + [p for v in variants for p in ("--variant", v)] + [
-        "--replications", str(replications), "--seed", str(seed)] + (["--out", out_dir] if out_dir else []) + [
-        "--format", fmt] + (["--lang", lang] if lang else [])
-    result = run_job(lambda: run_compare(CompareOptions.parse(
-        base=base, variants=list(variants), replications=replications, seed=seed,
-        parallel=parallel(workers, backend, scheduler), out=out_dir, fmt=fmt, quiet=quiet, command=argv,
-        lang=lang)), out_dir)
+    begin(given)
+    options = run_job(lambda: read_options(commands.CompareOptions, given, base=base, quiet=quiet))
+    options = options.model_copy(update={"command": commands.command_line(options, "compare", [base])})
+    note_workers(options)
+    result = run_job(lambda: run_compare(options), options.out)
     if quiet:
         return
     lang = result.lang
     head = totals(result.comparison)
     head = head[head["measure"] == "result_after_vangnet"]
-    click.echo(text("cli.compare.head", lang, n=replications))
+    click.echo(text("cli.compare.head", lang, n=options.replications))
     for variant, significant, *interval in zip(head["variant"], head["significant"], head["diff_mean"],
                                                head["ci_low"], head["ci_high"], strict=True):
         mark = text("cli.compare.significant" if significant else "cli.compare.not_significant", lang)
-        shown = [money_signed(float(v), lang).replace("\u00a0", " ") for v in interval]
-        click.echo(text("cli.compare.row", lang, variant=variant, diff=shown[0], low=shown[1], high=shown[2],
-                        sig=mark))
+        shown_values = [money_signed(float(v), lang).replace("\u00a0", " ") for v in interval]
+        click.echo(text("cli.compare.row", lang, variant=variant, diff=shown_values[0], low=shown_values[1],
+                        high=shown_values[2], sig=mark))
     assert result.out_dir is not None
     click.echo(text("cli.report", lang, path=result.out_dir / "report.html"))
 
@@ -659,28 +642,10 @@ def compare_command(base: str, variants: tuple[str, ...], replications: int, see
 # --- serve --------------------------------------------------------------------------------------
 @main.command("serve")
 @click.argument("scenario", required=False, default=None, metavar="[SCENARIO]", type=click.Path())
-@click.option("--host", default="127.0.0.1", show_default=True, metavar="HOST",
-              help="Address to listen on. Anything but localhost shares the page on the network and needs --token.")
-@click.option("--port", "-p", type=int, default=8050, show_default=True, metavar="PORT",
-              help="Port to listen on; 0 picks a free one (the address is printed).")
-@click.option("--token", default=None, envvar="SPOREN_TOKEN", metavar="SECRET",
-              help="Access token (at least 12 characters) that every visitor needs; required with --host. "
-                   "Also read from the environment variable SPOREN_TOKEN.")
-@click.option("--futures", "-n", type=int, default=60, show_default=True, metavar="N",
-              help="Simulated futures behind every change (the same N for every try: common random numbers).")
-@click.option("--seed", type=int, default=1, show_default=True, metavar="S",
-              help="Root seed of the futures: the page's numbers equal `sporen simulate --plan P -n N --seed S`.")
-@click.option("--workers", "-j", type=int, default=None, metavar="K",
-              help="Local worker processes. Default: every CPU. The results do not depend on it.")
-@click.option("--optimise-replications", type=int, default=40, show_default=True, metavar="R",
-              help="Futures of the optimiser button's design and first looks (as sporen optimise --replications).")
-@click.option("--optimise-max-futures", type=int, default=None, metavar="N",
-              help="Most futures one plan is simulated on in one of the optimiser's tests (as sporen optimise "
-                   "--max-futures). Default: the optimiser's own.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the address.")
-def serve_command(scenario: str | None, host: str, port: int, token: str | None, futures: int, seed: int,
-                  workers: int | None, optimise_replications: int, optimise_max_futures: int | None,
-                  quiet: bool) -> None:
+@options_of(commands.ServeOptions)
+@quiet_option("Print only the address.")
+@click.pass_context
+def serve_command(ctx: click.Context, scenario: str | None, quiet: bool, **given: Any) -> None:
     """Open the what-if page: try a formation and see the deficit move, in the browser.
 
     Controls per staff role (fte in 0.5 steps within its limits), per instrument and year
@@ -705,22 +670,16 @@ def serve_command(scenario: str | None, host: str, port: int, token: str | None,
 
     Bad options exit with code 2 and one line per problem.
     """
-    from sporen.jobs.plan import BUNDLED_SCENARIO
-    from sporen.jobs.whatif.serve import ServeOptions
-
-    options = run_job(lambda: ServeOptions.parse(
-        scenario=scenario if scenario is not None else BUNDLED_SCENARIO, host=host, port=port, token=token,
-        futures=futures, seed=seed, workers=workers, quiet=quiet))
-    if optimise_replications < 2 or (optimise_max_futures is not None and optimise_max_futures < 2):
-        fail([Problem("--optimise-replications" if optimise_replications < 2 else "--optimise-max-futures", "",
-                      "must be at least 2", "a whole number of futures")])
+    begin(given)
+    if given.get("token") is not None and ctx.get_parameter_source("token") is ParameterSource.COMMANDLINE:
+        lang = speaking()
+        fail([Problem("--token", "", text("option.token_on_command_line", lang),
+                      text("option.allowed.token_on_command_line", lang, token_file="--token-file"))])
+    arguments = {"scenario": scenario} if scenario is not None else {}
+    options = run_job(lambda: read_options(commands.ServeOptions, given, quiet=quiet, **arguments))
     from sporen.web.server import serve
 
-    # the button answers with the plan and its verdict: no trade-off curve (that is the report's)
-    optimiser: dict[str, object] = {"replications": optimise_replications, "tradeoff": ()}
-    if optimise_max_futures is not None:
-        optimiser["max_futures"] = optimise_max_futures
-    run_job(lambda: serve(options, optimiser=optimiser, echo=click.echo))
+    run_job(lambda: serve(options, optimiser=options.optimiser_options(), echo=click.echo))
 
 
 # --- calibrate ----------------------------------------------------------------------------------
@@ -747,27 +706,9 @@ See docs/calibration.md."""
 
 @main.command("calibrate", epilog=CALIBRATE_HELP)
 @click.argument("scenario", metavar="SCENARIO", type=click.Path())
-@click.option("--observed", "observed_file", required=True, type=click.Path(), metavar="FILE",
-              help="Observed caseloads, flows and applications (CSV, see below).")
-@click.option("--out", "out_file", type=click.Path(), default=None, metavar="FILE",
-              help="Calibrated scenario (YAML), same start and horizon as SCENARIO. "
-                   "Default: <SCENARIO file name>-calibrated.yaml in the current folder.")
-@click.option("--history-out", "history_file", type=click.Path(), default=None, metavar="FILE",
-              help="Also write the fitted observation-window scenario (YAML) that reproduces the history.")
-@click.option("--replications", "-n", type=int, default=None, metavar="R",
-              help="Replications per candidate (the same seeds for every candidate).  [default: 40]")
-@click.option("--seed", type=int, default=20180101, show_default=True, metavar="S",
-              help="Root seed; replication i uses SeedSequence(S).spawn(R)[i].")
-@parallel_options
-@click.option("--applications-scale", "scale_text", default="fit", show_default=True, metavar="fit|X",
-              help="Share of the observed applications that the scenario's applications stand for: fit it, or "
-                   "a number (1 = the scenario counts applications as the observed file does).")
-@click.option("--iterations", type=int, default=None, metavar="N",
-              help="At most N least-squares evaluations; 0 = no fit, only the table.  [default: 12]")
-@click.option("--quiet", "-q", is_flag=True, help="No progress and no fit table.")
-def calibrate_command(scenario: str, observed_file: str, out_file: str | None, history_file: str | None,
-                      replications: int | None, seed: int, workers: int | None, backend: str | None,
-                      scheduler: str | None, scale_text: str, iterations: int | None, quiet: bool) -> None:
+@options_of(commands.CalibrateOptions)
+@quiet_option("No progress and no fit table.")
+def calibrate_command(scenario: str, quiet: bool, **given: Any) -> None:
     """Fit SCENARIO's exit hazards and application rates to an observed history.
 
     The observation window starts at the first observed caseload date, with that caseload as the
@@ -786,17 +727,13 @@ def calibrate_command(scenario: str, observed_file: str, out_file: str | None, h
     Prints the fit table (observation, observed, simulated, error %). Bad input exits with code 2
     and one line per problem: FILE: row N.field: what is wrong (what is allowed).
     """
-    from sporen.jobs.calibrate import CalibrateOptions, run_calibrate
+    from sporen.jobs.calibrate import run_calibrate
 
+    begin(given)
     log = None if quiet else (lambda line: click.echo(f"calibrate: {line}", err=True))
-    values: dict[str, Any] = {"scenario": scenario, "observed": observed_file, "out": out_file,
-                              "history_out": history_file, "seed": seed, "applications_scale": scale_text,
-                              "parallel": parallel(workers, backend, scheduler)}
-    if replications is not None:
-        values["replications"] = replications
-    if iterations is not None:
-        values["iterations"] = iterations
-    job = run_job(lambda: run_calibrate(CalibrateOptions.parse(**values), log=log), out_file)
+    options = run_job(lambda: read_options(commands.CalibrateOptions, given, scenario=scenario))
+    note_workers(options)
+    job = run_job(lambda: run_calibrate(options, log=log), options.out)
     if quiet:
         return
     from sporen.jobs.calibrate import format_table

@@ -31,6 +31,7 @@ from numpy.random import SeedSequence
 from scipy.optimize import least_squares
 
 from sporen.calibration.observed import ALL, Observed, month_number, month_text
+from sporen.calibration.options import DEFAULT_ITERATIONS, DEFAULT_REPLICATIONS, DEFAULT_SEED
 from sporen.calibration.window import (
     MAX_MULTIPLIER,
     Layout,
@@ -49,9 +50,6 @@ STEP = 0.05
 """Forward-difference step in log-multiplier (5%)."""
 TOLERANCE = 0.01
 """Stop when a step improves the objective by less than 1% (the simulation noise is larger)."""
-DEFAULT_SEED = 20180101
-DEFAULT_REPLICATIONS = 40
-DEFAULT_ITERATIONS = 12
 SPENDING_REPLICATIONS = 200
 """Forward replications for the benefit-level fit (its standard error per municipality is a
 few tenths of a percent at 200; the fit's own replications would leave about 0.5%)."""

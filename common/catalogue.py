@@ -899,6 +899,102 @@ MESSAGES.update({
     "cli.simulate.exploitatie": ("resultaat exploitatie", "exploitatie result"),
 })
 
+
+# -- options: what is wrong with an option and what is allowed (common.options; the edge names the option) ----
+MESSAGES.update({
+    "option.unknown": ("is geen optie", "is not an option"),
+    "option.missing": ("ontbreekt", "is missing"),
+    "option.too_small": ("{value} is te klein", "{value} is too small"),
+    "option.too_large": ("{value} is te groot", "{value} is too large"),
+    "option.not_whole": ("{value} is geen geheel getal", "{value} is not a whole number"),
+    "option.not_a_number": ("{value} is geen getal", "{value} is not a number"),
+    "option.not_yes_no": ("{value} is geen ja of nee", "{value} is not yes or no"),
+    "option.not_allowed": ("{value} is niet toegestaan", "{value} is not allowed"),
+    "option.out_of_range": ("{value} valt buiten het bereik", "{value} is out of range"),
+    "option.count": ("{value}: dat aantal kan niet", "{value}: not that many"),
+    "option.or": ("{first} of {last}", "{first} or {last}"),
+    "option.allowed.options": ("opties: {names}", "options: {names}"),
+    "option.allowed.at_least": ("een getal van minstens {limit}", "a number at least {limit}"),
+    "option.allowed.more_than": ("een getal groter dan {limit}", "a number more than {limit}"),
+    "option.allowed.at_most": ("een getal van hoogstens {limit}", "a number at most {limit}"),
+    "option.allowed.less_than": ("een getal kleiner dan {limit}", "a number less than {limit}"),
+    "option.allowed.whole": ("een geheel getal", "a whole number"),
+    "option.allowed.number": ("een getal", "a number"),
+    "option.allowed.yes_no": ("ja of nee", "yes or no"),
+    "option.allowed.count": ("{low} tot {high} waarden", "{low} to {high} values"),
+    "option.allowed.range": ("{first}-{last}", "{first}-{last}"),
+    "option.allowed.at_least_option": ("minstens {limit}", "at least {limit}"),
+    "option.probability": ("{value} is geen kans", "{value} is not a probability"),
+    "option.probability_outside": ("{value} ligt niet tussen 0 en 1", "{value} is outside (0, 1)"),
+    "option.allowed.probability": ("een getal tussen 0 en 1, zoals 0.9, of mean (gemiddeld)",
+                                   "a number in (0, 1) such as 0.9, or mean (on average)"),
+    "option.allowed.probabilities": ("kansen tussen 0 en 1, zoals 0.8,0.95", "probabilities such as 0.8,0.95"),
+    "option.below": ("{value} is minder dan {other} {limit}", "{value} is below {other} {limit}"),
+    "option.dask_needs_scheduler": ("dask heeft het adres van een scheduler nodig", "dask needs the address of a scheduler"),
+    "option.allowed.dask_needs_scheduler": ("geef {scheduler} tcp://HOST:8786, of {backend} local",
+                                            "give {scheduler} tcp://HOST:8786, or {backend} local"),
+    "option.scheduler_without_dask": ("een scheduler wordt alleen gebruikt met {backend} dask",
+                                      "a scheduler is only used with {backend} dask"),
+    "option.allowed.scheduler_without_dask": ("laat {scheduler} weg, of geef {backend} dask",
+                                              "leave out {scheduler}, or give {backend} dask"),
+    "option.outside_horizon": ("{value} ligt buiten de periode van het scenario", "{value} is outside the horizon"),
+    "option.no_exploitatie_lines": (
+        "exploitatie: het scenario heeft geen exploitatieregels (geen participatiebudget en geen andere regels), dus "
+        "het exploitatieresultaat is het BUIG-resultaat min het plan",
+        "exploitatie: the scenario has no exploitatie lines (no participatiebudget and no other lines), so its "
+        "exploitatie result is the BUIG result minus the plan"),
+    "option.allowed.no_exploitatie_lines": (
+        "buig of net, of een scenario met finance.participatiebudget / finance.other_lines",
+        "buig or net, or a scenario with finance.participatiebudget / finance.other_lines"),
+    "option.budget_too_small": (
+        "{budget} replicaties zijn te weinig voor het ontwerp ({design}) en twee volledige toetsen ({tests})",
+        "{budget} replications cannot cover the design ({design}) and two full tests ({tests})"),
+    "option.unknown_lever": ("onbekende hefboom: {value}", "unknown lever: {value}"),
+    "option.allowed.levers": ("hefboomsleutels zoals role:<naam>", "lever keys such as role:<name>"),
+    "option.no_admissible_plan": ("geen plan past binnen de harde grenzen ({families})",
+                                  "no plan satisfies the hard constraints ({families})"),
+    "option.allowed.no_admissible_plan": (
+        "een scenario waarvan de huidige formatie of een plan past binnen budget, formatie en beleidsgrenzen",
+        "a scenario whose baseline or some plan fits its budget, formation and policy limits"),
+    "option.allowed.applications_scale": ("fit of een getal groter dan 0", "fit or a number > 0"),
+    "option.token_needed": (
+        "{host_option} {host} deelt de pagina op het netwerk en heeft daarom een toegangstoken nodig",
+        "{host_option} {host} shares the page on the network, so it needs an access token"),
+    "option.allowed.token_needed": (
+        "zet het token in de omgevingsvariabele SPOREN_TOKEN of in een bestand voor {token_file}, of laat {host_option} weg "
+        "om de pagina alleen op deze computer te gebruiken",
+        "set SPOREN_TOKEN or give {token_file} FILE, or leave {host_option} out to use the page on this computer only"),
+    "option.token_short": ("het token heeft {length} tekens", "the token has {length} characters"),
+    "option.allowed.token_short": (
+        "minstens {least}, bijvoorbeeld uit `python -c 'import secrets; print(secrets.token_urlsafe())'`",
+        "at least {least}, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe())'`"),
+    "option.token_file": ("het tokenbestand is niet te lezen: {reason}", "cannot read the token file: {reason}"),
+    "option.allowed.token_file": ("een leesbaar bestand met het token op de eerste regel",
+                                  "a readable file with the token on its first line"),
+    "option.token_on_command_line": (
+        "een token op de opdrachtregel is zichtbaar voor elke gebruiker van deze computer (ps); het is niet gebruikt, "
+        "kies een nieuw",
+        "a token on the command line is visible to every user of this computer (ps); it was not used, choose a new one"),
+    "option.allowed.token_on_command_line": (
+        "zet het in de omgevingsvariabele SPOREN_TOKEN of in een bestand voor {token_file}",
+        "put it in the environment variable SPOREN_TOKEN or in a file for {token_file}"),
+    "option.workers_capped": (
+        "{flag} {asked}: deze computer heeft {cpus} processor(en); sporen start er per opdracht hoogstens {most} "
+        "(en nooit meer dan er replicaties zijn); de uitkomsten hangen er niet van af",
+        "{flag} {asked}: this computer has {cpus} CPU(s); sporen starts at most {most} worker processes (and never "
+        "more than there are replications); the results do not depend on it"),
+    "cli.error.more": ("... en nog {n} problemen", "... and {n} more problems"),
+    "cli.interrupted": ("onderbroken: niets geschreven", "interrupted: nothing written"),
+    "cli.out_of_memory": ("onvoldoende geheugen: probeer minder replicaties (-n) of een kleiner scenario",
+                          "out of memory: try fewer replications (-n) or a smaller scenario"),
+    "cli.cannot_write_folder": ("kan de uitvoermap niet schrijven: {reason}", "cannot write the run folder: {reason}"),
+    "cli.allowed.writable_folder": ("een map waarin geschreven kan worden", "a writable folder"),
+    "cli.disk_full": ("kan niet schrijven naar {target}: {reason}; er is niets half geschreven",
+                      "cannot write to {target}: {reason}; nothing was left half-written"),
+    "cli.allowed.disk_full": ("maak ruimte vrij of kies een andere plek", "free some space or write elsewhere"),
+    "cli.standard_output": ("de standaarduitvoer", "standard output"),
+})
+
 # -- results.xlsx -------------------------------------------------------------------------------------
 MESSAGES.update({
     "sheet.overview": ("Samenvatting", "Summary"),

@@ -2,36 +2,43 @@
 
 Each function takes a scenario (a path to a YAML file or workbook, or a loaded `Scenario`) and
 returns pandas frames or a plain result object holding them. They run the same code as the
-commands, with the same checks (bad input raises `sporen.InputError`, whose `.problems` say what
-is wrong) and the same reproducibility: identical inputs and seed give identical frames, on any
-backend or worker count.
+commands, with the same options: the keywords are the command's options (`jobs.options`, declared
+once in the layers' models), with the same defaults and limits, checked alike (bad input raises
+`sporen.InputError`, whose `.problems` name the keyword, what is wrong and what is allowed), and
+the same reproducibility: identical inputs and seed give identical frames, on any backend or worker
+count.
 
     >>> import sporen
     >>> scenario = sporen.load_scenario("tests/data/tiny.yaml")
     >>> run = sporen.simulate(scenario, replications=4, seed=1, workers=1)
     >>> sorted(run.yearly.columns)[:3]
     ['benefit_cost', 'buig_budget', 'buig_result']
+
+The names never clash with the package's own modules (`sporen.optimise` is the optimiser's
+package; its function here is `optimise_plan`): tests/test_api.py checks it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sporen.common.errors import input_error
+from sporen.common.errors import InputError
+from sporen.common.options import OptionProblem, keywords_of
 from sporen.inputs.load import load_plan as _load_plan
 from sporen.inputs.load import load_with_variant
 from sporen.inputs.plan import Plan
 from sporen.inputs.plan import baseline_plan as _baseline_plan
 from sporen.inputs.schema import Scenario
-from sporen.jobs.options import Parallel
+from sporen.jobs.options import CalibrateRun, CompareRun, OptimiseRun, SimulateRun
 from sporen.sim.runner import RunResult
 
 ScenarioLike = str | Path | Scenario
+Progress = Callable[[int, int, str], None]
 
 
 def load_scenario(path: str | Path, variant: str | Path | None = None) -> Scenario:
@@ -49,75 +56,66 @@ def baseline_plan(scenario: ScenarioLike) -> Plan:
     return _baseline_plan(_scenario(scenario))
 
 
-def simulate(scenario: ScenarioLike, plan: Plan | str | Path | None = None, *, replications: int = 100,
-             seed: int = 0, workers: int | None = None, backend: str | None = None, scheduler: Any = None,
-             frames: Sequence[str] = ("monthly", "yearly", "kpis", "spells"), events: bool = False) -> RunResult:
+@keywords_of(SimulateRun)
+def simulate(scenario: ScenarioLike, plan: Plan | str | Path | None = None, *,
+             frames: Sequence[str] = ("monthly", "yearly", "kpis", "spells"), **options: Any) -> RunResult:
     """Simulate `replications` futures; the result has `.yearly`, `.monthly`, `.kpis`, `.spells` frames
-    (one row per replication and key) and `.seeds`."""
+    (one row per replication and key) and `.seeds`. `scheduler` may also be a `distributed.Client`."""
     from sporen.sim.runner import run
 
+    chosen, client = _checked(SimulateRun, options)
     model = _scenario(scenario)
-    where = _parallel(workers, backend, scheduler)
+    where = chosen.parallel
     if isinstance(plan, (str, Path)):
         plan = _load_plan(plan, model)
-    return run(model, plan, replications=replications, seed=seed, workers=where.workers,
-               backend=where.chosen_backend, scheduler=scheduler, record_events=events, progress=False,
-               frames=tuple(frames) + (("events",) if events else ()))
+    return run(model, plan, replications=chosen.replications, seed=chosen.seed,
+               workers=where.local_workers(chosen.replications), backend=where.chosen_backend, scheduler=client,
+               record_events=chosen.events, progress=False,
+               frames=tuple(frames) + (("events",) if chosen.events else ()))
 
 
-def optimise(scenario: ScenarioLike, *, target_from: int | None = None, probability: float | str = 0.9,
-             target_level: int = 0, scope: str = "total", cumulative: bool = False, seed: int = 20180101,
-             allow_cuts: bool = False, workers: int | None = None, backend: str | None = None,
-             scheduler: Any = None, progress: Any = None, **options: Any) -> Any:
+@keywords_of(OptimiseRun)
+def optimise_plan(scenario: ScenarioLike, *, progress: Progress | None = None, **options: Any) -> Any:
     """The cheapest plan that meets the target, decided at a stated confidence (see docs/optimisation.md).
 
-    Further options: objective ('buig', 'exploitatie', 'net'), confidence (0.95), zone (0.02),
-    replications (40), max_futures, tradeoff ((0.8, 0.95)), dynamic (True), budget_sims.
+    `probability` is a share such as 0.9, 'mean', or `sporen.AtLeast(p=0.9)` / `sporen.OnAverage()`.
     `progress(simulated, planned, stage)` is called after every simulation. The result has `.plan`,
     `.verdict` ('meets', 'on_the_edge', 'does_not_meet'), `.verification`, `.formation`, `.budget`,
     `.tradeoff`, `.relaxations` and `.savings` (frames where tables)."""
     import functools
 
-    from sporen.jobs.options import parse_probability
-    from sporen.optimise.loop import OptimiseOptions, OptionsError
     from sporen.optimise.loop import optimise as search
     from sporen.sim.api import evaluate, session
 
+    chosen, client = _checked(OptimiseRun, options)
     model = _scenario(scenario)
-    where = _parallel(workers, backend, scheduler)
-    try:
-        loop_options = OptimiseOptions(target_from=target_from, probability=parse_probability(probability),
-                                       target_level=target_level, scope=scope, cumulative=cumulative, seed=seed,
-                                       allow_cuts=allow_cuts, workers=where.workers or _cpus(), progress=False,
-                                       **options)
-    except ValueError as exc:
-        raise input_error("probability", "", str(exc)) from None
-    except TypeError as exc:
-        raise input_error("options", "", str(exc), "see docs/optimisation.md") from None
-    with session(where.chosen_backend, scheduler) as client:
-        simulate_plan = functools.partial(evaluate, backend=where.chosen_backend, scheduler=client)
+    where = chosen.parallel
+    searched = chosen.optimiser.model_copy(update={"workers": where.local_workers(), "progress": False})
+    with session(where.chosen_backend, client) as connected:
+        simulate_plan = functools.partial(evaluate, backend=where.chosen_backend, scheduler=connected)
         try:
-            return search(model, loop_options, evaluate=simulate_plan, progress=progress)
-        except OptionsError as exc:
-            raise input_error(exc.field, "", exc.message, exc.allowed) from None
+            return search(model, searched, evaluate=simulate_plan, progress=progress)
+        except OptionProblem as exc:    # the options against the scenario (target years, budget): by keyword
+            raise InputError([OptimiseRun.problem(exc)]) from None
 
 
-def compare(base: str | Path, variants: Sequence[str | Path], *, replications: int = 20, seed: int = 20180101,
-            workers: int | None = None, backend: str | None = None, scheduler: Any = None) -> pd.DataFrame:
+@keywords_of(CompareRun)
+def compare(base: str | Path, variants: Sequence[str | Path], **options: Any) -> pd.DataFrame:
     """Each variant against its base on the same futures: one row per variant, measure, municipality
     and year with the mean paired difference and its 95% confidence interval."""
     from sporen.jobs.compare import load_inputs, paired_comparison
     from sporen.sim.api import evaluate, session
 
+    chosen, client = _checked(CompareRun, options)
     base_model, models, _ = load_inputs(base, list(variants))
-    where = _parallel(workers, backend, scheduler)
-    seeds = np.random.SeedSequence(seed).spawn(replications)
+    where = chosen.parallel
+    seeds = np.random.SeedSequence(chosen.seed).spawn(chosen.replications)
     parts = []
-    with session(where.chosen_backend, scheduler) as client:
+    with session(where.chosen_backend, client) as connected:
         def run(model: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
             """The yearly and KPI frames of a model on the seeds."""
-            result = evaluate(model, None, seeds, workers=where.workers or _cpus(), backend=where.chosen_backend,
-                              scheduler=client, frames=("yearly", "kpis"))
+            result = evaluate(model, None, seeds, workers=where.local_workers(chosen.replications),
+                              backend=where.chosen_backend, scheduler=connected, frames=("yearly", "kpis"))
             assert result.yearly is not None and result.kpis is not None  # the frames asked for
             return result.yearly, result.kpis
 
@@ -128,32 +126,31 @@ def compare(base: str | Path, variants: Sequence[str | Path], *, replications: i
     return pd.concat(parts, ignore_index=True)
 
 
-def calibrate(scenario: ScenarioLike, observed: str | Path, *, replications: int = 40, seed: int = 20180101,
-              iterations: int = 12, applications_scale: float | None = None, workers: int | None = None,
-              backend: str | None = None, scheduler: Any = None) -> Any:
+@keywords_of(CalibrateRun)
+def calibrate(scenario: ScenarioLike, observed: str | Path, **options: Any) -> Any:
     """Fit exit hazards and application rates to an observed history (docs/calibration.md). The
-    result has `.scenario` (calibrated), `.parameters` and `.table` (observed vs simulated)."""
+    result has `.scenario` (calibrated), `.parameters` and `.table` (observed vs simulated).
+    `applications_scale` None or 'fit' fits it."""
     from sporen.calibration.fit import calibrate as fit
     from sporen.calibration.observed import load_observed
 
+    chosen, client = _checked(CalibrateRun, options)
     model = _scenario(scenario)
-    where = _parallel(workers, backend, scheduler)
-    return fit(model, load_observed(observed, model), replications=replications, seed=seed, iterations=iterations,
-               applications_scale=applications_scale, workers=where.workers, backend=where.chosen_backend,
-               scheduler=scheduler)
+    where, how = chosen.parallel, chosen.fit
+    return fit(model, load_observed(observed, model), replications=how.replications, seed=how.seed,
+               iterations=how.iterations, applications_scale=how.scale,
+               workers=where.local_workers(how.replications), backend=where.chosen_backend, scheduler=client)
 
 
 def _scenario(scenario: ScenarioLike) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_with_variant(scenario, None)
 
 
-def _parallel(workers: int | None, backend: str | None, scheduler: Any) -> Parallel:
-    """Checked like the command-line options; a `distributed.Client` may stand for the address."""
-    address = scheduler if scheduler is None or isinstance(scheduler, str) else "client"
-    return Parallel.parse(workers=workers, backend=backend, scheduler=address)
-
-
-def _cpus() -> int:
-    import os
-
-    return os.cpu_count() or 1
+def _checked(model: Any, options: dict[str, Any]) -> tuple[Any, Any]:
+    """The options checked by `model` as keywords; a `distributed.Client` may stand for the scheduler's
+    address (checked as one). Returns (options, the scheduler to use: the client or the address)."""
+    scheduler = options.get("scheduler")
+    if scheduler is not None and not isinstance(scheduler, str):
+        options = {**options, "scheduler": "client"}
+    chosen = model.parse(**options)
+    return chosen, scheduler if scheduler is not None else chosen.parallel.scheduler

@@ -9,9 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import Field, field_validator
 
 from sporen.calibration import fit, writer
 from sporen.calibration.observed import load_observed, month_text
@@ -19,51 +16,7 @@ from sporen.calibration.writer import format_spending, format_table
 from sporen.common.errors import InputError, Problem, RunFailed
 from sporen.common.files import write_text
 from sporen.inputs.load import is_workbook, load_scenario, read_yaml, scenario_from_dict
-from sporen.jobs.options import (
-    JobOptions,
-    Parallel,
-    check_out_file,
-    raise_problems,
-    replications_field,
-    seed_field,
-    yaml_by_sporen,
-)
-
-
-class CalibrateOptions(JobOptions):
-    """What `sporen calibrate` asks for."""
-
-    scenario: Path
-    observed: Path
-    out: Path | None = None                 # default: <scenario stem>-calibrated.yaml here
-    history_out: Path | None = None
-    replications: int = replications_field(fit.DEFAULT_REPLICATIONS)
-    seed: int = seed_field(20180101)
-    parallel: Parallel = Field(default_factory=Parallel)
-    applications_scale: float | Literal["fit"] = "fit"
-    iterations: int = Field(default=fit.DEFAULT_ITERATIONS, ge=0, le=1000)
-
-    @field_validator("applications_scale", mode="before")
-    @classmethod
-    def _scale(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if value.strip().lower() == "fit":
-                return "fit"
-            try:
-                value = float(value)
-            except ValueError:
-                raise ValueError(f"'{value}' is not a number: fit or a number > 0") from None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
-            raise ValueError(f"{value} is out of range: fit or a number > 0")
-        return float(value)
-
-    @property
-    def out_file(self) -> Path:
-        return self.out if self.out is not None else Path(f"{self.scenario.stem}-calibrated.yaml")
-
-    @property
-    def scale(self) -> float | None:
-        return None if self.applications_scale == "fit" else float(self.applications_scale)
+from sporen.jobs.options import CalibrateOptions, check_out_file, raise_problems, yaml_by_sporen
 
 
 class CalibrationFailed(RunFailed):
@@ -105,15 +58,17 @@ def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None =
     assert model is not None and observed is not None
 
     window = f"{month_text(observed.start)}..{month_text(observed.end)}"
-    source = (f"sporen calibrate on {options.observed} (window {window}, {options.replications} replications, "
-              f"seed {options.seed})")
+    fit_options = options.fit
+    source = (f"sporen calibrate on {options.observed} (window {window}, {fit_options.replications} replications, "
+              f"seed {fit_options.seed})")
     if log:
-        log(f"window {window}, {len(observed.observations)} observations, {options.replications} replications "
+        log(f"window {window}, {len(observed.observations)} observations, {fit_options.replications} replications "
             "per candidate")
     parallel = options.parallel
-    result = fit.calibrate(model, observed, replications=options.replications, seed=options.seed,
-                           workers=parallel.workers, backend=parallel.chosen_backend, scheduler=parallel.scheduler,
-                           applications_scale=options.scale, iterations=options.iterations, source=source, log=log)
+    result = fit.calibrate(model, observed, replications=fit_options.replications, seed=fit_options.seed,
+                           workers=parallel.local_workers(fit_options.replications), backend=parallel.chosen_backend,
+                           scheduler=parallel.scheduler, applications_scale=fit_options.scale,
+                           iterations=fit_options.iterations, source=source, log=log)
 
     p = result.parameters
     fitted = [("work hazards", p.work), ("other exit hazards", p.other)]
@@ -121,9 +76,9 @@ def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None =
     fitted += [(f"application level {k}{' (reference)' if v == 1.0 else ''}", v) for k, v in p.periods.items()]
     fitted += [(f"benefit level {m}", v) for m, v in p.benefit.items()]
     argv = ["sporen", "calibrate", str(options.scenario), "--observed", str(options.observed), "--replications",
-            str(options.replications), "--seed", str(options.seed)]
-    if options.scale is not None:
-        argv += ["--applications-scale", str(options.applications_scale)]
+            str(fit_options.replications), "--seed", str(fit_options.seed)]
+    if fit_options.scale is not None:
+        argv += ["--applications-scale", str(fit_options.applications_scale)]
     lines = [f"# Calibrated by: {' '.join(argv)}",
              f"# Window {window}; objective (sum of squared relative errors) {result.objective:.5g}, "
              f"{result.objective_start:.5g} before; see docs/calibration.md.",

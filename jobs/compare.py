@@ -24,15 +24,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
-from pydantic import Field
 
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.load import read_yaml
 from sporen.inputs.schema import Scenario
-from sporen.jobs.options import JobOptions, Parallel, check_out_folder, raise_problems, replications_field, seed_field
+from sporen.jobs.options import CompareOptions, check_out_folder, raise_problems
 from sporen.jobs.runs import folder_name, rules_file_of, run_folder
 from sporen.outputs.labels import kpi_unit
 
@@ -173,21 +172,6 @@ def load_inputs(base_path: str | Path, variant_paths: Sequence[str | Path]) -> t
     return base, variants, changes
 
 
-class CompareOptions(JobOptions):
-    """What `sporen compare` asks for."""
-
-    base: Path
-    variants: list[Path] = Field(min_length=1, max_length=50)
-    replications: int = replications_field(20, minimum=2)
-    seed: int = seed_field(20180101)
-    parallel: Parallel = Field(default_factory=Parallel)
-    out: Path | None = None
-    fmt: Literal["csv", "parquet"] = "csv"
-    quiet: bool = False
-    command: list[str] = Field(default_factory=list)
-    lang: Literal["nl", "en"] | None = None   # report, workbook and summary; default: the base scenario's
-
-
 def run_compare(options: CompareOptions) -> CompareResult:
     """Simulate base and variants on the same seeds, compare them and write the run directory."""
     from sporen.sim.api import session
@@ -210,7 +194,7 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
     started = time.perf_counter()
     base_path, variant_paths = options.base, options.variants
     replications, seed, fmt, quiet = options.replications, options.seed, options.fmt, options.quiet
-    workers, command = options.parallel.workers, options.command
+    workers, command = options.parallel.local_workers(replications), options.command
     base, variants, changes = load_inputs(base_path, variant_paths)
     lang = options.lang or base.language
     folder = run_folder(options.out, "compare", base.name, [base_path, *variant_paths,

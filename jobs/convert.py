@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from sporen.inputs.schema import Scenario
 from sporen.inputs.workbook import convert_scenario
-from sporen.jobs.options import JobOptions, check_out_file, raise_problems, yaml_by_sporen
-
-
-class ConvertOptions(JobOptions):
-    src: Path
-    dest: Path
-    lang: Literal["nl", "en"] | None = None   # the workbook's instructions and explanations; default: the scenario's
+from sporen.jobs.options import ConvertOptions, check_out_file, raise_problems, yaml_by_sporen
 
 
 def _ours(path: Path) -> bool:

@@ -27,53 +27,17 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import Field
 
-from sporen.common.errors import InputError, Problem
 from sporen.inputs.load import load_with_variant
-from sporen.jobs.options import (
-    JobOptions,
-    Parallel,
-    Probability,
-    check_out_folder,
-    raise_problems,
-    replications_field,
-    seed_field,
-)
+from sporen.jobs.options import OptimiseJobOptions, check_out_folder, raise_problems
 from sporen.jobs.runs import RunFolder, rules_file_of, run_folder
-from sporen.optimise.loop import DEFAULT_REPLICATIONS, DEFAULT_SEED, DEFAULT_TRADEOFF, OptimiseResult
-from sporen.optimise.stats import DEFAULT_CONFIDENCE, DEFAULT_ZONE, VERDICT_WORDS
-
-
-class OptimiseJobOptions(JobOptions):
-    """What `sporen optimise` asks for."""
-
-    scenario: Path
-    variant: Path | None = None
-    target_from: int | None = None
-    scope: Literal["total", "per-municipality"] = "total"
-    target_level: int = Field(default=0, ge=-10**12, le=10**12)
-    cumulative: bool = False
-    probability: Probability = 0.9
-    objective: Literal["buig", "exploitatie", "net"] = "buig"
-    confidence: float = Field(default=DEFAULT_CONFIDENCE, gt=0, lt=1)
-    zone: float = Field(default=DEFAULT_ZONE, gt=0, lt=1)
-    replications: int = replications_field(DEFAULT_REPLICATIONS, minimum=2)
-    max_futures: int | None = replications_field(None, minimum=2)
-    budget_sims: int | None = Field(default=None, ge=1, le=10**8)
-    seed: int = seed_field(DEFAULT_SEED)
-    parallel: Parallel = Field(default_factory=Parallel)
-    out: Path | None = None
-    allow_cuts: bool = False
-    static: bool = False
-    tradeoff: tuple[float, ...] = DEFAULT_TRADEOFF
-    progress: bool = True
-    command: list[str] = Field(default_factory=list)
+from sporen.optimise.loop import OptimiseResult
+from sporen.optimise.stats import VERDICT_WORDS
 
 
 @dataclass
@@ -84,25 +48,13 @@ class OptimiseJobResult:
     out_dir: Path
 
 
-def loop_options(options: Any, workers: int, progress: bool | Callable[[int, int, str], None] = False) -> Any:
-    """The optimiser's options from a job's options (`sporen optimise` and `sporen plan` share them)."""
-    from sporen.optimise.loop import OptimiseOptions
-
-    return OptimiseOptions(
-        target_from=options.target_from, scope=options.scope, target_level=options.target_level,
-        cumulative=options.cumulative, probability=options.probability, objective=options.objective,
-        confidence=options.confidence, zone=options.zone, replications=options.replications,
-        max_futures=options.max_futures, budget_sims=options.budget_sims, seed=options.seed, workers=workers,
-        progress=progress, allow_cuts=options.allow_cuts, dynamic=not options.static,
-        tradeoff=tuple(options.tradeoff))
-
-
 def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str], None] | None = None
                  ) -> OptimiseJobResult:
-    """Find, verify and explain the plan; write the run folder. InputError for bad input.
+    """Find, verify and explain the plan; write the run folder. InputError for bad input; an
+    `OptionsError` (optimise.options) for options that do not fit the scenario, named by the edge.
 
     `progress(simulated, planned, stage)` replaces the progress bar (the web app passes one)."""
-    from sporen.optimise.loop import OptionsError, optimise
+    from sporen.optimise.loop import optimise
     from sporen.sim.api import evaluate, session
 
     inputs = [options.scenario, options.variant]
@@ -110,36 +62,13 @@ def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str]
     scenario = load_with_variant(options.scenario, options.variant)
     out = run_folder(options.out, "optimise", scenario.name, [*inputs, rules_file_of(scenario, options.scenario)])
     parallel = options.parallel
-    workers = parallel.workers if parallel.workers is not None else _cpus()
+    searched = options.optimiser.model_copy(update={"workers": parallel.local_workers(), "progress": options.progress})
     with session(parallel.chosen_backend, parallel.scheduler) as client:
         simulate = functools.partial(evaluate, backend=parallel.chosen_backend, scheduler=client)
-        try:
-            result = optimise(scenario, loop_options(options, workers, options.progress), evaluate=simulate,
-                              progress=progress)
-        except OptionsError as exc:
-            raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
-    write_run(result, out, command=options.command or _command_line(options), scenario_file=str(options.scenario),
+        result = optimise(scenario, searched, evaluate=simulate, progress=progress)
+    write_run(result, out, command=options.command or options.command_line(), scenario_file=str(options.scenario),
               variant_file=str(options.variant) if options.variant else None)
     return OptimiseJobResult(result, out.path)
-
-
-def _cpus() -> int:
-    import os
-
-    return os.cpu_count() or 1
-
-
-def _command_line(options: OptimiseJobOptions) -> list[str]:
-    """The command as a canonical argument list (not the options that never change the results)."""
-    skip = {"scenario", "parallel", "progress", "command"}
-    argv = ["sporen", "optimise", str(options.scenario)]
-    for name, value in options.model_dump().items():
-        if name in skip or value is None or value is False:
-            continue
-        if isinstance(value, (tuple, list)):
-            value = ",".join(f"{v:g}" for v in value)
-        argv += [f"--{name.replace('_', '-')}"] + ([] if value is True else [str(value)])
-    return argv
 
 
 FLOAT_FORMAT = "%.10g"
@@ -283,7 +212,7 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
               "savings": result.savings, "history": pd.DataFrame(result.history)}
     for name, frame in tables.items():
         files[f"{name}.csv"] = _csv(frame, directory / f"{name}.csv")
-    options = {k: v for k, v in asdict(result.options).items() if k not in ("space", "progress", "workers")}
+    options = result.options.manifest()
     target = asdict(result.target)
     seeds = [{"replication": i, "entropy": int(s.entropy), "spawn_key": [int(k) for k in s.spawn_key]}
              for i, s in enumerate(np.random.SeedSequence(result.options.seed).spawn(result.options.replications))

@@ -30,61 +30,25 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
 
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.schema import Scenario
-from sporen.jobs.options import JobOptions, Parallel, Probability, check_out_folder, replications_field, seed_field
+from sporen.jobs.options import (  # noqa: F401  (BUNDLED_SCENARIO, PLAN_*, REPORT_FUTURES: named here for callers)
+    BUNDLED_SCENARIO,
+    PLAN_MAX_FUTURES,
+    PLAN_TRADEOFF,
+    REPORT_FUTURES,
+    PlanJobOptions,
+    check_out_folder,
+)
 from sporen.jobs.runs import rules_file_of, run_folder
-from sporen.optimise.loop import DEFAULT_REPLICATIONS
-from sporen.optimise.stats import DEFAULT_CONFIDENCE, DEFAULT_ZONE
 from sporen.sim.api import session
 
-BUNDLED_SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "bmwe.yaml"
-REPORT_FUTURES = 200
-PLAN_MAX_FUTURES: int | None = None
-"""The main job's cap on one sequential test (`--max-futures`): none, as `sporen optimise`. A cap of
-320 was tried for time and made BMWE's answer worse: its EUR 1.76M plan (91.9% on 320 fresh
-futures, bounds 87.8-94.7%) stayed 'on the edge' and the search fell back to the EUR 6.57M plan that
-meets; without a cap the verification goes on until the zone decides."""
-PLAN_TRADEOFF = (0.8,)
-"""The main job's trade-off curve: the answer and one looser probability (`sporen optimise`: 0.8 and 0.95)."""
-"""Default V: the report compares baseline and plan on the first V of the plan's verification futures."""
-DEFAULT_SEED = 20180101
 RAW_FRAMES = ("monthly", "yearly", "kpis", "spells")
-
-
-class PlanJobOptions(JobOptions):
-    """What `sporen plan` asks for."""
-
-    scenario: Path = BUNDLED_SCENARIO
-    variant: Path | None = None
-    replications: int = replications_field(DEFAULT_REPLICATIONS, minimum=2)
-    verify: int = replications_field(REPORT_FUTURES, minimum=2)
-    seed: int = seed_field(DEFAULT_SEED)
-    parallel: Parallel = Field(default_factory=Parallel)
-    budget_sims: int | None = Field(default=None, ge=1, le=10**8)  # the optimiser's; default: its own
-    out: Path | None = None
-    fmt: Literal["csv", "parquet"] = "csv"
-    quiet: bool = False
-    command: list[str] = Field(default_factory=list)
-    probability: Probability = 0.9
-    target_from: int | None = None            # default: the second horizon year (staff arrive months later)
-    scope: Literal["total", "per-municipality"] = "total"
-    cumulative: bool = False
-    target_level: int = Field(default=0, ge=-10**12, le=10**12)
-    objective: Literal["buig", "exploitatie", "net"] = "buig"
-    confidence: float = Field(default=DEFAULT_CONFIDENCE, gt=0, lt=1)
-    zone: float = Field(default=DEFAULT_ZONE, gt=0, lt=1)
-    max_futures: int | None = replications_field(PLAN_MAX_FUTURES, minimum=2)
-    allow_cuts: bool = False
-    static: bool = False
-    tradeoff: tuple[float, ...] = PLAN_TRADEOFF
-    lang: Literal["nl", "en"] | None = None   # report, workbook and summary; default: the scenario's language
 
 
 @dataclass
@@ -308,14 +272,13 @@ def _out_folder(options: PlanJobOptions, scenario: Scenario) -> Any:
 def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | None, backend: str, client: Any,
          started: float, progress: Any = None) -> PlanJobResult:
     from sporen.jobs.compare import describe_variant, paired_comparison
-    from sporen.jobs.optimise import loop_options
     from sporen.optimise.design import stream_seeds
-    from sporen.optimise.loop import OptionsError, optimise
+    from sporen.optimise.loop import optimise
     from sporen.sim.api import evaluate as sim_evaluate
     from sporen.sim.api import scenario_vangnet_rules as load_rules
 
     quiet = options.quiet
-    workers = options.parallel.workers if options.parallel.workers is not None else (os.cpu_count() or 1)
+    workers = options.parallel.local_workers()
     rules = load_rules(scenario, Path(options.scenario).parent)
     evaluate = functools.partial(sim_evaluate, backend=backend, scheduler=client, rules=rules)
     steps = _Steps(4 if base_scenario is not None else 3, "sporen plan", quiet)
@@ -323,13 +286,10 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         # 1. optimise
         steps.start("optimise: the cheapest plan that meets the target, verified on fresh futures")
         years = scenario.horizon_years
-        if options.target_from is None:
-            options = options.model_copy(update={"target_from": years[1] if len(years) > 1 else years[0]})
-        try:
-            optimised = optimise(scenario, loop_options(options, workers, progress=not quiet), evaluate=evaluate,
-                                 progress=progress)
-        except OptionsError as exc:
-            raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
+        searched = options.optimiser.model_copy(update={"workers": workers, "progress": not quiet})
+        if searched.target_from is None:
+            searched = searched.model_copy(update={"target_from": years[1] if len(years) > 1 else years[0]})
+        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress)
         steps.finish()
 
         # 2. baseline and plan on the plan's own fresh verification futures, every frame
@@ -337,9 +297,9 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         check = optimised.verification
         block = check.block if check is not None and check.replications else 0
         V = int(options.verify)
-        seeds = stream_seeds(options.seed, ("verification", block), 0, V)
+        seeds = stream_seeds(options.optimiser.seed, ("verification", block), 0, V)
         baseline = evaluate(scenario, None, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES)
-        baseline.seed = options.seed
+        baseline.seed = options.optimiser.seed
         plan_run = evaluate(scenario, optimised.plan, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES)
         steps.finish()
 
@@ -560,8 +520,8 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     versions = tables.package_versions()
     git = tables.git_state()
     run_info = {
-        "replications": V, "optimisation_replications": options.replications, "verification_replications": V,
-        "seed": options.seed,
+        "replications": V, "optimisation_replications": options.optimiser.replications, "verification_replications": V,
+        "seed": options.optimiser.seed,
         "budget_sims": optimised.budget_sims, "variant": variant_name, "variant_changes": variant_lines,
         "command": " ".join(options.command), "git_commit": git.get("commit"), "versions": versions,
         "scenario_hash": tables.model_hash(scenario),
@@ -587,12 +547,13 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         manifest = tables.build_manifest(
             command=list(options.command), scenario=scenario, scenario_file=str(options.scenario),
             variant_name=variant_name, variant_file=str(options.variant) if options.variant else None,
-            plan=optimised.plan, plan_file=None, rules_file=scenario.finance.vangnet_rules, seed=options.seed,
+            plan=optimised.plan, plan_file=None, rules_file=scenario.finance.vangnet_rules,
+            seed=options.optimiser.seed,
             seed_records=baseline.seed_records(), files=files,
             extra={"kind": "plan",
-                   "replications_detail": {"design": options.replications, "report": V,
-                                           "selection_futures": f"SeedSequence({options.seed}) children 0-..., "
-                                                                "as many as each test needed",
+                   "replications_detail": {"design": options.optimiser.replications, "report": V,
+                                           "selection_futures": f"SeedSequence({options.optimiser.seed}) children "
+                                                                "0-..., as many as each test needed",
                                            "report_futures": seed_text(seeds)},
                    "target": {**asdict(optimised.target), "text": words},
                    "verdict": optimised.verdict,

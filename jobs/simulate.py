@@ -10,52 +10,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
-from pydantic import Field
 
 from sporen.inputs.load import load_plan, load_with_variant, read_yaml
 from sporen.inputs.plan import Plan, baseline_plan
 from sporen.inputs.schema import Scenario
-from sporen.jobs.options import JobOptions, Parallel, check_out_folder, raise_problems, replications_field, seed_field
+from sporen.jobs.options import SimulateOptions, check_out_folder, raise_problems
 from sporen.jobs.runs import rules_file_of, run_folder
 from sporen.sim.runner import RunResult, load_rules, run
 from sporen.sim.stats import mean_ci
 from sporen.sim.summary import run_summaries
-
-
-class SimulateOptions(JobOptions):
-    """What `sporen simulate` asks for."""
-
-    scenario: Path
-    variant: Path | None = None
-    plan: Path | None = None
-    replications: int = replications_field(100)
-    seed: int = seed_field(0)
-    parallel: Parallel = Field(default_factory=Parallel)
-    out: Path | None = None
-    fmt: Literal["csv", "parquet"] = "csv"
-    events: bool = False
-    progress: bool = True
-    lang: Literal["nl", "en"] | None = None   # the printed summary; default: the scenario's language
-
-    def command_line(self) -> list[str]:
-        """The command as a canonical argument list: what determines the results and where they went
-        (not workers, backend or scheduler, which never change the results)."""
-        argv = ["sporen", "simulate", str(self.scenario)]
-        for option, value in (("--variant", self.variant), ("--plan", self.plan),
-                              ("--replications", self.replications), ("--seed", self.seed), ("--out", self.out),
-                              ("--format", self.fmt)):
-            if value is not None:
-                argv += [option, str(value)]
-        return argv + (["--events"] if self.events else [])
-
-    def input_files(self) -> list[Path | None]:
-        """The files the run reads (its folder may hold none of them)."""
-        return [self.scenario, self.variant, self.plan]
-
-
 
 
 @dataclass
@@ -109,7 +74,8 @@ def run_simulate(options: SimulateOptions) -> SimulateResult:
                         f"simulate-{scenario.name}" + ("-plan" if options.plan is not None else ""))
     started = time.perf_counter()
     parallel = options.parallel
-    result = run(scenario, plan, replications=options.replications, seed=options.seed, workers=parallel.workers,
+    result = run(scenario, plan, replications=options.replications, seed=options.seed,
+                 workers=parallel.local_workers(options.replications) if parallel.chosen_backend == "local" else None,
                  backend=parallel.chosen_backend, scheduler=parallel.scheduler, record_events=options.events,
                  progress=options.progress, rules=rules)
     simulated = time.perf_counter() - started

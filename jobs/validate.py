@@ -5,17 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import Field
-
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.schema import Scenario
 from sporen.inputs.validate import validate_files
-from sporen.jobs.options import JobOptions
-
-
-class ValidateOptions(JobOptions):
-    files: list[Path] = Field(min_length=1, max_length=10_000)
-    scenario: Path | None = None
+from sporen.jobs.options import ValidateOptions
 
 
 @dataclass

@@ -10,16 +10,8 @@ import pandas as pd
 from sporen.common.errors import InputError, Problem, Problems
 from sporen.common.files import write_text
 from sporen.inputs.vangnet_rules import load_accounts, load_vangnet_rules, status_note
-from sporen.jobs.options import JobOptions, check_out_file, leading_text, raise_problems
+from sporen.jobs.options import VangnetOptions, check_out_file, leading_text, raise_problems
 from sporen.sim.vangnet import VangnetError, vangnet_table
-
-
-class VangnetOptions(JobOptions):
-    """The accounts CSV, the rules (default: the bundled ones) and where to write the table."""
-
-    accounts: Path
-    rules: Path | None = None
-    out: Path | None = None
 
 
 @dataclass

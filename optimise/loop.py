@@ -29,49 +29,13 @@ from sporen.optimise.constraints import HardLimits
 from sporen.optimise.decisions import Choice, DecisionSpace, Point, decision_space
 from sporen.optimise.design import BudgetSpent, Design, Oracle, build_design, design_size
 from sporen.optimise.model import Target
+from sporen.optimise.options import DEFAULT_REPLICATIONS, DEFAULT_TRADEOFF, OBJECTIVES, OptimiseOptions, OptionsError
 from sporen.optimise.search import MEETS, Check, NoAdmissiblePlan, Outcome, Search, Verification
-from sporen.optimise.stats import DEFAULT_CONFIDENCE, DEFAULT_FIRST_LOOK, DEFAULT_ZONE, DOES_NOT_MEET, Precision
+from sporen.optimise.stats import DOES_NOT_MEET, Precision
+from sporen.sim.options import DEFAULT_SEED
 
-DEFAULT_REPLICATIONS = DEFAULT_FIRST_LOOK
-"""Design futures (and the first look of every sequential test)."""
-DEFAULT_SEED = 20180101
-OBJECTIVES = ("buig", "exploitatie", "net")
-DEFAULT_TRADEOFF = (0.8, 0.95)
-"""Probabilities of the trade-off curve besides the target's own (each solved and verified)."""
-
-
-class OptionsError(ValueError):
-    """Options that do not fit the scenario (a bad input: exit code 2)."""
-
-    def __init__(self, field_name: str, message: str, allowed: str = ""):
-        super().__init__(f"{field_name}: {message}")
-        self.field, self.message, self.allowed = field_name, message, allowed
-
-
-@dataclass
-class OptimiseOptions:
-    """What `sporen optimise` asks for; defaults are the command's defaults."""
-
-    target_from: int | None = None         # first target year; default: the second horizon year
-    scope: str = "total"                   # "total" | "per-municipality"
-    target_level: int = 0                  # result >= this, EUR
-    cumulative: bool = False
-    probability: float | str = 0.9         # or "mean"
-    objective: str = "buig"                # "buig" | "exploitatie" | "net"
-    confidence: float = DEFAULT_CONFIDENCE
-    zone: float = DEFAULT_ZONE
-    replications: int = DEFAULT_REPLICATIONS   # design futures = the first look
-    max_futures: int | None = None         # most futures per test; default: enough to decide within the zone
-    budget_sims: int | None = None         # replications simulated in all; default: see default_budget
-    seed: int = DEFAULT_SEED
-    workers: int = 1
-    progress: bool | Callable[[int, int, str], None] = False
-    levers: list[str] | None = None        # only these lever keys (e.g. "role:km_werk"); default all
-    allow_cuts: bool = False               # roles, instruments and running measures may go below the baseline
-    dynamic: bool = True                   # try per-year levels (taper, later arrival) in the parsimony pass
-    space: DecisionSpace | None = None     # a ready decision space (tests, restricted studies)
-    explain: bool = True                   # blocking, relaxations, savings
-    tradeoff: tuple[float, ...] | None = None   # trade-off probabilities; default DEFAULT_TRADEOFF
+__all__ = ["optimise", "OptimiseOptions", "OptimiseResult", "OptionsError", "Check", "formation_table",
+           "budget_table", "make_target", "DEFAULT_REPLICATIONS", "DEFAULT_SEED", "DEFAULT_TRADEOFF", "OBJECTIVES"]
 
 
 @dataclass
@@ -147,44 +111,22 @@ def default_target_from(scenario: Scenario) -> int:
 
 
 def make_target(scenario: Scenario, options: OptimiseOptions) -> Target:
-    """The target of the options; OptionsError (named after the CLI option) when it does not fit."""
+    """The target of the options; OptionsError (naming the option's field) when it does not fit the scenario."""
     years = scenario.horizon_years
     first = options.target_from if options.target_from is not None else default_target_from(scenario)
     if first not in years:
-        raise OptionsError("--target-from", f"{first} is outside the horizon", f"{years[0]}-{years[-1]}")
-    if options.scope not in ("total", "per-municipality"):
-        raise OptionsError("--target", f"'{options.scope}' is not a scope", "total or per-municipality")
-    if options.objective not in OBJECTIVES:
-        raise OptionsError("--objective", f"'{options.objective}' is not an objective", ", ".join(OBJECTIVES))
-    prob = options.probability
-    if prob != "mean":
-        try:
-            prob = float(prob)
-        except (TypeError, ValueError):
-            raise OptionsError("--probability", f"'{prob}' is not a probability",
-                               "a number in (0, 1) or 'mean'") from None
-        if not 0 < prob < 1:
-            raise OptionsError("--probability", f"{prob} is outside (0, 1)", "a number in (0, 1) or 'mean'")
+        raise OptionsError("target_from", "option.outside_horizon", "option.allowed.range", value=first,
+                           first=years[0], last=years[-1])
     on = "exploitatie" if options.objective == "exploitatie" else "buig"
     finance = scenario.finance
     if on == "exploitatie" and not finance.participatiebudget and not finance.other_lines:
-        raise OptionsError("--objective", "exploitatie: the scenario has no exploitatie lines (no participatiebudget "
-                           "and no other lines), so its exploitatie result is the BUIG result minus the plan",
-                           "buig or net, or a scenario with finance.participatiebudget / finance.other_lines")
+        raise OptionsError("objective", "option.no_exploitatie_lines", "option.allowed.no_exploitatie_lines")
     return Target(from_year=first, level=int(options.target_level), scope=options.scope,
-                  cumulative=options.cumulative, probability=prob, on=on)
+                  cumulative=options.cumulative, probability=options.target_probability, on=on)
 
 
 def make_precision(options: OptimiseOptions) -> Precision:
-    if not 0 < float(options.confidence) < 1:
-        raise OptionsError("--confidence", f"{options.confidence} is outside (0, 1)", "e.g. 0.95")
-    if not 0 < float(options.zone) < 1:
-        raise OptionsError("--zone", f"{options.zone} is outside (0, 1)", "e.g. 0.02 (two points around p)")
-    if options.replications < 2:
-        raise OptionsError("--replications", f"{options.replications}", "at least 2")
-    if options.max_futures is not None and options.max_futures < options.replications:
-        raise OptionsError("--max-futures", f"{options.max_futures} is below --replications {options.replications}",
-                           f"at least {options.replications}")
+    """The guarantee's numbers (their limits are the options' own)."""
     return Precision(confidence=float(options.confidence), zone=float(options.zone), first=int(options.replications),
                      cap=options.max_futures)
 
@@ -195,15 +137,12 @@ def default_budget(space: DecisionSpace, options: OptimiseOptions, precision: Pr
 
 
 def check_options(space: DecisionSpace, options: OptimiseOptions, precision: Precision, p: float) -> int:
-    """Validate numbers; return the simulation budget."""
-    if options.workers < 1:
-        raise OptionsError("--workers", f"{options.workers}", "at least 1")
+    """The simulation budget; OptionsError when the one asked for cannot cover the design and two tests."""
     need = design_size(space, options.replications) + 2 * precision.cap_for(p)
     budget = options.budget_sims if options.budget_sims is not None else default_budget(space, options, precision, p)
     if budget < need:
-        raise OptionsError("--budget-sims", f"{budget} replications cannot cover the design "
-                           f"({design_size(space, options.replications)}) and two full tests "
-                           f"({2 * precision.cap_for(p)})", f"at least {need}")
+        raise OptionsError("budget_sims", "option.budget_too_small", "option.allowed.at_least_option", budget=budget,
+                           design=design_size(space, options.replications), tests=2 * precision.cap_for(p), limit=need)
     return budget
 
 
@@ -300,17 +239,14 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
         evaluate = sim_evaluate
     target = make_target(scenario, options)
     precision = make_precision(options)
-    tradeoff_ps = tuple(options.tradeoff if options.tradeoff is not None else DEFAULT_TRADEOFF)
-    for p in tradeoff_ps:
-        if not 0 < float(p) < 1:
-            raise OptionsError("--tradeoff", f"{p} is outside (0, 1)", "probabilities such as 0.8,0.95")
+    tradeoff_ps = tuple(options.tradeoff)
     if options.space is not None:
         space = options.space
     else:
         try:
             space = decision_space(scenario, options.levers, allow_cuts=options.allow_cuts)
         except KeyError as exc:
-            raise OptionsError("--levers", str(exc.args[0]), "lever keys such as role:<name>") from None
+            raise OptionsError("levers", "option.unknown_lever", "option.allowed.levers", value=exc.args[0]) from None
     p = 0.5 if target.mean else float(target.probability)
     budget = check_options(space, options, precision, p)
     report, close = _progress(progress if progress is not None else options.progress)
@@ -332,9 +268,8 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
             try:
                 outcome = search.run()
             except NoAdmissiblePlan as exc:
-                raise OptionsError("scenario", "no plan satisfies the hard constraints ("
-                                   + ", ".join(exc.families) + ")", "a scenario whose baseline or some plan "
-                                   "fits its budget, formation and policy limits") from None
+                raise OptionsError("scenario", "option.no_admissible_plan", "option.allowed.no_admissible_plan",
+                                   families=", ".join(exc.families)) from None
         stage_sims["search"] = oracle.sims - stage_sims["design"]
         point = outcome.point
         check = outcome.verification
@@ -383,6 +318,3 @@ def _reference_text(space: DecisionSpace, outcome: Outcome) -> str:
     return (f"{space.describe_point(outcome.reference)} (EUR {space.point_cost(outcome.reference):,}): "
             f"{est.value:.1%} of {est.n} selection futures ({est.low:.1%}-{est.high:.1%})")
 
-
-__all__ = ["optimise", "OptimiseOptions", "OptimiseResult", "OptionsError", "Check", "formation_table",
-           "budget_table", "make_target", "DEFAULT_REPLICATIONS", "DEFAULT_SEED", "OBJECTIVES"]

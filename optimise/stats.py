@@ -28,6 +28,8 @@ from statistics import NormalDist
 
 import numpy as np
 
+from sporen.optimise.options import DEFAULT_CONFIDENCE, DEFAULT_FIRST_LOOK, DEFAULT_ZONE  # noqa: F401  (declared there)
+
 MEETS = "meets"
 DOES_NOT_MEET = "does_not_meet"
 ON_THE_EDGE = "on_the_edge"
@@ -36,9 +38,6 @@ VERDICTS = (MEETS, ON_THE_EDGE, DOES_NOT_MEET)
 VERDICT_WORDS = {MEETS: "meets the target", ON_THE_EDGE: "is on the edge of the target",
                  DOES_NOT_MEET: "does not meet the target"}
 
-DEFAULT_CONFIDENCE = 0.95
-DEFAULT_ZONE = 0.02
-DEFAULT_FIRST_LOOK = 40
 MAX_FUTURES = 2000
 """No plan is simulated on more futures than this in one test (p near 0.5 would need ~3,600)."""
 

@@ -75,11 +75,12 @@ def test_every_own_import_goes_through_the_package() -> None:
 
 
 def test_optimise_reaches_the_simulator_only_through_sim_api() -> None:
+    """(and sim.options: the run options' declarations -- the seed, the replications' limits -- not the simulator)"""
     offending = []
     for path in modules("optimise"):
         for name in imported_modules(path):
-            if layer_of(name) == "sim" and not (name in ("sporen.sim", "sporen.sim.api")
-                                                or name.startswith("sporen.sim.api.")):
+            if layer_of(name) == "sim" and not (name in ("sporen.sim", "sporen.sim.api", "sporen.sim.options")
+                                                or name.startswith(("sporen.sim.api.", "sporen.sim.options."))):
                 offending.append(f"{path.relative_to(ROOT)} imports {name}")
     assert not offending, "\n".join(offending)
 

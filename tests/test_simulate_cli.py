@@ -135,18 +135,24 @@ def _bad_plan(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--replications", "0"], "--replications: 0 is too small"),
-    (["--replications", "-3"], "--replications: -3 is too small"),
-    (["--workers", "0"], "--workers: 0 is too small"),
-    (["--backend", "dask"], "dask needs the address of a scheduler"),
-    (["--backend", "local", "--scheduler", "tcp://127.0.0.1:1"], "only used with --backend dask"),
+@pytest.mark.parametrize("args, message, dutch", [
+    (["--replications", "0"], "--replications: 0 is too small", "--replications: 0 is te klein"),
+    (["--replications", "-3"], "--replications: -3 is too small", "--replications: -3 is te klein"),
+    (["--replications", "x"], "--replications: 'x' is not a whole number", "'x' is geen geheel getal"),
+    (["--workers", "0"], "--workers: 0 is too small", "--workers: 0 is te klein"),
+    (["--backend", "dask"], "dask needs the address of a scheduler", "dask heeft het adres van een scheduler nodig"),
+    (["--backend", "local", "--scheduler", "tcp://127.0.0.1:1"], "only used with --backend dask",
+     "alleen gebruikt met --backend dask"),
+    (["--format", "xml"], "--format: 'xml' is not allowed (csv or parquet)", "(csv of parquet)"),
 ])
-def test_bad_options_exit_2(tmp_path, args, message):
+def test_bad_options_exit_2(tmp_path, args, message, dutch):
+    """Said in the user's language: --lang en, else Dutch; the option named as typed."""
     out = tmp_path / "run"
-    result = simulate(*args, "--out", str(out))
+    result = simulate(*args, "--lang", "en", "--out", str(out))
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+    result = simulate(*args, "--out", str(out))
+    assert result.exit_code == 2 and dutch in result.output, result.output
     assert not out.exists()
 
 

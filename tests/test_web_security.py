@@ -119,7 +119,7 @@ def test_uploads_above_the_limit_are_refused_before_they_are_read():
 
 def test_the_network_needs_a_token():
     with pytest.raises(InputError) as caught:
-        ServeOptions.parse(host="0.0.0.0")
+        ServeOptions.read({"host": "0.0.0.0"}, edge="cli", lang="en")
     assert caught.value.problems[0].file == "--token"
     assert "--host 0.0.0.0 shares the page on the network" in str(caught.value)
     with pytest.raises(InputError):
@@ -130,7 +130,7 @@ def test_the_network_needs_a_token():
 
 
 def test_serve_refuses_the_network_without_a_token_on_the_command_line():
-    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"], env={"SPOREN_TOKEN": ""})
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"], env={"SPOREN_TOKEN": "", "SPOREN_LANG": "en"})
     assert result.exit_code == 2
     assert "needs an access token" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(main, ["serve", "--futures", "1"])
