@@ -39,7 +39,7 @@ if os.path.basename(sys.argv[0]) in ("sporen", "sporen.exe"):
 import click  # noqa: E402
 from click.core import ParameterSource  # noqa: E402
 
-from sporen.common.errors import InputError, Problem, RunFailed  # noqa: E402
+from sporen.common.errors import DISK_FULL, InputError, Problem, RunFailed, disk_full  # noqa: E402
 from sporen.common.i18n import text  # noqa: E402
 from sporen.common.options import Flat, OptionProblem, Options, message_lang, meta, shown  # noqa: E402
 from sporen.jobs import options as commands  # noqa: E402
@@ -51,8 +51,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_SHOWN = 200
 """At most this many problem lines; the rest are counted in one closing line."""
-FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
-"""Write errors of the machine, not of the input: the disk (or standard output) is full or failing."""
 _LANG: list[str] = []
 """The language of the running command's messages (set when its options are read)."""
 
@@ -80,8 +78,9 @@ def write_failed(exc: OSError, target: str | None = None) -> NoReturn:
     """A full disk or standard output: one clear line, exit 1 (the run failed; nothing half-written)."""
     lang = speaking()
     where = target or text("cli.standard_output", lang)
-    fail([Problem(where, "", text("cli.disk_full", lang, target=where, reason=exc.strerror or str(exc)),
-                  text("cli.allowed.disk_full", lang))], EXIT_RUN_FAILED)
+    reason = text("cli.no_space", lang) if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc.strerror or str(exc)
+    fail([Problem(where, "", text("cli.disk_full", lang, reason=reason), text("cli.allowed.disk_full", lang))],
+         EXIT_RUN_FAILED)
 
 
 def run_job(job: Callable[[], T], out: object = None, model: type[Options] | None = None) -> T:
@@ -106,7 +105,7 @@ def run_job(job: Callable[[], T], out: object = None, model: type[Options] | Non
         click.echo("error: " + text("cli.out_of_memory", lang), err=True)
         sys.exit(EXIT_RUN_FAILED)
     except OSError as exc:
-        if exc.errno in FULL:
+        if disk_full(exc):
             write_failed(exc, str(out or getattr(exc, "filename", None) or "outputs/runs"))
         fail([Problem(str(out or "outputs/runs"), "", text("cli.cannot_write_folder", lang,
                                                            reason=exc.strerror or str(exc)),
@@ -240,7 +239,7 @@ class _Group(click.Group):
         try:
             return super().main(*args, **kwargs)
         except OSError as exc:    # writing --help or a command's answer to a full standard output
-            if exc.errno not in FULL + (errno.EPIPE,):
+            if exc.errno not in (*DISK_FULL, errno.EPIPE):
                 raise
             _quiet_stdout()
             if exc.errno == errno.EPIPE:

@@ -989,8 +989,9 @@ MESSAGES.update({
                           "out of memory: try fewer replications (-n) or a smaller scenario"),
     "cli.cannot_write_folder": ("kan de uitvoermap niet schrijven: {reason}", "cannot write the run folder: {reason}"),
     "cli.allowed.writable_folder": ("een map waarin geschreven kan worden", "a writable folder"),
-    "cli.disk_full": ("kan niet schrijven naar {target}: {reason}; er is niets half geschreven",
-                      "cannot write to {target}: {reason}; nothing was left half-written"),
+    "cli.disk_full": ("kan niet schrijven: {reason}; er is niets half geschreven",
+                      "cannot write: {reason}; nothing was left half-written"),
+    "cli.no_space": ("de schijf is vol", "no space left on the device"),
     "cli.allowed.disk_full": ("maak ruimte vrij of kies een andere plek", "free some space or write elsewhere"),
     "cli.standard_output": ("de standaarduitvoer", "standard output"),
 })

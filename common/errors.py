@@ -8,6 +8,7 @@ at once; the CLI turns it into exit code 2 without a traceback.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Self
@@ -84,3 +85,13 @@ def input_error(file: str, path: str, message: str, allowed: str = "") -> InputE
 class RunFailed(RuntimeError):
     """A run that could not finish for a reason other than its input (a solver failure, a calibrated
     scenario that does not validate): exit code 1 with the message, nothing written."""
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+"""Write errors of the machine, not of the input: the disk is full (or failing). The run failed
+(exit 1); a path that cannot be written is bad input (exit 2)."""
+
+
+def disk_full(exc: OSError) -> bool:
+    """The write failed for lack of space (or a failing device), not because of the path."""
+    return exc.errno in DISK_FULL

@@ -3,18 +3,21 @@
 Every file sporen gives a user is written to a hidden temporary file in the target's folder and
 renamed over the target only when complete, so a killed run never leaves half a file. The
 temporary file gets the permissions a plain `open()` would (the user's umask), not mkstemp's
-private 0600: colleagues on a shared drive must be able to open a report.
+private 0600: colleagues on a shared drive must be able to open a report. A file a library builds
+(a workbook: a zip archive) is built in memory and written in one go, so a full disk fails in one
+place, cleanly (an archive left open on a full disk used to fail again in its destructor).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 
 def current_umask() -> int:
@@ -58,41 +61,46 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     return Path(path)
 
 
-def write_with(path: str | Path, writer: Callable[[Path], None]) -> Path:
-    """Let `writer` write a file by name (e.g. openpyxl's `save`), then move it over `path` whole."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        writer(Path(tmp))
-        os.chmod(tmp, readable_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+def write_with(path: str | Path, writer: Callable[[Any], None]) -> Path:
+    """Let `writer` write a file into a binary buffer (e.g. openpyxl's `save`, which takes a file
+    object), then write it to `path` whole."""
+    buffer = io.BytesIO()
+    writer(buffer)
+    return write_bytes(path, buffer.getvalue())
 
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-def reproducible_zip(path: str | Path) -> Path:
-    """Rewrite a zip-based document (an XLSX workbook) in place with fixed timestamps -- of the zip
-    entries and of the document's created/modified properties -- so equal content gives equal bytes."""
+def reproducible_zip_bytes(data: bytes) -> bytes:
+    """A zip-based document (an XLSX workbook) with fixed timestamps -- of the zip entries and of the
+    document's created/modified properties -- so equal content gives equal bytes."""
     import zipfile
 
-    path = Path(path)
-    with zipfile.ZipFile(path) as source:
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = [(info, source.read(info.filename)) for info in source.infolist()]
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, content in entries:
             if info.filename == "docProps/core.xml":
-                data = _CORE_TIMES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
+                content = _CORE_TIMES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", content)
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, data)
-    os.replace(tmp, path)
-    return path
+            target.writestr(fixed, content)
+    return out.getvalue()
+
+
+def reproducible_zip(target: str | Path | BinaryIO) -> str | Path | BinaryIO:
+    """Rewrite a zip-based document in place with fixed timestamps (`reproducible_zip_bytes`): a
+    file (written whole) or a binary buffer (as `write_with` hands its writer)."""
+    if isinstance(target, (str, Path)):
+        write_bytes(target, reproducible_zip_bytes(Path(target).read_bytes()))
+        return target
+    target.seek(0)
+    data = reproducible_zip_bytes(target.read())
+    target.seek(0)
+    target.truncate()
+    target.write(data)
+    return target

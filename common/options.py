@@ -218,7 +218,8 @@ class Options(BaseModel):
         given_lang = values.get("lang")
         lang = message_lang(lang or (given_lang if isinstance(given_lang, str) else None))
         flats = cls.flat()
-        unknown = [name for name in values if name not in flats]
+        groups = {name for name, field in cls.model_fields.items() if group_of(field.annotation) is not None}
+        unknown = [name for name in values if name not in flats and name not in groups]
         if unknown:
             offered = ", ".join(flat.flag if edge == "cli" else name for name, flat in flats.items()
                                 if not flat.internal and (flat.cli or edge == "api") and name not in cls.arguments)
@@ -277,6 +278,12 @@ def _nest(model: type[Options], flats: Mapping[str, Flat], values: Mapping[str, 
     """Flat values into the model's shape; a group keeps the command's defaults for what is not given."""
     nested: dict[str, Any] = {}
     for name, value in values.items():
+        if name not in flats:   # a whole group given as a mapping or a model (`parallel={"workers": 2}`)
+            default = model.model_fields[name].get_default(call_default_factory=True)
+            given = value.model_dump(exclude_unset=True) if isinstance(value, BaseModel) else dict(value)
+            nested[name] = {**{k: getattr(default, k) for k in default.model_fields_set}, **nested.get(name, {}),
+                            **given}
+            continue
         path = flats[name].path
         node = nested
         owner: type[Options] = model

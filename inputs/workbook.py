@@ -42,7 +42,7 @@ from xml.etree import ElementTree
 
 from openpyxl.utils import get_column_letter
 
-from sporen.common.errors import InputError, Problem, Problems
+from sporen.common.errors import InputError, Problem, Problems, disk_full
 from sporen.common.files import reproducible_zip, write_text, write_with
 from sporen.inputs.load import bare_type, child_type, is_model, literal_values, scenario_from_dict
 from sporen.inputs.schema import Scenario
@@ -564,7 +564,7 @@ def export_workbook(scenario: Scenario | dict, path: str | Path, lang: str | Non
     wb.properties.creator = "sporen"   # how `sporen convert` knows a workbook it may overwrite
     wb.calculation = CalcProperties(fullCalcOnLoad=True)   # the source columns are formulas: compute on open
 
-    def save(tmp: Path) -> None:
+    def save(tmp: Any) -> None:
         wb.save(tmp)
         reproducible_zip(tmp)
 
@@ -1115,5 +1115,7 @@ def convert_scenario(src: str | Path, dest: str | Path, lang: str | None = None)
             write_scenario_yaml(scenario, dest, f"Scenario '{scenario.name}', converted from {src.name} by "
                                 "`sporen convert`.\nFormat: docs/scenario-format.md")
     except OSError as exc:
+        if disk_full(exc):
+            raise    # the run failed (exit 1), not the input
         raise InputError([Problem(str(dest), "", f"cannot write: {exc.strerror or exc}", "a writable file")]) from None
     return scenario

@@ -13,7 +13,7 @@ from pathlib import Path
 from sporen.calibration import fit, writer
 from sporen.calibration.observed import load_observed, month_text
 from sporen.calibration.writer import format_spending, format_table
-from sporen.common.errors import InputError, Problem, RunFailed
+from sporen.common.errors import InputError, Problem, RunFailed, disk_full
 from sporen.common.files import write_text
 from sporen.inputs.load import is_workbook, load_scenario, read_yaml, scenario_from_dict
 from sporen.jobs.options import CalibrateOptions, check_out_file, raise_problems, yaml_by_sporen
@@ -118,6 +118,8 @@ def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None =
         try:
             write_text(path, content)
         except OSError as exc:
+            if disk_full(exc):
+                raise    # the run failed (exit 1), not the input
             raise InputError([Problem(str(path), "", f"cannot write: {exc.strerror or exc}",
                                       "a writable file")]) from None
     return CalibrateJobResult(result, [path for path, _ in writes], fitted)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sporen.common.errors import InputError, Problem, Problems
+from sporen.common.errors import InputError, Problem, Problems, disk_full
 from sporen.common.files import write_text
 from sporen.inputs.vangnet_rules import load_accounts, load_vangnet_rules, status_note
 from sporen.jobs.options import VangnetOptions, check_out_file, leading_text, raise_problems
@@ -56,6 +56,8 @@ def run_vangnet(options: VangnetOptions) -> VangnetResult:
         try:
             write_text(options.out, text)
         except OSError as exc:
+            if disk_full(exc):
+                raise    # the run failed (exit 1), not the input
             raise InputError([Problem(str(options.out), "", f"cannot write: {exc.strerror}",
                                       "a writable file")]) from None
     assessed = sorted(set(table.loc[table["assessment"] != "history", "year"].astype(int)))

@@ -187,25 +187,44 @@ def test_a_target_on_a_line_the_scenario_lacks_is_an_input_error():
     fake = FakeSim({"role:km_werk": 1.0})
     with pytest.raises(OptionsError) as info:
         optimise(tiny(no_lines), OptimiseOptions(objective="exploitatie"), evaluate=fake)
-    assert info.value.field == "--objective" and fake.replications == 0
+    assert info.value.field == "objective" and fake.replications == 0
+
+
+@pytest.mark.parametrize("options,field", [
+    ({"target_from": 2030}, "target_from"),
+    ({"budget_sims": 10}, "budget_sims"),
+    ({"levers": ["role:nobody"]}, "levers"),
+])
+def test_options_that_do_not_fit_the_scenario_name_their_field(options, field):
+    """Checked against the scenario by the loop: an OptionsError naming the field (never a flag: the
+    edge spells it, `--target-from` on the command line), before anything is simulated."""
+    fake = FakeSim({"role:km_werk": 1.0})
+    with pytest.raises(OptionsError) as info:
+        optimise(tiny(), OptimiseOptions(**options), evaluate=fake)
+    assert info.value.field == field and "--" not in str(info.value)
+    assert fake.replications == 0
 
 
 @pytest.mark.parametrize("options,option", [
-    (OptimiseOptions(target_from=2030), "--target-from"),
-    (OptimiseOptions(budget_sims=10), "--budget-sims"),
-    (OptimiseOptions(probability=1.5), "--probability"),
-    (OptimiseOptions(probability=1.0), "--probability"),
-    (OptimiseOptions(confidence=1.0), "--confidence"),
-    (OptimiseOptions(confidence=0.0), "--confidence"),
-    (OptimiseOptions(zone=0.0), "--zone"),
-    (OptimiseOptions(zone=1.5), "--zone"),
-    (OptimiseOptions(objective="profit"), "--objective"),
-    (OptimiseOptions(levers=["role:nobody"]), "--levers"),
-    (OptimiseOptions(tradeoff=(0.8, 1.2)), "--tradeoff"),
+    ({"probability": 1.5}, "probability"),
+    ({"probability": 1.0}, "probability"),
+    ({"probability": "often"}, "probability"),
+    ({"confidence": 1.0}, "confidence"),
+    ({"confidence": 0.0}, "confidence"),
+    ({"zone": 0.0}, "zone"),
+    ({"zone": 1.5}, "zone"),
+    ({"objective": "profit"}, "objective"),
+    ({"tradeoff": (0.8, 1.2)}, "tradeoff"),
+    ({"replications": 1}, "replications"),
+    ({"replications": 10, "max_futures": 5}, "max_futures"),
 ])
-def test_bad_options_are_input_errors_naming_the_option(options, option):
-    fake = FakeSim({"role:km_werk": 1.0})
-    with pytest.raises(OptionsError) as info:
-        optimise(tiny(), options, evaluate=fake)
-    assert info.value.field == option
-    assert fake.replications == 0
+def test_bad_options_are_refused_by_the_model_naming_the_option(options, option):
+    """The model refuses them before the loop runs, named as the edge spells them."""
+    from sporen.common.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        OptimiseOptions.parse(**options)
+    assert [p.file for p in info.value.problems] == [option]
+    with pytest.raises(InputError) as info:
+        OptimiseOptions.read(options, edge="cli", lang="en")
+    assert [p.file for p in info.value.problems] == ["--" + option.replace("_", "-")]
