@@ -320,7 +320,8 @@ def vangnet(accounts: str, quiet: bool, **given: Any) -> None:
     from sporen.jobs.vangnet import run_vangnet
 
     begin(given)
-    result = run_job(lambda: run_vangnet(read_options(commands.VangnetOptions, given, accounts=accounts)))
+    options = run_job(lambda: read_options(commands.VangnetOptions, given, accounts=accounts))
+    result = run_job(lambda: run_vangnet(options), options.out)
     if result.out is None and not quiet:
         click.echo(result.text, nl=False)
     if result.note and not quiet:

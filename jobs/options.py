@@ -72,12 +72,11 @@ def command_line(options: CommandOptions, command: str, arguments: Sequence[str]
         if not flat.cli or flat.path[0] in NO_EFFECT or name in options.arguments:
             continue
         value = _value(options, flat)
-        if value is None or value is False:
+        if meta(flat.field).get("negate"):    # a flag that sets a yes/no field to no (--static)
+            if value is False:
+                argv.append(flat.flag)
             continue
-        if meta(flat.field).get("negate"):
-            if value is True:
-                continue
-            argv.append(flat.flag)
+        if value is None or value is False:
             continue
         if value is True:
             argv.append(flat.flag)
@@ -85,7 +84,8 @@ def command_line(options: CommandOptions, command: str, arguments: Sequence[str]
             for item in value:
                 argv += [flat.flag, str(item)]
         elif isinstance(value, (list, tuple)):
-            argv += [flat.flag, ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)]
+            joined = ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+            argv += [flat.flag, joined] if joined else [f"{flat.flag}="]    # none: --tradeoff= (one word)
         else:
             argv += [flat.flag, str(value)]
     return argv

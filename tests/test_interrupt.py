@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from sporen.common.i18n import text as say
+
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
@@ -128,7 +130,8 @@ def test_interrupt_stops_every_worker_and_exits_130(tmp_path, sig, moment, repea
     text = err.decode()
     assert process.returncode == 130, text
     assert time.monotonic() - stopped < 10
-    assert "Traceback" not in text and "Error" not in text and "interrupted" in text, text
+    said = [say("cli.interrupted", lang) for lang in ("nl", "en")]   # in the user's language
+    assert "Traceback" not in text and "Error" not in text and any(line in text for line in said), text
     _assert_all_gone(pids + descendants(process.pid))
     assert list(tmp_path.iterdir()) == [], "nothing written, no hidden folder"
 
