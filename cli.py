@@ -40,8 +40,7 @@ import click  # noqa: E402
 from click.core import ParameterSource  # noqa: E402
 
 from sporen.common.errors import DISK_FULL, InputError, Problem, RunFailed, disk_full  # noqa: E402
-from sporen.common.i18n import text  # noqa: E402
-from sporen.common.options import Flat, OptionProblem, Options, message_lang, meta, shown  # noqa: E402
+from sporen.common.options import Flat, OptionProblem, Options, message_lang, meta, shown, text  # noqa: E402
 from sporen.jobs import options as commands  # noqa: E402
 
 EXIT_OK, EXIT_TARGET_NOT_MET, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -660,13 +659,15 @@ def serve_command(ctx: click.Context, scenario: str | None, quiet: bool, **given
     bundled scenario or take an uploaded one (YAML or the scenario workbook).
 
     The page listens on this computer only (127.0.0.1) unless --host says otherwise; then every
-    visitor needs the --token. Press Ctrl-C to stop.
+    visitor needs the access token, from SPOREN_TOKEN or --token-file (never on the command line,
+    where `ps` shows it to every user of this computer). Press Ctrl-C to stop.
 
     \b
     Example:
       sporen serve
       sporen serve inputs/scenarios/kerkrade.yaml --port 8080
-      sporen serve --host 0.0.0.0 --token "$(python -c 'import secrets; print(secrets.token_urlsafe())')"
+      SPOREN_TOKEN="$(python -c 'import secrets; print(secrets.token_urlsafe())')" sporen serve --host 0.0.0.0
+      sporen serve --host 0.0.0.0 --token-file ~/.sporen-token
 
     Bad options exit with code 2 and one line per problem.
     """

@@ -26,14 +26,16 @@ import re
 import types
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, Self, Union, cast, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from sporen.common.errors import InputError, Problem
-from sporen.common.i18n import Lang, number, text
+
+if TYPE_CHECKING:
+    from sporen.common.i18n import Lang
 
 Edge = Literal["cli", "api"]
 """Who reads the names in a problem: ``cli`` (``--max-futures``) or ``api`` (``max_futures``)."""
@@ -413,3 +415,16 @@ def _words(error: ErrorDetails, kind: str, ctx: dict[str, Any], lang: str) -> tu
     if kind == "extra_forbidden":
         return text("option.unknown", lang), ""
     return text("option.not_allowed", lang, value=value), str(error.get("msg", ""))
+
+
+def text(key: str, lang: str, /, **values: Any) -> str:
+    """The catalogue's sentence (`common.i18n.text`; Babel is loaded only when a problem is worded)."""
+    from sporen.common.i18n import text as catalogue_text
+
+    return catalogue_text(key, lang, **values)
+
+
+def number(value: float | None, lang: str) -> str:
+    from sporen.common.i18n import number as formatted
+
+    return formatted(value, lang)

@@ -24,7 +24,7 @@ UNIT = {
     "test_numbers", "test_web_whatif", "test_web_upload", "test_web_security",
 }
 FUNCTIONAL = {
-    "test_browser", "test_cli_conventions", "test_compare", "test_make_run", "test_optimise_cli",
+    "test_browser", "test_cli_conventions", "test_cli_options", "test_compare", "test_make_run", "test_optimise_cli",
     "test_optimise_sim", "test_plan_cli", "test_report", "test_scenarios_bundled", "test_simulate_cli",
     "test_workbook_out", "test_api", "test_dask", "test_adversarial", "test_interrupt", "test_rundir",
     "test_language", "test_web_browser",

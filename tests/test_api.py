@@ -105,9 +105,9 @@ OBSERVED = "date,municipality,measure,value\n2017-07-01,Noord,caseload,60\n2017-
 def test_every_function_of_sporen_twice_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each function of `sporen` called twice, as a researcher would in a notebook: the same answer
     both times (and the optimiser's function is still a function after its first call)."""
-    from optimise_fakes import FakeSim
-
     import inspect
+
+    from optimise_fakes import FakeSim
 
     fake = FakeSim({"role:km_werk": 60_000.0, "instrument:leerwerk": 3_000.0, "measure:screening": 30_000.0})
 
