@@ -96,11 +96,12 @@ def option(default: Any = ..., *, help: str, flag: str | None = None, short: str
     `help` is the one description (the command line's --help, the API's docstring); `flag` the
     command-line spelling when it is not ``--`` + the name with dashes; `short` e.g. ``-n``;
     `show_default` False, or a text shown instead of the default; `cli=False` keeps an option
-    out of the command line (Python only); `internal=True` marks a value the program sets (not an
-    option of any edge; inside a group it is not offered at all); `negate` makes a yes/no field a flag that sets it to
-    False (``--static`` for ``dynamic``). For a group (a field whose type is an `Options` model):
-    `prefix` for its flags and `fields`, the only ones the command line offers. `limits` are
-    pydantic's (ge, le, gt, lt, min_length, ...).
+    out of the command line (Python only); `internal=True` marks a value the program sets (no
+    option of any edge; inside a group not offered at all); `negate` makes a yes/no field a flag
+    that sets it to False (``--static`` for ``dynamic``); `envvar` also reads it from the
+    environment. For a group (a field whose type is an `Options` model): `prefix` for its flags
+    and `fields`, the only ones the command line offers. `limits` are pydantic's (ge, le, gt, lt,
+    min_length, ...).
     """
     extra = {"flag": flag, "short": short, "metavar": metavar, "show_default": show_default, "cli": cli,
              "negate": negate, "envvar": envvar, "prefix": prefix, "fields": fields, "internal": internal}

@@ -203,7 +203,7 @@ def test_a_yaml_alias_bomb_is_refused_in_seconds(tmp_path, command):
 
 def test_a_billion_replications_is_refused_at_once(tmp_path):
     started = time.monotonic()
-    result = invoke("simulate", TINY, "-n", "1000000000", "--out", tmp_path / "run")
+    result = invoke("simulate", TINY, "-n", "1000000000", "--out", tmp_path / "run", "--lang", "en")
     assert_clean(result, 2)
     assert "--replications" in result.output and "100,000" in result.output
     assert time.monotonic() - started < 10 and list(tmp_path.iterdir()) == []

@@ -103,7 +103,7 @@ def test_impossible_target_exits_1_and_names_the_blocker(fake, tmp_path):
     (["--tradeoff", "0.5,often"], "--tradeoff"),
 ])
 def test_bad_options_exit_2(fake, tmp_path, args, message):
-    result = _invoke([str(TINY), "--out", str(tmp_path / "run"), "--quiet", *args])
+    result = _invoke([str(TINY), "--out", str(tmp_path / "run"), "--quiet", "--lang", "en", *args])
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output

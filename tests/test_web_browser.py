@@ -66,8 +66,9 @@ def browser():
             browser.close()
 
 
-def _start(args: list[str]) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([sys.executable, "-m", "sporen.cli", "serve", *args], cwd=ROOT,
+def _start(args: list[str], token: str | None = None) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "SPOREN_TOKEN": token} if token else None   # never on the command line (`ps`)
+    process = subprocess.Popen([sys.executable, "-m", "sporen.cli", "serve", *args], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 90
     assert process.stdout is not None
@@ -85,7 +86,7 @@ def _start(args: list[str]) -> tuple[subprocess.Popen, str]:
 @pytest.fixture(scope="module")
 def server():
     process, url = _start([str(TINY), "--port", "0", "--futures", str(FUTURES), "--seed", str(SEED), "--workers", "1",
-                           "--optimise-replications", "4", "--optimise-max-futures", "16", "--token", TOKEN, "--quiet"])
+                           "--optimise-replications", "4", "--optimise-max-futures", "16", "--quiet"], token=TOKEN)
     try:
         yield url
     finally:

@@ -88,16 +88,13 @@ def run_optimiser(scenario: Scenario, target: WhatIfTarget, *, priority: str | N
 
     report(0.0, "starting")
     try:
-        loop_options = OptimiseOptions(
-            target_from=target.from_year, scope=target.scope, target_level=int(target.level),
-            cumulative=bool(target.cumulative), probability=float(target.probability),
-            workers=int(workers or os.cpu_count() or 1), **options)
+        loop_options = OptimiseOptions.read({   # InputError naming an option it does not have or refuses
+            "target_from": target.from_year, "scope": target.scope, "target_level": int(target.level),
+            "cumulative": bool(target.cumulative), "probability": float(target.probability), **options})
+        loop_options = loop_options.model_copy(update={"workers": int(workers or os.cpu_count() or 1)})
         result = search(model, loop_options, evaluate=evaluate, progress=follow)
     except OptionsError as exc:
         raise InputError([Problem(exc.field, "", exc.message, exc.allowed)]) from None
-    except TypeError as exc:     # an option OptimiseOptions does not have
-        raise InputError([Problem("optimiser options", "", str(exc), "fields of optimise.loop.OptimiseOptions")]
-                         ) from None
     report(1.0, "done")
     check = result.verification
     probability = None if check is None else check.probability
