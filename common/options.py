@@ -179,7 +179,7 @@ class Options(BaseModel):
     yes/no for a number, no NaN or infinity; problems named by the edge that reads them."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, arbitrary_types_allowed=True,
-                              allow_inf_nan=False)
+                              allow_inf_nan=False, defer_build=True)   # validators built on first use: a fast --help
     arguments: ClassVar[tuple[str, ...]] = ()
     """Fields given as positional arguments (not options) on the command line."""
 
