@@ -31,6 +31,8 @@ from sporen.common.catalogue import MESSAGES
 
 Lang = Literal["nl", "en"]
 LANGUAGES: tuple[Lang, ...] = ("nl", "en")
+LANGUAGE_NAMES: dict[str, str] = {"nl": "Nederlands", "en": "English"}
+"""Each language by its own name (the page's switch)."""
 DEFAULT_LANG: Lang = "nl"
 LOCALES: dict[str, str] = {"nl": "nl_NL", "en": "en_GB"}
 """Babel locale per language: Dutch as in the Netherlands; British English (day-month dates, € for euros)."""
@@ -114,6 +116,18 @@ def money_words(value: float | None, lang: str) -> str:
     if amount >= 10_000:
         return money(round(amount, -3), lang)
     return money(amount, lang)
+
+
+def money_axis(value: float, lang: str) -> str:
+    """Euros on a chart's axis: '€ -1,2 mln', '€ 350k', '€ 0' (nl); '-€1.2M', '€350k' (en): the sign
+    where the locale puts it, after the euro sign in Dutch and before it in English."""
+    sign, amount = ("-" if value < 0 else ""), abs(value)
+    inner, outer = (sign, "") if lang == "nl" else ("", sign)
+    if amount >= 1e6:
+        return outer + text("axis.millions", lang, value=inner + number(amount / 1e6, lang, 1))
+    if amount >= 1e3:
+        return outer + text("axis.thousands", lang, value=inner + number(amount / 1e3, lang))
+    return outer + text("axis.euros", lang, value=inner + number(amount, lang))
 
 
 def number(value: float | None, lang: str, digits: int = 0) -> str:

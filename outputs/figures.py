@@ -75,20 +75,8 @@ def _finish(fig, key: str, title: str, caption: str, alt: str) -> Figure:
     return Figure(key=key, title=title, caption=caption, alt=alt, svg=text)
 
 
-def euro_short(value: float, _pos: object = None, lang: str = "nl") -> str:
-    """Axis label for euros by locale: '€ -1,2 mln' / '-€1.2M', '€ 350k', '€ 0' (the sign where the
-    locale puts it: after the euro sign in Dutch, before it in English)."""
-    sign, amount = ("-" if value < 0 else ""), abs(value)
-    inner, outer = (sign, "") if lang == "nl" else ("", sign)
-    if amount >= 1e6:
-        return outer + text("axis.millions", lang, value=inner + i18n.number(amount / 1e6, lang, 1))
-    if amount >= 1e3:
-        return outer + text("axis.thousands", lang, value=inner + i18n.number(amount / 1e3, lang))
-    return outer + text("axis.euros", lang, value=inner + i18n.number(amount, lang))
-
-
 def _euro_axis(lang: str) -> FuncFormatter:
-    return FuncFormatter(lambda v, p: euro_short(v, p, lang))
+    return FuncFormatter(lambda v, _p: i18n.money_axis(v, lang))
 
 
 def _share_axis(lang: str) -> FuncFormatter:

@@ -208,7 +208,7 @@ def test_a_broken_upload_shows_its_errors(browser, server, tmp_path):
     page.wait_for_function("() => document.querySelector('#upload-problems')"
                            " && document.querySelector('#upload-problems').innerText.includes('tagged.yaml')",
                            timeout=WAIT_MS)
-    assert "YAML tag" in page.inner_text("#upload-problems")
+    assert "YAML-tag" in page.inner_text("#upload-problems")   # the page is Dutch by default
     bad_plan = tmp_path / "plan.yaml"
     bad_plan.write_text("staff: {km_werk: {fte: 1.3}}\n", encoding="utf-8")
     page.set_input_files("#plan_file", str(bad_plan))
@@ -258,17 +258,18 @@ def test_a_failing_simulation_shows_a_message_not_a_stack_trace(browser, monkeyp
 
     from sporen.inputs.load import load_scenario
     from sporen.web import app as web_app
+    from sporen.web import session
     from sporen.web.security import Guard
     from sporen.web.server import bind
 
-    real = web_app.what_if
+    real = session.what_if
 
     def fragile(futures, plan, target, **kwargs):
         if plan.staff:
             raise ZeroDivisionError("deep inside the engine: secret detail")
         return real(futures, plan, target, **kwargs)
 
-    monkeypatch.setattr(web_app, "what_if", fragile)
+    monkeypatch.setattr(session, "what_if", fragile)
     settings = web_app.Settings(start_name="tiny", start_scenario=load_scenario(TINY), futures=4, seed=SEED, workers=1)
     sock = bind("127.0.0.1", 0)
     server = uvicorn.Server(uvicorn.Config(Guard(web_app.build_app(settings)), log_level="critical", lifespan="off"))
