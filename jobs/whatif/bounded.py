@@ -80,8 +80,19 @@ def _limit(seconds: float, memory: int) -> None:
         signal.alarm(int(seconds) + 2)
 
 
+def peak_memory() -> int:
+    """This process's peak resident memory in bytes (Linux; 0 elsewhere)."""
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
+    except (ImportError, OSError):
+        return 0
+
+
 def _child(connection: Any, function: Callable[..., Any], args: tuple, seconds: float, memory: int) -> None:
     _limit(seconds, memory)
+    connection.send(("started", address_space()))
     try:
         answer: tuple[str, Any] = ("ok", function(*args))
     except InputError as exc:
@@ -91,40 +102,52 @@ def _child(connection: Any, function: Callable[..., Any], args: tuple, seconds: 
     except Exception as exc:   # the server logs the kind; the browser sees a message, never a traceback
         answer = ("error", f"{type(exc).__name__}: {exc}"[:500])
     try:
-        connection.send(answer)
+        connection.send((*answer, peak_memory()))
     except MemoryError:
-        connection.send(("memory", None))
+        connection.send(("memory", None, peak_memory()))
     finally:
         connection.close()
 
 
-def run_bounded(function: Callable[..., Any], *args: Any, seconds: float, memory: int) -> Any:
+def run_bounded(function: Callable[..., Any], *args: Any, seconds: float, memory: int,
+                measured: dict[str, float] | None = None) -> Any:
     """`function(*args)` in a child process within `seconds` and `memory` bytes of address space.
 
     `function` must be importable by name (a module-level function) and its answer picklable.
     Raises the child's InputError again, `Overrun` for time, memory or no free slot, and
-    RuntimeError (with the exception's kind) for anything else that failed in the child."""
+    RuntimeError (with the exception's kind) for anything else that failed in the child.
+    `measured`, when given, gets the child's address space at the start ('start_bytes'), its peak
+    resident memory ('peak_bytes', when it could still say) and the wall time ('seconds')."""
     started = time.monotonic()
     if not _SLOTS.acquire(timeout=seconds):
         raise Overrun("busy", seconds, memory)
     try:
         left = max(0.1, seconds - (time.monotonic() - started))
-        return _run(function, args, left, memory)
+        return _run(function, args, left, memory, {} if measured is None else measured)
     finally:
         _SLOTS.release()
+        if measured is not None:
+            measured["seconds"] = time.monotonic() - started
 
 
-def _run(function: Callable[..., Any], args: tuple, seconds: float, memory: int) -> Any:
+def _run(function: Callable[..., Any], args: tuple, seconds: float, memory: int, measured: dict[str, float]) -> Any:
     context = _context()
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sending, function, args, seconds, memory), daemon=True,
                               name="sporen-upload")
+    deadline = time.monotonic() + seconds
     process.start()
     sending.close()
     try:
-        if not receiving.poll(seconds):
-            raise Overrun("time", seconds, memory)
-        kind, value = receiving.recv()
+        kind, value = "started", None
+        while kind == "started":
+            if not receiving.poll(max(0.0, deadline - time.monotonic())):
+                raise Overrun("time", seconds, memory)
+            kind, value, *rest = receiving.recv()
+            if kind == "started":
+                measured["start_bytes"] = value
+            elif rest:
+                measured["peak_bytes"] = rest[0]
     except (EOFError, OSError):
         # the child died without a word: killed by the kernel (memory) or by its own alarm
         code = _stop(process)
