@@ -139,6 +139,27 @@ def number(value: float | None, lang: str, digits: int = 0) -> str:
     return format_decimal(x, format=pattern, locale=LOCALES[lang])
 
 
+def decimal(value: float | None, lang: str) -> str:
+    """A number as written in a source: whole numbers grouped ('2.253.777'), fractions with up to six
+    significant digits ('0,881633', '1,5'); '' when missing."""
+    x = as_number(value)
+    if x is None:
+        return ""
+    if abs(x) >= 10_000 or float(x).is_integer():
+        return format_decimal(round(x), format="#,##0", locale=LOCALES[lang])
+    digits = max(0, 6 - len(str(int(abs(x)))) if abs(x) >= 1 else 6 + _leading_zeros(abs(x)))
+    return format_decimal(x, format="#,##0." + "#" * min(digits, 12), locale=LOCALES[lang])
+
+
+def _leading_zeros(x: float) -> int:
+    """Zeros after the decimal mark before the first significant digit of 0 < x < 1 (0.0012 -> 2)."""
+    count = 0
+    while 0 < x < 0.1 and count < 12:
+        x *= 10
+        count += 1
+    return count
+
+
 def number_signed(value: float | None, lang: str, digits: int = 0) -> str:
     x = as_number(value)
     if x is None:

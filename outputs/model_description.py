@@ -26,6 +26,7 @@ from sporen.common import i18n
 from sporen.common.i18n import text
 from sporen.inputs.schema import Scenario
 from sporen.inputs.workbook_layout import lookup
+from sporen.outputs.labels import unit_words
 
 KIND_MEANING = {
     "seed": "a figure from the municipalities' own documents (the seeds)",
@@ -42,8 +43,13 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=False).replace('"', "&quot;")
 
 
-def format_value(value: Any) -> str:
-    """A parameter value as a planner reads it: lists and mappings compact, big numbers grouped."""
+def format_value(value: Any, lang: str | None = None) -> str:
+    """A parameter value as a planner reads it: lists and mappings compact, big numbers grouped.
+
+    With `lang` in the reader's locale (`€`-free numbers: '2.253.777', '0,881633', 'ja'); without,
+    as the CSV file keeps it ('2,253,777', '0.881633', 'yes')."""
+    if lang is not None:
+        return _localised(value, lang)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
@@ -59,6 +65,25 @@ def format_value(value: Any) -> str:
     if value is None:
         return "(none)"
     return str(value)
+
+
+def _localised(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return text("yes" if value else "no", lang)
+    if isinstance(value, (int, float)):
+        return i18n.decimal(value, lang)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_localised(v, lang)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ("; " if lang == "nl" else ", ").join(_localised(v, lang) for v in value)   # 1,5; 2 in Dutch
+    if value is None:
+        return text("value.none", lang)
+    return str(value)
+
+
+def parameter_value(scenario: Scenario, path: str) -> Any:
+    """The scenario's value at a dotted parameter path (as the appendix lists it)."""
+    return lookup(scenario.model_dump(), path)
 
 
 def _leaves(tree: Any, path: str = "") -> list[tuple[str, Any]]:
@@ -133,6 +158,7 @@ def assumptions_appendix(scenario: Scenario, lang: str = "nl") -> str:
     value their source gives), then the values without a named source (folded)."""
     assumptions = assumptions_table(scenario)
     unsourced = unsourced_table(scenario)
+    tree = scenario.model_dump()
     changed = assumptions[assumptions["changed_from"].astype(str) != ""]
     parts = [f"<p>{_esc(text('appendix.intro', lang, n=len(assumptions)))}</p>"]
     if len(changed):
@@ -147,13 +173,15 @@ def assumptions_appendix(scenario: Scenario, lang: str = "nl") -> str:
             kind = f"{kind}; {text('kind.changed', lang)}"
             note = text("appendix.changed_note", lang, original=row.changed_from) + (f" {note}" if note else "")
             css = ' class="changed"'
-        cells = [row.parameter, row.value, row.unit, kind, row.source, note]
+        cells = [row.parameter, format_value(lookup(tree, str(row.parameter)), lang), unit_words(row.unit, lang), kind,
+                 row.source, note]
         rows.append(f"<tr{css}>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
     parts.append(f'<table class="fixed assumptions"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
                  "</tbody></table>" if rows else f"<p>({_esc(text('appendix.none', lang))})</p>")
     origins = {"scenario file": text("appendix.origin.file", lang), "program default": text("appendix.origin.default",
                                                                                              lang)}
-    shown = unsourced.assign(origin=unsourced["origin"].map(origins))
+    shown = unsourced.assign(origin=unsourced["origin"].map(origins),
+                             value=[format_value(lookup(tree, str(p)), lang) for p in unsourced["parameter"]])
     head = "".join(f"<th>{_esc(text('col.' + c, lang))}</th>" for c in shown.columns)
     body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>"
                    for row in shown.itertuples(index=False, name=None))
