@@ -273,12 +273,12 @@ MESSAGES.update({
     "summary.with": ("<b>Met het plan</b> wordt dat {result}", "<b>With the plan</b> this becomes {result}"),
     "summary.still_deficit_in": (" (nog een tekort in {years}).", " (still a deficit in {years})."),
     "summary.no_deficit_year": (" (gemiddeld geen jaar met een tekort).", " (no year in deficit on average)."),
-    "summary.cost": ("<b>Het plan kost</b> {amount} extra over de {years} jaar (personeel, instrumenten en "
+    "summary.cost": ("<b>Het plan kost</b> {amount} extra over {years} (personeel, instrumenten en "
                      "maatregelen)",
-                     "<b>The plan costs</b> {amount} extra over the {years} years (staff, instruments and measures)"),
-    "summary.saving": ("<b>Het plan bespaart</b> {amount} op personeel, instrumenten en maatregelen over de "
-                       "{years} jaar",
-                       "<b>The plan saves</b> {amount} on staff, instruments and measures over the {years} years"),
+                     "<b>The plan costs</b> {amount} extra over {years} (staff, instruments and measures)"),
+    "summary.saving": ("<b>Het plan bespaart</b> {amount} op personeel, instrumenten en maatregelen over "
+                       "{years}",
+                       "<b>The plan saves</b> {amount} on staff, instruments and measures over {years}"),
     "summary.net_better": ("; per saldo staan de gemeenten er {amount} beter voor dan zonder plan",
                            "; net of that, the municipalities are {amount} better off than without it"),
     "summary.net_worse": ("; per saldo staan de gemeenten er {amount} slechter voor dan zonder plan",
@@ -289,7 +289,6 @@ MESSAGES.update({
                        "simulated futures{ci}"),
     "summary.ci": (" (95%-betrouwbaarheidsinterval {low} tot {high})", " (95% confidence interval {low} to {high})"),
     "summary.required": ("; het doel vraagt minstens {required}", "; the target asks for at least {required}"),
-    "summary.target": (". Doel: {target}.", ". Target: {target}."),
     "summary.plan_heading": ("Het plan in woorden:", "The plan in plain words:"),
     "summary.no_change": ("geen verandering ten opzichte van de huidige formatie en instrumenten.",
                           "no change from the current formation and instruments."),
@@ -360,8 +359,8 @@ MESSAGES.update({
     "rules.col.source": ("bron", "source"),
     "rules.tier": ("{rate} van het tekort tussen {lower} en {upper}", "{rate} of the deficit from {lower} to {upper}"),
     "rules.tier_above": ("{rate} van het tekort boven {lower}", "{rate} of the deficit above {lower}"),
-    "rules.multi_year": ("{years} jaar opgeteld: tekort boven {threshold}",
-                         "{years} years summed: deficit above {threshold}"),
+    "rules.multi_year": ("{years} opgeteld: tekort boven {threshold}",
+                         "{years} summed: deficit above {threshold}"),
     "rules.no_multi_year": ("geen", "none"),
     "rules.none": ("geen regel voor dit jaar: geen vangnet", "no rule for this year: no vangnet"),
     "caseload.kpi_intro": ("Kengetallen voor de hele organisatie (gemiddelde over de gesimuleerde toekomsten; "
@@ -373,11 +372,14 @@ MESSAGES.update({
                                 "maand):",
                                 "Key figures for the whole organisation (mean over the simulated futures; without "
                                 "the plan → with the plan; 'whole horizon' is all years, 'end' the last month):"),
-    "survival.after": ("nog in bestand na {months} mnd", "still on after {months} months"),
-    "survival.intro": ("Deel van de instroom dat nog in het klantenbestand zit (Kaplan-Meier, zonder plan, alle "
-                       "toekomsten samen; leeg waar de periode te kort is):",
-                       "Share still on the caseload (Kaplan-Meier, baseline, all futures pooled; empty where the "
-                       "horizon is too short to tell):"),
+    "survival.after": ("nog in bestand na {months}", "still on after {months}"),
+    "survival.intro": ("Deel van de instroom dat nog in het klantenbestand zit (Kaplan-Meier, zonder plan, de "
+                       "{futures} toekomsten samen; de instroom is het gemiddelde per toekomst; leeg waar de periode "
+                       "te kort is):",
+                       "Share still on the caseload (Kaplan-Meier, baseline, the {futures} futures pooled; the "
+                       "inflow is the mean per future; empty where the horizon is too short to tell):"),
+    "survival.inflow_per_future": ("instroom in dat jaar (per toekomst)", "inflow that year (per future)"),
+    "caseload.censoring": ("De gemiddelde duur telt alleen de uitkeringen die binnen de periode eindigden; wie aan het eind nog een uitkering heeft, telt daar niet mee. De mediane duur (Kaplan-Meier) telt die lopende uitkeringen wel mee, als 'nog niet geëindigd'. Daarom kan de mediaan hoger zijn dan het gemiddelde: de lange uitkeringen zitten wel in de mediaan en niet in het gemiddelde.", "The mean stay counts only the benefits that ended within the horizon; whoever still has a benefit at its end is left out of it. The median stay (Kaplan-Meier) does count those running benefits, as 'not yet ended'. So the median can be above the mean: the long stays are in the median and not in the mean."),
     "formation.note": ("Per functie: fte nu en gepland, het verschil, de jaarlijkse kosten nu en gepland en de extra "
                        "jaarlijkse kosten van de wijziging (negatief: een besparing). Nieuwe medewerkers zijn in "
                        "dienst vanaf de maand in de laatste kolom (de doorlooptijd van de functie na het besluit).",
@@ -596,7 +598,7 @@ MESSAGES.update({
                         "Dot-and-whisker chart of each variant's differences from the base."),
     "fig.flow.applications": ("aanvragen", "applications"),
     "fig.flow.gate": ("poort\nintake en\nbesluit", "gate\nintake and\ndecision"),
-    "fig.flow.exits": ("uitstroom\nwerk, verhuizing, pensioen,\ninkomen partner, overlijden,\nhandhaving, ...",
+    "fig.flow.exits": ("uitstroom\nwerk, verhuizing,\npensioen, inkomen partner,\noverlijden, handhaving, ...",
                        "exits\nwork, moved, pension,\npartner income, death,\nenforcement, ..."),
     "fig.flow.in_view": ("in beeld  |  wacht", "in view  |  waiting"),
     "fig.flow.returns": ("terugkeer: een deel van de uitstroom naar werk komt terug",
@@ -684,8 +686,8 @@ MESSAGES.update({
                       "months) and are redrawn whenever a client's state changes. A share of work exits returns; "
                       "{pause}Every client-month on benefit costs the segment's benefit; wage-cost subsidies are "
                       "paid from BUIG. Money and people are conserved exactly each month."),
-    "md.pause": ("wie binnen {months} maanden terugkomt, slaat de poort over (uitkeringspauze). ",
-                 "within {months} months they skip the gate (benefit pause). "),
+    "md.pause": ("wie binnen {months} terugkomt, slaat de poort over (uitkeringspauze). ",
+                 "within {months} they skip the gate (benefit pause). "),
     "md.scenario_logic": ("Scenariologica. Een plan verandert de fte per functie vanaf de maand van indiensttreding, "
                           "de plaatsen per instrument per jaar en de maatregelen (aan of uit).",
                           "Scenario logic. A plan changes the fte per role from its arrival month, the instrument "
@@ -694,8 +696,8 @@ MESSAGES.update({
     "md.algorithms": ("Algoritmen. Tijdstippen worden getrokken uit exponentiële verdelingen per concurrerende "
                       "reden (per klant wordt de volgende gebeurtenis ingepland, klanten worden niet elke maand "
                       "langsgelopen). Het vangnet volgt de regels van elk jaar als gegevens (drempel, schijven, "
-                      "meerjarentoets), exact in decimalen. Het plan wordt gevonden met sample average "
-                      "approximation: de simulatie draait op een ontwerp van beslisniveaus met dezelfde "
+                      "meerjarentoets), exact in decimalen. Het plan wordt gevonden met steekproefgemiddelden "
+                      "(sample average approximation): de simulatie draait op een ontwerp van beslisniveaus met dezelfde "
                       "toevalsgetallen, een exact gemengd-geheeltallig model (OR-Tools) kiest de goedkoopste "
                       "combinatie die het doel in het gevraagde deel van de toekomsten haalt, en het gekozen plan "
                       "wordt opnieuw gesimuleerd op nieuwe toekomsten om het te verifiëren.",
@@ -727,11 +729,11 @@ MESSAGES.update({
     "md.segments": ("; doelgroepen {segments}", "; segments {segments}"),
     "md.track": ("treden {rungs}{segments}: {slots}; kans op werk x {multiplier} in beeld; overgangen {moves}",
                  "ladder rungs {rungs}{segments}: {slots}; work hazard x {multiplier} while in view; transitions {moves}"),
-    "md.role": ("{function}: {fte} fte nu, {cost} per fte per jaar, in dienst {months} maanden na het besluit",
-                "{function}: {fte} fte now, {cost} per fte per year, arrives {months} months after the decision"),
-    "md.instrument": ("spoor {track}: {places} plaatsen per jaar, {months} maanden, {cost} per deelnemer, betaald uit "
+    "md.role": ("{function}: {fte} fte nu, {cost} per fte per jaar, in dienst {months} na het besluit",
+                "{function}: {fte} fte now, {cost} per fte per year, arrives {months} after the decision"),
+    "md.instrument": ("spoor {track}: {places} plaatsen per jaar, {months}, {cost} per deelnemer, betaald uit "
                       "{paid_from}",
-                      "track {track}: {places} places a year, {months} months, {cost} per participant, paid from "
+                      "track {track}: {places} places a year, {months}, {cost} per participant, paid from "
                       "{paid_from}"),
     "md.sources": ("Bronnen. {n} parameters noemen hun bron ({kinds}). Soorten:",
                    "Sources. {n} parameters name their source ({kinds}). Kinds:"),
@@ -759,7 +761,7 @@ MESSAGES.update({
                 "verdeeld over de duurklassen zoals het scenario aangeeft.",
                 "Initialisation: no warm-up; the run starts from the caseload at {start} ({stock} clients), spread "
                 "over the duration bands as the scenario gives."),
-    "md.length": ("Looptijd: {years} jaar ({months} maanden), {span}.", "Run length: {years} years ({months} months), {span}."),
+    "md.length": ("Looptijd: {years} ({months}), {span}.", "Run length: {years} ({months}), {span}."),
     "md.replications_plan": ("Gesimuleerde toekomsten: elk kandidaatplan wordt in de optimalisatie op dezelfde {r} "
                              "toekomsten gesimuleerd (common random numbers); het gekozen plan en de huidige formatie "
                              "op {v} nieuwe toekomsten, waarop dit rapport ze vergelijkt (de toekomsten van de "
@@ -1211,7 +1213,7 @@ MESSAGES.update({
     "web.problems": ("Dit klopt nog niet:", "Something is not right:"),
     "web.failed": ("De simulatie is mislukt ({kind}). De vorige uitkomst blijft staan; probeer een andere waarde of laad het scenario opnieuw.", "The simulation failed ({kind}). The previous result stays on screen; try another value or load the scenario again."),
     "web.optimiser_failed": ("De optimalisatie is mislukt ({kind}).", "The optimiser failed ({kind})."),
-    "web.scenario_loaded": ("Scenario {name}: {municipalities}; {start}, {years} jaar.", "Scenario {name}: {municipalities}; {start}, {years} years."),
+    "web.scenario_loaded": ("Scenario {name}: {municipalities}; {start}, {years}.", "Scenario {name}: {municipalities}; {start}, {years}."),
     "web.chart_result_y": ("resultaat na vangnet\n(onder 0 = tekort)", "result after vangnet\n(below 0 = deficit)"),
     "web.chart_caseload_y": ("klanten", "clients"),
     "web.part_failed": ("Dit onderdeel kon niet worden getoond (zie het logboek van de server).", "This part could not be shown (see the server log)."),
@@ -1368,4 +1370,50 @@ MESSAGES.update({
     "unitname.places": ("plaatsen", "places"),
     "unitname.places a year": ("plaatsen per jaar", "places a year"),
     "unitname.on/off": ("aan/uit", "on/off"),
+})
+
+# -- one municipality: the singular wording of sentences about "the municipalities" (i18n.text_n) ---
+MESSAGES.update({
+    "summary.without.one": ("<b>Zonder extra maatregelen</b> sluit {municipalities} {span} af met {result} op de BUIG na vangnet", "<b>Without extra measures</b> {municipalities} ends {span} with {result} on the BUIG after the vangnet"),
+    "summary.net_better.one": ("; per saldo staat de gemeente er {amount} beter voor dan zonder plan", "; net of that, the municipality is {amount} better off than without it"),
+    "summary.net_worse.one": ("; per saldo staat de gemeente er {amount} slechter voor dan zonder plan", "; net of that, the municipality is {amount} worse off than without it"),
+    "summary.table_intro.one": ("Resultaat op de BUIG na vangnet (onder nul is een tekort); de bandbreedte bevat 90% van de gesimuleerde toekomsten:", "BUIG result after vangnet (below zero is a deficit); the range holds 90% of the simulated futures:"),
+    "fig.caseload.caption.one": ("Klanten in het bestand (met en zonder uitkering) aan het eind van elke maand. De lijn is het gemiddelde over de gesimuleerde toekomsten, de band bevat 90% ervan (5e tot 95e percentiel).", "Clients on the caseload (with and without benefit) at the end of each month. The line is the mean over the simulated futures, the band holds 90% of them (5th to 95th percentile)."),
+    "md.entities.one": ("Entiteiten: klanten (huishoudens) in {segments} doelgroepen ({segment_names}) in de gemeente {names}; {stock} in het bestand op {start}.", "Entities: clients (households) in {segments} segments ({segment_names}) in the municipality of {names}; {stock} on the caseload at {start}."),
+    "target.total.one": ("voor de gemeente", "for the municipality"),
+    "fig.result.caption.one": ("BUIG-budget plus vangnet min uitgaven, per jaar. Onder nul is een tekort dat de gemeente uit eigen middelen betaalt. De strepen bevatten 90% van de gesimuleerde toekomsten.", "BUIG budget plus vangnet minus spending, per year. Below zero is a deficit the municipality pays from its own funds. Whiskers hold 90% of the simulated futures."),
+    "wb.yearly.one": ("Resultaat na vangnet per jaar", "Result after vangnet per year"),
+    "web.section_result_note.one": ("Onder nul is een tekort dat de gemeente zelf betaalt. De band bevat 90% van de gesimuleerde toekomsten (5e tot 95e percentiel). Verschillen zijn gepaard: dezelfde toekomsten met en zonder plan (95%-betrouwbaarheidsinterval).", "Below zero is a deficit the municipality pays itself. The band holds 90% of the simulated futures (5th to 95th percentile). Differences are paired: the same futures with and without the plan (95% confidence interval)."),
+})
+
+# -- page 1: the target and the probability on every path, and what the numbers of futures mean ---
+MESSAGES.update({
+    "summary.chance_report": ("<b>Kans van slagen</b>: geen plan is op verse toekomsten als geslaagd bevestigd; op de {futures} toekomsten van dit rapport haalt het getoonde plan het doel in {probability} ({met} van {futures})", "<b>Chance of success</b>: no plan was confirmed on fresh futures; on this report's {futures} futures the plan shown meets the target in {probability} ({met} of {futures})"),
+    "summary.chance_unknown": ("<b>Kans van slagen</b>: onbekend; de optimalisatie heeft geen plan op verse toekomsten kunnen toetsen", "<b>Chance of success</b>: unknown; the optimiser could not test a plan on fresh futures"),
+    "summary.target_line": ("<b>Doel</b>: {target}.", "<b>Target</b>: {target}."),
+    "samples.small": ("Dit is een snelle verkenning op weinig gesimuleerde toekomsten ({n}; voor een besluit minstens {default}): kansen en bedragen kunnen bij een nieuwe run enkele procentpunten en tienduizenden euro's verschuiven.", "This is a quick look on few simulated futures ({n}; for a decision at least {default}): probabilities and amounts may shift by a few points and tens of thousands of euros in another run."),
+    "samples.both": (" De kans is gemeten op de {check} verse toekomsten waarop de optimalisatie het plan toetste; de bedragen per jaar op {report} toekomsten uit dezelfde reeks verse toekomsten.", " The probability is measured on the {check} fresh futures the optimiser tested the plan on; the yearly amounts on {report} futures of the same fresh series."),
+})
+
+# -- the vangnet rules' sources in the report's language (outputs/report.rule_source) -------------
+MESSAGES.update({
+    "rules.source.refs": ("bronnen {refs} (genummerd en geciteerd in inputs/rules/vangnet.yaml)", "sources {refs} (numbered and quoted in inputs/rules/vangnet.yaml)"),
+    "rules.source.seeds": ("{seeds} van de gemeenten", "the municipalities' {seeds}"),
+    "rules.source.assumed": ("aangenomen: {parts}", "assumed: {parts}"),
+    "rules.source.file": ("zie inputs/rules/vangnet.yaml", "see inputs/rules/vangnet.yaml"),
+    "rules.part.threshold": ("de drempel", "the threshold"),
+    "rules.part.tiers": ("de vergoedingsstaffel", "the tiers"),
+    "rules.part.tiers.rate": ("het vergoedingspercentage", "the tiers' rates"),
+    "rules.part.tiers.lower": ("de ondergrens van de staffel", "the tiers' lower bounds"),
+    "rules.part.tiers.upper": ("de bovengrens van de staffel", "the tiers' upper bounds"),
+    "rules.part.cumulative_years": ("de jaren van de meerjarentoets", "the multi-year test's years"),
+    "rules.part.cumulative_threshold": ("de drempel van de meerjarentoets", "the multi-year test's threshold"),
+})
+
+# -- nouns counted (i18n.quantity): one or more ----------------------------------------------------
+MESSAGES.update({
+    "noun.month.one": ("{value} maand", "{value} month"),
+    "noun.month": ("{value} maanden", "{value} months"),
+    "noun.year.one": ("{value} jaar", "{value} year"),
+    "noun.year": ("{value} jaar", "{value} years"),
 })

@@ -56,6 +56,12 @@ def text(key: str, lang: str, /, **values: Any) -> str:
     return template.format(**values) if values else template
 
 
+def text_n(key: str, n: int, lang: str, /, **values: Any) -> str:
+    """`text` for a sentence about `n` things (municipalities): the key's singular wording (`key.one`)
+    when n is 1 and the catalogue has one ('sluit Nijkerk af', not 'sluiten Nijkerk samen af')."""
+    return text(f"{key}.one" if n == 1 and has_text(f"{key}.one") else key, lang, **values)
+
+
 def has_text(key: str) -> bool:
     return key in MESSAGES
 
@@ -199,6 +205,14 @@ def points(value: float | None, lang: str, digits: int = 1) -> str:
     if x is None:
         return ""
     return text("unit.points", lang, value=number_signed(x * 100, lang, digits))
+
+
+def quantity(value: float, noun: str, lang: str) -> str:
+    """A count with its noun in the right number: '1 maand', '5 maanden', '1,5 maanden' (nl); '1 month',
+    '5 months' (en). `noun` is a catalogue noun: month, year."""
+    x = float(value)
+    shown = number(x, lang, 0 if x.is_integer() else 1)
+    return text(f"noun.{noun}" + (".one" if x == 1 else ""), lang, value=shown)
 
 
 def date_text(value: _dt.date, lang: str) -> str:

@@ -27,7 +27,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from sporen.common import i18n  # noqa: E402
-from sporen.common.i18n import text  # noqa: E402
+from sporen.common.i18n import text, text_n  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -137,7 +137,9 @@ def caseload_figure(baseline_monthly: pd.DataFrame, plan_monthly: pd.DataFrame |
         fig.legend(handles, labels, loc="lower center", ncol=len(labels), bbox_to_anchor=(0.5, -0.02))
         fig.tight_layout(rect=(0, 0.06, 1, 1))
         return _finish(
-            fig, "caseload", text("fig.caseload.title", lang), text("fig.caseload.caption", lang),
+            fig, "caseload", text("fig.caseload.title", lang),
+            text_n("fig.caseload.caption", baseline_monthly["municipality"].nunique()
+                   if "municipality" in baseline_monthly else 2, lang),
             text("fig.caseload.alt", lang),
         )
 
@@ -214,7 +216,8 @@ def result_figure(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame | Non
         ax.legend(loc="best")
         fig.tight_layout()
         return _finish(
-            fig, "result", text("fig.result.title", lang), text("fig.result.caption", lang),
+            fig, "result", text("fig.result.title", lang),
+            text_n("fig.result.caption", baseline_yearly["municipality"].nunique(), lang),
             text("fig.result.alt", lang),
         )
 
@@ -356,10 +359,21 @@ def flow_figure(tracks: list[str], transitions: list[tuple[str, str]], segments:
         ax.axis("off")
         mid = (height - 0.8) / 2
 
-        def node(cx: float, cy: float, w: float, h: float, text: str, colour: str) -> tuple[float, float, float]:
+        renderer = fig.canvas.get_renderer()   # type: ignore[attr-defined]  # Agg's canvas measures text
+
+        def node(cx: float, cy: float, w: float, h: float, words: str, colour: str) -> tuple[float, float, float]:
+            """A box of at least w x h around its text, which is wrapped (and if need be made smaller)
+            until it fits the width: no text runs over its box."""
+            label = ax.text(cx, cy, words, ha="center", va="center", fontsize=8.5, zorder=3, clip_on=False)
+            for size in (8.5, 8.0, 7.5, 7.0):
+                label.set_fontsize(size)
+                box = label.get_window_extent(renderer).transformed(ax.transData.inverted())
+                if box.width <= w - 0.16:
+                    break
+            h = max(h, box.height + 0.18)
+            w = max(w, box.width + 0.16)
             ax.add_patch(FancyBboxPatch((cx - w / 2, cy - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.12",
-                                        facecolor=colour, edgecolor="#555555", linewidth=1.0))
-            ax.text(cx, cy, text, ha="center", va="center", fontsize=8.5)
+                                        facecolor=colour, edgecolor="#555555", linewidth=1.0, zorder=2, clip_on=False))
             return cx, cy, w
 
         def arrow(x0: float, y0: float, x1: float, y1: float, rad: float = 0.0, dashed: bool = False) -> None:
@@ -368,10 +382,10 @@ def flow_figure(tracks: list[str], transitions: list[tuple[str, str]], segments:
                                          linewidth=0.9, linestyle="--" if dashed else "-"))
 
         shown = segments[:4] + (["..."] if len(segments) > 4 else [])
-        node(1.0, mid, 1.7, 0.34 * (len(shown) + 1) + 0.2, text("fig.flow.applications", lang) + "\n"
+        node(1.0, mid, 1.9, 0.34 * (len(shown) + 1) + 0.2, text("fig.flow.applications", lang) + "\n"
              + "\n".join(shown), "#f2f2f2")
         node(3.5, mid, 1.5, 0.9, text("fig.flow.gate", lang), "#fde7c8")
-        node(11.3, mid, 3.0, 1.5, text("fig.flow.exits", lang), "#dff3e8")
+        node(11.3, mid, 3.2, 1.5, text("fig.flow.exits", lang), "#dff3e8")
         arrow(1.85, mid, 2.75, mid)
         ys = {t: (height - 0.8) - (i + 0.5) * ((height - 0.8) / n) for i, t in enumerate(tracks)}
         for track, y in ys.items():

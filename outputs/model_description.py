@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from sporen.common import i18n
-from sporen.common.i18n import text
+from sporen.common.i18n import text, text_n
 from sporen.inputs.schema import Scenario
 from sporen.inputs.workbook_layout import lookup
 from sporen.outputs.labels import unit_words
@@ -75,7 +75,9 @@ def _localised(value: Any, lang: str) -> str:
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {_localised(v, lang)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return ("; " if lang == "nl" else ", ").join(_localised(v, lang) for v in value)   # 1,5; 2 in Dutch
+        fractions = any(isinstance(v, float) and not v.is_integer() for v in value)
+        separator = "; " if lang == "nl" and fractions else ", "   # Dutch '1,5; 2', never '1,5, 2'
+        return separator.join(_localised(v, lang) for v in value)
     if value is None:
         return text("value.none", lang)
     return str(value)
@@ -241,18 +243,19 @@ def model_description(
                     if t.segments else "")
         track_lines.append(
             f"<b>{_esc(s.label(t.name, lang))}</b> ("
-            + _esc(text("md.track", lang, rungs=format_value(t.ladder), segments=segments, slots=slots,
+            + _esc(text("md.track", lang, rungs=format_value(t.ladder, lang), segments=segments, slots=slots,
                         multiplier=i18n.number(t.served_work_multiplier, lang, 2), moves=moves)) + ")")
     role_lines = [
         f"<b>{_esc(s.label(r.name, lang))}</b> ("
         + _esc(text("md.role", lang, function=text("function." + r.function, lang), fte=i18n.fte(r.fte_now, lang),
-                    cost=i18n.money(r.cost_per_fte_year, lang), months=r.lead_time_months)) + ")"
+                    cost=i18n.money(r.cost_per_fte_year, lang),
+                    months=i18n.quantity(r.lead_time_months, "month", lang))) + ")"
         for r in s.roles
     ]
     instrument_lines = [
         f"<b>{_esc(s.label(i.name, lang))}</b> ("
         + _esc(text("md.instrument", lang, track=s.label(i.track, lang), places=i18n.number(i.places_per_year, lang),
-                    months=i18n.number(i.duration_months, lang, 0 if float(i.duration_months).is_integer() else 1),
+                    months=i18n.quantity(i.duration_months, "month", lang),
                     cost=i18n.money(i.cost_per_participant, lang), paid_from=i.paid_from.replace("buig", "BUIG")))
         + ")"
         for i in s.instruments
@@ -273,14 +276,16 @@ def model_description(
     parts.append(f"<h3>2. {_esc(text('md.h.logic', lang))}</h3>")
     if overview_figure_html:
         parts.append(overview_figure_html)
-    pause = (text("md.pause", lang, months=s.policy.benefit_pause_months) if s.policy.benefit_pause_months else "")
-    parts.append("<p>" + _esc(text("md.base_model", lang, apps=i18n.number(apps, lang, 1), priority=s.policy.priority,
-                                   bands=format_value(s.duration_bands), pause=pause)) + "</p>")
+    pause = (text("md.pause", lang, months=i18n.quantity(s.policy.benefit_pause_months, "month", lang))
+             if s.policy.benefit_pause_months else "")
+    priority = text("value.priority." + s.policy.priority, lang)
+    parts.append("<p>" + _esc(text("md.base_model", lang, apps=i18n.number(apps, lang, 1), priority=priority,
+                                   bands=format_value(s.duration_bands, lang), pause=pause)) + "</p>")
     parts.append(f"<p>{_esc(text('md.scenario_logic', lang))}"
                  + (f" {_esc(text('md.variant', lang))}</p>" + _list(variant_lines) if variant_lines else "</p>"))
     parts.append(f"<p>{_esc(text('md.algorithms', lang))}</p>")
     parts.append(f"<p><b>{_esc(text('md.components', lang))}</b></p>" + _list([
-        _esc(text("md.entities", lang, segments=len(s.segments),
+        _esc(text_n("md.entities", len(s.municipalities), lang, segments=len(s.segments),
                   segment_names=i18n.words([s.label(x.name, lang) for x in s.segments], lang),
                   municipalities=len(s.municipalities), names=munis, stock=i18n.number(n_stock, lang),
                   start=i18n.month_text(s.start, lang))),
@@ -302,7 +307,7 @@ def model_description(
     if s.uncertainty:
         frame = pd.DataFrame([u.model_dump() for u in s.uncertainty])
         head = "".join(f"<th>{_esc(text('md.uncertain.' + c, lang))}</th>" for c in frame.columns)
-        rows = "".join("<tr>" + "".join(f"<td>{_esc(format_value(v))}</td>" for v in r) + "</tr>"
+        rows = "".join("<tr>" + "".join(f"<td>{_esc(format_value(v, lang))}</td>" for v in r) + "</tr>"
                        for r in frame.itertuples(index=False, name=None))
         parts.append(f"<p>{_esc(text('md.uncertain', lang))}</p><table><thead><tr>{head}</tr></thead>"
                      f"<tbody>{rows}</tbody></table>")
@@ -310,7 +315,8 @@ def model_description(
     parts.append(f"<h3>4. {_esc(text('md.h.experimentation', lang))}</h3>")
     exp = [
         _esc(text("md.init", lang, start=i18n.month_text(s.start, lang), stock=i18n.number(n_stock, lang))),
-        _esc(text("md.length", lang, years=s.years, months=s.months, span=span)),
+        _esc(text("md.length", lang, years=i18n.quantity(s.years, "year", lang),
+                  months=i18n.quantity(s.months, "month", lang), span=span)),
     ]
     if run.get("optimisation_replications") and run.get("verification_replications"):
         r, v = run["optimisation_replications"], run["verification_replications"]

@@ -39,7 +39,7 @@ from openpyxl.utils import get_column_letter
 
 from sporen.common import i18n
 from sporen.common.files import reproducible_zip, write_with
-from sporen.common.i18n import text
+from sporen.common.i18n import text, text_n
 from sporen.outputs.labels import column_label, kpi_label, kpi_unit, unit_words, value_label
 from sporen.outputs.person_tables import for_person, share_columns
 
@@ -507,7 +507,7 @@ def _summary_year_table(ws: Any, row: int, summary: pd.DataFrame | None, scenari
     """The result per year without and with the plan (a total row), and its bar chart."""
     if summary is None or not len(summary):
         return row
-    put(ws, row, 1, text("wb.yearly", lang)).font = Font(bold=True)
+    put(ws, row, 1, text_n("wb.yearly", len(scenario.municipalities), lang)).font = Font(bold=True)
     total: dict[str, Any] = {c: "" for c in summary.columns}
     total["year"] = text("total", lang)
     for c in ("result_after_vangnet_without_plan", "result_after_vangnet_with_plan", "plan_extra_cost"):

@@ -126,9 +126,9 @@ def test_every_text_of_a_tables_workbook_is_text(tmp_path, draw):
 def test_the_pages_workbook_download_writes_a_formula_name_as_text(tmp_path):
     """The page's download (`jobs.whatif.files.workbook_bytes`) through the same writer: a municipality
     and a scenario named as formulas stay text."""
+    from sporen.inputs.plan import Plan
     from sporen.jobs.whatif.evaluate import default_target, futures_for
     from sporen.jobs.whatif.files import workbook_bytes
-    from sporen.inputs.plan import Plan
 
     scenario = load_scenario(TINY)
     hostile = '=HYPERLINK("http://example.invalid","klik")'

@@ -8,7 +8,7 @@ from __future__ import annotations
 from shiny import ui
 
 from sporen.common import i18n
-from sporen.common.i18n import text
+from sporen.common.i18n import text, text_n
 from sporen.inputs.schema import Scenario
 from sporen.jobs.whatif.evaluate import WhatIfView
 from sporen.jobs.whatif.optimiser import OptimiserAnswer, plan_in_words
@@ -22,7 +22,8 @@ def header(scenario: Scenario, futures: int, seed: int, language: str) -> ui.Tag
         ui.h2(text("web.title", language)),
         ui.p(text("web.subtitle", language, n=futures, seed=seed)),
         ui.p(text("web.scenario_loaded", language, name=scenario.name, municipalities=names,
-                  start=i18n.month_text(scenario.start, language), years=scenario.years), class_="text-muted"))
+                  start=i18n.month_text(scenario.start, language),
+                  years=i18n.quantity(scenario.years, "year", language)), class_="text-muted"))
 
 
 def cards(current_view: WhatIfView, language: str, number: int) -> ui.TagChild:
@@ -86,7 +87,8 @@ def result_table(current_view: WhatIfView, language: str) -> ui.TagChild:
         total.update({"ref_mean": totals["ref_mean"],
                       "vs_ref": diff_text(totals["refdiff_mean"], totals["refdiff_low"], totals["refdiff_high"],
                                       language)})
-    return ui.TagList(ui.p(text("web.section_result_note", language), class_="text-muted small"),
+    note = text_n("web.section_result_note", len(current_view.municipalities), language)
+    return ui.TagList(ui.p(note, class_="text-muted small"),
                       table(years, columns, language, "result-table", total))
 
 
