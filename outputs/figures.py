@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 BASE_COLOUR, PLAN_COLOUR, BUDGET_COLOUR, VANGNET_COLOUR = "#7f7f7f", "#0072B2", "#c7c7c7", "#009E73"
 LOW_Q, HIGH_Q = 0.05, 0.95
+PRINT_WIDTH_IN = 7.0
+"""A figure at most this wide (inches) prints at full size on A4 portrait (186 mm of text width), so
+its 9-point labels stay 9 points; small multiples share this width rather than grow beyond it."""
 
 _RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",       # text stays text: smaller, selectable, searchable
@@ -108,7 +111,7 @@ def caseload_figure(baseline_monthly: pd.DataFrame, plan_monthly: pd.DataFrame |
         tracks = list(dict.fromkeys(baseline_monthly["track"]))
         ncols = min(3, len(tracks))
         nrows = int(np.ceil(len(tracks) / ncols))
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.6 * nrows + 0.4), squeeze=False,
+        fig, axes = plt.subplots(nrows, ncols, figsize=(PRINT_WIDTH_IN, 2.3 * nrows + 0.6), squeeze=False,
                                  sharex=True)
         for i, track in enumerate(tracks):
             ax = axes[i // ncols][i % ncols]
@@ -151,7 +154,8 @@ def budget_figure(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame | Non
         municipalities = list(dict.fromkeys(baseline_yearly["municipality"]))
         ncols = min(2, len(municipalities))
         nrows = int(np.ceil(len(municipalities) / ncols))
-        fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 2.9 * nrows + 0.5), squeeze=False)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(PRINT_WIDTH_IN * ncols / 2, 2.3 * nrows + 0.5),
+                                 squeeze=False)
         series = [(text("fig.spending_without" if plan_yearly is not None else "fig.spending", lang),
                    baseline_yearly, BASE_COLOUR if plan_yearly is not None else PLAN_COLOUR)]
         if plan_yearly is not None:
@@ -353,7 +357,7 @@ def flow_figure(tracks: list[str], transitions: list[tuple[str, str]], segments:
         n = max(1, len(tracks))
         row = 1.0
         height = max(3.0, row * n + 0.9)
-        fig, ax = plt.subplots(figsize=(8.0, 0.62 * height + 0.3))
+        fig, ax = plt.subplots(figsize=(PRINT_WIDTH_IN, 0.62 * height + 0.3))
         ax.set_xlim(0, 13.0)
         ax.set_ylim(-0.6, height - 0.2)
         ax.axis("off")

@@ -135,7 +135,7 @@ tr.changed td { background: #fff4e5; }
   th, td { padding: .12rem .3rem; }
   tr, figure, .kpi { break-inside: avoid; }
   .scroll { overflow: visible; }
-  figure img { max-height: 115mm; width: auto; max-width: 100%; }
+  figure img { max-height: 230mm; width: auto; max-width: 100%; }
   details:not([open]) { display: none; }
   a { color: inherit; text-decoration: none; }
   #appendix { page: appendix; break-before: page; }
