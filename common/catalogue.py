@@ -387,9 +387,6 @@ MESSAGES.update({
                        "and the extra yearly cost of the change (negative: a saving). New staff are in post from the "
                        "month in the last column (the role's lead time after the decision)."),
     "details.blocking": ("Wat in de weg staat", "What stands in the way"),
-    "details.blocking_note": ("Zoals de optimalisatie het meldt (in het Engels); 'Wat nu?' in de samenvatting zegt "
-                              "wat u kunt proberen.",
-                              "As the optimiser reports it; 'What to do next' in the summary says what to try."),
     "details.budget": ("Instrumenten per jaar", "Instruments per year"),
     "details.budget.note": ("Plaatsen en budget per instrument en jaar in het plan.",
                             "Instrument places and budget per year under the plan."),

@@ -35,6 +35,8 @@ KIND_MEANING = {
     "calibrated": "fitted so the model reproduces observed figures",
 }
 _SKIP_KEYS = {"name", "description", "sources"}
+DISPLAY_TEXTS = (".label", ".label_en")
+"""Parameters that are display names, not values the model computes with (the report leaves them out)."""
 ASSUMPTION_COLUMNS = ["parameter", "value", "unit", "kind", "source", "note", "changed_from"]
 
 
@@ -182,6 +184,7 @@ def assumptions_appendix(scenario: Scenario, lang: str = "nl") -> str:
                  "</tbody></table>" if rows else f"<p>({_esc(text('appendix.none', lang))})</p>")
     origins = {"scenario file": text("appendix.origin.file", lang), "program default": text("appendix.origin.default",
                                                                                              lang)}
+    unsourced = unsourced[~unsourced["parameter"].astype(str).str.endswith(DISPLAY_TEXTS)]
     shown = unsourced.assign(origin=unsourced["origin"].map(origins),
                              value=[format_value(lookup(tree, str(p)), lang) for p in unsourced["parameter"]])
     head = "".join(f"<th>{_esc(text('col.' + c, lang))}</th>" for c in shown.columns)

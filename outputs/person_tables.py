@@ -27,7 +27,7 @@ import pandas as pd
 from sporen.common import i18n
 from sporen.common.i18n import text
 from sporen.outputs.labels import value_words
-from sporen.outputs.model_description import format_value
+from sporen.outputs.model_description import DISPLAY_TEXTS, format_value
 from sporen.outputs.model_description import parameter_value as value_at
 
 SHARE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -115,6 +115,8 @@ def for_person(table: str, frame: pd.DataFrame, scenario: Any, lang: str) -> pd.
     shown = frame.drop(columns=[c for c in DROPPED.get(table, ()) if c in frame.columns])
     empty = [c for c in shown.columns if shown[c].map(lambda v: v is None or v == "" or pd.isna(v)).all()]
     shown = shown.drop(columns=empty).copy()
+    if table == "unsourced_parameters" and "parameter" in shown:
+        shown = shown[~shown["parameter"].astype(str).str.endswith(DISPLAY_TEXTS)]
     if table in PARAMETER_TABLES and scenario is not None and "parameter" in shown and "value" in shown:
         shown["value"] = [parameter_value(scenario, str(p), lang) for p in shown["parameter"]]
     if table == "relaxations" and "meaning" in shown:

@@ -39,7 +39,7 @@ from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario, month_label
 from sporen.outputs import figures
 from sporen.outputs.figures import Figure
-from sporen.outputs.labels import column_label, kpi_label, kpi_unit, value_label  # noqa: F401 (kpi_unit re-exported)
+from sporen.outputs.labels import column_label, kpi_label, kpi_unit, value_label, value_words  # noqa: F401 (kpi_unit re-exported)
 from sporen.outputs.model_description import assumptions_appendix, model_description
 from sporen.outputs.workbook import column_kind
 
@@ -827,9 +827,8 @@ def tables_section(outcome: PlanOutcome, scenario: Scenario, lang: str = "nl") -
     if outcome.next_steps and outcome.verdict_code != "meets":
         body.append(f"<h3>{_esc(text('next.heading', lang))}</h3><ol>"
                     + "".join(f"<li>{_esc(step.words(lang))}</li>" for step in outcome.next_steps) + "</ol>")
-    if blocking:
+    if blocking and lang == "en":   # the optimiser's own sentences; in Dutch the tables below say it in words
         body.append(f"<h3>{_esc(text('details.blocking', lang))}</h3>"
-                    + (f'<p class="note">{_esc(text("details.blocking_note", lang))}</p>' if lang != "en" else "")
                     + "<ul>" + "".join(f"<li>{_esc(b)}</li>" for b in blocking) + "</ul>")
     for name, frame in outcome.tables.items():
         if frame is None:
@@ -842,6 +841,8 @@ def tables_section(outcome: PlanOutcome, scenario: Scenario, lang: str = "nl") -
             continue
         if name == "savings" and "lever" in frame:
             frame = frame.assign(lever=[_lever_label(x, scenario, lang) for x in frame["lever"]])
+            if "chosen" in frame:
+                frame = frame.assign(chosen=[_level_words(v, lang) for v in frame["chosen"]])
             frame = frame.drop(columns=[c for c in ("kind", "unit", "baseline", "futures") if c in frame])
         if name == "relaxations" and "relaxed" in frame:
             frame = frame.assign(meaning=[_relaxed_meaning(r, k, m, lang) for r, k, m
@@ -851,6 +852,14 @@ def tables_section(outcome: PlanOutcome, scenario: Scenario, lang: str = "nl") -
         body.append(html_table(frame, table=name, lang=lang, kinds=_SHARES) if len(frame)
                     else f'<p class="note">({_esc(text("empty", lang))})</p>')
     return Section("plan-details", text("section.details", lang), "".join(body))
+
+
+def _level_words(level: object, lang: str) -> object:
+    """A lever's level as the optimiser writes it ('on', '2.5', '2.5/3' per year) in the reader's words."""
+    parts = str(level).split("/")
+    if all(re.fullmatch(r"-?\d+(\.\d+)?", p) for p in parts):
+        return "/".join(i18n.decimal(float(p), lang) for p in parts)
+    return value_words("chosen", level, lang)
 
 
 _SHARES = {"probability": "share", "verified_probability": "share", "low": "share", "high": "share",
