@@ -303,3 +303,61 @@ def test_with_the_token_the_browser_gets_in_and_others_do_not(browser, server):
     assert response is not None and response.status == 401
     assert "access token" in stranger.inner_text("body")
     stranger.context.close()
+
+
+def test_dutch_typing_labels_and_dimming_while_recomputing(browser, monkeypatch):
+    """In a Dutch-locale browser '1,5' is 1.5 (a number field once made it 15); the controls and tables
+    show display names and the target as a percentage, as the report does; while a new plan is being
+    simulated the old numbers are dimmed, not shown as if they were the new ones."""
+    import uvicorn
+
+    from sporen.inputs.load import load_scenario
+    from sporen.web import app as web_app
+    from sporen.web import session
+    from sporen.web.security import Guard
+    from sporen.web.server import bind
+
+    real = session.what_if
+    slow = threading.Event()
+
+    def waiting(futures, plan, target, **kwargs):
+        if slow.is_set():
+            time.sleep(3.0)
+        return real(futures, plan, target, **kwargs)
+
+    monkeypatch.setattr(session, "what_if", waiting)
+    settings = web_app.Settings(start_name="tiny", start_scenario=load_scenario(TINY), futures=4, seed=SEED, workers=1)
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(Guard(web_app.build_app(settings)), log_level="critical", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{sock.getsockname()[1]}/")
+        page.wait_for_selector("#result-table", timeout=WAIT_MS)
+        sidebar = page.inner_text(".sidebar, aside")
+        assert "Klantmanager werk" in sidebar and not re.search(r"\bkm_werk\b", sidebar)   # a role without a label keeps its code
+        assert page.input_value("input[id$='_probability']") == "90%"
+        assert "Klantmanager werk" in page.inner_text("#formation-table")
+        slow.set()
+        before = number_of(page)
+        field = page.locator("input[id$='_fte_0']")
+        field.fill("1,5")
+        field.press("Tab")
+        page.wait_for_function("() => document.querySelector('#status-line').dataset.busy === '1'", timeout=WAIT_MS)
+        # dimmed (after the style's short fade) while still busy: the old numbers are not the controls' numbers
+        page.wait_for_function("() => Number(getComputedStyle(document.querySelector('.results')).opacity) < 0.5"
+                               " && document.querySelector('#status-line').dataset.busy === '1'", timeout=2_000)
+        page.wait_for_function(
+            f"() => Number(document.querySelector('#result-chart').dataset.number) > {before}"
+            " && document.querySelector('#status-line').dataset.busy === '0'", timeout=WAIT_MS)
+        planned = page.get_attribute("#formation-table td[data-col='fte_planned']", "data-value")
+        assert float(planned) == 1.5
+        page.wait_for_function("() => Number(getComputedStyle(document.querySelector('.results')).opacity) === 1",
+                               timeout=2_000)
+        context.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
