@@ -1367,6 +1367,10 @@ MESSAGES.update({
     "unitname.places": ("plaatsen", "places"),
     "unitname.places a year": ("plaatsen per jaar", "places a year"),
     "unitname.on/off": ("aan/uit", "on/off"),
+    "unitname.places/year": ("plaatsen per jaar", "places a year"),
+    "value.regime.meets": ("haalt het doel", "meets the target"),
+    "value.regime.best reachable": ("beste haalbare plan", "best reachable plan"),
+    "value.regime.net": ("beste netto resultaat", "best net result"),
 })
 
 # -- one municipality: the singular wording of sentences about "the municipalities" (i18n.text_n) ---

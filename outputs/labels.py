@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from sporen.common import i18n
 from sporen.common.i18n import has_text, text
 
 _RUNG = re.compile(r"^ladder_share_rung_(\d)$")
@@ -73,3 +74,14 @@ def unit_words(unit: object, lang: str) -> object:
     """A unit as the scenario writes it ('EUR/year', 'months') in words ('€ per jaar', 'maanden')."""
     key = f"unitname.{unit}"
     return text(key, lang) if isinstance(unit, str) and has_text(key) else unit
+
+
+def level_words(level: object, lang: str) -> object:
+    """A lever's level as the optimiser writes it ('on', '2.5', '2.5/3' per year): a number as a number,
+    levels per year in the locale's notation ('2,5/3'), on/off in words."""
+    if isinstance(level, (int, float)) and not isinstance(level, bool):
+        return level
+    parts = str(level).split("/")
+    if all(re.fullmatch(r"-?\d+(\.\d+)?", p) for p in parts):
+        return float(parts[0]) if len(parts) == 1 else "/".join(i18n.decimal(float(p), lang) for p in parts)
+    return value_words("chosen", level, lang)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from sporen.common import i18n
 from sporen.common.i18n import text
-from sporen.outputs.labels import value_words
+from sporen.outputs.labels import level_words, value_words
 from sporen.outputs.model_description import DISPLAY_TEXTS, format_value
 from sporen.outputs.model_description import parameter_value as value_at
 
@@ -46,7 +46,7 @@ DROPPED: dict[str, tuple[str, ...]] = {
 ENGLISH_ONLY = {"blocking"}
 """Tables of the optimiser's own sentences (English): in another language the report's 'Wat nu?'
 and the relaxations table say it in words."""
-_PLAN_PAIR = re.compile(r"^\s*([\w.:-]+)=([-+0-9.eE]+)\s*$")
+_PLAN_PAIR = re.compile(r"^\s*([\w.:-]+)=([-+0-9.eE]+|on|off)\s*$")
 _STREAM = re.compile(r"^SeedSequence\((\d+)\) children (\d+)-(\d+)$")
 
 
@@ -63,10 +63,10 @@ def plan_words(plan: object, scenario: Any, lang: str) -> object:
         code, level = found.groups()
         name = code.split(":")[-1]
         try:
-            number = float(level)
+            words = i18n.fte(float(level), lang)
         except ValueError:
-            return plan
-        shown.append(f"{scenario.label(name, lang)} {i18n.fte(number, lang)}")
+            words = str(value_words("chosen", level, lang))   # a measure: on / off
+        shown.append(f"{scenario.label(name, lang)} {words}")
     return "; ".join(shown)
 
 
@@ -79,7 +79,7 @@ def stream_words(stream: object, lang: str) -> object:
     return text("value.stream", lang, seed=seed, first=first, last=last)
 
 
-def _relaxed(row: Mapping[str, Any], lang: str) -> str:
+def _relaxed(row: Mapping[Any, Any], lang: str) -> str:
     """A relaxations row's meaning in words: 'het doel in 2019', or the constraint family's name."""
     if row.get("kind") == "target year":
         return text("relaxed.year", lang, year=row.get("relaxed"))
@@ -91,9 +91,12 @@ _COLUMN_WORDS: dict[str, Callable[[object, Any, str], object]] = {
     "plan": plan_words,
     "plan_without": plan_words,
     "stream": lambda v, _s, lang: stream_words(v, lang),
+    "baseline": lambda v, _s, lang: level_words(v, lang),
+    "chosen": lambda v, _s, lang: level_words(v, lang),
 }
 _CODED = ("verdict", "test", "outcome", "stage", "stop_reason", "kind", "paid_from", "origin", "met", "out_of_reach",
-          "significant", "on", "on_in_baseline", "status", "binding", "accepted", "baseline", "chosen", "priority")
+          "significant", "on", "on_in_baseline", "status", "binding", "accepted", "baseline", "chosen", "priority",
+          "regime", "is_answer")
 PARAMETER_TABLES = ("assumptions", "unsourced_parameters")
 """Tables of scenario parameters by dotted path: their values are shown from the scenario itself."""
 
@@ -104,6 +107,10 @@ def parameter_value(scenario: Any, path: str, lang: str) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return format_value(value, lang)
+
+
+def _objects(frame: pd.DataFrame, values: list[object]) -> pd.Series:
+    return pd.Series(values, index=frame.index, dtype=object)
 
 
 def for_person(table: str, frame: pd.DataFrame, scenario: Any, lang: str) -> pd.DataFrame | None:
@@ -118,15 +125,17 @@ def for_person(table: str, frame: pd.DataFrame, scenario: Any, lang: str) -> pd.
     if table == "unsourced_parameters" and "parameter" in shown:
         shown = shown[~shown["parameter"].astype(str).str.endswith(DISPLAY_TEXTS)]
     if table in PARAMETER_TABLES and scenario is not None and "parameter" in shown and "value" in shown:
-        shown["value"] = [parameter_value(scenario, str(p), lang) for p in shown["parameter"]]
+        shown["value"] = _objects(shown, [parameter_value(scenario, str(p), lang) for p in shown["parameter"]])
     if table == "relaxations" and "meaning" in shown:
-        shown["meaning"] = [_relaxed(row, lang) for row in frame.to_dict("records")]
+        shown["meaning"] = _objects(shown, [_relaxed(row, lang) for row in frame.to_dict("records")])
     for column in shown.columns:
         name = str(column)
         if name in _COLUMN_WORDS:
-            shown[column] = [_COLUMN_WORDS[name](v, scenario, lang) for v in shown[column]]
+            shown[column] = _objects(shown, [_COLUMN_WORDS[name](v, scenario, lang) for v in shown[column]])
+        elif shown[column].map(lambda v: isinstance(v, str) and _STREAM.match(v) is not None).any():
+            shown[column] = _objects(shown, [stream_words(v, lang) for v in shown[column]])
         elif name in _CODED or shown[column].map(lambda v: isinstance(v, bool)).all():
-            shown[column] = [value_words(name, v, lang) for v in shown[column]]
+            shown[column] = _objects(shown, [value_words(name, v, lang) for v in shown[column]])
     return shown
 
 

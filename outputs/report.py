@@ -39,7 +39,14 @@ from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario, month_label
 from sporen.outputs import figures
 from sporen.outputs.figures import Figure
-from sporen.outputs.labels import column_label, kpi_label, kpi_unit, value_label, value_words  # noqa: F401 (kpi_unit re-exported)
+from sporen.outputs.labels import (  # noqa: F401 (kpi_unit re-exported)
+    column_label,
+    kpi_label,
+    kpi_unit,
+    level_words,
+    value_label,
+    value_words,
+)
 from sporen.outputs.model_description import assumptions_appendix, model_description
 from sporen.outputs.workbook import column_kind
 
@@ -842,7 +849,8 @@ def tables_section(outcome: PlanOutcome, scenario: Scenario, lang: str = "nl") -
         if name == "savings" and "lever" in frame:
             frame = frame.assign(lever=[_lever_label(x, scenario, lang) for x in frame["lever"]])
             if "chosen" in frame:
-                frame = frame.assign(chosen=[_level_words(v, lang) for v in frame["chosen"]])
+                frame = frame.assign(chosen=pd.Series([level_words(v, lang) for v in frame["chosen"]],
+                                                      index=frame.index, dtype=object))
             frame = frame.drop(columns=[c for c in ("kind", "unit", "baseline", "futures") if c in frame])
         if name == "relaxations" and "relaxed" in frame:
             frame = frame.assign(meaning=[_relaxed_meaning(r, k, m, lang) for r, k, m
@@ -852,14 +860,6 @@ def tables_section(outcome: PlanOutcome, scenario: Scenario, lang: str = "nl") -
         body.append(html_table(frame, table=name, lang=lang, kinds=_SHARES) if len(frame)
                     else f'<p class="note">({_esc(text("empty", lang))})</p>')
     return Section("plan-details", text("section.details", lang), "".join(body))
-
-
-def _level_words(level: object, lang: str) -> object:
-    """A lever's level as the optimiser writes it ('on', '2.5', '2.5/3' per year) in the reader's words."""
-    parts = str(level).split("/")
-    if all(re.fullmatch(r"-?\d+(\.\d+)?", p) for p in parts):
-        return "/".join(i18n.decimal(float(p), lang) for p in parts)
-    return value_words("chosen", level, lang)
 
 
 _SHARES = {"probability": "share", "verified_probability": "share", "low": "share", "high": "share",

@@ -337,7 +337,7 @@ def test_dutch_typing_labels_and_dimming_while_recomputing(browser, monkeypatch)
         page.goto(f"http://127.0.0.1:{sock.getsockname()[1]}/")
         page.wait_for_selector("#result-table", timeout=WAIT_MS)
         sidebar = page.inner_text(".sidebar, aside")
-        assert "Klantmanager werk" in sidebar and not re.search(r"\bkm_werk\b", sidebar)   # a role without a label keeps its code
+        assert "Klantmanager werk" in sidebar and not re.search(r"\bkm_werk\b", sidebar)   # labels, not codes
         assert page.input_value("input[id$='_probability']") == "90%"
         assert "Klantmanager werk" in page.inner_text("#formation-table")
         slow.set()

@@ -139,7 +139,8 @@ def _run(function: Callable[..., Any], args: tuple, seconds: float, memory: int,
     process.start()
     sending.close()
     try:
-        kind, value = "started", None
+        kind: str = "started"
+        value: Any = None
         while kind == "started":
             if not receiving.poll(max(0.0, deadline - time.monotonic())):
                 raise Overrun("time", seconds, memory)
