@@ -1418,3 +1418,32 @@ MESSAGES.update({
     "noun.year.one": ("{value} jaar", "{value} year"),
     "noun.year": ("{value} jaar", "{value} years"),
 })
+
+# -- progress while a command works (sim/runner.py, optimise/: i18n.stage_text) --------------------
+MESSAGES.update({
+    "progress.simulate": ("simuleren", "simulate"),
+    "progress.futures": ("gesimuleerde toekomsten", "simulated futures"),
+    "stage.design": ("ontwerp", "design"),
+    "stage.one lever at a time": ("één hefboom tegelijk", "one lever at a time"),
+    "stage.search": ("zoeken", "search"),
+    "stage.net": ("netto", "net"),
+    "stage.the best reachable plan": ("het beste haalbare plan", "the best reachable plan"),
+    "stage.each lever step earns its place": ("elke stap van een hefboom moet zijn plaats verdienen", "each lever step earns its place"),
+    "stage.verification on fresh futures": ("controle op verse toekomsten", "verification on fresh futures"),
+    "stage.candidates in cost order": ("kandidaten van goedkoop naar duur", "candidates in cost order"),
+    "stage.the best predicted plan": ("het beste voorspelde plan", "the best predicted plan"),
+    "stage.each lever step pays for itself": ("elke stap verdient zichzelf terug", "each lever step pays for itself"),
+    "stage.explain_without": ("uitleg: zonder {value}", "explain: without {value}"),
+    "stage.a_target_year": ("een doeljaar", "a target year"),
+    "stage.tradeoff": ("afweging bij kans {value}", "trade-off p={value}"),
+    "stage.optimise": ("optimaliseren", "optimise"),
+    "stage.the cheapest plan that meets the target, verified on fresh futures": ("het goedkoopste plan dat het doel haalt, gecontroleerd op verse toekomsten", "the cheapest plan that meets the target, verified on fresh futures"),
+    "stage.report futures": ("toekomsten voor het rapport", "report futures"),
+    "stage.baseline and plan on the plan's fresh futures": ("zonder en met plan op de verse toekomsten van het plan", "baseline and plan on the plan's fresh futures"),
+    "stage.variant": ("variant", "variant"),
+    "stage.the base scenario on the same futures": ("het basisscenario op dezelfde toekomsten", "the base scenario on the same futures"),
+    "stage.write": ("schrijven", "write"),
+    "stage.tables, workbook, report": ("tabellen, werkmap, rapport", "tables, workbook, report"),
+    "stage.starting": ("starten", "starting"),
+    "stage.done": ("klaar", "done"),
+})

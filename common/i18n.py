@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, Literal
 
@@ -60,6 +62,49 @@ def text_n(key: str, n: int, lang: str, /, **values: Any) -> str:
     """`text` for a sentence about `n` things (municipalities): the key's singular wording (`key.one`)
     when n is 1 and the catalogue has one ('sluit Nijkerk af', not 'sluiten Nijkerk samen af')."""
     return text(f"{key}.one" if n == 1 and has_text(f"{key}.one") else key, lang, **values)
+
+
+_DISPLAY: list[str] = [DEFAULT_LANG]
+
+
+def display_language() -> str:
+    """The language of what a command shows while it works (progress bars): Dutch unless a job runs
+    `with use_language(lang)` (the engine and the optimiser have no `lang` of their own)."""
+    return _DISPLAY[-1]
+
+
+@contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    """Show progress in `lang` while the block runs (a job with `--lang en`)."""
+    _DISPLAY.append(check_lang(lang))
+    try:
+        yield
+    finally:
+        _DISPLAY.pop()
+
+
+_STAGE_PATTERNS = ((re.compile(r"explain: without (.+)"), "stage.explain_without"),
+                   (re.compile(r"trade-off p=(.+)"), "stage.tradeoff"))
+
+
+def stage_text(stage: str, lang: str) -> str:
+    """An optimiser's stage ('search: candidates in cost order', 'trade-off p=0.8: ...') in words of
+    `lang`, part by part; a part the catalogue does not know is shown as it is."""
+    words = []
+    rest = str(stage)
+    for pattern, key in _STAGE_PATTERNS:
+        found = pattern.match(rest)
+        if found is not None:
+            head, _, rest = found.group(1).partition(": ")
+            value = text("stage.a_target_year", lang) if head == "a target year" else head
+            if key == "stage.tradeoff":
+                value = number(float(head), lang, 2).rstrip("0").rstrip(",.") if re.fullmatch(r"[\d.]+", head) else head
+            words.append(text(key, lang, value=value))
+            break
+    for part in (p for p in rest.split(": ") if p):
+        key = "stage." + part
+        words.append(text(key, lang) if has_text(key) else part)
+    return ": ".join(words)
 
 
 def has_text(key: str) -> bool:
