@@ -32,6 +32,13 @@ def _fields(template: str) -> set[str]:
 
 
 def test_catalogue_has_both_languages_with_the_same_placeholders():
+    """The one catalogue: Babel's gettext files, one per language, with the same keys (msgids) and,
+    per key, the same {placeholders} in both wordings."""
+    from sporen.common.catalogue import po_path, read_catalogue
+
+    assert po_path("nl").suffix == ".po" and po_path("en").suffix == ".po"
+    dutch, english = read_catalogue("nl"), read_catalogue("en")
+    assert list(dutch) == list(english) == list(MESSAGES)
     assert len(MESSAGES) > 300
     for key, entry in MESSAGES.items():
         assert isinstance(entry, tuple) and len(entry) == 2 and all(entry), key
@@ -279,3 +286,20 @@ def test_the_dutch_page_has_no_english_words():
     shown = " ".join(re.sub(r'\s(id|for|class|data-[\w-]+|name|value|style|role|aria-[\w-]+)="[^"]*"', " ", str(p))
                      for p in parts)
     assert not english_words(html.unescape(shown)), sorted(english_words(html.unescape(shown)))
+
+
+def test_a_branch_with_the_former_python_catalogue_merges_into_the_po_files(tmp_path, monkeypatch):
+    """`python -m sporen.common.catalogue import-legacy OLD.py` adds the keys the .po files lack."""
+    import shutil
+
+    from sporen.common import catalogue
+
+    shutil.copytree(catalogue.LOCALE_DIR, tmp_path / "locale")
+    monkeypatch.setattr(catalogue, "LOCALE_DIR", tmp_path / "locale")
+    legacy = tmp_path / "catalogue.py"
+    legacy.write_text('MESSAGES = {"unknown": ("x", "y")}\nMESSAGES.update({"new.key": ("nieuw {n}", "new {n}")})\n',
+                      encoding="utf-8")
+    assert catalogue.import_legacy(legacy) == ["new.key"]
+    dutch, english = catalogue.read_catalogue("nl"), catalogue.read_catalogue("en")
+    assert dutch["new.key"] == "nieuw {n}" and english["new.key"] == "new {n}"
+    assert dutch["unknown"] == "onbekend"   # a key the catalogue has keeps its wording
