@@ -502,6 +502,7 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
                    "(staff decided now arrive months later).")
 @click.option("--target-level", type=int, default=0, show_default=True, metavar="EUR",
               help="Result that must be reached (0 = the deficit closed).")
+@click.option("--cumulative", is_flag=True, help="Sum the target years instead of meeting each year.")
 @click.option("--probability", default="0.9", show_default=True, metavar="P|mean",
               help="Share of simulated futures in which the plan must close the deficit, in (0, 1), or 'mean'.")
 @functools.partial(guarantee_options, tradeoff="0.8")   # jobs.plan.PLAN_TRADEOFF
@@ -513,9 +514,9 @@ Files written into DIR (tables as CSV, or Parquet with --format parquet):
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars and no summary.")
 def plan_command(scenario: str | None, variant: str | None, replications: int | None, verify: int | None,
                  seed: int, workers: int | None, backend: str | None, scheduler: str | None,
-                 budget_sims: int | None, target_from: int | None, target_level: int, probability: str,
-                 objective: str, confidence: float, zone: float, max_futures: int | None, tradeoff: str,
-                 static: bool, allow_cuts: bool, out_dir: str | None, fmt: str, lang: str | None,
+                 budget_sims: int | None, target_from: int | None, target_level: int, cumulative: bool,
+                 probability: str, objective: str, confidence: float, zone: float, max_futures: int | None,
+                 tradeoff: str, static: bool, allow_cuts: bool, out_dir: str | None, fmt: str, lang: str | None,
                  quiet: bool) -> None:
     """The main job: project the BUIG deficit, find the cheapest plan that closes it, verify the
     plan on fresh futures and write a report for the council.
@@ -574,7 +575,7 @@ def plan_command(scenario: str | None, variant: str | None, replications: int | 
         verify=verify if verify is not None else REPORT_FUTURES, seed=seed,
         parallel=parallel(workers, backend, scheduler), budget_sims=budget_sims, out=out_dir, fmt=fmt, quiet=quiet,
         command=argv, probability=probability, target_from=target_from, target_level=target_level,
-        objective=objective, confidence=confidence, zone=zone, max_futures=max_futures,
+        cumulative=cumulative, objective=objective, confidence=confidence, zone=zone, max_futures=max_futures,
         tradeoff=tradeoff_list(tradeoff), static=static, allow_cuts=allow_cuts, lang=lang)), out_dir)
     if not quiet:
         for line in end_message(result):

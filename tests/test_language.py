@@ -303,3 +303,14 @@ def test_a_branch_with_the_former_python_catalogue_merges_into_the_po_files(tmp_
     dutch, english = catalogue.read_catalogue("nl"), catalogue.read_catalogue("en")
     assert dutch["new.key"] == "nieuw {n}" and english["new.key"] == "new {n}"
     assert dutch["unknown"] == "onbekend"   # a key the catalogue has keeps its wording
+
+
+def test_what_to_do_next_names_only_options_sporen_plan_accepts():
+    """'Wat nu?' once advised --cumulative, which `sporen plan` refused: every option any next step
+    names is one of the plan command's options."""
+    from sporen.cli import plan_command
+
+    accepted = {name for param in plan_command.params for name in getattr(param, "opts", [])}
+    named = {option for key, wordings in MESSAGES.items() if key.startswith("next.")
+             for wording in wordings for option in re.findall(r"--[a-z][\w-]*", wording)}
+    assert named and named <= accepted, sorted(named - accepted)
