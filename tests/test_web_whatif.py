@@ -240,7 +240,7 @@ def test_report_and_workbook_of_the_current_plan(futures, more_staff, scenario, 
     assert formation.loc["werkgeversdienst", "fte planned"] == 2.5
     target_sheet = sheets["target"].set_index("plan")
     view = what_if(futures, more_staff, target)
-    assert target_sheet.loc["plan", "futures meeting target"] == view.chance.met
+    assert target_sheet.loc["with the plan", "futures meeting target"] == view.chance.met
 
 
 def test_the_optimiser_button_returns_a_plan_the_page_can_show(scenario):
