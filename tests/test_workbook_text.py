@@ -84,7 +84,7 @@ def _poisoned(frame: pd.DataFrame, draw: list[str]) -> pd.DataFrame:
     return out
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])   # shrinking a workbook takes minutes
 @given(draw=st.lists(texts, min_size=3, max_size=12), lang=st.sampled_from(["nl", "en"]))
 def test_every_text_of_the_plan_workbook_is_text(tiny_tables, tmp_path, draw, lang):
