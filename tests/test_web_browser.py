@@ -16,6 +16,7 @@ Without chromium or Playwright the tests are skipped with the reason shown, exce
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -103,6 +104,30 @@ def open_page(browser, url: str):
     page.goto(url)
     page.wait_for_selector("#result-table", timeout=WAIT_MS)
     return page
+
+
+@contextlib.contextmanager
+def page_in_process(scenario_file: Path = TINY):
+    """The page served from this process (so a test can replace what it simulates): its address."""
+    import uvicorn
+
+    from sporen.inputs.load import load_scenario
+    from sporen.web import app as web_app
+    from sporen.web.security import Guard
+    from sporen.web.server import bind
+
+    settings = web_app.Settings(start_name=scenario_file.stem, start_scenario=load_scenario(scenario_file), futures=4,
+                                seed=SEED, workers=1)
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(Guard(web_app.build_app(settings)), log_level="critical", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 def number_of(page) -> int:
@@ -254,13 +279,7 @@ def test_language_switch_and_the_optimiser_button(browser, server):
 
 
 def test_a_failing_simulation_shows_a_message_not_a_stack_trace(browser, monkeypatch):
-    import uvicorn
-
-    from sporen.inputs.load import load_scenario
-    from sporen.web import app as web_app
     from sporen.web import session
-    from sporen.web.security import Guard
-    from sporen.web.server import bind
 
     real = session.what_if
 
@@ -270,13 +289,8 @@ def test_a_failing_simulation_shows_a_message_not_a_stack_trace(browser, monkeyp
         return real(futures, plan, target, **kwargs)
 
     monkeypatch.setattr(session, "what_if", fragile)
-    settings = web_app.Settings(start_name="tiny", start_scenario=load_scenario(TINY), futures=4, seed=SEED, workers=1)
-    sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(Guard(web_app.build_app(settings)), log_level="critical", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        page = open_page(browser, f"http://127.0.0.1:{sock.getsockname()[1]}/")
+    with page_in_process() as url:
+        page = open_page(browser, url)
         before = shown_years(page)
         page.locator("input[id$='_fte_0']").fill("2")
         page.locator("input[id$='_fte_0']").press("Tab")
@@ -286,10 +300,6 @@ def test_a_failing_simulation_shows_a_message_not_a_stack_trace(browser, monkeyp
         assert "Traceback" not in content and "secret detail" not in content
         pd.testing.assert_frame_equal(shown_years(page), before)   # the last good result stays
         page.context.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def test_with_the_token_the_browser_gets_in_and_others_do_not(browser, server):
@@ -309,13 +319,7 @@ def test_dutch_typing_labels_and_dimming_while_recomputing(browser, monkeypatch)
     """In a Dutch-locale browser '1,5' is 1.5 (a number field once made it 15); the controls and tables
     show display names and the target as a percentage, as the report does; while a new plan is being
     simulated the old numbers are dimmed, not shown as if they were the new ones."""
-    import uvicorn
-
-    from sporen.inputs.load import load_scenario
-    from sporen.web import app as web_app
     from sporen.web import session
-    from sporen.web.security import Guard
-    from sporen.web.server import bind
 
     real = session.what_if
     slow = threading.Event()
@@ -326,15 +330,10 @@ def test_dutch_typing_labels_and_dimming_while_recomputing(browser, monkeypatch)
         return real(futures, plan, target, **kwargs)
 
     monkeypatch.setattr(session, "what_if", waiting)
-    settings = web_app.Settings(start_name="tiny", start_scenario=load_scenario(TINY), futures=4, seed=SEED, workers=1)
-    sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(Guard(web_app.build_app(settings)), log_level="critical", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
+    with page_in_process() as url:
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
         page = context.new_page()
-        page.goto(f"http://127.0.0.1:{sock.getsockname()[1]}/")
+        page.goto(url)
         page.wait_for_selector("#result-table", timeout=WAIT_MS)
         sidebar = page.inner_text(".sidebar, aside")
         assert "Klantmanager werk" in sidebar and not re.search(r"\bkm_werk\b", sidebar)   # labels, not codes
@@ -357,7 +356,3 @@ def test_dutch_typing_labels_and_dimming_while_recomputing(browser, monkeypatch)
         page.wait_for_function("() => Number(getComputedStyle(document.querySelector('.results')).opacity) === 1",
                                timeout=2_000)
         context.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
