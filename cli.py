@@ -575,7 +575,7 @@ def plan_command(scenario: str | None, quiet: bool, **given: Any) -> None:
     if not quiet:
         for line in end_message(result):
             click.echo(line)
-    for line in result.optimised.blocking:
+    for line in result.optimised.blocking if result.lang == "en" else []:   # Dutch: 'wat nu' says it in words
         click.echo(text("cli.blocking", result.lang, line=line), err=True)
     if result.out_of_reach:
         sys.exit(EXIT_TARGET_NOT_MET)

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, Literal
 
@@ -31,6 +33,8 @@ from sporen.common.catalogue import MESSAGES
 
 Lang = Literal["nl", "en"]
 LANGUAGES: tuple[Lang, ...] = ("nl", "en")
+LANGUAGE_NAMES: dict[str, str] = {"nl": "Nederlands", "en": "English"}
+"""Each language by its own name (the page's switch)."""
 DEFAULT_LANG: Lang = "nl"
 LOCALES: dict[str, str] = {"nl": "nl_NL", "en": "en_GB"}
 """Babel locale per language: Dutch as in the Netherlands; British English (day-month dates, € for euros)."""
@@ -52,6 +56,55 @@ def text(key: str, lang: str, /, **values: Any) -> str:
     entry = MESSAGES[key]
     template = entry[0] if lang == "nl" else entry[1]
     return template.format(**values) if values else template
+
+
+def text_n(key: str, n: int, lang: str, /, **values: Any) -> str:
+    """`text` for a sentence about `n` things (municipalities): the key's singular wording (`key.one`)
+    when n is 1 and the catalogue has one ('sluit Nijkerk af', not 'sluiten Nijkerk samen af')."""
+    return text(f"{key}.one" if n == 1 and has_text(f"{key}.one") else key, lang, **values)
+
+
+_DISPLAY: list[str] = [DEFAULT_LANG]
+
+
+def display_language() -> str:
+    """The language of what a command shows while it works (progress bars): Dutch unless a job runs
+    `with use_language(lang)` (the engine and the optimiser have no `lang` of their own)."""
+    return _DISPLAY[-1]
+
+
+@contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    """Show progress in `lang` while the block runs (a job with `--lang en`)."""
+    _DISPLAY.append(check_lang(lang))
+    try:
+        yield
+    finally:
+        _DISPLAY.pop()
+
+
+_STAGE_PATTERNS = ((re.compile(r"explain: without (.+)"), "stage.explain_without"),
+                   (re.compile(r"trade-off p=(.+)"), "stage.tradeoff"))
+
+
+def stage_text(stage: str, lang: str) -> str:
+    """An optimiser's stage ('search: candidates in cost order', 'trade-off p=0.8: ...') in words of
+    `lang`, part by part; a part the catalogue does not know is shown as it is."""
+    words = []
+    rest = str(stage)
+    for pattern, key in _STAGE_PATTERNS:
+        found = pattern.match(rest)
+        if found is not None:
+            head, _, rest = found.group(1).partition(": ")
+            value = text("stage.a_target_year", lang) if head == "a target year" else head
+            if key == "stage.tradeoff":
+                value = number(float(head), lang, 2).rstrip("0").rstrip(",.") if re.fullmatch(r"[\d.]+", head) else head
+            words.append(text(key, lang, value=value))
+            break
+    for part in (p for p in rest.split(": ") if p):
+        key = "stage." + part
+        words.append(text(key, lang) if has_text(key) else part)
+    return ": ".join(words)
 
 
 def has_text(key: str) -> bool:
@@ -116,6 +169,18 @@ def money_words(value: float | None, lang: str) -> str:
     return money(amount, lang)
 
 
+def money_axis(value: float, lang: str) -> str:
+    """Euros on a chart's axis: '€ -1,2 mln', '€ 350k', '€ 0' (nl); '-€1.2M', '€350k' (en): the sign
+    where the locale puts it, after the euro sign in Dutch and before it in English."""
+    sign, amount = ("-" if value < 0 else ""), abs(value)
+    inner, outer = (sign, "") if lang == "nl" else ("", sign)
+    if amount >= 1e6:
+        return outer + text("axis.millions", lang, value=inner + number(amount / 1e6, lang, 1))
+    if amount >= 1e3:
+        return outer + text("axis.thousands", lang, value=inner + number(amount / 1e3, lang))
+    return outer + text("axis.euros", lang, value=inner + number(amount, lang))
+
+
 def number(value: float | None, lang: str, digits: int = 0) -> str:
     """A number with the locale's grouping and decimal mark, exactly `digits` decimals."""
     x = as_number(value)
@@ -123,6 +188,27 @@ def number(value: float | None, lang: str, digits: int = 0) -> str:
         return ""
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(x, format=pattern, locale=LOCALES[lang])
+
+
+def decimal(value: float | None, lang: str) -> str:
+    """A number as written in a source: whole numbers grouped ('2.253.777'), fractions with up to six
+    significant digits ('0,881633', '1,5'); '' when missing."""
+    x = as_number(value)
+    if x is None:
+        return ""
+    if abs(x) >= 10_000 or float(x).is_integer():
+        return format_decimal(round(x), format="#,##0", locale=LOCALES[lang])
+    digits = max(0, 6 - len(str(int(abs(x)))) if abs(x) >= 1 else 6 + _leading_zeros(abs(x)))
+    return format_decimal(x, format="#,##0." + "#" * min(digits, 12), locale=LOCALES[lang])
+
+
+def _leading_zeros(x: float) -> int:
+    """Zeros after the decimal mark before the first significant digit of 0 < x < 1 (0.0012 -> 2)."""
+    count = 0
+    while 0 < x < 0.1 and count < 12:
+        x *= 10
+        count += 1
+    return count
 
 
 def number_signed(value: float | None, lang: str, digits: int = 0) -> str:
@@ -164,6 +250,14 @@ def points(value: float | None, lang: str, digits: int = 1) -> str:
     if x is None:
         return ""
     return text("unit.points", lang, value=number_signed(x * 100, lang, digits))
+
+
+def quantity(value: float, noun: str, lang: str) -> str:
+    """A count with its noun in the right number: '1 maand', '5 maanden', '1,5 maanden' (nl); '1 month',
+    '5 months' (en). `noun` is a catalogue noun: month, year."""
+    x = float(value)
+    shown = number(x, lang, 0 if x.is_integer() else 1)
+    return text(f"noun.{noun}" + (".one" if x == 1 else ""), lang, value=shown)
 
 
 def date_text(value: _dt.date, lang: str) -> str:

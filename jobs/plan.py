@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sporen.common import i18n
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.schema import Scenario
 from sporen.jobs.options import (  # noqa: F401  (BUNDLED_SCENARIO, PLAN_*, REPORT_FUTURES: named here for callers)
@@ -79,15 +80,14 @@ class PlanJobResult:
 def target_text(target: Any, municipalities: Sequence[str], lang: str = "en") -> str:
     """The target in words, e.g. 'no deficit after vangnet in every year from 2019, all municipalities
     together, in at least 90% of simulated futures' (English for the files, `lang` for a person)."""
-    from sporen.common import i18n
-    from sporen.common.i18n import text
+    from sporen.common.i18n import text, text_n
 
     level = text("target.no_deficit", lang) if target.level == 0 else (
         text("target.at_least", lang, amount=i18n.money(target.level, lang)) if target.level > 0
         else text("target.at_most", lang, amount=i18n.money(-target.level, lang)))
     when = (text("target.summed", lang, year=target.from_year) if target.cumulative
             else text("target.every_year", lang, year=target.from_year))
-    scope = (text("target.total", lang) if target.scope == "total" or len(municipalities) == 1
+    scope = (text_n("target.total", len(municipalities), lang) if target.scope == "total" or len(municipalities) == 1
              else text("target.each", lang))
     chance = (text("target.mean", lang) if target.probability == "mean"
               else text("target.share", lang, share=i18n.percent(float(target.probability), lang)))
@@ -195,6 +195,9 @@ def end_message(result: PlanJobResult) -> list[str]:
         lines.append(text("cli.plan.verified", lang, n=check.replications, p=i18n.percent(check.probability, lang),
                           low=i18n.percent(check.ci_low, lang), high=i18n.percent(check.ci_high, lang),
                           conf=i18n.percent(float(opt.precision.confidence), lang)))
+    note = outcome.sample_note(lang) if outcome is not None else None
+    if note:
+        lines.append("  " + note.strip())
     lines.append(text("cli.plan.report", lang, path=result.out_dir / "report.html",
                       workbook=result.out_dir / "results.xlsx", seconds=f"{result.seconds:.0f}"))
     steps = outcome.next_steps if outcome is not None else []
@@ -216,7 +219,8 @@ class _Steps:
                         bar_format="{desc} [{elapsed}]")
 
     def start(self, text: str) -> None:
-        self.bar.set_description_str(f"{self.name} {self.done + 1}/{self.total}: {text}")
+        words = i18n.stage_text(text, i18n.display_language())
+        self.bar.set_description_str(f"{self.name} {self.done + 1}/{self.total}: {words}")
 
     def finish(self) -> None:
         self.done += 1
@@ -256,7 +260,8 @@ def run_plan_job(options: PlanJobOptions, progress: Any = None) -> PlanJobResult
     scenario, base_scenario = load_job_inputs(options)
     _out_folder(options, scenario)      # refused now rather than after the work
     parallel = options.parallel
-    with session(parallel.chosen_backend, parallel.scheduler) as client:
+    with session(parallel.chosen_backend, parallel.scheduler) as client, \
+            i18n.use_language(options.lang or scenario.language):   # progress in the run's language
         result = _run(options, scenario, base_scenario, parallel.chosen_backend, client, started, progress)
     result.seconds = time.perf_counter() - started
     return result
@@ -517,6 +522,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                                   ("relaxations", optimised.relaxations)) if v is not None},
     )
     outcome.plan_lines = describe_plan(optimised.plan, scenario, lang)
+    outcome.report_futures, outcome.report_met = V, _met_on(planned.yearly, optimised.target)
     versions = tables.package_versions()
     git = tables.git_state()
     run_info = {
@@ -565,6 +571,17 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                            "optimiser_sims_by_stage": optimised.stage_sims}, tmp / "timing.json")
     return PlanJobResult(out_dir=out_dir, met=bool(optimised.met), optimised=optimised, baseline=baseline,
                          plan_run=plan_run, tables=summary_tables, lang=lang, outcome=outcome, scenario=scenario)
+
+
+def _met_on(yearly: pd.DataFrame, target: Any) -> int | None:
+    """Futures of `yearly` in which the plan meets the target (page 1 when no plan was verified)."""
+    from sporen.jobs.whatif.evaluate import WhatIfTarget, target_met
+
+    if target.probability == "mean":
+        return None
+    wanted = WhatIfTarget(from_year=int(target.from_year), level=int(target.level), scope=target.scope,
+                          cumulative=bool(target.cumulative))
+    return int(target_met(yearly, wanted).sum())
 
 
 def seed_text(seeds: Sequence[np.random.SeedSequence]) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sporen.common.i18n import display_language, stage_text, text
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
 from sporen.optimise.constraints import HardLimits
@@ -210,12 +211,13 @@ def _progress(option: bool | Callable[[int, int, str], None]) -> tuple[Callable[
         return None, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(total=0, desc="simulated futures", unit="rep", file=sys.stderr, leave=False)
+    lang = display_language()
+    bar = tqdm(total=0, desc=text("progress.futures", lang), unit="rep", file=sys.stderr, leave=False)
 
     def report(done: int, planned: int, stage: str) -> None:
         bar.total = max(planned, done)
         bar.n = done
-        bar.set_description_str(stage[:60] or "simulated futures", refresh=False)
+        bar.set_description_str(stage_text(stage, lang)[:60] or text("progress.futures", lang), refresh=False)
         bar.refresh()
 
     return report, bar.close

@@ -27,7 +27,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from sporen.common import i18n  # noqa: E402
-from sporen.common.i18n import text  # noqa: E402
+from sporen.common.i18n import text, text_n  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 BASE_COLOUR, PLAN_COLOUR, BUDGET_COLOUR, VANGNET_COLOUR = "#7f7f7f", "#0072B2", "#c7c7c7", "#009E73"
 LOW_Q, HIGH_Q = 0.05, 0.95
+PRINT_WIDTH_IN = 7.0
+"""A figure at most this wide (inches) prints at full size on A4 portrait (186 mm of text width), so
+its 9-point labels stay 9 points; small multiples share this width rather than grow beyond it."""
 
 _RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",       # text stays text: smaller, selectable, searchable
@@ -75,20 +78,8 @@ def _finish(fig, key: str, title: str, caption: str, alt: str) -> Figure:
     return Figure(key=key, title=title, caption=caption, alt=alt, svg=text)
 
 
-def euro_short(value: float, _pos: object = None, lang: str = "nl") -> str:
-    """Axis label for euros by locale: '€ -1,2 mln' / '-€1.2M', '€ 350k', '€ 0' (the sign where the
-    locale puts it: after the euro sign in Dutch, before it in English)."""
-    sign, amount = ("-" if value < 0 else ""), abs(value)
-    inner, outer = (sign, "") if lang == "nl" else ("", sign)
-    if amount >= 1e6:
-        return outer + text("axis.millions", lang, value=inner + i18n.number(amount / 1e6, lang, 1))
-    if amount >= 1e3:
-        return outer + text("axis.thousands", lang, value=inner + i18n.number(amount / 1e3, lang))
-    return outer + text("axis.euros", lang, value=inner + i18n.number(amount, lang))
-
-
 def _euro_axis(lang: str) -> FuncFormatter:
-    return FuncFormatter(lambda v, p: euro_short(v, p, lang))
+    return FuncFormatter(lambda v, _p: i18n.money_axis(v, lang))
 
 
 def _share_axis(lang: str) -> FuncFormatter:
@@ -120,7 +111,7 @@ def caseload_figure(baseline_monthly: pd.DataFrame, plan_monthly: pd.DataFrame |
         tracks = list(dict.fromkeys(baseline_monthly["track"]))
         ncols = min(3, len(tracks))
         nrows = int(np.ceil(len(tracks) / ncols))
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.6 * nrows + 0.4), squeeze=False,
+        fig, axes = plt.subplots(nrows, ncols, figsize=(PRINT_WIDTH_IN, 2.3 * nrows + 0.6), squeeze=False,
                                  sharex=True)
         for i, track in enumerate(tracks):
             ax = axes[i // ncols][i % ncols]
@@ -149,7 +140,9 @@ def caseload_figure(baseline_monthly: pd.DataFrame, plan_monthly: pd.DataFrame |
         fig.legend(handles, labels, loc="lower center", ncol=len(labels), bbox_to_anchor=(0.5, -0.02))
         fig.tight_layout(rect=(0, 0.06, 1, 1))
         return _finish(
-            fig, "caseload", text("fig.caseload.title", lang), text("fig.caseload.caption", lang),
+            fig, "caseload", text("fig.caseload.title", lang),
+            text_n("fig.caseload.caption", baseline_monthly["municipality"].nunique()
+                   if "municipality" in baseline_monthly else 2, lang),
             text("fig.caseload.alt", lang),
         )
 
@@ -161,7 +154,8 @@ def budget_figure(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame | Non
         municipalities = list(dict.fromkeys(baseline_yearly["municipality"]))
         ncols = min(2, len(municipalities))
         nrows = int(np.ceil(len(municipalities) / ncols))
-        fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 2.9 * nrows + 0.5), squeeze=False)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(PRINT_WIDTH_IN * ncols / 2, 2.3 * nrows + 0.5),
+                                 squeeze=False)
         series = [(text("fig.spending_without" if plan_yearly is not None else "fig.spending", lang),
                    baseline_yearly, BASE_COLOUR if plan_yearly is not None else PLAN_COLOUR)]
         if plan_yearly is not None:
@@ -226,7 +220,8 @@ def result_figure(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame | Non
         ax.legend(loc="best")
         fig.tight_layout()
         return _finish(
-            fig, "result", text("fig.result.title", lang), text("fig.result.caption", lang),
+            fig, "result", text("fig.result.title", lang),
+            text_n("fig.result.caption", baseline_yearly["municipality"].nunique(), lang),
             text("fig.result.alt", lang),
         )
 
@@ -362,16 +357,27 @@ def flow_figure(tracks: list[str], transitions: list[tuple[str, str]], segments:
         n = max(1, len(tracks))
         row = 1.0
         height = max(3.0, row * n + 0.9)
-        fig, ax = plt.subplots(figsize=(8.0, 0.62 * height + 0.3))
+        fig, ax = plt.subplots(figsize=(PRINT_WIDTH_IN, 0.62 * height + 0.3))
         ax.set_xlim(0, 13.0)
         ax.set_ylim(-0.6, height - 0.2)
         ax.axis("off")
         mid = (height - 0.8) / 2
 
-        def node(cx: float, cy: float, w: float, h: float, text: str, colour: str) -> tuple[float, float, float]:
+        renderer = fig.canvas.get_renderer()   # type: ignore[attr-defined]  # Agg's canvas measures text
+
+        def node(cx: float, cy: float, w: float, h: float, words: str, colour: str) -> tuple[float, float, float]:
+            """A box of at least w x h around its text, which is wrapped (and if need be made smaller)
+            until it fits the width: no text runs over its box."""
+            label = ax.text(cx, cy, words, ha="center", va="center", fontsize=8.5, zorder=3, clip_on=False)
+            for size in (8.5, 8.0, 7.5, 7.0):
+                label.set_fontsize(size)
+                box = label.get_window_extent(renderer).transformed(ax.transData.inverted())
+                if box.width <= w - 0.16:
+                    break
+            h = max(h, box.height + 0.18)
+            w = max(w, box.width + 0.16)
             ax.add_patch(FancyBboxPatch((cx - w / 2, cy - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.12",
-                                        facecolor=colour, edgecolor="#555555", linewidth=1.0))
-            ax.text(cx, cy, text, ha="center", va="center", fontsize=8.5)
+                                        facecolor=colour, edgecolor="#555555", linewidth=1.0, zorder=2, clip_on=False))
             return cx, cy, w
 
         def arrow(x0: float, y0: float, x1: float, y1: float, rad: float = 0.0, dashed: bool = False) -> None:
@@ -380,10 +386,10 @@ def flow_figure(tracks: list[str], transitions: list[tuple[str, str]], segments:
                                          linewidth=0.9, linestyle="--" if dashed else "-"))
 
         shown = segments[:4] + (["..."] if len(segments) > 4 else [])
-        node(1.0, mid, 1.7, 0.34 * (len(shown) + 1) + 0.2, text("fig.flow.applications", lang) + "\n"
+        node(1.0, mid, 1.9, 0.34 * (len(shown) + 1) + 0.2, text("fig.flow.applications", lang) + "\n"
              + "\n".join(shown), "#f2f2f2")
         node(3.5, mid, 1.5, 0.9, text("fig.flow.gate", lang), "#fde7c8")
-        node(11.3, mid, 3.0, 1.5, text("fig.flow.exits", lang), "#dff3e8")
+        node(11.3, mid, 3.2, 1.5, text("fig.flow.exits", lang), "#dff3e8")
         arrow(1.85, mid, 2.75, mid)
         ys = {t: (height - 0.8) - (i + 0.5) * ((height - 0.8) / n) for i, t in enumerate(tracks)}
         for track, y in ys.items():

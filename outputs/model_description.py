@@ -23,9 +23,10 @@ from typing import Any
 import pandas as pd
 
 from sporen.common import i18n
-from sporen.common.i18n import text
+from sporen.common.i18n import text, text_n
 from sporen.inputs.schema import Scenario
 from sporen.inputs.workbook_layout import lookup
+from sporen.outputs.labels import unit_words
 
 KIND_MEANING = {
     "seed": "a figure from the municipalities' own documents (the seeds)",
@@ -34,6 +35,8 @@ KIND_MEANING = {
     "calibrated": "fitted so the model reproduces observed figures",
 }
 _SKIP_KEYS = {"name", "description", "sources"}
+DISPLAY_TEXTS = (".label", ".label_en")
+"""Parameters that are display names, not values the model computes with (the report leaves them out)."""
 ASSUMPTION_COLUMNS = ["parameter", "value", "unit", "kind", "source", "note", "changed_from"]
 
 
@@ -42,8 +45,13 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=False).replace('"', "&quot;")
 
 
-def format_value(value: Any) -> str:
-    """A parameter value as a planner reads it: lists and mappings compact, big numbers grouped."""
+def format_value(value: Any, lang: str | None = None) -> str:
+    """A parameter value as a planner reads it: lists and mappings compact, big numbers grouped.
+
+    With `lang` in the reader's locale (`€`-free numbers: '2.253.777', '0,881633', 'ja'); without,
+    as the CSV file keeps it ('2,253,777', '0.881633', 'yes')."""
+    if lang is not None:
+        return _localised(value, lang)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
@@ -59,6 +67,27 @@ def format_value(value: Any) -> str:
     if value is None:
         return "(none)"
     return str(value)
+
+
+def _localised(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return text("yes" if value else "no", lang)
+    if isinstance(value, (int, float)):
+        return i18n.decimal(value, lang)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_localised(v, lang)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        fractions = any(isinstance(v, float) and not v.is_integer() for v in value)
+        separator = "; " if lang == "nl" and fractions else ", "   # Dutch '1,5; 2', never '1,5, 2'
+        return separator.join(_localised(v, lang) for v in value)
+    if value is None:
+        return text("value.none", lang)
+    return str(value)
+
+
+def parameter_value(scenario: Scenario, path: str) -> Any:
+    """The scenario's value at a dotted parameter path (as the appendix lists it)."""
+    return lookup(scenario.model_dump(), path)
 
 
 def _leaves(tree: Any, path: str = "") -> list[tuple[str, Any]]:
@@ -133,6 +162,7 @@ def assumptions_appendix(scenario: Scenario, lang: str = "nl") -> str:
     value their source gives), then the values without a named source (folded)."""
     assumptions = assumptions_table(scenario)
     unsourced = unsourced_table(scenario)
+    tree = scenario.model_dump()
     changed = assumptions[assumptions["changed_from"].astype(str) != ""]
     parts = [f"<p>{_esc(text('appendix.intro', lang, n=len(assumptions)))}</p>"]
     if len(changed):
@@ -147,13 +177,16 @@ def assumptions_appendix(scenario: Scenario, lang: str = "nl") -> str:
             kind = f"{kind}; {text('kind.changed', lang)}"
             note = text("appendix.changed_note", lang, original=row.changed_from) + (f" {note}" if note else "")
             css = ' class="changed"'
-        cells = [row.parameter, row.value, row.unit, kind, row.source, note]
+        cells = [row.parameter, format_value(lookup(tree, str(row.parameter)), lang), unit_words(row.unit, lang), kind,
+                 row.source, note]
         rows.append(f"<tr{css}>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
     parts.append(f'<table class="fixed assumptions"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
                  "</tbody></table>" if rows else f"<p>({_esc(text('appendix.none', lang))})</p>")
     origins = {"scenario file": text("appendix.origin.file", lang), "program default": text("appendix.origin.default",
                                                                                              lang)}
-    shown = unsourced.assign(origin=unsourced["origin"].map(origins))
+    unsourced = unsourced[~unsourced["parameter"].astype(str).str.endswith(DISPLAY_TEXTS)]
+    shown = unsourced.assign(origin=unsourced["origin"].map(origins),
+                             value=[format_value(lookup(tree, str(p)), lang) for p in unsourced["parameter"]])
     head = "".join(f"<th>{_esc(text('col.' + c, lang))}</th>" for c in shown.columns)
     body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>"
                    for row in shown.itertuples(index=False, name=None))
@@ -213,18 +246,19 @@ def model_description(
                     if t.segments else "")
         track_lines.append(
             f"<b>{_esc(s.label(t.name, lang))}</b> ("
-            + _esc(text("md.track", lang, rungs=format_value(t.ladder), segments=segments, slots=slots,
+            + _esc(text("md.track", lang, rungs=format_value(t.ladder, lang), segments=segments, slots=slots,
                         multiplier=i18n.number(t.served_work_multiplier, lang, 2), moves=moves)) + ")")
     role_lines = [
         f"<b>{_esc(s.label(r.name, lang))}</b> ("
         + _esc(text("md.role", lang, function=text("function." + r.function, lang), fte=i18n.fte(r.fte_now, lang),
-                    cost=i18n.money(r.cost_per_fte_year, lang), months=r.lead_time_months)) + ")"
+                    cost=i18n.money(r.cost_per_fte_year, lang),
+                    months=i18n.quantity(r.lead_time_months, "month", lang))) + ")"
         for r in s.roles
     ]
     instrument_lines = [
         f"<b>{_esc(s.label(i.name, lang))}</b> ("
         + _esc(text("md.instrument", lang, track=s.label(i.track, lang), places=i18n.number(i.places_per_year, lang),
-                    months=i18n.number(i.duration_months, lang, 0 if float(i.duration_months).is_integer() else 1),
+                    months=i18n.quantity(i.duration_months, "month", lang),
                     cost=i18n.money(i.cost_per_participant, lang), paid_from=i.paid_from.replace("buig", "BUIG")))
         + ")"
         for i in s.instruments
@@ -245,14 +279,16 @@ def model_description(
     parts.append(f"<h3>2. {_esc(text('md.h.logic', lang))}</h3>")
     if overview_figure_html:
         parts.append(overview_figure_html)
-    pause = (text("md.pause", lang, months=s.policy.benefit_pause_months) if s.policy.benefit_pause_months else "")
-    parts.append("<p>" + _esc(text("md.base_model", lang, apps=i18n.number(apps, lang, 1), priority=s.policy.priority,
-                                   bands=format_value(s.duration_bands), pause=pause)) + "</p>")
+    pause = (text("md.pause", lang, months=i18n.quantity(s.policy.benefit_pause_months, "month", lang))
+             if s.policy.benefit_pause_months else "")
+    priority = text("value.priority." + s.policy.priority, lang)
+    parts.append("<p>" + _esc(text("md.base_model", lang, apps=i18n.number(apps, lang, 1), priority=priority,
+                                   bands=format_value(s.duration_bands, lang), pause=pause)) + "</p>")
     parts.append(f"<p>{_esc(text('md.scenario_logic', lang))}"
                  + (f" {_esc(text('md.variant', lang))}</p>" + _list(variant_lines) if variant_lines else "</p>"))
     parts.append(f"<p>{_esc(text('md.algorithms', lang))}</p>")
     parts.append(f"<p><b>{_esc(text('md.components', lang))}</b></p>" + _list([
-        _esc(text("md.entities", lang, segments=len(s.segments),
+        _esc(text_n("md.entities", len(s.municipalities), lang, segments=len(s.segments),
                   segment_names=i18n.words([s.label(x.name, lang) for x in s.segments], lang),
                   municipalities=len(s.municipalities), names=munis, stock=i18n.number(n_stock, lang),
                   start=i18n.month_text(s.start, lang))),
@@ -274,7 +310,7 @@ def model_description(
     if s.uncertainty:
         frame = pd.DataFrame([u.model_dump() for u in s.uncertainty])
         head = "".join(f"<th>{_esc(text('md.uncertain.' + c, lang))}</th>" for c in frame.columns)
-        rows = "".join("<tr>" + "".join(f"<td>{_esc(format_value(v))}</td>" for v in r) + "</tr>"
+        rows = "".join("<tr>" + "".join(f"<td>{_esc(format_value(v, lang))}</td>" for v in r) + "</tr>"
                        for r in frame.itertuples(index=False, name=None))
         parts.append(f"<p>{_esc(text('md.uncertain', lang))}</p><table><thead><tr>{head}</tr></thead>"
                      f"<tbody>{rows}</tbody></table>")
@@ -282,7 +318,8 @@ def model_description(
     parts.append(f"<h3>4. {_esc(text('md.h.experimentation', lang))}</h3>")
     exp = [
         _esc(text("md.init", lang, start=i18n.month_text(s.start, lang), stock=i18n.number(n_stock, lang))),
-        _esc(text("md.length", lang, years=s.years, months=s.months, span=span)),
+        _esc(text("md.length", lang, years=i18n.quantity(s.years, "year", lang),
+                  months=i18n.quantity(s.months, "month", lang), span=span)),
     ]
     if run.get("optimisation_replications") and run.get("verification_replications"):
         r, v = run["optimisation_replications"], run["verification_replications"]

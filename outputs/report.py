@@ -34,12 +34,19 @@ import pandas as pd
 
 from sporen.common import i18n
 from sporen.common.files import write_text
-from sporen.common.i18n import text
+from sporen.common.i18n import text, text_n
 from sporen.inputs.plan import Plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario, month_label
 from sporen.outputs import figures
 from sporen.outputs.figures import Figure
-from sporen.outputs.labels import column_label, kpi_label, kpi_unit, value_label  # noqa: F401 (kpi_unit re-exported)
+from sporen.outputs.labels import (  # noqa: F401 (kpi_unit re-exported)
+    column_label,
+    kpi_label,
+    kpi_unit,
+    level_words,
+    value_label,
+    value_words,
+)
 from sporen.outputs.model_description import assumptions_appendix, model_description
 from sporen.outputs.workbook import column_kind
 
@@ -78,7 +85,7 @@ h3 { margin-top: 1.4rem; }
 table { border-collapse: collapse; margin: .6rem 0 1rem 0; font-size: .86rem; max-width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: .25rem .5rem; text-align: left; vertical-align: top; }
 th { background: #eef2f6; font-weight: 600; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }   /* never mid-word: a column is as wide as its longest word */
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 td.short { white-space: nowrap; }
@@ -135,7 +142,7 @@ tr.changed td { background: #fff4e5; }
   th, td { padding: .12rem .3rem; }
   tr, figure, .kpi { break-inside: avoid; }
   .scroll { overflow: visible; }
-  figure img { max-height: 115mm; width: auto; max-width: 100%; }
+  figure img { max-height: 230mm; width: auto; max-width: 100%; }
   details:not([open]) { display: none; }
   a { color: inherit; text-decoration: none; }
   #appendix { page: appendix; break-before: page; }
@@ -415,6 +422,21 @@ class PlanOutcome:
     effect: tuple[float, float, float] | None = None  # paired effect on the result after vangnet: mean, 95% CI
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # budget, savings, relaxations, ...
     table_notes: dict[str, str] = field(default_factory=dict)
+    report_futures: int | None = None              # futures the report's baseline and plan are simulated on
+    report_met: int | None = None                  # of those, the futures in which the plan meets the target
+
+    def sample_note(self, lang: str = "nl") -> str | None:
+        """What the numbers of futures mean, when a reader could misread them: a run on small samples
+        says so, and two different counts on one page (the verdict's futures, the report's) are named."""
+        counts = [n for n in (self.verification_replications, self.report_futures) if n]
+        if not counts:
+            return None
+        check, report = self.verification_replications, self.report_futures
+        both = (text("samples.both", lang, check=check, report=report) if check and report and check != report
+                else "")
+        if min(counts) < SMALL_SAMPLE:
+            return text("samples.small", lang, n=min(counts), default=SMALL_SAMPLE) + both
+        return both.strip() or None
 
     @property
     def verdict_code(self) -> str | None:
@@ -426,8 +448,38 @@ class PlanOutcome:
         return "meets" if self.target_met else "does_not_meet"
 
 
+SMALL_SAMPLE = 100
+"""Fewer futures than this is a quick look: a probability near 90% then has a 95% interval over 12 points wide."""
 SUMMARY_STEPS = 5
 """At most this many next steps on the one-page summary; Plan details lists them all."""
+
+
+def _chance_bullets(outcome: PlanOutcome, lang: str) -> list[str]:
+    """Page 1's target and probability, on every path: the verified probability with its interval;
+    else (no plan verified) the share of the report's own futures in which the plan meets the target;
+    and what the numbers of futures mean when a reader could misread them."""
+    required = (text("summary.required", lang, required=pct(outcome.required_probability, 0, lang))
+                if outcome.required_probability is not None else "")
+    bullets = []
+    if outcome.probability is not None:
+        ci = ""
+        if outcome.probability_ci is not None:
+            ci = text("summary.ci", lang, low=pct(outcome.probability_ci[0], 0, lang),
+                      high=pct(outcome.probability_ci[1], 0, lang))
+        bullets.append(text("summary.chance", lang, probability=pct(outcome.probability, 0, lang),
+                            futures=outcome.verification_replications or "", ci=ci) + required + ".")
+    elif outcome.report_met is not None and outcome.report_futures:
+        share = outcome.report_met / outcome.report_futures
+        bullets.append(text("summary.chance_report", lang, probability=pct(share, 0, lang), met=outcome.report_met,
+                            futures=outcome.report_futures) + required + ".")
+    elif outcome.verdict_code is not None:
+        bullets.append(text("summary.chance_unknown", lang) + required + ".")
+    if outcome.target_text:
+        bullets.append(text("summary.target_line", lang, target=_esc(outcome.target_text)))
+    note = outcome.sample_note(lang)
+    if note:
+        bullets.append(f'<span class="samples">{_esc(note)}</span>')
+    return bullets
 
 
 def _range(band: pd.DataFrame, year: int, lang: str) -> str:
@@ -453,7 +505,7 @@ def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames
     total_base = float(base["mean"].sum())
     deficit_years = [y for y in years if base["mean"].loc[y] < 0]
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
-    bullets = [text("summary.without", lang, municipalities=_esc(i18n.words(munis, lang)), span=span,
+    bullets = [text_n("summary.without", len(munis), lang, municipalities=_esc(i18n.words(munis, lang)), span=span,
                     result=_esc(result_words(total_base, lang)))
                + (text("summary.deficit_in", lang, years=_esc(i18n.years_text(deficit_years, years, lang)))
                   if deficit_years else ".")]
@@ -468,23 +520,14 @@ def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames
     if outcome is not None:
         if outcome.total_cost is not None:
             key = "summary.cost" if outcome.total_cost >= 0 else "summary.saving"
-            words = text(key, lang, amount=_esc(eur_words(outcome.total_cost, lang)), years=len(years))
+            words = text(key, lang, amount=_esc(eur_words(outcome.total_cost, lang)),
+                         years=i18n.quantity(len(years), "year", lang))
             if planned is not None:
                 net = total_plan - total_base - outcome.total_cost
-                words += text("summary.net_better" if net >= 0 else "summary.net_worse", lang,
+                words += text_n("summary.net_better" if net >= 0 else "summary.net_worse", len(munis), lang,
                               amount=_esc(eur_words(net, lang)))
             bullets.append(words + ".")
-        if outcome.probability is not None:
-            ci = ""
-            if outcome.probability_ci is not None:
-                ci = text("summary.ci", lang, low=pct(outcome.probability_ci[0], 0, lang),
-                          high=pct(outcome.probability_ci[1], 0, lang))
-            bullets.append(
-                text("summary.chance", lang, probability=pct(outcome.probability, 0, lang),
-                     futures=outcome.verification_replications or "", ci=ci)
-                + (text("summary.required", lang, required=pct(outcome.required_probability, 0, lang))
-                   if outcome.required_probability is not None else "")
-                + (text("summary.target", lang, target=_esc(outcome.target_text)) if outcome.target_text else "."))
+        bullets += _chance_bullets(outcome, lang)
     parts.append("<ul>" + "".join(f"<li>{b}</li>" for b in bullets) + "</ul>")
 
     if outcome is not None and outcome.plan is not None:
@@ -527,7 +570,7 @@ def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames
         total[extra] = table[extra].sum()
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     kinds = {without: "euro", with_: "euro", extra: "euro", year_col: "text", r_without: "text", r_with: "text"}
-    parts.append(f"<p>{_esc(text('summary.table_intro', lang))}</p>"
+    parts.append(f"<p>{_esc(text_n('summary.table_intro', len(munis), lang))}</p>"
                  + html_table(table, kinds=kinds, total_row=True, labels={c: c for c in table.columns}, lang=lang,
                               ranges=(r_without, r_with)))
 
@@ -564,6 +607,29 @@ def _tiers_text(rule: Any, lang: str) -> str:
     return "; ".join(parts)
 
 
+_REFERENCE = re.compile(r"\[([^\]]*\bS\d+[^\]]*)\]")
+
+
+def rule_source(rule: Any, lang: str) -> str:
+    """A vangnet rule's source as the reader's language needs it. The rules file cites its sources in
+    English; in another language the column names the references ([S10, S11], numbered in the rules
+    file), the seed documents it cites and what of the rule is assumed, in that language."""
+    if lang == "en":
+        return str(rule.source)
+    source = str(rule.source)
+    refs = list(dict.fromkeys(r.strip() for group in _REFERENCE.findall(source) for r in group.split(",")
+                              if re.fullmatch(r"S\d+", r.strip())))
+    seeds = list(dict.fromkeys(f"seed {n}" for n in re.findall(r"[Ss]eed (\d{3})", source)))
+    parts = [text("rules.source.refs", lang, refs=", ".join(refs))] if refs else []
+    if seeds:
+        parts.append(text("rules.source.seeds", lang, seeds=i18n.words(seeds, lang)))
+    assumed = [text("rules.part." + str(p), lang) if i18n.has_text("rules.part." + str(p)) else str(p)
+               for p in getattr(rule, "assumed", [])]
+    if assumed:
+        parts.append(text("rules.source.assumed", lang, parts=i18n.words(assumed, lang)))
+    return "; ".join(parts) + "." if parts else text("rules.source.file", lang)
+
+
 def vangnet_rules_html(rules: Mapping[int, Any] | None, years: Sequence[int], lang: str = "nl") -> str:
     """The vangnet rules of the horizon's years: threshold, tiers, multi-year test, status, source."""
     if not rules:
@@ -578,13 +644,13 @@ def vangnet_rules_html(rules: Mapping[int, Any] | None, years: Sequence[int], la
         status = str(rule.status)
         if status == "assumed":
             assumed.append(year)
-        test = (text("rules.multi_year", lang, years=rule.cumulative_years,
+        test = (text("rules.multi_year", lang, years=i18n.quantity(rule.cumulative_years, "year", lang),
                      threshold=pct(rule.cumulative_threshold, 1, lang))
                 if rule.cumulative_years else text("rules.no_multi_year", lang))
         rows.append(f"<tr><td>{year}</td><td class=\"num\">{_esc(pct(rule.threshold, 1, lang))}</td>"
                     f"<td>{_esc(_tiers_text(rule, lang))}</td><td>{_esc(test)}</td>"
                     f'<td class="status-{_esc(status)}">{_esc(text("status." + status, lang))}</td>'
-                    f"<td>{_esc(rule.source)}</td></tr>")
+                    f"<td>{_esc(rule_source(rule, lang))}</td></tr>")
     head = "".join(f"<th>{_esc(text('rules.col.' + c, lang))}</th>"
                    for c in ("year", "threshold", "tiers", "test", "status", "source"))
     warning = ""
@@ -632,8 +698,22 @@ def caseload_section(baseline: RunFrames, plan_run: RunFrames | None, scenario: 
         kpis = kpis[kpis["kpi"].map(kpi_unit) != "EUR"]   # the money has its own section
         shown = _kpi_display(kpis, lang)
         body += (f"<p>{_esc(text('caseload.kpi_intro' + ('_plan' if plan_run is not None else ''), lang))}</p>"
-                 + html_table(shown, kinds=_TEXT_KINDS, labels={c: c for c in shown.columns}, lang=lang))
+                 + html_table(shown, kinds=_TEXT_KINDS, labels={c: c for c in shown.columns}, lang=lang)
+                 + _censoring_note(kpis, lang))
     return Section("caseload", text("section.caseload", lang), body)
+
+
+def _censoring_note(kpis: pd.DataFrame, lang: str) -> str:
+    """Why the median stay can be above the mean: the mean counts only the stays that ended within
+    the horizon, the median (Kaplan-Meier) also the ones still running at its end."""
+    values = kpis.set_index("kpi")[kpis.columns[2]] if len(kpis.columns) > 2 else None   # without the plan
+    if values is None or not {"mean_time_on_benefit_months", "median_time_on_benefit_months"} <= set(values.index):
+        return ""
+    mean = values.loc[["mean_time_on_benefit_months"]].max()
+    median = values.loc[["median_time_on_benefit_months"]].max()
+    if not median > mean:
+        return ""
+    return f'<p class="note">{_esc(text("caseload.censoring", lang))}</p>'
 
 
 def kpi_summary(kpis: pd.DataFrame, plan_kpis: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -688,17 +768,20 @@ def survival_section(spells: pd.DataFrame | None, scenario: Scenario, lang: str 
     fig = figures.survival_figure(curves, lang=lang)
     points = [m for m in (6, 12, 24, 36) if m <= scenario.months]
     rows = []
-    entry, clients = text("col.entry_year", lang), text("col.clients", lang)
+    # the curves pool the spells of every future; the count a reader compares with a year's inflow is per future
+    futures = int(spells["replication"].nunique()) if "replication" in spells else 1
+    entry, clients = text("col.entry_year", lang), text("survival.inflow_per_future", lang)
     for year, group in curves.groupby("entry_year"):
-        row: dict[str, Any] = {entry: str(year), clients: int(group["at_risk"].iloc[0])}
+        row: dict[str, Any] = {entry: str(year), clients: i18n.number(group["at_risk"].iloc[0] / futures, lang, 1)}
         for m in points:
             hit = group[group["months"] == m]
-            row[text("survival.after", lang, months=m)] = float(hit["survival"].iloc[0]) if len(hit) else float("nan")
+            label = text("survival.after", lang, months=i18n.quantity(m, "month", lang))
+            row[label] = float(hit["survival"].iloc[0]) if len(hit) else float("nan")
         rows.append(row)
     table = pd.DataFrame(rows)
     kinds = {c: "share" for c in table.columns if c not in (entry, clients)}
-    kinds[clients], kinds[entry] = "integer", "text"
-    body = (figure_html(fig) + f"<p>{_esc(text('survival.intro', lang))}</p>"
+    kinds[clients], kinds[entry] = "text", "text"
+    body = (figure_html(fig) + f"<p>{_esc(text('survival.intro', lang, futures=futures))}</p>"
             + html_table(table, kinds=kinds, labels={c: c for c in table.columns}, lang=lang))
     return Section("survival", text("section.survival", lang), body)
 
@@ -725,7 +808,8 @@ def display_formation(formation: pd.DataFrame, scenario: Scenario, lang: str = "
     if "arrives" in out:
         out["arrives"] = [i18n.month_text(a, lang) if isinstance(a, str) and re.match(r"^\d{4}-\d{2}$", a) else a
                           for a in out["arrives"]]
-    return out
+    empty = [c for c in out.columns if out[c].map(lambda v: v is None or v == "" or pd.isna(v)).all()]
+    return out.drop(columns=empty)   # a column with nothing in it ('later' when nothing changes later)
 
 
 def tradeoff_section(outcome: PlanOutcome, lang: str = "nl") -> Section | None:
@@ -750,9 +834,8 @@ def tables_section(outcome: PlanOutcome, scenario: Scenario, lang: str = "nl") -
     if outcome.next_steps and outcome.verdict_code != "meets":
         body.append(f"<h3>{_esc(text('next.heading', lang))}</h3><ol>"
                     + "".join(f"<li>{_esc(step.words(lang))}</li>" for step in outcome.next_steps) + "</ol>")
-    if blocking:
+    if blocking and lang == "en":   # the optimiser's own sentences; in Dutch the tables below say it in words
         body.append(f"<h3>{_esc(text('details.blocking', lang))}</h3>"
-                    + (f'<p class="note">{_esc(text("details.blocking_note", lang))}</p>' if lang != "en" else "")
                     + "<ul>" + "".join(f"<li>{_esc(b)}</li>" for b in blocking) + "</ul>")
     for name, frame in outcome.tables.items():
         if frame is None:
@@ -765,6 +848,9 @@ def tables_section(outcome: PlanOutcome, scenario: Scenario, lang: str = "nl") -
             continue
         if name == "savings" and "lever" in frame:
             frame = frame.assign(lever=[_lever_label(x, scenario, lang) for x in frame["lever"]])
+            if "chosen" in frame:
+                frame = frame.assign(chosen=pd.Series([level_words(v, lang) for v in frame["chosen"]],
+                                                      index=frame.index, dtype=object))
             frame = frame.drop(columns=[c for c in ("kind", "unit", "baseline", "futures") if c in frame])
         if name == "relaxations" and "relaxed" in frame:
             frame = frame.assign(meaning=[_relaxed_meaning(r, k, m, lang) for r, k, m

@@ -11,6 +11,12 @@ their unit ("resultaat na vangnet, gemiddeld (€)"), codes of roles, tracks, in
 are display names; the CSV files keep the codes. Print setup: A4, fit to one page wide, the
 header row repeated on every page, landscape where a table is wide.
 
+Every text is written as text (`put`): a municipality named ``=HYPERLINK(...)`` or ``#N/A`` is a
+string in the file, never a formula or an error value, and characters XML cannot hold are
+replaced. Wrapped cells get row heights (`fit_rows`), so LibreOffice, which does not measure
+them itself, shows every line; tables show what a person reads (`outputs.person_tables`: words
+for codes, no empty sheets or columns, probabilities as percentages).
+
 `read_workbook` reads the sheets back into frames (used by the round-trip tests).
 """
 
@@ -26,14 +32,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from sporen.common import i18n
 from sporen.common.files import reproducible_zip, write_with
-from sporen.common.i18n import text
-from sporen.outputs.labels import column_label, kpi_label, kpi_unit, value_label
+from sporen.common.i18n import text, text_n
+from sporen.outputs.labels import column_label, kpi_label, kpi_unit, unit_words, value_label
+from sporen.outputs.person_tables import for_person, share_columns
 
 EURO_FORMAT = '"€" #,##0;[Red]"€" -#,##0'
 SHARE_FORMAT = "0.0%"
@@ -81,7 +89,7 @@ def sheet_names(names: Iterable[str]) -> list[str]:
     """Valid, unique Excel sheet names (at most 31 characters, no []:*?/\\)."""
     out: list[str] = []
     for name in names:
-        base = _INVALID_SHEET.sub("_", str(name)).strip("'") or "sheet"
+        base = ILLEGAL_CHARACTERS_RE.sub("", _INVALID_SHEET.sub("_", str(name))).strip("'").strip() or "sheet"
         candidate, n = base[:31], 2
         while candidate.lower() in {o.lower() for o in out}:
             suffix = f"_{n}"
@@ -106,6 +114,71 @@ def _cell_value(value: object) -> object:
     if isinstance(value, (str, int, float, bool, _dt.date, _dt.datetime)):
         return value
     return str(value)
+
+
+def clean(words: str) -> str:
+    """A text XML can hold: control characters (other than tab and newline) become '\ufffd'."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", words)
+
+
+def put(ws: Any, row: int, column: int, value: object) -> Any:
+    """Write one cell; a text always as text (never a formula, an error value or an invalid character)."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = clean(value)
+        cell.data_type = "s"   # openpyxl would take '=...' for a formula and '#N/A' for an error
+    else:
+        cell.value = value
+    return cell
+
+
+LINE_HEIGHT = 15.0
+"""Points per line of 11-point text (LibreOffice and Excel's default row is 15 pt)."""
+CHAR_WIDTH = 1.1
+"""A column width counts characters of the default font ('0'); bold and capitals run about 10% wider,
+so a text is measured as if it were all bold: a row rather too high than a line cut off."""
+
+
+def _lines(value: object, width: float) -> int:
+    """Lines a text takes in a wrapped cell `width` characters wide (words are not broken)."""
+    count = 0
+    for paragraph in str(value).split("\n"):
+        line, lines = 0.0, 1
+        for word in paragraph.split():
+            size = len(word) * CHAR_WIDTH
+            if line and line + 1 + size > width:
+                lines, line = lines + 1, size
+            else:
+                line += (1 if line else 0) + size
+        count += lines
+    return max(1, count)
+
+
+def _merged_width(ws: Any) -> dict[str, float]:
+    """The width of each merged range's first cell: the sum of its columns."""
+    widths = {}
+    for merged in ws.merged_cells.ranges:
+        total = sum((ws.column_dimensions[get_column_letter(c)].width or 8.43)
+                    for c in range(merged.min_col, merged.max_col + 1))
+        widths[f"{get_column_letter(merged.min_col)}{merged.min_row}"] = total
+    return widths
+
+
+def fit_rows(ws: Any) -> None:
+    """Row heights for every row with wrapped text: as many lines as its longest wrapped cell needs
+    (LibreOffice shows a stored height, and overlaps the next row without one)."""
+    merged = _merged_width(ws)
+    heights: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None or not (cell.alignment is not None and cell.alignment.wrap_text):
+                continue
+            width = merged.get(cell.coordinate) or ws.column_dimensions[cell.column_letter].width or 8.43
+            lines = _lines(cell.value, max(1.0, width - 1))
+            heights[cell.row] = max(heights.get(cell.row, 1), lines)
+    for r, lines in heights.items():
+        if lines > 1:
+            ws.row_dimensions[r].height = round(lines * LINE_HEIGHT + 2, 1)
 
 
 def _display_width(value: object, kind: str) -> int:
@@ -166,6 +239,8 @@ def _shown(value: object, column: str, scenario: Any, lang: str) -> object:
             return text("kind." + value, lang)
         if column == "function" and i18n.has_text("function." + value):
             return text("function." + value, lang)
+        if column == "unit":
+            return unit_words(value, lang)
     return value
 
 
@@ -175,19 +250,22 @@ def write_table(ws: Any, frame: pd.DataFrame, table: str, *, lang: str = "nl", s
     forced = dict(kinds or {})
     columns = list(frame.columns)
     col_kinds = [forced.get(c) or column_kind(c, frame[c]) for c in columns]
-    for j, column in enumerate(columns, start=1):
-        cell = ws.cell(row=first_row, column=j, value=column_label(table, str(column), lang))
+    headers = [column_label(table, str(c), lang) for c in columns]
+    for j, header in enumerate(headers, start=1):
+        cell = put(ws, first_row, j, header)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     unit_column = ROW_UNIT.get(table)
-    widths = [min(MAX_WIDTH, max(MIN_WIDTH, len(column_label(table, str(c), lang)) // 2 + 3)) for c in columns]
+    # a header wraps over at most three lines and never breaks a word: as wide as its longest word
+    widths = [min(MAX_WIDTH, max(MIN_WIDTH, int(max(len(h) / 3, max(map(len, h.split() or [""])) * CHAR_WIDTH)) + 2))
+              for h in headers]
     values: Any = frame.to_numpy(dtype=object) if len(frame) else []
     for i, row in enumerate(values):
         r = first_row + 1 + i
         row_kind = _row_kind(table, row[columns.index(unit_column)]) if unit_column in columns else None
         for j, (column, value) in enumerate(zip(columns, row, strict=True)):
             shown = _shown(value, str(column), scenario, lang)
-            cell = ws.cell(row=r, column=j + 1, value=shown)
+            cell = put(ws, r, j + 1, shown)
             kind = row_kind if row_kind is not None and column in ROW_VALUES else col_kinds[j]
             if isinstance(shown, (int, float)) and not isinstance(shown, bool):
                 if column in ("year", "entry_year", "month", "round") or str(column).endswith("_year"):
@@ -202,6 +280,9 @@ def write_table(ws: Any, frame: pd.DataFrame, table: str, *, lang: str = "nl", s
             for j in range(len(columns)):
                 cell = ws.cell(row=r, column=j + 1)
                 cell.font, cell.border = Font(bold=True), TOTAL_BORDER
+        if any(isinstance(v, str) and len(v) > MAX_WIDTH for v in row[:]):
+            for j in range(len(columns)):
+                ws.cell(row=r, column=j + 1).alignment = Alignment(vertical="top", wrap_text=True)
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     return first_row
@@ -261,15 +342,50 @@ def write_workbook(
 
 def _add_tables(wb: Any, tables: Mapping[str, pd.DataFrame], kinds: Mapping[str, Mapping[str, str]], lang: str,
                 scenario: Any) -> None:
-    names = sheet_names([sheet_title(t, lang) for t in tables] if tables else ["empty"])
-    for sheet_name, (table, frame) in zip(names, tables.items(), strict=False):
-        _table_sheet(wb, sheet_name, frame, table, lang, scenario, kinds.get(table))
-    if not tables:
-        wb.create_sheet("empty")
+    """One sheet per table a person reads (`outputs.person_tables`); tables without rows are left out."""
+    shown = {t: f for t, f in ((t, for_person(t, frame, scenario, lang)) for t, frame in tables.items())
+             if f is not None}
+    names = sheet_names([sheet_title(t, lang) for t in shown] if shown else [text("sheet.empty", lang)])
+    for sheet_name, (table, frame) in zip(names, shown.items(), strict=False):
+        forced = {**share_columns(table), **kinds.get(table, {})}
+        if table in FIELD_TABLES and len(frame) <= 3:
+            _fields_sheet(wb, sheet_name, frame, table, lang, forced)
+        else:
+            fit_rows(_table_sheet(wb, sheet_name, frame, table, lang, scenario, forced))
+    if not shown:
+        put(wb.create_sheet(names[0]), 1, 1, text("sheet.empty_note", lang))
+
+
+FIELD_TABLES = {"verification"}
+"""Tables of one row with many columns: written as label | value rows (readable on a portrait page)."""
+
+
+def _fields_sheet(wb: Any, name: str, frame: pd.DataFrame, table: str, lang: str,
+                  kinds: Mapping[str, str]) -> Any:
+    """A short wide table turned on its side: one row per column (its label), one column per row."""
+    ws = wb.create_sheet(name)
+    ws.column_dimensions["A"].width = 40
+    for i in range(len(frame)):
+        ws.column_dimensions[get_column_letter(i + 2)].width = 60
+        header = put(ws, 1, i + 2, text("wb.value", lang) if len(frame) == 1 else str(i + 1))
+        header.font, header.fill, header.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
+    first = put(ws, 1, 1, text("wb.field", lang))
+    first.font, first.fill, first.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
+    for r, column in enumerate(frame.columns, start=2):
+        put(ws, r, 1, column_label(table, str(column), lang)).alignment = Alignment(wrap_text=True, vertical="top")
+        kind = kinds.get(column) or column_kind(column, frame[column])
+        for i, value in enumerate(frame[column].tolist()):
+            cell = put(ws, r, i + 2, _cell_value(value))
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and kind in _FORMATS:
+                cell.number_format = _FORMATS[kind]
+    print_setup(ws, 1, 2)
+    fit_rows(ws)
+    return ws
 
 
 def _properties(wb: Any, title: str) -> None:
-    wb.properties.title = title
+    wb.properties.title = clean(title)
     wb.properties.creator = "sporen"
 
 
@@ -281,16 +397,36 @@ def _save(wb: Any, path: str | Path) -> Path:
     return path
 
 
+SUMMARY_WIDTHS = (44, 18, 18, 18, 36)
+"""The summary sheet's columns: labels, then values (and the yearly table's numbers), then notes."""
+LAST = "E"
+
+
 def _label_value(ws: Any, row: int, label: str, value: object, number_format: str | None = None,
                  note: str = "") -> int:
-    ws.cell(row=row, column=1, value=label).font = Font(bold=True)
-    cell = ws.cell(row=row, column=2, value=value)
+    """A summary line: its label (A), its value (B; a sentence runs on to E when there is no note)
+    and a note (C to E)."""
+    put(ws, row, 1, label).font = Font(bold=True)
+    ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    cell = put(ws, row, 2, value)
     if number_format:
         cell.number_format = number_format
-    if isinstance(value, str):
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.alignment = Alignment(wrap_text=isinstance(value, str), vertical="top", horizontal="left")
+    if isinstance(value, str) and not note:
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
     if note:
-        ws.cell(row=row, column=3, value=note).alignment = Alignment(wrap_text=True, vertical="top")
+        put(ws, row, 3, note).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=5)
+    return row + 1
+
+
+def _sentence(ws: Any, row: int, words: str, font: Font | None = None) -> int:
+    """A sentence over the sheet's width (A:E merged, wrapped)."""
+    cell = put(ws, row, 1, words)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if font is not None:
+        cell.font = font
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
     return row + 1
 
 
@@ -306,73 +442,15 @@ def write_plan_workbook(path: str | Path, tables: Mapping[str, pd.DataFrame], *,
     years = scenario.horizon_years
     subtitle = text("wb.subtitle", lang, name=scenario.name, span=f"{years[0]}-{years[-1]}",
                     date=i18n.month_text(scenario.start, lang), seed=run.get("seed", ""))
-    ws["A1"] = text("title.plan", lang, name=scenario.name)
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = subtitle
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 44, 20, 70
-    verdict = outcome.verdict_code or "does_not_meet"
-    row = 4
-    row = _label_value(ws, row, text("wb.verdict", lang), text("verdict." + verdict, lang))
-    ws.cell(row=4, column=2).font = Font(bold=True, color={"meets": "1B7F3B", "on_the_edge": "B26B00"}.get(
-        verdict, "B42318"))
-    row = _label_value(ws, row, text("wb.target", lang), outcome.target_text)
-    if outcome.probability is not None:
-        note = ""
-        if outcome.probability_ci is not None:
-            note = text("wb.probability_note", lang, low=i18n.percent(outcome.probability_ci[0], lang),
-                        high=i18n.percent(outcome.probability_ci[1], lang), n=outcome.verification_replications)
-        row = _label_value(ws, row, text("card.probability", lang), float(outcome.probability), "0%", note)
-    if outcome.required_probability is not None:
-        row = _label_value(ws, row, text("wb.required", lang), float(outcome.required_probability), "0%")
-    summary = tables.get("summary")
-    cost = float(outcome.total_cost or 0)
-    row = _label_value(ws, row, text("wb.cost", lang), int(round(cost)), EURO_FORMAT, text("wb.cost_note", lang))
-    if summary is not None and len(summary):
-        without = int(summary["result_after_vangnet_without_plan"].sum())
-        with_plan = int(summary["result_after_vangnet_with_plan"].sum())
-        row = _label_value(ws, row, text("card.without", lang), without, EURO_FORMAT, text("wb.below_zero", lang))
-        row = _label_value(ws, row, text("wb.with", lang), with_plan, EURO_FORMAT)
-        row = _label_value(ws, row, text("wb.net", lang), int(round(with_plan - without - cost)), EURO_FORMAT,
-                           text("wb.net_note", lang))
-    row += 1
-    ws.cell(row=row, column=1, value=text("summary.plan_heading", lang)).font = Font(bold=True)
-    row += 1
-    for line in outcome.plan_lines or [text("summary.no_change", lang)]:
-        ws.cell(row=row, column=1, value=f"• {line}")
-        row += 1
-    if verdict != "meets" and outcome.next_steps:
-        row += 1
-        ws.cell(row=row, column=1, value=text("next.heading", lang)).font = Font(bold=True, color="B42318")
-        row += 1
-        for i, step in enumerate(outcome.next_steps, start=1):
-            ws.cell(row=row, column=1, value=f"{i}. {step.words(lang)}")
-            row += 1
-    row += 1
-    if summary is not None and len(summary):
-        ws.cell(row=row, column=1, value=text("wb.yearly", lang)).font = Font(bold=True)
-        total: dict[str, Any] = {c: "" for c in summary.columns}
-        total["year"] = text("total", lang)
-        for c in ("result_after_vangnet_without_plan", "result_after_vangnet_with_plan", "plan_extra_cost"):
-            total[c] = summary[c].sum()
-        frame = pd.concat([summary, pd.DataFrame([total])], ignore_index=True)
-        frame = frame.drop(columns=[c for c in frame.columns if c.endswith(("_p5", "_p95"))])
-        header = write_table(ws, frame, "summary", lang=lang, scenario=scenario, total_row=True, first_row=row + 1)
-        for j in range(1, 5):   # the summary's columns are wider than the sentences' layout
-            ws.column_dimensions[get_column_letter(j)].width = max(ws.column_dimensions[get_column_letter(j)].width,
-                                                                   [44, 20, 22, 18][j - 1])
-        chart = BarChart()
-        chart.type, chart.grouping = "col", "clustered"
-        chart.title = text("fig.result.title", lang)
-        chart.y_axis.title = "€"
-        chart.y_axis.numFmt = '#,##0'
-        data = Reference(ws, min_col=2, max_col=3, min_row=header, max_row=header + len(summary))
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=header + len(summary)))
-        chart.height, chart.width = 7.5, 16
-        ws.add_chart(chart, f"A{header + len(frame) + 3}")
-    for r in range(4, row):
-        ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-    print_setup(ws, 1, 3)
+    for letter, width in zip("ABCDE", SUMMARY_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
+    put(ws, 1, 1, text("title.plan", lang, name=scenario.name)).font = TITLE_FONT
+    _sentence(ws, 2, subtitle)
+    row = _summary_lines(ws, 4, tables.get("summary"), outcome, lang)
+    row = _summary_year_table(ws, row, tables.get("summary"), scenario, lang)
+    fit_rows(ws)
+    print_setup(ws, 1, 5)
+    ws.page_setup.orientation = "portrait"
     ws.print_title_rows = None
 
     formation = tables.get("formation")
@@ -386,14 +464,84 @@ def write_plan_workbook(path: str | Path, tables: Mapping[str, pd.DataFrame], *,
     return _save(wb, path)
 
 
+def _summary_lines(ws: Any, row: int, summary: pd.DataFrame | None, outcome: Any, lang: str) -> int:
+    """The summary sheet's lines: verdict, target, probability, cost and result; the plan in words;
+    what to do next. Returns the next free row."""
+    verdict = outcome.verdict_code or "does_not_meet"
+    first = row
+    row = _label_value(ws, row, text("wb.verdict", lang), text("verdict." + verdict, lang))
+    ws.cell(row=first, column=2).font = Font(bold=True, color={"meets": "1B7F3B", "on_the_edge": "B26B00"}.get(
+        verdict, "B42318"))
+    row = _label_value(ws, row, text("wb.target", lang), outcome.target_text)
+    if outcome.probability is not None:
+        note = ""
+        if outcome.probability_ci is not None:
+            note = text("wb.probability_note", lang, low=i18n.percent(outcome.probability_ci[0], lang),
+                        high=i18n.percent(outcome.probability_ci[1], lang), n=outcome.verification_replications)
+        row = _label_value(ws, row, text("card.probability", lang), float(outcome.probability), "0%", note)
+    if outcome.required_probability is not None:
+        row = _label_value(ws, row, text("wb.required", lang), float(outcome.required_probability), "0%")
+    cost = float(outcome.total_cost or 0)
+    row = _label_value(ws, row, text("wb.cost", lang), int(round(cost)), EURO_FORMAT, text("wb.cost_note", lang))
+    if summary is not None and len(summary):
+        without = int(summary["result_after_vangnet_without_plan"].sum())
+        with_plan = int(summary["result_after_vangnet_with_plan"].sum())
+        row = _label_value(ws, row, text("card.without", lang), without, EURO_FORMAT, text("wb.below_zero", lang))
+        row = _label_value(ws, row, text("wb.with", lang), with_plan, EURO_FORMAT)
+        row = _label_value(ws, row, text("wb.net", lang), int(round(with_plan - without - cost)), EURO_FORMAT,
+                           text("wb.net_note", lang))
+    small = getattr(outcome, "small_samples", None)
+    if small:
+        row = _sentence(ws, row + 1, small, Font(italic=True))
+    row = _sentence(ws, row + 1, text("summary.plan_heading", lang), Font(bold=True))
+    for line in outcome.plan_lines or [text("summary.no_change", lang)]:
+        row = _sentence(ws, row, f"• {line}")
+    if verdict != "meets" and outcome.next_steps:
+        row = _sentence(ws, row + 1, text("next.heading", lang), Font(bold=True, color="B42318"))
+        for i, step in enumerate(outcome.next_steps, start=1):
+            row = _sentence(ws, row, f"{i}. {step.words(lang)}")
+    return row + 1
+
+
+def _summary_year_table(ws: Any, row: int, summary: pd.DataFrame | None, scenario: Any, lang: str) -> int:
+    """The result per year without and with the plan (a total row), and its bar chart."""
+    if summary is None or not len(summary):
+        return row
+    put(ws, row, 1, text_n("wb.yearly", len(scenario.municipalities), lang)).font = Font(bold=True)
+    total: dict[str, Any] = {c: "" for c in summary.columns}
+    total["year"] = text("total", lang)
+    for c in ("result_after_vangnet_without_plan", "result_after_vangnet_with_plan", "plan_extra_cost"):
+        total[c] = summary[c].sum()
+    frame = pd.concat([summary, pd.DataFrame([total])], ignore_index=True)
+    frame = frame.drop(columns=[c for c in frame.columns if c.endswith(("_p5", "_p95"))])
+    header = write_table(ws, frame, "summary", lang=lang, scenario=scenario, total_row=True, first_row=row + 1)
+    for letter, width in zip("ABCDE", SUMMARY_WIDTHS, strict=True):   # the sentences' layout keeps its widths
+        ws.column_dimensions[letter].width = width
+    for j in range(1, len(frame.columns) + 1):
+        ws.cell(row=header, column=j).alignment = Alignment(wrap_text=True, vertical="top")
+    chart = BarChart()
+    chart.type, chart.grouping = "col", "clustered"
+    chart.title = text("fig.result.title", lang)
+    chart.y_axis.title = "€"
+    chart.y_axis.numFmt = '#,##0'
+    chart.x_axis.tickLblPos = "low"   # the years below the bars, not on the zero line among them
+    data = Reference(ws, min_col=2, max_col=3, min_row=header, max_row=header + len(summary))
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=header + len(summary)))
+    chart.height, chart.width = 7.5, 16
+    ws.add_chart(chart, f"A{header + len(frame) + 3}")
+    return header + len(frame) + 1
+
+
 def _formation_sheet(wb: Any, formation: pd.DataFrame, scenario: Any, lang: str, subtitle: str) -> None:
     """The formation as a council table: title, scenario and reference date, the table with its
     total row set apart, and a chart of fte now against planned per role."""
     ws = wb.create_sheet(sheet_title("formation", lang))
-    ws["A1"] = text("wb.formation_title", lang, name=scenario.name)
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = subtitle
+    put(ws, 1, 1, text("wb.formation_title", lang, name=scenario.name)).font = TITLE_FONT
+    put(ws, 2, 1, subtitle)
     shown = formation.drop(columns=[c for c in ("function",) if c in formation.columns]).copy()
+    empty = [c for c in shown.columns if shown[c].map(lambda v: v is None or v == "" or pd.isna(v)).all()]
+    shown = shown.drop(columns=empty)
     shown["role"] = [text("total", lang) if str(r) == "total" else scenario.label(str(r), lang) for r in shown["role"]]
     if "arrives" in shown:
         shown["arrives"] = [i18n.month_text(a, lang) if isinstance(a, str) and re.fullmatch(r"\d{4}-\d{2}", a) else a
@@ -416,6 +564,7 @@ def _formation_sheet(wb: Any, formation: pd.DataFrame, scenario: Any, lang: str,
     chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=header + roles))
     chart.height, chart.width = max(6.0, 1.1 * roles + 2), 16
     ws.add_chart(chart, f"A{header + len(shown) + 3}")
+    fit_rows(ws)
 
 
 def read_workbook(path: str | Path) -> dict[str, pd.DataFrame]:

@@ -43,6 +43,7 @@ import pandas as pd
 
 from sporen.common import interrupt
 from sporen.common.errors import InputError, Problem
+from sporen.common.i18n import display_language, text
 from sporen.inputs.plan import Plan, baseline_plan, check_plan
 from sporen.inputs.schema import Scenario, application_draws
 from sporen.inputs.vangnet_rules import scenario_vangnet_rules as load_rules
@@ -487,7 +488,8 @@ def _progress_bar(total: int, enabled: bool) -> Any:
     class Bar(tqdm):
         monitor_interval = 0
 
-    return Bar(total=total, file=sys.stderr, unit="rep", desc="simulate", dynamic_ncols=True, leave=False)
+    return Bar(total=total, file=sys.stderr, unit="rep", desc=text("progress.simulate", display_language()),
+               dynamic_ncols=True, leave=False)
 
 
 def reduce_seeds(

@@ -16,6 +16,7 @@ Without chromium or Playwright the tests are skipped with the reason shown, exce
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -104,6 +105,30 @@ def open_page(browser, url: str):
     page.goto(url)
     page.wait_for_selector("#result-table", timeout=WAIT_MS)
     return page
+
+
+@contextlib.contextmanager
+def page_in_process(scenario_file: Path = TINY):
+    """The page served from this process (so a test can replace what it simulates): its address."""
+    import uvicorn
+
+    from sporen.inputs.load import load_scenario
+    from sporen.web import app as web_app
+    from sporen.web.security import Guard
+    from sporen.web.server import bind
+
+    settings = web_app.Settings(start_name=scenario_file.stem, start_scenario=load_scenario(scenario_file), futures=4,
+                                seed=SEED, workers=1)
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(Guard(web_app.build_app(settings)), log_level="critical", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 def number_of(page) -> int:
@@ -209,7 +234,7 @@ def test_a_broken_upload_shows_its_errors(browser, server, tmp_path):
     page.wait_for_function("() => document.querySelector('#upload-problems')"
                            " && document.querySelector('#upload-problems').innerText.includes('tagged.yaml')",
                            timeout=WAIT_MS)
-    assert "YAML tag" in page.inner_text("#upload-problems")
+    assert "YAML-tag" in page.inner_text("#upload-problems")   # the page is Dutch by default
     bad_plan = tmp_path / "plan.yaml"
     bad_plan.write_text("staff: {km_werk: {fte: 1.3}}\n", encoding="utf-8")
     page.set_input_files("#plan_file", str(bad_plan))
@@ -255,28 +280,18 @@ def test_language_switch_and_the_optimiser_button(browser, server):
 
 
 def test_a_failing_simulation_shows_a_message_not_a_stack_trace(browser, monkeypatch):
-    import uvicorn
+    from sporen.web import session
 
-    from sporen.inputs.load import load_scenario
-    from sporen.web import app as web_app
-    from sporen.web.security import Guard
-    from sporen.web.server import bind
-
-    real = web_app.what_if
+    real = session.what_if
 
     def fragile(futures, plan, target, **kwargs):
         if plan.staff:
             raise ZeroDivisionError("deep inside the engine: secret detail")
         return real(futures, plan, target, **kwargs)
 
-    monkeypatch.setattr(web_app, "what_if", fragile)
-    settings = web_app.Settings(start_name="tiny", start_scenario=load_scenario(TINY), futures=4, seed=SEED, workers=1)
-    sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(Guard(web_app.build_app(settings)), log_level="critical", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        page = open_page(browser, f"http://127.0.0.1:{sock.getsockname()[1]}/")
+    monkeypatch.setattr(session, "what_if", fragile)
+    with page_in_process() as url:
+        page = open_page(browser, url)
         before = shown_years(page)
         page.locator("input[id$='_fte_0']").fill("2")
         page.locator("input[id$='_fte_0']").press("Tab")
@@ -286,10 +301,6 @@ def test_a_failing_simulation_shows_a_message_not_a_stack_trace(browser, monkeyp
         assert "Traceback" not in content and "secret detail" not in content
         pd.testing.assert_frame_equal(shown_years(page), before)   # the last good result stays
         page.context.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def test_with_the_token_the_browser_gets_in_and_others_do_not(browser, server):
@@ -303,3 +314,46 @@ def test_with_the_token_the_browser_gets_in_and_others_do_not(browser, server):
     assert response is not None and response.status == 401
     assert "access token" in stranger.inner_text("body")
     stranger.context.close()
+
+
+def test_dutch_typing_labels_and_dimming_while_recomputing(browser, monkeypatch):
+    """In a Dutch-locale browser '1,5' is 1.5 (a number field once made it 15); the controls and tables
+    show display names and the target as a percentage, as the report does; while a new plan is being
+    simulated the old numbers are dimmed, not shown as if they were the new ones."""
+    from sporen.web import session
+
+    real = session.what_if
+    slow = threading.Event()
+
+    def waiting(futures, plan, target, **kwargs):
+        if slow.is_set():
+            time.sleep(3.0)
+        return real(futures, plan, target, **kwargs)
+
+    monkeypatch.setattr(session, "what_if", waiting)
+    with page_in_process() as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("#result-table", timeout=WAIT_MS)
+        sidebar = page.inner_text(".sidebar, aside")
+        assert "Klantmanager werk" in sidebar and not re.search(r"\bkm_werk\b", sidebar)   # labels, not codes
+        assert page.input_value("input[id$='_probability']") == "90%"
+        assert "Klantmanager werk" in page.inner_text("#formation-table")
+        slow.set()
+        before = number_of(page)
+        field = page.locator("input[id$='_fte_0']")
+        field.fill("1,5")
+        field.press("Tab")
+        page.wait_for_function("() => document.querySelector('#status-line').dataset.busy === '1'", timeout=WAIT_MS)
+        # dimmed (after the style's short fade) while still busy: the old numbers are not the controls' numbers
+        page.wait_for_function("() => Number(getComputedStyle(document.querySelector('.results')).opacity) < 0.5"
+                               " && document.querySelector('#status-line').dataset.busy === '1'", timeout=2_000)
+        page.wait_for_function(
+            f"() => Number(document.querySelector('#result-chart').dataset.number) > {before}"
+            " && document.querySelector('#status-line').dataset.busy === '0'", timeout=WAIT_MS)
+        planned = page.get_attribute("#formation-table td[data-col='fte_planned']", "data-value")
+        assert float(planned) == 1.5
+        page.wait_for_function("() => Number(getComputedStyle(document.querySelector('.results')).opacity) === 1",
+                               timeout=2_000)
+        context.close()

@@ -72,6 +72,63 @@ def test_localhost_only_by_default():
     assert status(call(guard, host="evil.example:8050")) == 421
 
 
+HOSTILE_HOSTS = [
+    "127.0.0.1.evil.example", "127.0.0.1.evil.example:8050", "localhost.evil.example:8050", "evil.example",
+    "127.0.0.1@evil.example", "evil.example@127.0.0.1", "127.0.0.1:8050@evil.example", "evil.example#127.0.0.1",
+    "127.0.0.1/evil", "127.0.0.1?x", "127.1", "127.1:8050", "0x7f000001", "2130706433", "0177.0.0.1",
+    "[::1].evil.example", "::1.evil", "[::1]evil", "127.0.0.1:80:80", "127.0.0.1:abc", "127.0.0.1:99999", "",
+    " ", "127.0.0.1 evil.example", "127.0.0.1\tevil", "[::ffff:7f00:1]", "localhost.", "xn--localhost",
+    "127.0.0.1%2e.evil.example", "::1", "0.0.0.0", "10.0.0.5:8050",
+]
+LOCAL_HOSTS = ["127.0.0.1", "127.0.0.1:8050", "127.0.0.2:8050", "localhost:8050", "LOCALHOST:8050", "[::1]:8050",
+               "[::1]"]
+
+
+@pytest.mark.parametrize("host", HOSTILE_HOSTS)
+def test_hostile_hosts_are_refused_http_and_websocket(host):
+    """DNS rebinding: a page elsewhere points its own name at 127.0.0.1; the Host header says that name."""
+    guard = Guard(_inner)
+    assert status(call(guard, host=host)) == 421
+    socket = call(guard, "/websocket/", kind="websocket", host=host, headers={"origin": f"http://{host}"})
+    assert socket[0] == {"type": "websocket.close", "code": 1008}
+
+
+@pytest.mark.parametrize("host", LOCAL_HOSTS)
+def test_local_hosts_are_served(host):
+    guard = Guard(_inner)
+    assert status(call(guard, host=host)) == 200
+    socket = call(guard, "/websocket/", kind="websocket", host=host, headers={"origin": f"http://{host.lower()}"})
+    assert socket[0]["type"] == "websocket.accept"
+
+
+@pytest.mark.parametrize("origin", [
+    "http://127.0.0.1.evil.example", "http://127.0.0.1.evil.example:8050", "http://evil.example:8050",
+    "http://127.0.0.1:3000", "http://localhost:8050", "null", "file://", "chrome-extension://abc",
+    "http://127.0.0.1:8050/path", "ftp://127.0.0.1:8050", "http://127.0.0.1:8050@evil.example", "",
+    "http://user@127.0.0.1:8050",
+])
+def test_hostile_origins_are_refused(origin):
+    """Another site (or another local port) in the same browser may not open the websocket or post."""
+    guard = Guard(_inner)
+    socket = call(guard, "/websocket/", kind="websocket", host="127.0.0.1:8050", headers={"origin": origin})
+    assert socket[0] == {"type": "websocket.close", "code": 1008}
+    posted = call(guard, "/session/abc/upload/def", method="POST", host="127.0.0.1:8050",
+                  headers={"origin": origin, "content-length": "1"}, body=b"x")
+    assert status(posted) == 403
+
+
+def test_behind_a_proxy_the_origin_matches_the_host_name():
+    """With a token on the network behind an HTTPS proxy the Host has no port and the Origin says https."""
+    guard = Guard(_inner, token=TOKEN, local_only=False)
+    cookie = {"cookie": f"{COOKIE}={TOKEN}"}
+    socket = call(guard, "/websocket/", kind="websocket", host="sporen.gemeente.example",
+                  headers={**cookie, "origin": "https://sporen.gemeente.example"})
+    assert socket[0]["type"] == "websocket.accept"
+    socket = call(guard, "/websocket/", kind="websocket", host="sporen.gemeente.example",
+                  headers={**cookie, "origin": "https://sporen.gemeente.example.evil.example"})
+    assert socket[0] == {"type": "websocket.close", "code": 1008}
+
+
 def test_security_headers_on_every_page():
     sent = call(Guard(_inner))
     assert header(sent, b"x-frame-options") == "DENY"

@@ -3,6 +3,7 @@ no anchors, no paths, a size limit, and messages that name the file as the brows
 
 from __future__ import annotations
 
+import time
 import zipfile
 from pathlib import Path
 
@@ -129,3 +130,106 @@ def test_display_names_are_only_names():
     assert upload.display_name("C:\\Users\\me\\bmwe.yaml") == "bmwe.yaml"
     assert upload.display_name("<script>.yaml") == "_script_.yaml"
     assert upload.display_name("") == "upload"
+
+
+# -- hostile uploads: bounded in time and memory, off the event loop --------------------------------
+def _xfd_workbook(path: Path, rows: int) -> Path:
+    """The tiny scenario's workbook with `rows` extra rows whose one cell sits in the last column (XFD):
+    under 1 MB packed, but a reader that pads rows to the used range makes 16,384 cells of each."""
+    import openpyxl
+
+    book = path.parent / "tiny-source.xlsx"
+    assert CliRunner().invoke(main, ["convert", str(TINY), str(book), "--quiet"]).exit_code == 0
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook.worksheets[2]
+    first = sheet.max_row + 1
+    for row in range(first, first + rows):
+        sheet.cell(row=row, column=16384, value="x")
+    workbook.save(path)
+    return path
+
+
+def _long_list_yaml(path: Path, items: int) -> Path:
+    """A scenario whose one list has `items` items: about 2 MB of YAML."""
+    path.write_text(TINY.read_text(encoding="utf-8") + "\nextra_list: [" + "1," * items + "1]\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["xfd-workbook", "long-yaml-list"])
+def test_a_hostile_upload_is_bounded_in_time_and_memory_and_never_blocks_the_event_loop(tmp_path, kind):
+    """The page awaits the reader from a worker thread (as web.panels.scenario does) while the event
+    loop keeps ticking; the reader runs in a child process with a deadline and a memory bound, so
+    the server's own memory does not grow and the answer (a message, never a hang) comes in time."""
+    import asyncio
+    import resource
+
+    if kind == "xfd-workbook":
+        held, name = _xfd_workbook(tmp_path / "0.xlsx", 100_000), "hostile.xlsx"
+    else:
+        held, name = _long_list_yaml(tmp_path / "0.yaml", 990_000), "hostile.yaml"
+    assert held.stat().st_size < upload.MAX_UPLOAD_BYTES
+    seconds, memory = 8.0, 256 * 1024 * 1024
+    measured: dict[str, float] = {}
+
+    def read() -> object:
+        try:
+            return upload.read_scenario_upload(held, name, "nl", seconds=seconds, memory=memory)
+        except InputError as exc:
+            return exc
+
+    async def page() -> tuple[object, float]:
+        gaps, last = [], time.monotonic()
+        reading = asyncio.ensure_future(asyncio.to_thread(read))
+        while not reading.done():
+            await asyncio.sleep(0.02)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+        return reading.result(), max(gaps)
+
+    from sporen.jobs.whatif import bounded
+
+    original = bounded.run_bounded
+
+    def measuring(*args, **kwargs):
+        return original(*args, **kwargs, measured=measured)
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    started = time.monotonic()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(upload, "run_bounded", measuring)
+        answer, longest_gap = asyncio.run(page())
+    took = time.monotonic() - started
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
+    print(f"{kind}: {took:.1f} s, child peak {measured.get('peak_bytes', 0) / 1e6:.0f} MB, "
+          f"server grew {grown / 1e6:.0f} MB, longest event-loop gap {longest_gap * 1000:.0f} ms")
+    assert longest_gap < 0.5, "the event loop waited for the upload"
+    assert took < seconds + 5, "the deadline did not hold"
+    assert grown < 100e6, "the server's own memory grew with the upload"
+    if "peak_bytes" in measured:   # the child could still say (it is killed at the deadline)
+        assert measured["peak_bytes"] < measured["start_bytes"] + memory + 64e6
+    assert isinstance(answer, InputError), answer   # refused: by a reader's own limit, the memory bound or the deadline
+    lines = [str(p) for p in answer.problems]
+    assert lines and all(line.startswith(name) for line in lines)
+
+
+def test_a_good_upload_still_reads_in_the_bounded_child(tmp_path):
+    scenario = upload.read_scenario_upload(stored(tmp_path, TINY.read_bytes()), "tiny.yaml", "nl")
+    assert scenario == load_scenario(TINY)
+    plan = stored(tmp_path, "staff: {km_werk: {fte: 2.0}}\n", "1.yaml")
+    assert upload.read_plan_upload(plan, "plan.yaml", scenario, "nl").staff["km_werk"].fte == 2.0
+
+
+def test_deadline_and_memory_overruns_are_messages_in_the_pages_language(tmp_path):
+    from sporen.jobs.whatif.bounded import Overrun
+
+    with pytest.raises(Overrun) as slow:
+        from sporen.jobs.whatif.bounded import run_bounded
+
+        run_bounded(time.sleep, 30, seconds=1.0, memory=64 * 1024 * 1024)
+    assert slow.value.kind == "time"
+    message = str(upload._overrun(slow.value, "x.yaml", "nl").problems[0])
+    assert message.startswith("x.yaml: inlezen duurde langer dan 1 s")
+    with pytest.raises(Overrun) as big:
+        run_bounded(bytearray, 512 * 1024 * 1024, seconds=10.0, memory=64 * 1024 * 1024)
+    assert big.value.kind == "memory"

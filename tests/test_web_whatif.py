@@ -204,18 +204,18 @@ def test_the_cache_simulates_a_plan_once_even_when_asked_twice_at_once(scenario,
 
 
 def test_a_failing_simulation_becomes_a_message(futures, scenario, monkeypatch):
-    from sporen.web import app
+    from sporen.web import session
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("deep inside the engine")
 
-    monkeypatch.setattr(app, "what_if", broken)
-    request = app.Request(futures, Plan(name="p"), whatif.default_target(scenario), None)
-    done = app.compute(request)
+    monkeypatch.setattr(session, "what_if", broken)
+    request = session.Request(futures, Plan(name="p"), whatif.default_target(scenario), None)
+    done = session.compute(request)
     assert done.view is None and done.failure == "ZeroDivisionError"
-    bad = app.Request(futures, Plan(name="p", staff={"nobody": StaffLevel(fte=1)}), whatif.default_target(scenario))
+    bad = session.Request(futures, Plan(name="p", staff={"nobody": StaffLevel(fte=1)}), whatif.default_target(scenario))
     monkeypatch.undo()
-    done = app.compute(bad)
+    done = session.compute(bad)
     assert done.view is None and any("unknown role" in p.message for p in done.problems)
 
 
@@ -240,7 +240,7 @@ def test_report_and_workbook_of_the_current_plan(futures, more_staff, scenario, 
     assert formation.loc["werkgeversdienst", "fte planned"] == 2.5
     target_sheet = sheets["target"].set_index("plan")
     view = what_if(futures, more_staff, target)
-    assert target_sheet.loc["plan", "futures meeting target"] == view.chance.met
+    assert target_sheet.loc["with the plan", "futures meeting target"] == view.chance.met
 
 
 def test_the_optimiser_button_returns_a_plan_the_page_can_show(scenario):

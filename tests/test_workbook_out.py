@@ -54,7 +54,7 @@ def _equal(read: pd.DataFrame, frame: pd.DataFrame) -> None:
     for a_col, column in zip(got.columns, expected.columns, strict=True):
         for x, y in zip(got[a_col].tolist(), expected[column].tolist(), strict=True):
             if isinstance(y, (bool, np.bool_)):
-                assert x == y, (column, x, y)
+                assert x == ("ja" if y else "nee"), (column, x, y)   # yes/no in words
             elif isinstance(y, float) and np.isnan(y):
                 assert x is None or (isinstance(x, float) and np.isnan(x)), (column, x, y)
             elif isinstance(y, (int, float, np.integer, np.floating)):
@@ -69,11 +69,12 @@ def test_every_sheet_reads_back_equal(tmp_path):
     tables = _tables()
     path = write_workbook(tmp_path / "results.xlsx", tables)
     sheets = read_workbook(path)
-    names = sheet_names(tables)
+    filled = {name: frame for name, frame in tables.items() if len(frame)}   # an empty table gets no sheet
+    names = sheet_names(filled)
     assert list(sheets) == names
     assert all(len(name) <= 31 for name in names)
     assert len(set(n.lower() for n in names)) == len(names)
-    for name, frame in zip(names, tables.values(), strict=True):
+    for name, frame in zip(names, filled.values(), strict=True):
         _equal(sheets[name], frame)
 
 

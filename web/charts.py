@@ -15,7 +15,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from sporen.web.texts import euro_short, t
+from sporen.common import i18n
+from sporen.common.i18n import text
+from sporen.inputs.schema import Scenario
 
 BASE_COLOUR = "#9aa5b1"
 PLAN_COLOUR = "#1f6fb2"
@@ -42,9 +44,10 @@ def result_chart(years: pd.DataFrame, lang: str) -> str:
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(7.2, 3.0))
         ax = fig.add_subplot()
-        series = [(t(lang, "without_plan"), "base_", BASE_COLOUR), (t(lang, "with_plan"), "", PLAN_COLOUR)]
+        series = [(text("web.without_plan", lang), "base_", BASE_COLOUR),
+                  (text("web.with_plan", lang), "", PLAN_COLOUR)]
         if "ref_mean" in years:
-            series.append((t(lang, "optimiser_plan"), "ref_", REF_COLOUR))
+            series.append((text("web.optimiser_plan", lang), "ref_", REF_COLOUR))
         x = np.arange(len(years))
         width = 0.8 / len(series)
         for k, (label, prefix, colour) in enumerate(series):
@@ -56,14 +59,14 @@ def result_chart(years: pd.DataFrame, lang: str) -> str:
                         capsize=3)
         ax.axhline(0, color="#333333", linewidth=0.8)
         ax.set_xticks(x, [str(y) for y in years["year"]])
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: euro_short(v, lang)))
-        ax.set_ylabel(t(lang, "chart_result_y"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: i18n.money_axis(v, lang)))
+        ax.set_ylabel(text("web.chart_result_y", lang))
         ax.legend(loc="best", fontsize=8)
         fig.tight_layout()
         return _svg(fig)
 
 
-def caseload_chart(caseload: pd.DataFrame, lang: str) -> str:
+def caseload_chart(caseload: pd.DataFrame, lang: str, scenario: Scenario | None = None) -> str:
     """Clients per track over the months: the plan (line and 5-95% band) against the baseline (dashed)."""
     import matplotlib
 
@@ -79,17 +82,17 @@ def caseload_chart(caseload: pd.DataFrame, lang: str) -> str:
             x = np.arange(len(sub))
             ax.fill_between(x, sub["p5"], sub["p95"], color=PLAN_COLOUR, alpha=0.2, linewidth=0)
             ax.plot(x, sub["base_mean"], color=BASE_COLOUR, linestyle="--", linewidth=1.4,
-                    label=t(lang, "without_plan"))
-            ax.plot(x, sub["mean"], color=PLAN_COLOUR, linewidth=1.6, label=t(lang, "with_plan"))
+                    label=text("web.without_plan", lang))
+            ax.plot(x, sub["mean"], color=PLAN_COLOUR, linewidth=1.6, label=text("web.with_plan", lang))
             months = sub["month"].tolist()
             ticks = [j for j, m in enumerate(months) if m.endswith("-01")]
             ax.set_xticks(ticks, [months[j][:4] for j in ticks])
-            ax.set_title(str(track), fontsize=9)
+            ax.set_title(scenario.label(str(track), lang) if scenario is not None else str(track), fontsize=9)
             ax.set_ylim(bottom=0)
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         for k in range(len(tracks), nrows * ncols):
             axes[k // ncols][k % ncols].set_visible(False)
-        axes[0][0].set_ylabel(t(lang, "chart_caseload_y"))
+        axes[0][0].set_ylabel(text("web.chart_caseload_y", lang))
         handles, labels = axes[0][0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
         fig.tight_layout(rect=(0, 0.08, 1, 1))

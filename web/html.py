@@ -10,26 +10,28 @@ from typing import Any
 import pandas as pd
 from shiny import ui
 
+from sporen.common import i18n
 from sporen.common.errors import Problem
-from sporen.web.texts import euro, fte, number, percent, t
+from sporen.common.i18n import text
+
+MISSING = "–"
+_FORMATS = {
+    "euro": lambda v, lang: i18n.money(v, lang),
+    "signed": lambda v, lang: i18n.money_signed(v, lang),
+    "fte": lambda v, lang: i18n.fte(v, lang),
+    "share": lambda v, lang: i18n.percent(v, lang),
+    "number": lambda v, lang: i18n.number(v, lang, 1),
+    "int": lambda v, lang: i18n.number(v, lang),
+}
 
 
 def fmt(value: Any, kind: str, lang: str) -> str:
-    """A value shown as its kind: euro, signed (euro with +), fte, share, number, int or text."""
+    """A value shown as its kind (euro, signed: euro with +, fte, share, number, int, text), formatted
+    by `common.i18n` as the report does; '–' for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if kind == "euro":
-        return euro(float(value), lang)
-    if kind == "signed":
-        return euro(float(value), lang, sign=True)
-    if kind == "fte":
-        return fte(float(value), lang)
-    if kind == "share":
-        return percent(float(value), lang)
-    if kind == "number":
-        return number(float(value), lang)
-    if kind == "int":
-        return number(float(value), lang, digits=0)
+        return MISSING
+    if kind in _FORMATS:
+        return _FORMATS[kind](float(value), lang) or MISSING
     return str(value)
 
 
@@ -55,12 +57,12 @@ def table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, str]], lang: st
 
 def diff_text(mean: float, low: float, high: float, lang: str) -> str:
     """+€ 12.345 (+€ 10.000 … +€ 14.690): a paired difference with its 95% interval."""
-    return f"{euro(mean, lang, sign=True)} ({euro(low, lang, sign=True)} … {euro(high, lang, sign=True)})"
+    return f"{fmt(mean, 'signed', lang)} ({fmt(low, 'signed', lang)} … {fmt(high, 'signed', lang)})"
 
 
 def problems_box(problems: Sequence[Problem], lang: str, box_id: str) -> ui.Tag:
     """Every problem on its own line, as the command line prints them (file: path: what is wrong (allowed))."""
-    return ui.div(ui.tags.b(t(lang, "problems")),
+    return ui.div(ui.tags.b(text("web.problems", lang)),
                   ui.tags.ul(*[ui.tags.li(str(p)) for p in problems[:30]]),
                   class_="alert alert-warning problems", id=box_id, role="alert")
 
@@ -74,6 +76,9 @@ CSS = """
 .places-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(4.2rem, 1fr)); gap: .25rem; }
 .places-grid .form-group { margin-bottom: .25rem; }
 .status-line { min-height: 1.6rem; font-size: .9rem; color: #555; }
+/* while a new plan is simulated the old numbers are dimmed: they are not the controls' numbers */
+.results { transition: opacity .15s; }
+body:has(#status-line[data-busy="1"]) .results, body:has(#control-problems) .results { opacity: .35; }
 .bslib-value-box .value-box-value { font-size: 1.3rem; white-space: nowrap; }
 .bslib-value-box .value-box-title { font-size: .9rem; }
 """

@@ -7,9 +7,13 @@
   in constant time.
 * **Hosts.** Bound to localhost without a token, only requests addressed to localhost are
   served (a web page elsewhere cannot reach the app by pointing its own domain name at
-  127.0.0.1, "DNS rebinding").
-* **Websocket origin.** The browser's websocket must come from the page itself (same host), so
-  another site open in the same browser cannot drive a session.
+  127.0.0.1, "DNS rebinding"). The Host header is parsed as a URL's authority and its name must
+  be exactly ``localhost`` or a loopback IP address (``127.0.0.1.evil.example`` is a domain name,
+  not an address in 127/8; ``127.1`` and ``0x7f000001`` are not addresses either).
+* **Origin.** A websocket, and any request that says where it comes from (an upload's POST),
+  must come from the page itself: the Origin's scheme is http(s) and its host and port are the
+  request's own (and loopback, when the page is local only). So another site open in the same
+  browser cannot drive a session or post to it.
 * **Upload size.** An upload larger than `max_upload` bytes is refused with 413 before any of it
   is written; the uploaded file is then checked by `jobs.upload` like any input.
 * **Headers.** No framing by other sites, no content sniffing, no referrer.
@@ -19,10 +23,13 @@ from __future__ import annotations
 
 import hmac
 import html
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlencode
+
+from sporen.jobs.whatif.serve import is_loopback
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -36,9 +43,8 @@ SECURITY_HEADERS = [(b"x-frame-options", b"DENY"), (b"x-content-type-options", b
                     (b"referrer-policy", b"no-referrer")]
 
 
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]")
-    return host in ("localhost", "::1") or host.startswith("127.")
+_AUTHORITY = re.compile(r"(?:\[(?P<ip6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9.-]+))(?::(?P<port>[0-9]{1,5}))?")
+"""host[:port] as RFC 3986 writes it (a registered name or IPv4 address, or an IPv6 address in brackets)."""
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -48,13 +54,34 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _host_name(host_header: str | None) -> str:
-    """'127.0.0.1:8050' -> '127.0.0.1', '[::1]:8050' -> '::1'."""
-    if not host_header:
-        return ""
-    if host_header.startswith("["):
-        return host_header[1:].split("]", 1)[0]
-    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+def authority(value: str | None) -> tuple[str, int | None] | None:
+    """A Host header's (or an origin's) host and port: '127.0.0.1:8050' -> ('127.0.0.1', 8050),
+    '[::1]:8050' -> ('::1', 8050), 'localhost' -> ('localhost', None); None when it is not a bare
+    host[:port] (user info, a path, a query, spaces, two ports, a port that is not a number)."""
+    if not value:
+        return None
+    found = _AUTHORITY.fullmatch(value.strip().lower())
+    if found is None:
+        return None
+    host = found.group("ip6") or found.group("name")
+    port = int(found.group("port")) if found.group("port") else None
+    if port is not None and not 0 < port < 65536:
+        return None
+    return host, port
+
+
+def origin_authority(origin: str | None) -> tuple[str, int | None] | None:
+    """An Origin header's host and port (http or https only); None for 'null' or anything else."""
+    if not origin:
+        return None
+    scheme, sep, rest = origin.strip().partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or "/" in rest.rstrip("/"):
+        return None
+    found = authority(rest.rstrip("/"))
+    if found is None:
+        return None
+    host, port = found
+    return host, port if port is not None else (443 if scheme.lower() == "https" else 80)
 
 
 class Guard:
@@ -72,11 +99,12 @@ class Guard:
         if kind not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        if self.local_only and not is_loopback(_host_name(_header(scope, b"host"))):
+        host = authority(_header(scope, b"host"))
+        if self.local_only and (host is None or not is_loopback(host[0])):
             await self._refuse(scope, receive, send, 421, "This page only answers on localhost.")
             return
-        if kind == "websocket" and not self._same_origin(scope):
-            await send({"type": "websocket.close", "code": 1008})
+        if not self._same_origin(scope, host):
+            await self._refuse(scope, receive, send, 403, "Requests from another site are refused.")
             return
         if self.token is not None:
             offered = self._query_token(scope)
@@ -135,13 +163,22 @@ class Guard:
         await send({"type": "http.response.body", "body": b""})
 
     # -- origin -----------------------------------------------------------------------------------
-    @staticmethod
-    def _same_origin(scope: Scope) -> bool:
-        origin = _header(scope, b"origin")
-        if origin is None:
-            return True   # not a browser: nothing to hijack
-        host = _header(scope, b"host") or ""
-        return origin.split("://", 1)[-1].rstrip("/") == host
+    def _same_origin(self, scope: Scope, host: tuple[str, int | None] | None) -> bool:
+        """The request comes from the page itself: its Origin names the request's own host, and its
+        port when the Host header gives one (behind a reverse proxy with HTTPS it gives none), and a
+        loopback host when local only. No Origin: not a browser, or a browser's plain GET (a browser
+        always sends one with a websocket and with a POST), with nothing to hijack."""
+        raw = _header(scope, b"origin")
+        if raw is None:
+            return True
+        origin = origin_authority(raw)
+        if origin is None or host is None:
+            return False
+        if self.local_only and not is_loopback(origin[0]):
+            return False
+        if host[1] is None:
+            return origin[0] == host[0]
+        return origin == host
 
     # -- uploads ------------------------------------------------------------------------------------
     def _limited(self, receive: Receive, length: int) -> Receive:

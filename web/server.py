@@ -63,8 +63,14 @@ def address(options: ServeOptions, port: int) -> str:
 def serve(options: ServeOptions, optimiser: dict[str, Any] | None = None,
           echo: Callable[[str], None] = print) -> None:
     """Load the scenario, simulate its baseline, and serve the page until Ctrl-C."""
+    import multiprocessing
+
     import uvicorn
 
+    # uploads are read in children of the forkserver (jobs.whatif.bounded): with the readers imported
+    # there once, a child starts in milliseconds rather than a second
+    multiprocessing.set_forkserver_preload(["sporen.jobs.whatif.upload", "sporen.inputs.load",
+                                            "sporen.inputs.workbook"])
     settings = make_settings(options, optimiser)
     try:   # the address first: a port in use is said at once, not after the baseline
         sock = bind(options.host, options.port)

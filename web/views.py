@@ -1,73 +1,29 @@
-"""What the what-if page shows, as pure functions of a `jobs.whatif.WhatIfView` (or the
-scenario and the control values) and the language: the controls, the cards, the tables and the
-optimiser's answer. `web.app` wires them to the session; the browser test reads the tables'
-data-value attributes, so every number here is also there exactly."""
+"""What the what-if page shows, as pure functions of a `jobs.whatif.WhatIfView` (and the scenario,
+for display names) and the language: the header, the cards, the tables and the optimiser's answer.
+`web.panels` wires them to the session; the browser test reads the tables' data-value attributes,
+so every number here is also there exactly (text columns keep their codes there, and show labels)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from shiny import ui
 
+from sporen.common import i18n
+from sporen.common.i18n import text, text_n
 from sporen.inputs.schema import Scenario
-from sporen.jobs.whatif.evaluate import PRIORITIES, WhatIfView, control_limits
-from sporen.jobs.whatif.optimiser import OptimiserAnswer
-from sporen.web.html import diff_text, table
-from sporen.web.texts import euro, fte, percent, t, verdict_words
+from sporen.jobs.whatif.evaluate import WhatIfView
+from sporen.jobs.whatif.optimiser import OptimiserAnswer, plan_in_words
+from sporen.web.html import diff_text, fmt, table
 
 
-def controls(scenario: Scenario, init: Any, g: int, language: str) -> ui.TagChild:
-    """The sidebar's controls, drawn with the values in `init` (a `web.app.Controls`); ids carry the
-    generation `g`."""
-    limits = control_limits(scenario)
-    roles = []
-    for i, role in enumerate(scenario.roles):
-        low, high = limits["fte"][role.name]
-        hint = (t(language, "now", value=fte(role.fte_now, language)) + " · "
-                + t(language, "limits", low=fte(low, language), high=fte(high, language)))
-        label = ui.TagList(role.name, " ", ui.span(hint, class_="ctl-hint"))
-        roles.append(ui.input_numeric(f"c{g}_fte_{i}", label, init.fte[role.name], min=low, max=high, step=0.5,
-                                      width="100%"))
-    instruments = []
-    for i, inst in enumerate(scenario.instruments):
-        low, high = limits["places"][inst.name]
-        instruments.append(ui.div(
-            ui.tags.b(inst.name), ui.span(" " + t(language, "now", value=inst.places_per_year),
-                                          class_="ctl-hint"),
-            ui.div(*[ui.input_numeric(f"c{g}_places_{i}_{year}", str(year), init.places[inst.name][year],
-                                      min=low, max=high, step=1) for year in scenario.horizon_years],
-                   class_="places-grid")))
-    measures = [ui.input_switch(f"c{g}_measure_{i}", m.name + (f" — {m.description}" if m.description else ""),
-                                init.measures[m.name]) for i, m in enumerate(scenario.measures)]
-    years = {str(y): str(y) for y in scenario.horizon_years}
-    target = init.target
-    panels = [
-        ui.accordion_panel(t(language, "formation"), *roles, value="formation"),
-        ui.accordion_panel(t(language, "instruments"), *instruments, value="instruments"),
-    ]
-    if measures:
-        panels.append(ui.accordion_panel(t(language, "measures"), *measures, value="measures"))
-    panels += [
-        ui.accordion_panel(t(language, "policy"), ui.input_select(
-            f"c{g}_priority", t(language, "priority"),
-            {p: t(language, f"prio_{p}") for p in PRIORITIES}, selected=init.priority), value="policy"),
-        ui.accordion_panel(
-            t(language, "target"),
-            ui.input_select(f"c{g}_from_year", t(language, "from_year"), years,
-                            selected=str(target.from_year)),
-            ui.input_numeric(f"c{g}_level", t(language, "level"), target.level, step=50000),
-            ui.input_numeric(f"c{g}_probability", t(language, "probability"), target.probability, min=0.05,
-                             max=1.0, step=0.05),
-            ui.input_select(f"c{g}_scope", t(language, "scope"),
-                            {"total": t(language, "scope_total"),
-                             "per-municipality": t(language, "scope_each")}, selected=target.scope),
-            ui.input_checkbox(f"c{g}_cumulative", t(language, "cumulative"), target.cumulative),
-            value="target"),
-    ]
-    return ui.TagList(
-        ui.accordion(*panels, id=f"c{g}_accordion", open=["formation", "target"], multiple=True),
-        ui.input_action_button("reset", t(language, "reset"), class_="btn-outline-secondary btn-sm mt-2"),
-    )
+def header(scenario: Scenario, futures: int, seed: int, language: str) -> ui.TagChild:
+    """The title, what the page does (on how many futures), and the scenario loaded."""
+    names = i18n.words([m.name for m in scenario.municipalities], language)
+    return ui.div(
+        ui.h2(text("web.title", language)),
+        ui.p(text("web.subtitle", language, n=futures, seed=seed)),
+        ui.p(text("web.scenario_loaded", language, name=scenario.name, municipalities=names,
+                  start=i18n.month_text(scenario.start, language),
+                  years=i18n.quantity(scenario.years, "year", language)), class_="text-muted"))
 
 
 def cards(current_view: WhatIfView, language: str, number: int) -> ui.TagChild:
@@ -79,26 +35,27 @@ def cards(current_view: WhatIfView, language: str, number: int) -> ui.TagChild:
     cost = float(current_view.cost["total"].sum())
     number_attr = {"data-number": str(number)}
     boxes = [
-        ui.value_box(t(language, "card_result", span=span), euro(totals["mean"], language),
-                     t(language, "card_base", value=euro(totals["base_mean"], language)), id="card_result"),
+        ui.value_box(text("web.card_result", language, span=span), fmt(totals["mean"], "euro", language),
+                     text("web.card_base", language, value=fmt(totals["base_mean"], "euro", language)),
+                     id="card_result"),
         ui.value_box(
-            t(language, "card_chance"),
-            percent(c.probability, language),
-            ui.div(ui.tags.b(verdict_words(c.verdict, language)), class_=f"verdict-{c.verdict}"),
-            ui.div(t(language, "card_chance_detail", met=c.met, n=c.n, low=percent(c.ci_low, language),
-                     high=percent(c.ci_high, language), required=percent(c.required, language))),
+            text("web.card_chance", language),
+            fmt(c.probability, "share", language),
+            ui.div(ui.tags.b(text("verdict.short." + c.verdict, language)), class_=f"verdict-{c.verdict}"),
+            ui.div(text("web.card_chance_detail", language, met=c.met, n=c.n, low=fmt(c.ci_low, "share", language),
+                     high=fmt(c.ci_high, "share", language), required=fmt(c.required, "share", language))),
             id="card_chance"),
-        ui.value_box(t(language, "card_cost"), euro(cost, language),
-                     t(language, "card_cost_detail", span=span), id="card_cost"),
-        ui.value_box(t(language, "card_diff"), euro(totals["diff_mean"], language, sign=True),
-                     t(language, "card_diff_detail", span=span, low=euro(totals["diff_low"], language, True),
-                       high=euro(totals["diff_high"], language, True)), id="card_diff"),
+        ui.value_box(text("web.card_cost", language), fmt(cost, "euro", language),
+                     text("web.card_cost_detail", language, span=span), id="card_cost"),
+        ui.value_box(text("web.card_diff", language), fmt(totals["diff_mean"], "signed", language),
+                     text("web.card_diff_detail", language, span=span, low=fmt(totals["diff_low"], "signed", language),
+                       high=fmt(totals["diff_high"], "signed", language)), id="card_diff"),
     ]
     if "refdiff_mean" in totals:
         boxes.append(ui.value_box(
-            t(language, "card_ref"), euro(totals["refdiff_mean"], language, sign=True),
-            t(language, "card_diff_detail", span=span, low=euro(totals["refdiff_low"], language, True),
-              high=euro(totals["refdiff_high"], language, True)), id="card_ref"))
+            text("web.card_ref", language), fmt(totals["refdiff_mean"], "signed", language),
+            text("web.card_diff_detail", language, span=span, low=fmt(totals["refdiff_low"], "signed", language),
+              high=fmt(totals["refdiff_high"], "signed", language)), id="card_ref"))
     chance_data = ui.div(id="chance", **{"data-met": str(c.met), "data-n": str(c.n),
                                          "data-probability": repr(c.probability),
                                          "data-ci-low": repr(c.ci_low), "data-ci-high": repr(c.ci_high),
@@ -111,41 +68,72 @@ def cards(current_view: WhatIfView, language: str, number: int) -> ui.TagChild:
 def result_table(current_view: WhatIfView, language: str) -> ui.TagChild:
     """Per year: without and with the plan, the 90% band and the paired differences."""
     years = current_view.years.copy()
-    years["band"] = [f"{euro(a, language)} … {euro(b, language)}" for a, b in zip(years["p5"], years["p95"],
-                                                                                 strict=True)]
+    years["band"] = [f"{fmt(a, 'euro', language)} … {fmt(b, 'euro', language)}"
+                     for a, b in zip(years["p5"], years["p95"], strict=True)]
     years["difference"] = [diff_text(m, lo, hi, language) for m, lo, hi in
                            zip(years["diff_mean"], years["diff_low"], years["diff_high"], strict=True)]
-    columns = [("year", t(language, "year"), "text"), ("base_mean", t(language, "without_plan"), "euro"),
-               ("mean", t(language, "with_plan"), "euro"), ("band", t(language, "band"), "text"),
-               ("difference", t(language, "difference"), "text")]
+    columns = [("year", text("web.year", language), "text"), ("base_mean", text("web.without_plan", language), "euro"),
+               ("mean", text("web.with_plan", language), "euro"), ("band", text("web.band", language), "text"),
+               ("difference", text("web.difference", language), "text")]
     totals = current_view.totals
-    total = {"year": t(language, "total"), "base_mean": totals["base_mean"], "mean": totals["mean"],
+    total = {"year": text("web.total", language), "base_mean": totals["base_mean"], "mean": totals["mean"],
              "band": "", "difference": diff_text(totals["diff_mean"], totals["diff_low"], totals["diff_high"],
                                              language)}
     if "ref_mean" in years:
         years["vs_ref"] = [diff_text(m, lo, hi, language) for m, lo, hi in
                            zip(years["refdiff_mean"], years["refdiff_low"], years["refdiff_high"], strict=True)]
-        columns += [("ref_mean", t(language, "optimiser_plan"), "euro"),
-                    ("vs_ref", t(language, "vs_optimiser"), "text")]
+        columns += [("ref_mean", text("web.optimiser_plan", language), "euro"),
+                    ("vs_ref", text("web.vs_optimiser", language), "text")]
         total.update({"ref_mean": totals["ref_mean"],
                       "vs_ref": diff_text(totals["refdiff_mean"], totals["refdiff_low"], totals["refdiff_high"],
                                       language)})
-    return ui.TagList(ui.p(t(language, "section_result_note"), class_="text-muted small"),
+    note = text_n("web.section_result_note", len(current_view.municipalities), language)
+    return ui.TagList(ui.p(note, class_="text-muted small"),
                       table(years, columns, language, "result-table", total))
 
 
-def formation_tables(current_view: WhatIfView, language: str) -> ui.TagChild:
+def formation_tables(current_view: WhatIfView, scenario: Scenario, language: str) -> ui.TagChild:
     """The formation with its yearly cost, the instrument places and budget, the measures, the cost."""
-    formation = current_view.formation
-    total = {"role": t(language, "total"), "function": "", "fte_now": formation["fte_now"].sum(),
+    formation = current_view.formation.assign(
+        role_label=lambda f: [scenario.label(r, language) for r in f["role"]],
+        function_label=lambda f: [text(f"function.{c}", language) if i18n.has_text(f"function.{c}") else c
+                                  for c in f["function"]],
+        arrives_label=lambda f: [i18n.month_text(m, language) if m else "" for m in f["arrives"]])
+    total = {"role_label": text("web.total", language), "function_label": "", "fte_now": formation["fte_now"].sum(),
              "fte_planned": formation["fte_planned"].sum(), "change": formation["change"].sum(),
              "yearly_cost_now": formation["yearly_cost_now"].sum(),
              "yearly_cost_planned": formation["yearly_cost_planned"].sum(),
-             "extra_yearly_cost": formation["extra_yearly_cost"].sum(), "arrives": ""}
-    formation_cols = [(c, t(language, c), k) for c, k in (
-        ("role", "text"), ("function", "text"), ("fte_now", "fte"), ("fte_planned", "fte"), ("change", "fte"),
-        ("yearly_cost_now", "euro"), ("yearly_cost_planned", "euro"), ("extra_yearly_cost", "signed"),
-        ("arrives", "text"))]
+             "extra_yearly_cost": formation["extra_yearly_cost"].sum(), "arrives_label": ""}
+    formation_cols = [(c, text("web." + key, language), k) for c, key, k in (
+        ("role_label", "role", "text"), ("function_label", "function", "text"), ("fte_now", "fte_now", "fte"),
+        ("fte_planned", "fte_planned", "fte"), ("change", "change", "fte"),
+        ("yearly_cost_now", "yearly_cost_now", "euro"), ("yearly_cost_planned", "yearly_cost_planned", "euro"),
+        ("extra_yearly_cost", "extra_yearly_cost", "signed"), ("arrives_label", "arrives", "text"))]
+    parts = [table(formation, formation_cols, language, "formation-table", total),
+             ui.p(text("web.budget_note", language), class_="text-muted small"),
+             _budget_table(current_view, scenario, language)]
+    measures = current_view.measures.assign(
+        label=lambda f: [scenario.label(m, language) for m in f["measure"]],
+        state=lambda f: [text("web.on" if on else "web.off", language) for on in f["on"]],
+        before=lambda f: [text("web.on" if on else "web.off", language) for on in f["on_in_baseline"]])
+    measure_cols = [("label", text("web.measure", language), "text"),
+                    ("before", text("web.now", language, value=""), "text"),
+                    ("state", text("web.with_plan", language), "text")]
+    if len(measures):
+        parts.append(table(measures, measure_cols, language, "measures-table"))
+    cost = current_view.cost
+    cost_total = {"year": text("web.total", language), **{c: cost[c].sum() for c in cost.columns if c != "year"}}
+    cost_cols = [("year", text("web.year", language), "text"), ("personnel", text("web.personnel", language), "signed"),
+                 ("instruments", text("web.instruments_cost", language), "signed"),
+                 ("measures", text("web.measures_cost", language), "signed"),
+                 ("total", text("web.total", language), "signed")]
+    parts += [ui.p(text("web.cost_note", language), class_="text-muted small"),
+              table(cost, cost_cols, language, "cost-table", cost_total)]
+    return ui.TagList(*parts)
+
+
+def _budget_table(current_view: WhatIfView, scenario: Scenario, language: str) -> ui.Tag:
+    """Places per instrument and year in the plan, with the budget over the horizon."""
     budget = current_view.budget
     wide = budget.pivot(index="instrument", columns="year", values="places")
     order = list(dict.fromkeys(budget["instrument"]))
@@ -153,65 +141,52 @@ def formation_tables(current_view: WhatIfView, language: str) -> ui.TagChild:
     wide.columns = [f"y{year}" for year in wide.columns]
     wide = wide.join(budget.groupby("instrument")[["budget", "extra_budget"]].sum())
     wide = wide.join(budget.groupby("instrument")["places_now"].first()).reset_index()
+    wide["label"] = [scenario.label(name, language) for name in wide["instrument"]]
     year_columns = [(f"y{year}", str(year), "int") for year in sorted(budget["year"].unique())]
-    budget_cols = [("instrument", t(language, "instrument"), "text"), ("places_now", t(language, "places_now"), "int"),
-                   *year_columns, ("budget", t(language, "budget_horizon"), "euro"),
-                   ("extra_budget", t(language, "extra_budget"), "signed")]
-    budget_total = {"instrument": t(language, "total"), "budget": wide["budget"].sum(),
-                    "extra_budget": wide["extra_budget"].sum()}
-    cost = current_view.cost
-    cost_total = {"year": t(language, "total"), **{c: cost[c].sum() for c in cost.columns if c != "year"}}
-    cost_cols = [("year", t(language, "year"), "text"), ("personnel", t(language, "personnel"), "signed"),
-                 ("instruments", t(language, "instruments_cost"), "signed"),
-                 ("measures", t(language, "measures_cost"), "signed"),
-                 ("total", t(language, "total"), "signed")]
-    measures = current_view.measures.assign(
-        state=lambda f: [t(language, "on" if on else "off") for on in f["on"]],
-        before=lambda f: [t(language, "on" if on else "off") for on in f["on_in_baseline"]])
-    measure_cols = [("measure", t(language, "measure"), "text"), ("before", t(language, "now", value=""),
-                                                                   "text"),
-                    ("state", t(language, "with_plan"), "text")]
-    parts = [table(formation, formation_cols, language, "formation-table", total),
-             ui.p(t(language, "budget_note"), class_="text-muted small"),
-             table(wide, budget_cols, language, "budget-table", budget_total)]
-    if len(measures):
-        parts.append(table(measures, measure_cols, language, "measures-table"))
-    parts += [ui.p(t(language, "cost_note"), class_="text-muted small"),
-              table(cost, cost_cols, language, "cost-table", cost_total)]
-    return ui.TagList(*parts)
+    columns = [("label", text("web.instrument", language), "text"),
+               ("places_now", text("web.places_now", language), "int"),
+               *year_columns, ("budget", text("web.budget_horizon", language), "euro"),
+               ("extra_budget", text("web.extra_budget", language), "signed")]
+    total = {"label": text("web.total", language), "budget": wide["budget"].sum(),
+             "extra_budget": wide["extra_budget"].sum()}
+    return table(wide, columns, language, "budget-table", total)
 
 
-def caseload_table(current_view: WhatIfView, language: str) -> ui.TagChild:
+def caseload_table(current_view: WhatIfView, scenario: Scenario, language: str) -> ui.TagChild:
     """Mean caseload per track and year, with and without the plan."""
-    frame = current_view.caseload_years
-    columns = [("track", t(language, "track"), "text"), ("year", t(language, "year"), "text"),
-               ("base_mean", t(language, "without_plan"), "number"),
-               ("mean", t(language, "with_plan"), "number"),
-               ("diff", t(language, "change"), "number")]
-    return ui.TagList(ui.p(t(language, "caseload_note"), class_="text-muted small"),
+    frame = current_view.caseload_years.assign(
+        label=lambda f: [scenario.label(track, language) for track in f["track"]])
+    columns = [("label", text("web.track", language), "text"), ("year", text("web.year", language), "text"),
+               ("base_mean", text("web.without_plan", language), "number"),
+               ("mean", text("web.with_plan", language), "number"),
+               ("diff", text("web.change", language), "number")]
+    return ui.TagList(ui.p(text("web.caseload_note", language), class_="text-muted small"),
                       table(frame, columns, language, "caseload-table"))
 
 
-def optimiser_progress(fraction: float, text: str, language: str) -> ui.TagChild:
-    """The running optimiser: what it does and a progress bar (replications simulated of its budget)."""
+def optimiser_progress(fraction: float, stage: str, language: str) -> ui.TagChild:
+    """The running optimiser: how far it is and a progress bar (replications simulated of those planned)."""
     width = max(3, int(fraction * 100))
     return ui.div(
-        ui.p(t(language, "optimiser_running", text=text)),
+        ui.p(text("web.optimiser_running", language, done=fmt(fraction, "share", language))),
         ui.div(ui.div(class_="progress-bar progress-bar-striped progress-bar-animated", role="progressbar",
                       style=f"width: {width}%",
                       **{"aria-valuenow": str(int(fraction * 100)), "aria-valuemin": "0", "aria-valuemax": "100"}),
-               class_="progress", id="optimiser-progress"))
+               class_="progress", id="optimiser-progress", title=stage))
 
 
-def optimiser_answer(best: OptimiserAnswer, stale: bool, language: str) -> ui.TagChild:
+def optimiser_answer(best: OptimiserAnswer, scenario: Scenario, stale: bool, language: str) -> ui.TagChild:
     """The optimiser's verdict in the report's words, its verified probability, cost and plan."""
-    words = verdict_words(best.verdict, language)
-    text = t(language, "optimiser_done", verdict=words, probability=percent(best.probability, language),
-             n=best.replications or 0, low=percent(best.ci_low, language), high=percent(best.ci_high, language),
-             required=percent(best.required, language), cost=euro(best.cost, language))
-    blocking = ([ui.p(t(language, "optimiser_blocking", text="; ".join(best.blocking[:3])), class_="small text-muted")]
-                if best.blocking and best.verdict != "meets" else [])
+    words = text("verdict.short." + best.verdict, language)
+    said = text("web.optimiser_done", language, verdict=words,
+                probability=fmt(best.probability, "share", language), n=best.replications or 0,
+                low=fmt(best.ci_low, "share", language), high=fmt(best.ci_high, "share", language),
+                required=fmt(best.required, "share", language), cost=fmt(best.cost, "euro", language))
+    blocking = []
+    if best.verdict != "meets":
+        blocking = [ui.p(text("web.optimiser_blocking", language), class_="small text-muted")]
     return ui.div(
-        ui.p(ui.span(text, class_=f"verdict-{best.verdict}"), " " + t(language, "optimiser_stale") if stale else ""),
-        ui.p(t(language, "optimiser_plan_is", plan=best.describe)), *blocking,
+        ui.p(ui.span(said, class_=f"verdict-{best.verdict}"),
+             " " + text("web.optimiser_stale", language) if stale else ""),
+        ui.p(text("web.optimiser_plan_is", language, plan=plan_in_words(best.plan, scenario, language))), *blocking,
         id="optimiser-answer", **{"data-verdict": best.verdict})

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sporen.common.errors import InputError, Problem
+from sporen.common.i18n import text
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
 from sporen.jobs.whatif.evaluate import WhatIfTarget, check_target, normalise_plan, with_priority
@@ -65,6 +66,13 @@ class Counter:
     def read(self) -> tuple[float, str]:
         with self._lock:
             return self.fraction, self.text
+
+
+def plan_in_words(plan: Plan, scenario: Scenario, lang: str) -> str:
+    """The plan as the report says it ('1 fte extra Werkcoach (van 10 naar 11 fte), ...'), one line."""
+    from sporen.outputs.report import describe_plan
+
+    return "; ".join(describe_plan(plan, scenario, lang)) or text("cli.plan.no_change", lang)
 
 
 def run_optimiser(scenario: Scenario, target: WhatIfTarget, *, priority: str | None = None,

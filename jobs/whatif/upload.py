@@ -22,14 +22,22 @@ from typing import Any
 
 import yaml
 
+from sporen.common import i18n
 from sporen.common.errors import InputError, Problem
+from sporen.common.i18n import text
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
+from sporen.jobs.whatif.bounded import Overrun, run_bounded
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 """A bundled scenario is under 100 kB as YAML and as a workbook."""
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
+MAX_PLAN_BYTES = 256 * 1024
+UPLOAD_SECONDS = 20.0
+"""Deadline for reading one upload (a bundled scenario takes about 1 s, most of it starting the reader)."""
+UPLOAD_MEMORY = 512 * 1024 * 1024
+"""Memory the reader of one upload may take beyond its libraries (a bundled scenario needs about 50 MB)."""
 YAML_SUFFIXES = (".yaml", ".yml")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -41,17 +49,23 @@ def display_name(name: str) -> str:
     return base[:120]
 
 
-def _read(path: str | Path, name: str, limit: int | None = None) -> bytes:
+def _megabytes(size: float, lang: str) -> str:
+    return i18n.number(size / 1e6, lang, 1)
+
+
+def _read(path: str | Path, name: str, limit: int | None = None, lang: str = "en") -> bytes:
     limit = MAX_UPLOAD_BYTES if limit is None else limit
     path = Path(path)
     try:
         size = path.stat().st_size
     except OSError:
-        raise InputError([Problem(name, "", "the upload did not arrive", "upload the file again")]) from None
+        raise InputError([Problem(name, "", text("upload.missing", lang), text("upload.missing_allowed", lang))]
+                         ) from None
     if size > limit:
-        raise InputError([Problem(name, "", f"is {size / 1e6:.1f} MB", f"at most {limit / 1e6:.0f} MB")])
+        raise InputError([Problem(name, "", text("upload.too_large", lang, size=_megabytes(size, lang)),
+                                  text("upload.at_most_mb", lang, limit=i18n.number(limit / 1e6, lang)))])
     if size == 0:
-        raise InputError([Problem(name, "", "file is empty", "a scenario or plan file")])
+        raise InputError([Problem(name, "", text("upload.empty", lang), text("upload.empty_allowed", lang))])
     return path.read_bytes()
 
 
@@ -62,101 +76,104 @@ def _renamed(exc: InputError, path: str | Path, name: str) -> InputError:
                        for p in exc.problems])
 
 
-def check_yaml_text(text: str, name: str) -> list[Problem]:
+def check_yaml_text(source: str, name: str, lang: str = "en") -> list[Problem]:
     """Tags, anchors and aliases in a YAML text, by line (the text is scanned, never built)."""
     problems = []
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            line = f"line {token.start_mark.line + 1}"
+        for token in yaml.scan(source, Loader=yaml.SafeLoader):
+            line = text("upload.line", lang, line=token.start_mark.line + 1)
             if isinstance(token, yaml.TagToken):
                 tag = "".join(part or "" for part in token.value)
-                problems.append(Problem(name, line, f"a YAML tag ({tag}) is not accepted from the browser",
-                                        "plain values without tags"))
+                problems.append(Problem(name, line, text("upload.yaml_tag", lang, tag=tag),
+                                        text("upload.yaml_tag_allowed", lang)))
             elif isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-                kind = "anchor" if isinstance(token, yaml.AnchorToken) else "alias"
-                problems.append(Problem(name, line, f"a YAML {kind} ({token.value}) is not accepted from the browser",
-                                        "write the values out"))
+                key = "upload.yaml_anchor" if isinstance(token, yaml.AnchorToken) else "upload.yaml_alias"
+                problems.append(Problem(name, line, text(key, lang, name=token.value),
+                                        text("upload.yaml_anchor_allowed", lang)))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problems.append(Problem(name, where, f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                                "YAML syntax"))
+        where = text("upload.line", lang, line=mark.line + 1) if mark is not None else ""
+        problems.append(Problem(name, where, text("upload.yaml_syntax", lang,
+                                                  problem=getattr(exc, "problem", None) or exc),
+                                text("upload.yaml_syntax_allowed", lang)))
     return problems[:20]
 
 
-def parse_yaml(data: bytes, name: str) -> dict[str, Any]:
+def parse_yaml(data: bytes, name: str, lang: str = "en") -> dict[str, Any]:
     """A YAML mapping from uploaded bytes: UTF-8, no tags, no anchors or aliases, then the loader's
     own checks (no key twice, bounded nesting and size: `inputs.load.parse_yaml`)."""
     from sporen.inputs.load import parse_yaml as parse
 
     try:
-        text = data.decode("utf-8-sig")
+        source = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError([Problem(name, "", "not a text file", "a UTF-8 YAML file")]) from None
-    if not text.strip():
-        raise InputError([Problem(name, "", "file is empty", "a YAML mapping")])
-    problems = check_yaml_text(text, name)
+        raise InputError([Problem(name, "", text("upload.not_text", lang), text("upload.yaml_allowed", lang))]
+                         ) from None
+    if not source.strip():
+        raise InputError([Problem(name, "", text("upload.empty", lang), text("upload.yaml_allowed", lang))])
+    problems = check_yaml_text(source, name, lang)
     if problems:
         raise InputError(problems)
-    raw = parse(text, name)
+    raw = parse(source, name)
     if raw is None:
-        raise InputError([Problem(name, "", "file holds no data (only comments?)", "a YAML mapping")])
+        raise InputError([Problem(name, "", text("upload.no_data", lang), text("upload.yaml_allowed", lang))])
     if not isinstance(raw, dict):
-        raise InputError([Problem(name, "", f"top level is a {type(raw).__name__}",
-                                  "a YAML mapping of keys to values")])
+        raise InputError([Problem(name, "", text("upload.not_mapping", lang, kind=type(raw).__name__),
+                                  text("upload.yaml_allowed", lang))])
     return raw
 
 
-def _no_paths(raw: dict[str, Any], name: str) -> list[Problem]:
+def _no_paths(raw: dict[str, Any], name: str, lang: str = "en") -> list[Problem]:
     problems = []
     if "variant" in raw or "base" in raw:
-        problems.append(Problem(name, "variant", "a variant names its base file, which the page cannot open",
-                                "a whole scenario: sporen convert VARIANT.yaml scenario.yaml writes one"))
+        problems.append(Problem(name, "variant", text("upload.variant", lang), text("upload.variant_allowed", lang)))
     if raw.get("series"):
-        problems.append(Problem(name, "series", "CSV side tables are files the page cannot open",
-                                "the series inline (application_series), or the scenario workbook"))
+        problems.append(Problem(name, "series", text("upload.series", lang), text("upload.series_allowed", lang)))
     finance = raw.get("finance")
     if isinstance(finance, dict) and finance.get("vangnet_rules") not in (None, ""):
-        problems.append(Problem(name, "finance.vangnet_rules", "a rules file is a path the page does not open",
-                                "empty: the bundled vangnet rules"))
+        problems.append(Problem(name, "finance.vangnet_rules", text("upload.rules_file", lang),
+                                text("upload.rules_file_allowed", lang)))
     return problems
 
 
-def _check_zip(path: str | Path, name: str) -> None:
+def _check_zip(path: str | Path, name: str, lang: str = "en") -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise InputError([Problem(name, "", "not a readable XLSX workbook",
-                                  "a workbook written by sporen convert or Excel")]) from None
+        raise InputError([Problem(name, "", text("upload.not_xlsx", lang), text("upload.xlsx_allowed", lang))]
+                         ) from None
     unpacked = sum(m.file_size for m in members)
     if len(members) > MAX_ZIP_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
-        raise InputError([Problem(name, "", f"unpacks to {unpacked / 1e6:.0f} MB in {len(members)} parts",
-                                  f"a scenario workbook (at most {MAX_UNPACKED_BYTES / 1e6:.0f} MB unpacked)")])
+        raise InputError([Problem(name, "", text("upload.unpacks_to", lang, size=i18n.number(unpacked / 1e6, lang),
+                                                 parts=len(members)),
+                                  text("upload.unpacked_allowed", lang,
+                                       limit=i18n.number(MAX_UNPACKED_BYTES / 1e6, lang)))])
 
 
-def load_scenario_upload(path: str | Path, name: str) -> Scenario:
+def load_scenario_upload(path: str | Path, name: str, lang: str = "en") -> Scenario:
     """A scenario from an uploaded file (`path` is where the server holds it, `name` what the browser
-    called it): YAML or the scenario workbook, by the name's extension. InputError naming `name`."""
+    called it): YAML or the scenario workbook, by the name's extension. InputError naming `name`.
+    In this process, unbounded: the page calls `read_scenario_upload`."""
     from sporen.inputs.load import scenario_from_dict
 
     shown = display_name(name)
     suffix = PurePath(shown).suffix.lower()
     if suffix not in YAML_SUFFIXES + WORKBOOK_SUFFIXES:
-        raise InputError([Problem(shown, "", f"'{suffix or 'no extension'}' is not a scenario file",
-                                  "a scenario .yaml or the scenario workbook .xlsx")])
-    data = _read(path, shown)
+        raise InputError([Problem(shown, "", text("upload.not_scenario", lang, suffix=suffix or "—"),
+                                  text("upload.scenario_allowed", lang))])
+    data = _read(path, shown, lang=lang)
     if suffix in WORKBOOK_SUFFIXES:
         from sporen.inputs.workbook import import_workbook
 
-        _check_zip(path, shown)
+        _check_zip(path, shown, lang)
         try:
             raw = import_workbook(path)
         except InputError as exc:
             raise _renamed(exc, path, shown) from None
     else:
-        raw = parse_yaml(data, shown)
-    problems = _no_paths(raw, shown)
+        raw = parse_yaml(data, shown, lang)
+    problems = _no_paths(raw, shown, lang)
     if problems:
         raise InputError(problems)
     try:
@@ -165,15 +182,16 @@ def load_scenario_upload(path: str | Path, name: str) -> Scenario:
         raise _renamed(exc, path, shown) from None
 
 
-def load_plan_upload(path: str | Path, name: str, scenario: Scenario) -> Plan:
-    """A plan.yaml from the browser, checked against the scenario like `sporen simulate --plan`."""
+def load_plan_upload(path: str | Path, name: str, scenario: Scenario, lang: str = "en") -> Plan:
+    """A plan.yaml from the browser, checked against the scenario like `sporen simulate --plan`.
+    In this process, unbounded: the page calls `read_plan_upload`."""
     from sporen.inputs.load import unwrap_sources, validate_model
     from sporen.inputs.plan import check_plan
 
     shown = display_name(name)
     if PurePath(shown).suffix.lower() not in YAML_SUFFIXES:
-        raise InputError([Problem(shown, "", "is not a plan file", "a plan.yaml (as sporen optimise writes it)")])
-    raw = parse_yaml(_read(path, shown, limit=256 * 1024), shown)
+        raise InputError([Problem(shown, "", text("upload.not_plan", lang), text("upload.plan_allowed", lang))])
+    raw = parse_yaml(_read(path, shown, limit=MAX_PLAN_BYTES, lang=lang), shown, lang)
     clean, _ = unwrap_sources(raw)
     plan = validate_model(Plan, clean, shown)
     assert isinstance(plan, Plan)
@@ -181,3 +199,40 @@ def load_plan_upload(path: str | Path, name: str, scenario: Scenario) -> Plan:
     if problems:
         raise InputError(problems)
     return plan
+
+
+def _overrun(exc: Overrun, name: str, lang: str) -> InputError:
+    """An upload the bounded reader stopped, in the page's words."""
+    if exc.kind == "busy":
+        return InputError([Problem(name, "", text("upload.busy", lang), text("upload.busy_allowed", lang))])
+    key = {"time": "upload.too_slow", "memory": "upload.too_big_in_memory"}.get(exc.kind, "upload.crashed")
+    return InputError([Problem(name, "", text(key, lang, seconds=i18n.number(exc.seconds, lang),
+                                              memory=i18n.number(exc.memory / 1e6, lang)),
+                               text("upload.bounded_allowed", lang))])
+
+
+def read_scenario_upload(path: str | Path, name: str, lang: str = "en", *, seconds: float = UPLOAD_SECONDS,
+                         memory: int = UPLOAD_MEMORY) -> Scenario:
+    """`load_scenario_upload` in a child process with a deadline and a memory bound (`jobs.whatif.bounded`):
+    whatever a reader does with a hostile file, the server's process and its other visitors do not wait."""
+    shown = display_name(name)
+    try:
+        return run_bounded(load_scenario_upload, str(path), name, lang, seconds=seconds, memory=memory)
+    except Overrun as exc:
+        raise _overrun(exc, shown, lang) from None
+    except RuntimeError as exc:
+        raise InputError([Problem(shown, "", text("upload.failed", lang, kind=str(exc).split(":")[0]),
+                                  text("upload.scenario_allowed", lang))]) from None
+
+
+def read_plan_upload(path: str | Path, name: str, scenario: Scenario, lang: str = "en", *,
+                     seconds: float = UPLOAD_SECONDS, memory: int = UPLOAD_MEMORY) -> Plan:
+    """`load_plan_upload` in a child process with a deadline and a memory bound."""
+    shown = display_name(name)
+    try:
+        return run_bounded(load_plan_upload, str(path), name, scenario, lang, seconds=seconds, memory=memory)
+    except Overrun as exc:
+        raise _overrun(exc, shown, lang) from None
+    except RuntimeError as exc:
+        raise InputError([Problem(shown, "", text("upload.failed", lang, kind=str(exc).split(":")[0]),
+                                  text("upload.plan_allowed", lang))]) from None

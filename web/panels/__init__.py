@@ -1,0 +1,12 @@
+"""The page's panels, one module each; every module has one function that registers the panel's
+outputs and effects for a session's `web.session.Page`:
+
+| module | panel |
+|---|---|
+| `scenario` | the sidebar's scenario list and the uploads (read off the event loop, bounded) |
+| `controls` | the sidebar's controls, "back to the current formation", redrawing on a language switch |
+| `simulation` | a control change -> a request -> a simulation in a worker thread (the newest wins); the status line |
+| `results` | the header, the cards, the result per year, the formation and cost, the caseload |
+| `optimiser` | the optimiser button, its progress and its answer |
+| `downloads` | plan.yaml, variant.yaml, the report and the workbook of the current plan |
+"""
