@@ -150,10 +150,11 @@ def evaluate(scenario: Scenario, plan: Plan | None, seeds: Sequence[SeedSequence
 
 def evaluate_many(cases: Sequence[Case], seeds: Sequence[SeedSequence], *, workers: int = 1,
                   progress: bool = False, frames: Sequence[str] = EVALUATE_FRAMES, backend: str = "local",
-                  scheduler: Any = None) -> list[RunResult]:
-    """Every case on the same seeds in one dispatch (cases x seeds spread over the workers)."""
+                  scheduler: Any = None, rules: Mapping[int, Any] | None = None) -> list[RunResult]:
+    """Every case on the same seeds in one dispatch (cases x seeds spread over the workers). `rules`:
+    the vangnet rules of every case (default: each scenario's own)."""
     return simulate_cases(list(cases), list(seeds), workers=workers, backend=backend, scheduler=scheduler,
-                          progress=progress, frames=tuple(frames))
+                          progress=progress, frames=tuple(frames), rules=[rules] * len(cases))
 
 
 def one_by_one(evaluate: Evaluate) -> EvaluateMany:

@@ -1,15 +1,17 @@
 """Frames as compact arrays for the trip from a worker to the main process.
 
-A worker's frames (monthly, spells, events, KPI rows) travel as one numpy array per column: numbers
-as they are, text as small integer codes with the distinct values once. Pickling such arrays is a
-copy of their memory; pickling a frame's text columns is one object per row. `unpack` rebuilds
-the stacked frame with the same columns, dtypes and values, so results are byte-identical.
+A worker's frames (monthly, spells, events, KPI rows) travel as one array per column, no index and
+no frame: numbers as numpy arrays, pandas' text columns as their Arrow arrays (both pickle as a copy
+of their memory), and Python-object columns as small integer codes with the distinct values once
+(pickling them would be one object per row). `unpack` rebuilds the stacked frame once, from every
+chunk, with the same columns, dtypes and values, so results are byte-identical.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +21,7 @@ import pandas as pd
 class Column:
     """One column: `values` as they are, or `codes` into `uniques` (object or category columns)."""
 
-    values: np.ndarray | None = None
+    values: Any = None       # a numpy array or a pandas extension array (Arrow text), as it was
     codes: np.ndarray | None = None
     uniques: np.ndarray | None = None
     dtype: object = None   # the coded column's dtype (object, str or category), restored on unpacking
@@ -70,6 +72,8 @@ def _column(series: pd.Series) -> Column:
     if isinstance(series.dtype, pd.CategoricalDtype):   # codes into the same categories in every part
         return Column(codes=series.cat.codes.to_numpy(), uniques=np.asarray(series.cat.categories, dtype=object),
                       dtype=series.dtype)
+    if isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+        return Column(values=series.array)
     values = series.to_numpy()
     if values.dtype == object:
         codes, uniques = _codes(values)
@@ -87,10 +91,15 @@ def pack_frames(frames: Sequence[pd.DataFrame], lengths: Sequence[int] | None = 
 
 
 def _values(column: Column) -> np.ndarray:
-    if column.values is not None:
-        return column.values
     assert column.codes is not None and column.uniques is not None
     return column.uniques[column.codes]
+
+
+def _joined(arrays: list[Any]) -> Any:
+    """Arrays of one column from every part, joined: numpy with numpy, extension arrays by their type."""
+    if isinstance(arrays[0], np.ndarray):
+        return np.concatenate(arrays)
+    return type(arrays[0])._concat_same_type(arrays)
 
 
 def unpack(parts: Sequence[tuple[np.ndarray, Packed]]) -> pd.DataFrame:
@@ -106,6 +115,9 @@ def unpack(parts: Sequence[tuple[np.ndarray, Packed]]) -> pd.DataFrame:
             codes = np.concatenate([part.columns[j].codes for _, part in parts])
             columns[name] = pd.Categorical.from_codes(codes, dtype=column.dtype)
             continue
+        if column.values is not None:
+            columns[name] = _joined([part.columns[j].values for _, part in parts])
+            continue
         values = np.concatenate([_values(part.columns[j]) for _, part in parts])
-        columns[name] = values if column.dtype is None else pd.Series(values, dtype=column.dtype, copy=False)
+        columns[name] = pd.Series(values, dtype=column.dtype, copy=False)
     return pd.DataFrame(columns, columns=["replication", *first.names])
