@@ -35,21 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from sporen.common.errors import InputError, Problem
-from sporen.inputs.load import (
-    bare_type,
-    child_type,
-    fields_of,
-    is_model,
-    is_workbook,
-    is_wrapper,
-    item_label,
-    key_type,
-    read_yaml,
-    scenario_from_dict,
-)
-from sporen.inputs.paths import child_names, find_key
+from sporen.inputs.build import scenario_from_dict
+from sporen.inputs.paths import child_names, find_key, is_wrapper, item_label
 from sporen.inputs.schema import Scenario
 from sporen.inputs.series import SERIES, resolve_series
+from sporen.inputs.types import bare_type, child_type, fields_of, is_model, key_type
+from sporen.inputs.workbook_read import import_workbook
+from sporen.inputs.yamlfile import is_workbook, read_yaml
 
 OPERATIONS = ("remove", "add", "set", "scale")
 VARIANT_KEYS = ("variant", "base", "description", *OPERATIONS)
@@ -347,8 +339,6 @@ def _shown(path: Path) -> str:
 
 def _read_any(path: Path) -> dict:
     if is_workbook(path):
-        from sporen.inputs.workbook import import_workbook
-
         return import_workbook(path)
     return read_yaml(path)
 
@@ -390,6 +380,18 @@ def read_scenario_raw(path: str | Path) -> dict:
     return raw
 
 
+def load_file(path: str | Path) -> Scenario:
+    """A scenario (YAML or an XLSX workbook) or the scenario a variant YAML describes (by its
+    `variant:` key), validated."""
+    path = Path(path)
+    if is_workbook(path):
+        return scenario_from_dict(import_workbook(path), str(path), path.parent)
+    raw = read_yaml(path)
+    if "variant" in raw:
+        return load_variant(path)
+    return scenario_from_dict(raw, str(path), path.parent)
+
+
 def load_variant(path: str | Path) -> Scenario:
     """The patched, validated scenario a variant file describes (named ``<base>+<variant>``)."""
     path = Path(path)
@@ -407,11 +409,9 @@ def load_with_variant(scenario_path: str | Path, variant_path: str | Path | None
     The variant's own `base` (or a base further down its chain) must be the same file as
     `scenario_path`; otherwise that is a problem naming both.
     """
-    from sporen.inputs.load import load_scenario
-
     scenario_path = Path(scenario_path)
     if variant_path is None:
-        return load_scenario(scenario_path)
+        return load_file(scenario_path)
     variant_path = Path(variant_path)
     if not scenario_path.exists():
         raise InputError([Problem(str(scenario_path), "", "file not found", "an existing scenario file")])
