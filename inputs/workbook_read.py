@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from sporen.common.errors import InputError, Problem, Problems
 from sporen.inputs.schema import Accounts, Finance, Scenario
+from sporen.inputs.sheet_rows import Row, as_tuple, sheet_rows
 from sporen.inputs.textfile import MAX_BYTES, read_bytes
 from sporen.inputs.types import bare_type, child_type, is_model, literal_values
 from sporen.inputs.types import kind as field_kind
@@ -131,53 +132,43 @@ class _Reader:
     def problem(self, where: str, message: str, allowed: str = "") -> None:
         self.problems.append(Problem(self.file, where, message, allowed))
 
-    def _rows(self, ws: Any, sheet: str) -> list[tuple[Any, ...]]:
-        """The sheet's rows (values as Excel last saved them); problems for damage and formulas."""
+    def _rows(self, ws: Any, sheet: str) -> list[tuple[int, Row]]:
+        """The sheet's rows that hold a value, as (row number, {column: value}), values as Excel
+        last saved them; problems for damage, too many rows and formulas without a result."""
         if not hasattr(ws, "iter_rows"):
             self.problem(f"sheet {sheet}", "is a chart, not a table", "a worksheet")
             return []
-        rows: list[tuple[Any, ...]] = []
+        rows: list[tuple[int, Row]] = []
         try:
-            ws.reset_dimensions()   # the stored size may claim a million rows and columns
-            for row in ws.iter_rows(values_only=True):
-                rows.append(row)
+            for number, values in sheet_rows(ws):
+                rows.append((number, values))
                 if len(rows) > MAX_SHEET_ROWS:
                     self.problem(f"sheet {sheet}", f"more than {MAX_SHEET_ROWS:,} rows",
                                  f"at most {MAX_SHEET_ROWS:,} rows per sheet")
                     return []
             if self.formulas is not None and ws.title in self.formulas.sheetnames:
-                source = self.formulas[ws.title]
-                source.reset_dimensions()
-                written_rows = source.iter_rows(values_only=True)
-                shown = _displaycolumns_of(rows[0] if rows else (), sheet)
-                for number, (values, written) in enumerate(zip(rows, written_rows, strict=False), start=1):
-                    for col, (value, formula) in enumerate(zip(values, written, strict=False), start=1):
-                        if col in shown:
-                            continue
-                        if value is None and isinstance(formula, str) and formula.startswith("="):
-                            self.problem(f"{sheet} cell {get_column_letter(col)}{number}",
-                                         f"a formula without a saved result ({formula[:60]})", NO_RESULT)
+                self._formulas_without_result(self.formulas[ws.title], sheet, dict(rows))
         except DAMAGED as exc:   # nothing else of the workbook can be trusted
             raise InputError([Problem(self.file, f"sheet {sheet}", f"the sheet is damaged and cannot be read "
                                       f"({type(exc).__name__}: {str(exc)[:100]})",
                                       "a workbook saved by Excel or sporen convert")]) from None
         return rows
 
-    def table(self, ws: Any, sheet: str, required: tuple[str, ...] | None,
-              allowed: list[str] | None = None, types: dict[str, Any] | None = None,
-              fields: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any]]]:
-        """(row number, {column: value}) for every non-empty data row of a sheet with a header row.
+    def _formulas_without_result(self, written: Any, sheet: str, rows: dict[int, Row]) -> None:
+        """A problem for every formula cell (outside the source columns) whose saved result is empty."""
+        shown = _display_columns(as_tuple(rows.get(1, {})), sheet)
+        for number, formulas in sheet_rows(written):
+            values = rows.get(number, {})
+            for col, formula in formulas.items():
+                if col not in shown and col not in values and isinstance(formula, str) and formula.startswith("="):
+                    self.problem(f"{sheet} cell {get_column_letter(col)}{number}",
+                                 f"a formula without a saved result ({formula[:60]})", NO_RESULT)
 
-        The unit and explanation rows under the header are skipped, and so are the source columns
-        beside values (formulas that show the sources sheet). Cells of columns with a number or
-        yes/no type in `types` are read as a planner types them (`inputs.workbook_layout.CellReader`);
-        a cell that cannot be read is a problem naming the sheet and the cell."""
-        rows = self._rows(ws, sheet)
-        if not rows:
-            return []
-        header = [str(h).strip() if h is not None else "" for h in rows[0]]
-        while header and not header[-1]:
-            header.pop()
+    def _header(self, sheet: str, rows: list[tuple[int, Row]], required: tuple[str, ...] | None,
+                allowed: list[str] | None) -> list[str]:
+        """The column names of row 1 (problems for unnamed, unknown, doubled and missing columns)."""
+        first = rows[0][1] if rows and rows[0][0] == 1 else {}
+        header = [str(h).strip() if h is not None else "" for h in as_tuple(first)]
         display = {h for h in header if h == "source" or h.endswith(".source")} if sheet != "sources" else set()
         known = list(required or ()) + [a for a in (allowed or []) if a not in (required or ())]
         counts = Counter(header)
@@ -193,27 +184,42 @@ class _Reader:
         for name in required or ():
             if name not in header:
                 self.problem(f"{sheet} row 1.{name}", "missing column", "columns: " + ", ".join(known))
-        letters = {name: get_column_letter(col) for col, name in enumerate(header, start=1)}
+        return [h if h not in display else "" for h in header]
+
+    def table(self, ws: Any, sheet: str, required: tuple[str, ...] | None,
+              allowed: list[str] | None = None, types: dict[str, Any] | None = None,
+              fields: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any]]]:
+        """(row number, {column: value}) for every non-empty data row of a sheet with a header row.
+
+        The unit and explanation rows under the header are skipped, and so are the source columns
+        beside values (formulas that show the sources sheet). Cells of columns with a number or
+        yes/no type in `types` are read as a planner types them (`inputs.workbook_layout.CellReader`);
+        a cell that cannot be read is a problem naming the sheet and the cell."""
+        rows = self._rows(ws, sheet)
+        if not rows:
+            return []
+        header = self._header(sheet, rows, required, allowed)
+        self.letters = {name: get_column_letter(col) for col, name in enumerate(header, start=1) if name}
         types, fields = types or {}, fields or {}
         out = []
-        for number, values in enumerate(rows[1:], start=2):
-            if is_mark_row(values):
+        for number, values in rows:
+            if number == 1 or is_mark_row([values.get(1)]):
                 continue
             record = {}
-            for name, value in zip(header, values, strict=False):
-                if not name or name in display or value is None or (isinstance(value, str) and not value.strip()):
+            for col, value in values.items():
+                name = header[col - 1] if col <= len(header) else ""
+                if not name:
                     continue
                 if name in types:
-                    value = self.cells.value(sheet, f"{letters[name]}{number}", name, value, types[name],
+                    value = self.cells.value(sheet, f"{self.letters[name]}{number}", name, value, types[name],
                                              fields.get(name))
                 record[name] = value
             if record:
                 out.append((number, record))
-        self.letters = letters
         return out
 
 
-def _displaycolumns_of(header: tuple[Any, ...], sheet: str) -> set[int]:
+def _display_columns(header: tuple[Any, ...], sheet: str) -> set[int]:
     """Column numbers of the source columns sporen writes beside values for display ('source',
     '<field>.source'); the reader skips them (the sources sheet's own 'source' is data)."""
     if sheet == "sources":
