@@ -224,7 +224,8 @@ class Source(StrictModel):
 class Accounts(StrictModel):
     """A past year's BUIG accounts of one municipality (for the vangnet's multi-year test)."""
 
-    budget: Money
+    budget: Annotated[int, Field(gt=0, le=MAX_MONEY, description="whole euros; the deficit share of the "
+                                 "multi-year test is a share of it, so never 0")]
     spending: Money
 
 
