@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import itertools
 import zipfile
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
 from xml.etree import ElementTree
@@ -108,6 +110,9 @@ def _key(value: Any, tp: Any) -> Any:
 MAX_UNZIPPED = 500 * 2**20
 """A workbook's XML may unpack to at most 500 MB (a real scenario workbook is well below 1 MB)."""
 MAX_SHEET_ROWS = 1_000_000
+"""Rows holding a value, per sheet."""
+STOP_AFTER = 1000
+"""Problems after which reading a workbook stops (a hostile or wrong file is refused in time)."""
 DAMAGED = (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError)
 """What openpyxl's XML and zip readers raise for a damaged file (read lazily, sheet by sheet)."""
 NO_RESULT = ("open the workbook in Excel and save it (Excel stores each formula's result), "
@@ -130,29 +135,74 @@ class _Reader:
         self.letters: dict[str, str] = {}
 
     def problem(self, where: str, message: str, allowed: str = "") -> None:
+        """Note a problem; past `STOP_AFTER` the reading stops (the workbook is refused either way)."""
         self.problems.append(Problem(self.file, where, message, allowed))
+        if len(self.problems) + self.problems.more > STOP_AFTER:
+            raise InputError([*self.problems, Problem(self.file, "", f"reading stopped after {STOP_AFTER:,} "
+                                                      "problems", "fix these first")])
 
-    def _rows(self, ws: Any, sheet: str) -> list[tuple[int, Row]]:
-        """The sheet's rows that hold a value, as (row number, {column: value}), values as Excel
-        last saved them; problems for damage, too many rows and formulas without a result."""
+    def table(self, ws: Any, sheet: str, required: tuple[str, ...] | None,
+              allowed: list[str] | None = None, types: dict[str, Any] | None = None,
+              fields: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any]]]:
+        """(row number, {column: value}) for every non-empty data row of a sheet with a header row.
+
+        The unit and explanation rows under the header are skipped, and so are the source columns
+        beside values (formulas that show the sources sheet). Cells of columns with a number or
+        yes/no type in `types` are read as a planner types them (`inputs.workbook_layout.CellReader`);
+        a cell that cannot be read, a value in a column without a name and a formula without a
+        saved result are problems naming the sheet and the cell."""
         if not hasattr(ws, "iter_rows"):
             self.problem(f"sheet {sheet}", "is a chart, not a table", "a worksheet")
             return []
-        rows: list[tuple[int, Row]] = []
         try:
-            for number, values in sheet_rows(ws):
-                rows.append((number, values))
-                if len(rows) > MAX_SHEET_ROWS:
-                    self.problem(f"sheet {sheet}", f"more than {MAX_SHEET_ROWS:,} rows",
-                                 f"at most {MAX_SHEET_ROWS:,} rows per sheet")
-                    return []
-            if self.formulas is not None and ws.title in self.formulas.sheetnames:
-                self._formulas_without_result(self.formulas[ws.title], sheet, dict(rows))
+            records, stored = self._records(ws, sheet, _Columns(required, allowed, types or {}, fields or {}))
+            if stored and self.formulas is not None and ws.title in self.formulas.sheetnames:
+                self._formulas_without_result(self.formulas[ws.title], sheet, stored)
         except DAMAGED as exc:   # nothing else of the workbook can be trusted
             raise InputError([Problem(self.file, f"sheet {sheet}", f"the sheet is damaged and cannot be read "
                                       f"({type(exc).__name__}: {str(exc)[:100]})",
                                       "a workbook saved by Excel or sporen convert")]) from None
-        return rows
+        return records
+
+    def _records(self, ws: Any, sheet: str, columns: _Columns) -> tuple[list[tuple[int, dict[str, Any]]],
+                                                                       dict[int, Row]]:
+        """The data rows as records, and every stored row (for the formula check); none past
+        `MAX_SHEET_ROWS` rows."""
+        rows = sheet_rows(ws)
+        first = next(rows, None)
+        if first is None:
+            return [], {}
+        header = self._header(sheet, first[1] if first[0] == 1 else {}, columns.required, columns.allowed)
+        display = {h for h in header if h == "source" or h.endswith(".source")} if sheet != "sources" else set()
+        self.letters = {name: get_column_letter(col) for col, name in enumerate(header, start=1) if name}
+        stored: dict[int, Row] = {}
+        out = []
+        for number, values in itertools.chain([first], rows):
+            stored[number] = values
+            if len(stored) > MAX_SHEET_ROWS:
+                self.problem(f"sheet {sheet}", f"more than {MAX_SHEET_ROWS:,} rows",
+                             f"at most {MAX_SHEET_ROWS:,} rows per sheet")
+                return [], {}
+            if number == 1 or is_mark_row([values.get(1)]):
+                continue
+            record = self._record(sheet, number, values, header, display, columns)
+            if record:
+                out.append((number, record))
+        return out, stored
+
+    def _record(self, sheet: str, number: int, values: Row, header: list[str], display: set[str],
+                columns: _Columns) -> dict[str, Any]:
+        """One data row by column name, numbers and yes/no read as typed."""
+        record = {}
+        for col, value in values.items():
+            name = header[col - 1] if col <= len(header) else ""
+            if not name:
+                self.problem(f"{sheet} cell {get_column_letter(col)}{number}", "a value in a column without a "
+                             "name in row 1", "values only in the named columns")
+            elif name not in display:
+                record[name] = value if name not in columns.types else self.cells.value(
+                    sheet, f"{self.letters[name]}{number}", name, value, columns.types[name], columns.fields.get(name))
+        return record
 
     def _formulas_without_result(self, written: Any, sheet: str, rows: dict[int, Row]) -> None:
         """A problem for every formula cell (outside the source columns) whose saved result is empty."""
@@ -164,10 +214,9 @@ class _Reader:
                     self.problem(f"{sheet} cell {get_column_letter(col)}{number}",
                                  f"a formula without a saved result ({formula[:60]})", NO_RESULT)
 
-    def _header(self, sheet: str, rows: list[tuple[int, Row]], required: tuple[str, ...] | None,
+    def _header(self, sheet: str, first: Row, required: tuple[str, ...] | None,
                 allowed: list[str] | None) -> list[str]:
         """The column names of row 1 (problems for unnamed, unknown, doubled and missing columns)."""
-        first = rows[0][1] if rows and rows[0][0] == 1 else {}
         header = [str(h).strip() if h is not None else "" for h in as_tuple(first)]
         display = {h for h in header if h == "source" or h.endswith(".source")} if sheet != "sources" else set()
         known = list(required or ()) + [a for a in (allowed or []) if a not in (required or ())]
@@ -184,39 +233,17 @@ class _Reader:
         for name in required or ():
             if name not in header:
                 self.problem(f"{sheet} row 1.{name}", "missing column", "columns: " + ", ".join(known))
-        return [h if h not in display else "" for h in header]
+        return header
 
-    def table(self, ws: Any, sheet: str, required: tuple[str, ...] | None,
-              allowed: list[str] | None = None, types: dict[str, Any] | None = None,
-              fields: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any]]]:
-        """(row number, {column: value}) for every non-empty data row of a sheet with a header row.
 
-        The unit and explanation rows under the header are skipped, and so are the source columns
-        beside values (formulas that show the sources sheet). Cells of columns with a number or
-        yes/no type in `types` are read as a planner types them (`inputs.workbook_layout.CellReader`);
-        a cell that cannot be read is a problem naming the sheet and the cell."""
-        rows = self._rows(ws, sheet)
-        if not rows:
-            return []
-        header = self._header(sheet, rows, required, allowed)
-        self.letters = {name: get_column_letter(col) for col, name in enumerate(header, start=1) if name}
-        types, fields = types or {}, fields or {}
-        out = []
-        for number, values in rows:
-            if number == 1 or is_mark_row([values.get(1)]):
-                continue
-            record = {}
-            for col, value in values.items():
-                name = header[col - 1] if col <= len(header) else ""
-                if not name:
-                    continue
-                if name in types:
-                    value = self.cells.value(sheet, f"{self.letters[name]}{number}", name, value, types[name],
-                                             fields.get(name))
-                record[name] = value
-            if record:
-                out.append((number, record))
-        return out
+@dataclass(frozen=True)
+class _Columns:
+    """What a sheet's columns may be: required and allowed names, types and fields for reading cells."""
+
+    required: tuple[str, ...] | None
+    allowed: list[str] | None
+    types: dict[str, Any]
+    fields: dict[str, Any]
 
 
 def _display_columns(header: tuple[Any, ...], sheet: str) -> set[int]:

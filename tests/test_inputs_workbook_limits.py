@@ -97,3 +97,22 @@ def test_sheet_rows_gives_the_stored_values_by_row_and_column(tmp_path):
     assert list(sheet_rows(stored.active)) == [(1, {1: "a", 3: 3}), (4, {LAST_COLUMN: 2.5})]
     assert list(sheet_rows(openpyxl.load_workbook(tmp_path / "s.xlsx").active)) == [(1, {1: "a", 3: 3}),
                                                                                    (4, {LAST_COLUMN: 2.5})]
+
+
+def test_values_outside_the_named_columns_are_refused_and_reading_stops_in_time(tiny_xlsx, tmp_path):
+    """100,000 values at XFD (a 0.6 MB upload): each is a problem, and reading stops after STOP_AFTER."""
+    from sporen.inputs.workbook_read import STOP_AFTER
+
+    def edit(wb):
+        ws = _data_sheet(wb)
+        ws.cell(row=4, column=LAST_COLUMN, value="x")
+        for row in range(ws.max_row + 1, ws.max_row + 100_001):
+            ws.cell(row=row, column=LAST_COLUMN, value="x")
+
+    path = _edited(tiny_xlsx, tmp_path / "values.xlsx", edit)
+    with pytest.raises(InputError) as excinfo:
+        import_workbook(path)
+    problems = excinfo.value.problems
+    title = _data_sheet(openpyxl.load_workbook(tiny_xlsx)).title
+    assert problems[0].path == f"{title} cell XFD4" and "column without a name" in problems[0].message
+    assert problems[-1].message == f"reading stopped after {STOP_AFTER:,} problems"
