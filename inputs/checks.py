@@ -170,16 +170,15 @@ def check_volume(scenario: Scenario) -> Found:
 
 def merger_problems(scenario: Scenario) -> Found:
     """A merger naming an unknown municipality, a municipality merged twice, a merger outside the
-    horizon, a merged name already taken, or a budget missing for a year of the merged one."""
+    horizon, a merged name a municipality has, or a budget missing for a year of the merged one
+    (two mergers of one name: `duplicate_names`)."""
     problems: Found = []
     names = [m.name for m in scenario.municipalities]
     merged_into: dict[str, str] = {}
-    seen: list[str] = []
     for g in scenario.mergers:
         base = f"mergers.{g.name}"
-        if g.name in names or g.name in seen:
-            problems.append((f"{base}.name", f"'{g.name}' is already a municipality or another merger", "a new name"))
-        seen.append(g.name)
+        if g.name in names:
+            problems.append((f"{base}.name", f"'{g.name}' is already a municipality", "a new name"))
         for k, m in enumerate(g.municipalities):
             if m not in names:
                 problems.append((f"{base}.municipalities.{k}", f"unknown municipality '{m}'",

@@ -16,19 +16,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
+from sporen.inputs.marks import Ref
 from sporen.inputs.types import bare_type, field_type, item_types, kind, metadata
-
-
-@dataclass(frozen=True)
-class Ref:
-    """The marked value names an item of the scenario's list field `target` (by its `name`)."""
-
-    target: str
 
 
 def named_lists(model: type[BaseModel]) -> dict[str, str]:

@@ -22,7 +22,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from sporen.inputs.references import Ref
+from sporen.inputs.marks import NotInWorkbook, Ref, Table
 from sporen.inputs.types import numbers_only
 
 # -- limits ----------------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ class Source(StrictModel):
     kind: Literal["seed", "public", "assumption", "calibrated"] = "assumption"
     unit: str = ""
     note: str = ""
-    changed_from: str | None = Field(
+    changed_from: Annotated[str | None, NotInWorkbook()] = Field(
         default=None, description="set when a user changed the value after it was sourced: the value the "
         "source gives (the report marks the parameter 'changed by user')")
 
@@ -240,7 +240,7 @@ class InitialInstrument(StrictModel):
     instrument: InstrumentName
     segment: SegmentName | None = Field(default=None, description="the segment; empty (trajectories only) = "
                                 "any client of the initial stock who could be in it")
-    clients: Clients
+    clients: Clients = Field(description="clients in the instrument at the start")
 
 
 class Municipality(StrictModel):
@@ -250,13 +250,16 @@ class Municipality(StrictModel):
     noun: ClassVar[str] = "municipality"
 
     name: str = Field(min_length=1)
-    buig_budget: dict[Year, Money] = Field(description="BUIG budget per horizon year, EUR (while the "
+    buig_budget: Annotated[dict[Year, Money], Table("buig_budget", ("year",), "budget")] = Field(
+        description="BUIG budget per horizon year, EUR (while the "
                                            "municipality exists: up to a merger)")
-    history: dict[Year, Accounts] = Field(default_factory=dict)
-    initial_stock: dict[SegmentName, Clients] = Field(
+    history: Annotated[dict[Year, Accounts], Table("history", ("year",), shown_with="spending")] = Field(
+        default_factory=dict)
+    initial_stock: Annotated[dict[SegmentName, Clients], Table("initial_stock", ("segment",), "clients")] = Field(
         description="clients on the caseload at the start month, per segment"
     )
-    applications_per_month: dict[SegmentName, Applications] = Field(
+    applications_per_month: Annotated[dict[SegmentName, Applications],
+                                      Table("applications", ("segment",), "applications")] = Field(
         description="mean applications per month at the start, per segment"
     )
     cost_share: Probability | None = Field(
@@ -264,15 +267,16 @@ class Municipality(StrictModel):
         description="share of shared costs (personnel, instruments, other lines) borne; "
         "when every municipality leaves it empty, costs are shared pro rata by client-months",
     )
-    benefit_per_month: dict[SegmentName, UnitMoney] = Field(
+    benefit_per_month: Annotated[dict[SegmentName, UnitMoney], Table("benefit", ("segment",), "benefit")] = Field(
         default_factory=dict,
         description="benefit cost per client-month on benefit in this municipality, per segment, EUR; "
         "a segment not named costs its segments.benefit_per_month",
     )
-    hazard_multipliers: dict[HazardName, Multiplier] = Field(
+    hazard_multipliers: Annotated[dict[HazardName, Multiplier],
+                                  Table("municipality_hazards", ("hazard",), "multiplier")] = Field(
         default_factory=dict, description="multipliers on the hazards of this municipality's clients",
     )
-    initial_instruments: list[InitialInstrument] = Field(
+    initial_instruments: Annotated[list[InitialInstrument], Table("initial_instruments")] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="clients already in an instrument at the start",
     )
 
@@ -284,10 +288,13 @@ class Merger(StrictModel):
     merged municipality; its history for the multi-year test is the sum of its predecessors'.
     The former municipalities remain as areas of the caseload (monthly results)."""
 
+    noun: ClassVar[str] = "merger"
+
     name: str = Field(min_length=1, description="the new municipality, e.g. Het Hogeland")
     date: str = Field(description="first month of the merged municipality, YYYY-01")
     municipalities: list[str] = Field(min_length=2, max_length=MAX_ITEMS, description="the municipalities that merge")
-    buig_budget: dict[Year, Money] = Field(description="BUIG budget per year from the merger year, EUR")
+    buig_budget: Annotated[dict[Year, Money], Table("merger_budget", ("year",), "budget")] = Field(
+        description="BUIG budget per year from the merger year, EUR")
     cost_share: Probability | None = Field(
         default=None, description="share of shared costs; empty = the predecessors' shares summed",
     )
@@ -317,7 +324,7 @@ class Segment(StrictModel):
     label_en: str | None = Field(default=None, description="display name in English; empty = label")
     benefit_per_month: UnitMoney = Field(description="benefit cost per client-month on benefit, EUR")
     share_without_benefit: Probability = 0.0
-    ladder_at_entry: dict[Rung, Probability]
+    ladder_at_entry: Annotated[dict[Rung, Probability], Table("ladder_at_entry", ("rung",), "share")]
     initial_duration: list[Probability] | None = Field(
         default=None,
         description="share of the initial stock in each duration band (aligned with "
@@ -330,7 +337,8 @@ class Segment(StrictModel):
     seasonality: list[Multiplier] | None = Field(
         default=None, description="12 monthly factors on applications, mean 1"
     )
-    hazard_multipliers: dict[HazardName, Multiplier] = Field(default_factory=dict)
+    hazard_multipliers: Annotated[dict[HazardName, Multiplier],
+                                  Table("segment_hazards", ("hazard",), "multiplier")] = Field(default_factory=dict)
 
     @field_validator("ladder_at_entry")
     @classmethod
@@ -394,7 +402,7 @@ class IntensityPoint(StrictModel):
     """One point of a caseload-intensity curve: the served multiplier at a caseload."""
 
     caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD, description="clients in view per caseworker fte")]
-    multiplier: Multiplier
+    multiplier: Multiplier = Field(description="served work multiplier at that caseload")
 
 
 class Intensity(StrictModel):
@@ -415,7 +423,7 @@ class Intensity(StrictModel):
 
     reference_caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] | None = None
     half_effect_caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] | None = None
-    curve: list[IntensityPoint] | None = Field(default=None, max_length=MAX_ITEMS)
+    curve: Annotated[list[IntensityPoint] | None, Table("intensity_curve")] = Field(default=None, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _one_form(self) -> Intensity:
@@ -466,7 +474,7 @@ class Track(StrictModel):
     segments: list[SegmentName] | None = Field(
         default=None, description="segments assigned here; empty = every segment"
     )
-    hazards: dict[HazardName, list[Rate]] = Field(
+    hazards: Annotated[dict[HazardName, list[Rate]], Table("hazards", ("cause", "band"), "rate", bands=True)] = Field(
         description="base hazard per month for each cause, one value per duration band"
     )
     served_work_multiplier: Multiplier = Field(
@@ -476,7 +484,8 @@ class Track(StrictModel):
     intensity: Intensity | None = Field(
         default=None, description="how the served multiplier depends on the caseload a caseworker "
         "carries; empty = the same at any caseload")
-    transitions: list[Transition] = Field(default_factory=list)
+    transitions: Annotated[list[Transition], Table("transitions", shown_with="rate_per_month")] = Field(
+        default_factory=list)
 
 
 class Role(StrictModel):
@@ -565,8 +574,9 @@ class Effects(StrictModel):
     """What an on/off measure changes while it runs."""
 
     grant_multiplier: Multiplier = 1.0
-    hazard_multipliers: dict[HazardName, Multiplier] = Field(default_factory=dict)
-    extra_fte: dict[RoleName, Fte] = Field(default_factory=dict)
+    hazard_multipliers: Annotated[dict[HazardName, Multiplier],
+                                  Table("measure_hazards", ("hazard",), "multiplier")] = Field(default_factory=dict)
+    extra_fte: Annotated[dict[RoleName, Fte], Table("measure_fte", ("role",), "fte")] = Field(default_factory=dict)
 
 
 class Measure(StrictModel):
@@ -590,8 +600,10 @@ class Measure(StrictModel):
 class Finance(StrictModel):
     """Money outside the BUIG: participatiebudget, other exploitatie lines, vangnet rules."""
 
-    participatiebudget: dict[Year, Money] = Field(default_factory=dict)
-    other_lines: dict[str, dict[Year, SignedMoney]] = Field(
+    participatiebudget: Annotated[dict[Year, Money], Table("finance", ("year",), "amount",
+                                                           fixed=("line", "participatiebudget"))] = Field(
+        default_factory=dict)
+    other_lines: Annotated[dict[str, dict[Year, SignedMoney]], Table("finance", ("line", "year"), "amount")] = Field(
         default_factory=dict, description="other exploitatie costs per year (WSW shortfall, ...)"
     )
     vangnet_rules: str | None = Field(
@@ -699,15 +711,17 @@ class Scenario(StrictModel):
     partial_work_benefit_reduction: Probability = Field(
         default=0.5, description="share by which a benefit is lowered when its client starts partial work"
     )
-    uncertainty: list[Uncertain] = Field(default_factory=list, max_length=MAX_KINDS)
-    series: dict[Literal["applications"], str] | None = Field(
+    uncertainty: Annotated[list[Uncertain], Table("uncertainty")] = Field(default_factory=list, max_length=MAX_KINDS)
+    series: Annotated[dict[Literal["applications"], str] | None, NotInWorkbook()] = Field(
         default=None, description="CSV side tables by series name, relative to the scenario file; "
         "read and cleared by the loader"
     )
-    application_series: dict[str, dict[str, dict[str, Applications]]] | None = Field(
+    application_series: Annotated[dict[str, dict[str, dict[str, Applications]]] | None, Table(
+        "application_series", ("municipality", "segment", "month"), "applications",
+        order=("month", "municipality", "segment", "applications"))] = Field(
         default=None, description="municipality -> segment -> YYYY-MM -> mean applications that month"
     )
-    sources: dict[str, Source] = Field(default_factory=dict)
+    sources: Annotated[dict[str, Source], Table("sources", ("path",))] = Field(default_factory=dict)
 
     @field_validator("application_series")
     @classmethod

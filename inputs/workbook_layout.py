@@ -146,12 +146,14 @@ def covering_source(path: str, sources: Iterable[str]) -> str | None:
     return best
 
 
-def source_formula(source: str | None) -> str | None:
-    """A cell formula showing the source text of `source` from the sources sheet (None: no source)."""
+def source_formula(source: str | None, sheet: str = "sources") -> str | None:
+    """A cell formula showing the source text of `source` from the sources sheet named `sheet`
+    (None: no source)."""
     if source is None:
         return None
     quoted = source.replace('"', '""')
-    return f'=IFERROR(INDEX(sources!$B:$B,MATCH("{quoted}",sources!$A:$A,0)),"")'
+    ref = sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+    return f'=IFERROR(INDEX({ref}!$B:$B,MATCH("{quoted}",{ref}!$A:$A,0)),"")'
 
 
 def lookup(tree: Any, path: str) -> Any:

@@ -17,7 +17,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, get_args
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
@@ -25,24 +25,24 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sporen.common.errors import InputError, Problem, Problems
-from sporen.inputs.schema import Accounts, Finance, Scenario
+from sporen.inputs.schema import Scenario
 from sporen.inputs.sheet_rows import Row, as_tuple, sheet_rows
 from sporen.inputs.textfile import MAX_BYTES, read_bytes
-from sporen.inputs.types import bare_type, child_type, is_model, literal_values
+from sporen.inputs.types import bare_type, field_at, field_type, item_types, literal_values
 from sporen.inputs.types import kind as field_kind
 from sporen.inputs.workbook_layout import CellReader, is_mark_row, mark_changed
 from sporen.inputs.workbook_sheets import (
     EMPTY_LIST,
-    IN_LONG_SHEETS,
     INSTRUCTION_SHEETS,
-    ITEM_MAPS,
     ITEM_SHEETS,
     NOT_ON_SCENARIO_SHEET,
-    OTHER_SHEETS,
-    PARTICIPATIEBUDGET,
     SHEET_ORDER,
+    TABLE_SHEETS,
+    Placement,
+    code_of,
     columns_of,
     item_model,
+    title,
 )
 
 
@@ -94,18 +94,6 @@ def _scalar(value: Any, tp: Any) -> Any:
     return value
 
 
-def _key(value: Any, tp: Any) -> Any:
-    """A mapping key from a cell (years and rungs are whole numbers)."""
-    key_tp = bare_type(get_args(bare_type(tp))[0]) if get_origin(bare_type(tp)) is dict else str
-    if key_tp is int:
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value.strip())
-        return value
-    return _scalar(value, str)
-
-
 # -- import --------------------------------------------------------------------------------------
 MAX_UNZIPPED = 500 * 2**20
 """A workbook's XML may unpack to at most 500 MB (a real scenario workbook is well below 1 MB)."""
@@ -151,13 +139,14 @@ class _Reader:
         yes/no type in `types` are read as a planner types them (`inputs.workbook_layout.CellReader`);
         a cell that cannot be read, a value in a column without a name and a formula without a
         saved result are problems naming the sheet and the cell."""
+        code, sheet = sheet, str(getattr(ws, "title", sheet))
         if not hasattr(ws, "iter_rows"):
             self.problem(f"sheet {sheet}", "is a chart, not a table", "a worksheet")
             return []
         try:
-            records, stored = self._records(ws, sheet, _Columns(required, allowed, types or {}, fields or {}))
+            records, stored = self._records(ws, sheet, _Columns(code, required, allowed, types or {}, fields or {}))
             if stored and self.formulas is not None and ws.title in self.formulas.sheetnames:
-                self._formulas_without_result(self.formulas[ws.title], sheet, stored)
+                self._formulas_without_result(self.formulas[ws.title], sheet, code, stored)
         except DAMAGED as exc:   # nothing else of the workbook can be trusted
             raise InputError([Problem(self.file, f"sheet {sheet}", f"the sheet is damaged and cannot be read "
                                       f"({type(exc).__name__}: {str(exc)[:100]})",
@@ -172,8 +161,8 @@ class _Reader:
         first = next(rows, None)
         if first is None:
             return [], {}
-        header = self._header(sheet, first[1] if first[0] == 1 else {}, columns.required, columns.allowed)
-        display = {h for h in header if h == "source" or h.endswith(".source")} if sheet != "sources" else set()
+        header = self._header(sheet, first[1] if first[0] == 1 else {}, columns)
+        display = {h for h in header if h == "source" or h.endswith(".source")} if columns.code != "sources" else set()
         self.letters = {name: get_column_letter(col) for col, name in enumerate(header, start=1) if name}
         stored: dict[int, Row] = {}
         out = []
@@ -204,9 +193,9 @@ class _Reader:
                     sheet, f"{self.letters[name]}{number}", name, value, columns.types[name], columns.fields.get(name))
         return record
 
-    def _formulas_without_result(self, written: Any, sheet: str, rows: dict[int, Row]) -> None:
+    def _formulas_without_result(self, written: Any, sheet: str, code: str, rows: dict[int, Row]) -> None:
         """A problem for every formula cell (outside the source columns) whose saved result is empty."""
-        shown = _display_columns(as_tuple(rows.get(1, {})), sheet)
+        shown = _display_columns(as_tuple(rows.get(1, {})), code)
         for number, formulas in sheet_rows(written):
             values = rows.get(number, {})
             for col, formula in formulas.items():
@@ -214,11 +203,11 @@ class _Reader:
                     self.problem(f"{sheet} cell {get_column_letter(col)}{number}",
                                  f"a formula without a saved result ({formula[:60]})", NO_RESULT)
 
-    def _header(self, sheet: str, first: Row, required: tuple[str, ...] | None,
-                allowed: list[str] | None) -> list[str]:
+    def _header(self, sheet: str, first: Row, columns: _Columns) -> list[str]:
         """The column names of row 1 (problems for unnamed, unknown, doubled and missing columns)."""
+        required, allowed = columns.required, columns.allowed
         header = [str(h).strip() if h is not None else "" for h in as_tuple(first)]
-        display = {h for h in header if h == "source" or h.endswith(".source")} if sheet != "sources" else set()
+        display = {h for h in header if h == "source" or h.endswith(".source")} if columns.code != "sources" else set()
         known = list(required or ()) + [a for a in (allowed or []) if a not in (required or ())]
         counts = Counter(header)
         for col, name in enumerate(header, start=1):
@@ -240,6 +229,7 @@ class _Reader:
 class _Columns:
     """What a sheet's columns may be: required and allowed names, types and fields for reading cells."""
 
+    code: str
     required: tuple[str, ...] | None
     allowed: list[str] | None
     types: dict[str, Any]
@@ -288,10 +278,10 @@ def _scenario_sheet(reader: _Reader, ws: Any) -> dict:
                     tp = None
                     break
                 path.append(part)
-                tp = field.annotation
+                tp = field_type(field)
             elif kind == "dict":
-                path.append(_key(part, tp))
-                tp = get_args(bare_type(tp))[1]
+                key_tp, tp = item_types(tp)
+                path.append(_key_value(part, key_tp))
             else:
                 reader.problem(f"{where}.key", f"'{key}' goes below a single value", "a key listed in the about column")
                 tp = None
@@ -349,235 +339,212 @@ def import_workbook(path: str | Path) -> dict:
 
 def _import(wb: Any, file: str, formulas: Any = None) -> dict:
     reader = _Reader(file, formulas)
-    sheets = {name: wb[name] for name in wb.sheetnames}
-    for instructions in INSTRUCTION_SHEETS:
-        sheets.pop(instructions, None)
-    for name in sheets:
-        if name not in SHEET_ORDER:
-            reader.problem(f"sheet {name}", "unknown sheet (a typo?)", "sheets: " + ", ".join(SHEET_ORDER))
+    sheets = _sheets_by_code(reader, wb)
     if "scenario" not in sheets:
         reader.problem("sheet scenario", "missing sheet", "a sheet 'scenario' with the columns key, value")
         raise InputError(reader.problems)
     raw = _scenario_sheet(reader, sheets["scenario"])
-
-    items: dict[str, dict[str, dict]] = {}
-    for sheet, owner in ITEM_SHEETS.items():
-        model = item_model(sheet)
-        columns = {".".join(p): p for p in columns_of(model, IN_LONG_SHEETS.get(sheet, set()))}
-        items[sheet] = {}
-        if sheet not in sheets:
-            continue
-        raw[sheet] = []
-        types, fields = _column_types(model, columns)
-        for number, record in reader.table(sheets[sheet], sheet, ("name",), list(columns), types, fields):
-            new: dict = {}
-            for column, value in record.items():
-                if column not in columns:
-                    continue
-                field_path = columns[column]
-                tp: Any = model
-                for part in field_path:
-                    tp = child_type(tp, part)
-                converted = _from_cell(value, tp)
-                if converted is not MISSING:
-                    _set_nested(new, field_path, converted)
-            name = new.get("name")
-            if name is None:
-                reader.problem(f"{sheet} row {number}.name", "empty", f"the {owner}'s name")
-                continue
-            if name in items[sheet]:
-                reader.problem(f"{sheet} row {number}.name", f"{owner} '{name}' is given twice", "unique names")
-                continue
-            items[sheet][name] = new
-            raw[sheet].append(new)
-
-    def owner_item(sheet: str, number: int, record: dict, lst: str) -> dict | None:
-        owner = ITEM_SHEETS[lst]
-        name = _scalar(record.get(owner), str)
-        if name not in items[lst]:
-            known = ", ".join(items[lst]) or f"none on sheet {lst}"
-            reader.problem(f"{sheet} row {number}.{owner}", f"unknown {owner} {name!r}", "one of: " + known)
-            return None
-        return items[lst][name]
-
-    def required(sheet: str, number: int, record: dict, columns: tuple[str, ...]) -> bool:
-        missing = [c for c in columns if c not in record]
-        for column in missing:
-            reader.problem(f"{sheet} row {number}.{column}", "empty", "a value")
-        return not missing
-
-    for sheet, (lst, field_path, key_col, value_col) in ITEM_MAPS.items():
-        if sheet not in sheets:
-            continue
-        owner = ITEM_SHEETS[lst]
-        tp = item_model(sheet=lst)
-        for part in field_path:
-            tp = child_type(tp, part)
-        seen: dict[tuple, int] = {}
-        key_tp, value_tp = get_args(bare_type(tp))
-        for number, record in reader.table(sheets[sheet], sheet, (owner, key_col, value_col), None,
-                                           {key_col: key_tp, value_col: value_tp}):
-            if not required(sheet, number, record, (owner, key_col, value_col)):
-                continue
-            item = owner_item(sheet, number, record, lst)
-            if item is None:
-                continue
-            key = _key(record[key_col], tp)
-            if (item["name"], key) in seen:
-                reader.problem(f"{sheet} row {number}.{key_col}", f"{key} is also given in row "
-                               f"{seen[(item['name'], key)]}", f"one row per {owner} and {key_col}")
-                continue
-            seen[(item["name"], key)] = number
-            mapping: dict = item
-            for part in field_path:
-                mapping = mapping.setdefault(part, {})
-            mapping[key] = _scalar(record[value_col], get_args(bare_type(tp))[1])
-
-    if "history" in sheets:
-        money = Accounts.model_fields["budget"]
-        for number, record in reader.table(sheets["history"], "history", OTHER_SHEETS["history"], None,
-                                           {"year": int, "budget": money.annotation, "spending": money.annotation},
-                                           {"budget": money, "spending": money}):
-            if required("history", number, record, OTHER_SHEETS["history"]):
-                item = owner_item("history", number, record, "municipalities")
-                if item is not None:
-                    item.setdefault("history", {})[_key(record["year"], dict[int, int])] = {
-                        "budget": record["budget"], "spending": record["spending"]}
-
-    if "hazards" in sheets:
-        default_bands = Scenario.model_fields["duration_bands"].get_default(call_default_factory=True)
-        bands = raw.get("duration_bands", default_bands)
-        rates: dict[tuple[str, str], dict[int, Any]] = {}
-        for number, record in reader.table(sheets["hazards"], "hazards", OTHER_SHEETS["hazards"], None,
-                                           {"band": int, "rate": float}):
-            if not required("hazards", number, record, OTHER_SHEETS["hazards"]):
-                continue
-            item = owner_item("hazards", number, record, "tracks")
-            if item is None:
-                continue
-            band = _key(record["band"], dict[int, int])
-            if not isinstance(bands, list) or band not in bands:
-                reader.problem(f"hazards row {number}.band", f"{record['band']!r} is not a duration band",
-                               f"the first month of a band in duration_bands: {bands}")
-                continue
-            cause = _scalar(record["cause"], str)
-            per_band = rates.setdefault((item["name"], cause), {})
-            if band in per_band:
-                reader.problem(f"hazards row {number}.band", f"band {band} of {item['name']}/{cause} is given twice",
-                               "one row per track, cause and band")
-                continue
-            per_band[band] = record["rate"]
-            item.setdefault("hazards", {})[cause] = [per_band.get(b) for b in bands]
-        for (track, cause), per_band in rates.items():
-            missing = [b for b in bands if b not in per_band]
-            if missing:
-                reader.problem(f"hazards.{track}.{cause}", f"no rate for band(s) {missing}",
-                               f"a row for every band in duration_bands {bands}")
-
-    if "transitions" in sheets:
-        for number, record in reader.table(sheets["transitions"], "transitions", ("track", "to", "rate_per_month"),
-                                           list(OTHER_SHEETS["transitions"]),
-                                           {"rate_per_month": float, "in_view_only": bool}):
-            if required("transitions", number, record, ("track", "to", "rate_per_month")):
-                item = owner_item("transitions", number, record, "tracks")
-                if item is not None:
-                    move = {"to": _scalar(record["to"], str), "rate_per_month": record["rate_per_month"]}
-                    if "in_view_only" in record:
-                        move["in_view_only"] = record["in_view_only"]
-                    item.setdefault("transitions", []).append(move)
-
-    if "initial_instruments" in sheets:
-        for number, record in reader.table(sheets["initial_instruments"], "initial_instruments",
-                                           ("municipality", "instrument", "clients"),
-                                           list(OTHER_SHEETS["initial_instruments"])):
-            if required("initial_instruments", number, record, ("municipality", "instrument", "clients")):
-                item = owner_item("initial_instruments", number, record, "municipalities")
-                if item is not None:
-                    held = {"instrument": _scalar(record["instrument"], str), "clients": record["clients"]}
-                    if "segment" in record:
-                        held["segment"] = _scalar(record["segment"], str)
-                    item.setdefault("initial_instruments", []).append(held)
-
-    if "intensity_curve" in sheets:
-        for number, record in reader.table(sheets["intensity_curve"], "intensity_curve",
-                                           OTHER_SHEETS["intensity_curve"]):
-            if required("intensity_curve", number, record, OTHER_SHEETS["intensity_curve"]):
-                item = owner_item("intensity_curve", number, record, "tracks")
-                if item is not None:
-                    intensity = item.setdefault("intensity", {})
-                    intensity.setdefault("curve", []).append(
-                        {"caseload": record["caseload"], "multiplier": record["multiplier"]})
-
-    if "finance" in sheets:
-        finance = raw.setdefault("finance", {})
-        seen_lines: dict[tuple, int] = {}
-        amount = child_type(child_type(child_type(Finance, "other_lines"), "line"), 2018)
-        for number, record in reader.table(sheets["finance"], "finance", OTHER_SHEETS["finance"], None,
-                                           {"year": int, "amount": amount}):
-            if not required("finance", number, record, OTHER_SHEETS["finance"]):
-                continue
-            line, year = _scalar(record["line"], str), _key(record["year"], dict[int, int])
-            if (line, year) in seen_lines:
-                reader.problem(f"finance row {number}.year", f"{line} {year} is also given in row "
-                               f"{seen_lines[(line, year)]}", "one row per line and year")
-                continue
-            seen_lines[(line, year)] = number
-            if line == PARTICIPATIEBUDGET:
-                finance.setdefault(PARTICIPATIEBUDGET, {})[year] = record["amount"]
-            else:
-                finance.setdefault("other_lines", {}).setdefault(line, {})[year] = record["amount"]
-
-    if "application_series" in sheets:
-        series: dict = {}
-        for number, record in reader.table(sheets["application_series"], "application_series",
-                                           OTHER_SHEETS["application_series"], None, {"applications": float}):
-            if not required("application_series", number, record, OTHER_SHEETS["application_series"]):
-                continue
-            mun, seg = _scalar(record["municipality"], str), _scalar(record["segment"], str)
-            month = _scalar(_month_text(record["month"]), str)
-            per_month = series.setdefault(mun, {}).setdefault(seg, {})
-            if month in per_month:
-                reader.problem(f"application_series row {number}.month", f"{mun}/{seg} {month} is given twice",
-                               "one row per month, municipality and segment")
-                continue
-            per_month[month] = record["applications"]
-        if series:
-            raw["application_series"] = series
-
-    if "uncertainty" in sheets:
-        raw["uncertainty"] = [
-            {"parameter": _scalar(r.get("parameter"), str), "low": r.get("low"), "high": r.get("high")}
-            for number, r in reader.table(sheets["uncertainty"], "uncertainty", OTHER_SHEETS["uncertainty"], None,
-                                          {"low": float, "high": float})
-            if required("uncertainty", number, r, OTHER_SHEETS["uncertainty"])]
-
+    items = {sheet: _read_items(reader, sheets, sheet, raw) for sheet in ITEM_SHEETS}
     originals: dict[str, Any] = {}
-    if "sources" in sheets:
-        sources: dict = {}
-        for number, record in reader.table(sheets["sources"], "sources", ("path", "source"),
-                                           [*OTHER_SHEETS["sources"], "value"]):
-            if not required("sources", number, record, ("path", "source")):
-                continue
-            path = _scalar(record["path"], str)
-            originals[path] = record.get("value")
-            sources[path] = {k: _scalar(v, str) for k, v in record.items() if k not in ("path", "value")}
-        raw["sources"] = sources
-
+    for code, placements in TABLE_SHEETS.items():
+        if code in sheets:
+            records = _Table(reader, items, raw, _bands(raw)).read(sheets[code], code, placements)
+            if code == "sources":
+                originals = {str(_scalar(r.get("path"), str)): r.get("value") for _, r, _ in records if "path" in r}
     if reader.problems:
         raise InputError(reader.problems)
     mark_changed(raw, originals)
     return raw
 
 
+def _sheets_by_code(reader: _Reader, wb: Any) -> dict[str, Any]:
+    """The workbook's sheets by code, named in Dutch, English or by code; problems for unknown
+    sheets and for a sheet given under two names."""
+    sheets: dict[str, Any] = {}
+    for name in wb.sheetnames:
+        if name.strip().casefold() in INSTRUCTION_SHEETS:
+            continue
+        code = code_of(name)
+        if code is None:
+            reader.problem(f"sheet {name}", "unknown sheet (a typo?)", "sheets: " + ", ".join(
+                title(c, "nl") for c in SHEET_ORDER) + " (or their English names: " + ", ".join(SHEET_ORDER) + ")")
+        elif code in sheets:
+            reader.problem(f"sheet {name}", f"the same sheet as '{sheets[code].title}'", "each sheet once")
+        else:
+            sheets[code] = wb[name]
+    return sheets
+
+
 def _column_types(model: Any, columns: dict[str, tuple[str, ...]]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The type and pydantic field of each column of an item sheet (for reading typed numbers)."""
     types, fields = {}, {}
     for column, path in columns.items():
-        tp: Any = model
-        field = None
-        for part in path:
-            owner = bare_type(tp)
-            field = owner.model_fields.get(part) if is_model(owner) else None
-            tp = child_type(tp, part)
-        types[column], fields[column] = tp, field
+        _, fields[column] = field_at(model, path)
+        types[column] = field_type(fields[column])
     return types, fields
+
+
+def _read_items(reader: _Reader, sheets: dict[str, Any], sheet: str, raw: dict) -> dict[str, dict]:
+    """The items of an item sheet (into `raw`), by name; problems for a row without a name or a
+    name given twice."""
+    items: dict[str, dict] = {}
+    if sheet not in sheets:
+        return items
+    model, owner = item_model(sheet), ITEM_SHEETS[sheet]
+    columns = {".".join(p): p for p in columns_of(model)}
+    types, fields = _column_types(model, columns)
+    raw[sheet] = []
+    for number, record in reader.table(sheets[sheet], sheet, ("name",), list(columns), types, fields):
+        new: dict = {}
+        for column, value in record.items():
+            converted = _from_cell(value, types[column]) if column in columns else MISSING
+            if converted is not MISSING:
+                _set_nested(new, columns[column], converted)
+        where = f"{sheets[sheet].title} row {number}.name"
+        name = new.get("name")
+        if name is None:
+            reader.problem(where, "empty", f"the {owner}'s name")
+        elif name in items:
+            reader.problem(where, f"{owner} '{name}' is given twice", "unique names")
+        else:
+            items[name] = new
+            raw[sheet].append(new)
+    return items
+
+
+def _bands(raw: dict) -> Any:
+    default = Scenario.model_fields["duration_bands"].get_default(call_default_factory=True)
+    return raw.get("duration_bands", default)
+
+
+def _key_value(value: Any, key_tp: Any) -> Any:
+    """A mapping key from a cell (years and rungs are whole numbers)."""
+    if bare_type(key_tp) is int:
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value.strip())
+        return value
+    return _scalar(_month_text(value), str)
+
+
+class _Table:
+    """Reads a table sheet (`inputs.workbook_sheets.Placement`) into the raw scenario: each row's
+    value set under its item's field at its keys; problems for empty cells, unknown items, a key
+    given twice, a band that is not a duration band and a band without a row."""
+
+    def __init__(self, reader: _Reader, items: dict[str, dict[str, dict]], raw: dict, bands: Any):
+        self.reader, self.items, self.raw, self.bands = reader, items, raw, bands
+        self.seen: dict[tuple, int] = {}
+        self.per_band: dict[tuple, dict[int, Any]] = {}
+
+    def read(self, ws: Any, code: str, placements: list[Placement]) -> list[tuple[int, dict, Placement]]:
+        """(row number, record, placement) of every row read."""
+        types: dict[str, Any] = {}
+        fields: dict[str, Any] = {}
+        for p in placements:
+            p_types, p_fields = p.types()
+            types.update(p_types)
+            fields.update(p_fields)
+        required = tuple(dict.fromkeys(c for p in placements for c in p.required()))
+        allowed = list(dict.fromkeys([*placements[0].columns(), *(["value"] if code == "sources" else [])]))
+        done = []
+        for number, record in self.reader.table(ws, code, required, allowed, types, fields):
+            p = _placement_for(placements, record)
+            missing = [c for c in p.required() if c not in record]
+            for column in missing:
+                self.reader.problem(f"{ws.title} row {number}.{column}", "empty", "a value")
+            holder = self._holder(ws.title, number, record, p) if not missing else None
+            if holder is not None:
+                self._put(ws.title, number, record, p, holder)
+                done.append((number, record, p))
+        self._bands_to_lists()
+        return done
+
+    def _holder(self, sheet: str, number: int, record: dict, p: Placement) -> dict | None:
+        """The raw item (or the scenario) that holds the row's value."""
+        if p.owner is None:
+            return self.raw
+        owner = ITEM_SHEETS[p.owner]
+        name = _scalar(record.get(owner), str)
+        items = self.items.get(p.owner, {})
+        if name not in items:
+            known = ", ".join(items) or f"none on sheet {p.owner}"
+            self.reader.problem(f"{sheet} row {number}.{owner}", f"unknown {owner} {name!r}", "one of: " + known)
+            return None
+        return items[name]
+
+    def _put(self, sheet: str, number: int, record: dict, p: Placement, holder: dict) -> None:
+        levels = p.levels()
+        keys = [_key_value(record[column], key_tp) for column, key_tp, _ in levels]
+        if p.mark.bands and not self._band_ok(sheet, number, record, keys):
+            return
+        seen = (p.sheet, id(holder), p.path, *keys)
+        if levels and seen in self.seen:
+            shown = " ".join(str(k) for k in ([p.mark.fixed[1]] if p.mark.fixed else []) + keys)
+            owner = [p.owner_column] if p.owner_column else []
+            self.reader.problem(f"{sheet} row {number}.{levels[-1][0]}", f"{shown} is also given in row "
+                                f"{self.seen[seen]}", f"one row per {' and '.join([*owner, *p.mark.keys])}")
+            return
+        self.seen[seen] = number
+        value = self._leaf(record, p)
+        container = _container(holder, p.path, bool(levels) or p.row_model() is None)
+        if p.mark.bands:
+            self.per_band.setdefault((id(holder), p.path, *keys[:-1]), {"holder": holder})[keys[-1]] = value
+        elif not levels:
+            container.append(value)
+        else:
+            for key in keys[:-1]:
+                container = container.setdefault(key, {})
+            container[keys[-1]] = value
+
+    def _leaf(self, record: dict, p: Placement) -> Any:
+        types, _ = p.types()
+        if p.row_model() is None:
+            return _scalar(record[p.mark.value], types[p.mark.value])
+        out = {}
+        for column in p.model_columns():
+            value = _from_cell(record.get(column), types[column])
+            if value is not MISSING:
+                out[column] = value
+        return out
+
+    def _band_ok(self, sheet: str, number: int, record: dict, keys: list[Any]) -> bool:
+        if isinstance(self.bands, list) and keys[-1] in self.bands:
+            keys[-1] = self.bands.index(keys[-1])
+            return True
+        self.reader.problem(f"{sheet} row {number}.band", f"{record['band']!r} is not a duration band",
+                            f"the first month of a band in duration_bands: {self.bands}")
+        return False
+
+    def _bands_to_lists(self) -> None:
+        """Each banded value as a list, one per duration band; a problem for a band without a row."""
+        for (_, path, *keys), per_band in self.per_band.items():
+            holder = per_band.pop("holder")
+            container = _container(holder, path, True)
+            for key in keys[:-1]:
+                container = container.setdefault(key, {})
+            container[keys[-1]] = [per_band.get(i) for i in range(len(self.bands))]
+            missing = [b for i, b in enumerate(self.bands) if i not in per_band]
+            if missing:
+                where = ".".join(str(k) for k in (holder.get("name"), *keys))
+                self.reader.problem(f"{path[-1]}.{where}", f"no rate for band(s) {missing}",
+                                    f"a row for every band in duration_bands {self.bands}")
+        self.per_band.clear()
+
+
+def _placement_for(placements: list[Placement], record: dict) -> Placement:
+    """The field a row of a shared sheet belongs to: the one whose fixed column it matches, else the other."""
+    for p in placements:
+        if p.mark.fixed and _scalar(record.get(p.mark.fixed[0]), str) == p.mark.fixed[1]:
+            return p
+    return next((p for p in placements if not p.mark.fixed), placements[0])
+
+
+def _container(holder: dict, path: tuple[str, ...], mapping: bool) -> Any:
+    """The raw value at `path` inside an item (made: a mapping, or a list for rows without keys)."""
+    for part in path[:-1]:
+        holder = holder.setdefault(part, {})
+    if holder.get(path[-1]) is None:
+        holder[path[-1]] = {} if mapping else []
+    return holder[path[-1]]
