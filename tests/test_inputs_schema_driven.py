@@ -158,3 +158,41 @@ def test_a_sheet_under_two_names_is_refused(tiny_xlsx, tmp_path):
         import_workbook(tmp_path / "twice.xlsx")
     assert [(p.path, p.message) for p in excinfo.value.problems] == [
         ("sheet roles", "the same sheet as 'functies'")]
+
+
+def _own_imports(path: Path) -> tuple[set[str], list[str]]:
+    """(inputs modules imported at the top, own-code imports inside functions) of one module."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            top |= {n.split(".")[2] for n in names if n.startswith("sporen.inputs.") and n.count(".") >= 2}
+    inner = [f"{path.name}:{n.lineno}" for fn in ast.walk(tree) if isinstance(fn, (ast.FunctionDef,
+             ast.AsyncFunctionDef)) for n in ast.walk(fn) if isinstance(n, (ast.Import, ast.ImportFrom))
+             and any(name.startswith("sporen") for name in ([n.module or ""] if isinstance(n, ast.ImportFrom)
+                                                             else [a.name for a in n.names]))]
+    return top, inner
+
+
+def test_inputs_modules_import_each_other_without_a_cycle_and_only_at_the_top():
+    folder = Path(__file__).parent.parent / "inputs"
+    graph, inside = {}, []
+    for path in folder.glob("*.py"):
+        top, inner = _own_imports(path)
+        graph[path.stem] = {m for m in top if (folder / f"{m}.py").exists()} - {path.stem}
+        inside += inner
+    assert inside == []
+    done: set[str] = set()
+
+    def visit(module: str, chain: tuple[str, ...]) -> None:
+        assert module not in chain, " -> ".join((*chain, module))
+        if module not in done:
+            for imported in graph[module]:
+                visit(imported, (*chain, module))
+            done.add(module)
+
+    for module in graph:
+        visit(module, ())
