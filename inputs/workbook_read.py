@@ -436,7 +436,7 @@ class _Table:
     def __init__(self, reader: _Reader, items: dict[str, dict[str, dict]], raw: dict, bands: Any):
         self.reader, self.items, self.raw, self.bands = reader, items, raw, bands
         self.seen: dict[tuple, int] = {}
-        self.per_band: dict[tuple, dict[int, Any]] = {}
+        self.per_band: dict[tuple, tuple[dict, dict[int, Any]]] = {}
 
     def read(self, ws: Any, code: str, placements: list[Placement]) -> list[tuple[int, dict, Placement]]:
         """(row number, record, placement) of every row read."""
@@ -490,7 +490,7 @@ class _Table:
         value = self._leaf(record, p)
         container = _container(holder, p.path, bool(levels) or p.row_model() is None)
         if p.mark.bands:
-            self.per_band.setdefault((id(holder), p.path, *keys[:-1]), {"holder": holder})[keys[-1]] = value
+            self.per_band.setdefault((id(holder), p.path, *keys[:-1]), (holder, {}))[1][keys[-1]] = value
         elif not levels:
             container.append(value)
         else:
@@ -519,8 +519,7 @@ class _Table:
 
     def _bands_to_lists(self) -> None:
         """Each banded value as a list, one per duration band; a problem for a band without a row."""
-        for (_, path, *keys), per_band in self.per_band.items():
-            holder = per_band.pop("holder")
+        for (_, path, *keys), (holder, per_band) in self.per_band.items():
             container = _container(holder, path, True)
             for key in keys[:-1]:
                 container = container.setdefault(key, {})

@@ -239,7 +239,7 @@ def title(code: str, lang: str) -> str:
 
 
 def _titles() -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for code in SHEET_ORDER:
         for name in (code, title(code, "nl"), title(code, "en")):
             out.setdefault(name.strip().casefold(), code)
