@@ -201,7 +201,7 @@ def _column_choices(spec: SheetSpec, code: str, ctx: Context) -> list[str]:
 def _row_choices(tp: Any, ctx: Context) -> list[str]:
     if bare_type(tp) is bool:
         return [layout.bool_word(True, ctx.lang), layout.bool_word(False, ctx.lang)]
-    target = reference_target(tp)
+    target = reference_target(tp) if kind(tp) != "list" else None
     return ctx.names.get(target, []) if target else layout.choices_of(tp)
 
 
@@ -348,11 +348,13 @@ def _placement_rows(p: Placement, data: dict, bands: list[int]) -> Iterator[tupl
                 row[p.owner_column] = name
             if p.mark.fixed:
                 row[p.mark.fixed[0]] = p.mark.fixed[1]
+            path = f"{prefix}{'.'.join(p.path)}" + (f".{below}" if below else "")
             if p.row_model() is None:
                 row[p.mark.value] = leaf
-            else:
+            else:   # the parameter beside which the source is shown
                 row.update({c: leaf.get(c) for c in p.model_columns()})
-            yield row, f"{prefix}{'.'.join(p.path)}" + (f".{below}" if below else "")
+                path += f".{p.shown_with()}"
+            yield row, path
 
 
 def table_spec(code: str, placements: list[Placement], data: dict, bands: list[int]) -> SheetSpec:
