@@ -1,32 +1,15 @@
-"""A scenario as one XLSX workbook, for planners who work in Excel.
+"""A scenario as one XLSX workbook, for planners who work in Excel, and conversion to and from YAML.
 
-`export_workbook(scenario, path)` writes a validated scenario; `import_workbook(path)` reads a
-workbook back into a raw scenario mapping, so `inputs.load.load_scenario("x.xlsx")` works
-wherever a YAML scenario does. The layout (docs/scenario-format.md has the full list):
-
-- ``scenario``: one row per setting, columns ``key``, ``value``, ``about``: name, description,
-  start, years, duration_bands, gate.*, wage_cost_subsidy.*, finance.vangnet_rules, policy.*,
-  returns.*, ladder.*, economy.*. A dotted key names a field inside a section.
-- one sheet per list (``municipalities``, ``mergers``, ``segments``, ``tracks``, ``roles``,
-  ``instruments``, ``measures``), one row per item, one column per scalar field (``effects.grant_multiplier``
-  for a field inside a section of the item);
-- long sheets (one row per value) for the mappings inside them: ``buig_budget``
-  (municipality, year, budget), ``history`` (municipality, year, budget, spending),
-  ``initial_stock`` (municipality, segment, clients), ``applications`` (municipality, segment,
-  applications: the monthly level), ``ladder_at_entry`` (segment, rung, share),
-  ``segment_hazards`` (segment, hazard, multiplier), ``hazards`` (track, cause, band, rate; band
-  = the band's first month as in duration_bands), ``transitions`` (track, to, rate_per_month,
-  in_view_only), ``merger_budget`` (merger, year, budget), ``benefit`` (municipality, segment,
-  benefit), ``municipality_hazards`` (municipality, hazard, multiplier), ``initial_instruments``
-  (municipality, instrument, segment, clients), ``intensity_curve`` (track, caseload,
-  multiplier), ``measure_hazards`` (measure, hazard, multiplier), ``measure_fte`` (measure,
-  role, fte), ``finance`` (line, year, amount; line ``participatiebudget`` or an other line),
-  ``application_series`` (month, municipality, segment, applications), ``uncertainty``
-  (parameter, low, high) and ``sources`` (path, source, kind, unit, note).
-
-A list inside one cell (duration_bands, a track's ladder) is written ``0, 12, 36``; an empty
-cell means "the default", ``[]`` an empty list. Problems name the workbook, the sheet, the row
-as Excel numbers it and the column (``x.xlsx: hazards row 5.band: ...``).
+`export_workbook(scenario, path)` writes a validated scenario (`inputs.workbook_write`);
+`import_workbook(path)` reads a workbook back into a raw scenario mapping
+(`inputs.workbook_read`), so `inputs.load.load_scenario("x.xlsx")` works wherever a YAML
+scenario does; `convert_scenario` converts between the two by the files' extensions. The sheets
+follow the schema (`inputs.workbook_sheets`; docs/scenario-format.md lists them): a ``scenario``
+sheet of single settings, a sheet per list of items, a sheet per mapping inside them, named in
+the workbook's language. A list inside one cell (duration_bands, a track's ladder) is written
+``0, 12, 36``; an empty cell means "the default", ``[]`` an empty list. Problems name the
+workbook, the sheet, the row as Excel numbers it and the column (``x.xlsx: uitstroomkansen row
+5.band: ...``).
 """
 
 from __future__ import annotations
