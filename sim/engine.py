@@ -97,6 +97,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from heapq import heappop, heappush
+from itertools import count
 
 from numpy.random import SeedSequence
 
@@ -202,9 +203,10 @@ class Engine:
         self.hz = ProfileBuilder(sc)
         self.hz.set_globals(tl.globals[0])
         rule, kf = sc.policy.priority, sc.ladder.kansrijk_from_rung
-        self.pools = [SlotPool(role, slots[0], True, rule, kf, weights)
+        tickets = count(1)  # join numbers unique over all pools (`sim.slots`)
+        self.pools = [SlotPool(role, slots[0], True, rule, kf, weights, tickets)
                       for role, slots, weights in zip(tl.pool_roles, tl.pool_slots, tl.pool_weights, strict=True)]
-        self.track_pool = [self.pools[p] if p is not None else SlotPool(t.name, 0, False, rule, kf)
+        self.track_pool = [self.pools[p] if p is not None else SlotPool(t.name, 0, False, rule, kf, tickets=tickets)
                            for t, p in zip(sc.tracks, tl.pool_of_track, strict=True)]
         self.intense = [[k for k, p in enumerate(tl.pool_of_track) if p == q and sc.tracks[k].intensity is not None]
                         for q in range(len(self.pools))]
