@@ -380,7 +380,7 @@ class Engine:
         """(Re)start the slot-review clock of a holder (slot gained, or progress made)."""
         if self.review is not None:
             c.rver += 1
-            self.cal.at(t, t + self.review, self._on_review, (c, c.rver))
+            self.cal.at_stamped(t, t + self.review, self._on_review, c, "rver")
 
     def _join(self, c: Client, t: float) -> None:
         """c joins its (new) track's pool at t; its clock is set by the caller afterwards."""
