@@ -18,6 +18,7 @@ import pytest
 UNIT = {
     "test_des", "test_engine_conservation", "test_engine_intensity", "test_engine_logic", "test_engine_money",
     "test_engine_statistics",
+    "test_engine_thinning",
     "test_engine_units", "test_inputs_load", "test_inputs_series", "test_inputs_validate", "test_inputs_variants",
     "test_inputs_workbook", "test_inputs_workbook_limits", "test_inputs_schema_driven", "test_kpis",
     "test_layering", "test_money", "test_optimise_design",
@@ -31,7 +32,8 @@ FUNCTIONAL = {
     "test_workbook_out", "test_api", "test_dask", "test_adversarial", "test_interrupt", "test_rundir",
     "test_language", "test_web_browser", "test_workbook_text", "test_workbook_print",
 }
-BACK = {"test_bmwe_seed", "test_calibrate_bmwe", "test_golden"}
+BACK = {"test_bmwe_seed", "test_calibrate_bmwe", "test_golden",
+        "test_engine_equivalence"}
 GROUPS = {"unit": UNIT, "functional": FUNCTIONAL, "back": BACK}
 
 
