@@ -278,6 +278,10 @@ class Municipality(StrictModel):
     initial_instruments: list[InitialInstrument] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="clients already in an instrument at the start",
     )
+    work_exits_before_start: Annotated[float, Field(ge=0, le=1e6)] = Field(
+        default=0.0, description="work exits per month in the returns.within_months months before the start "
+        "(all segments): these earlier job-leavers come back at returns.share_back from the first month, as "
+        "the run's own work exits do (no start-up dip in inflow); 0 = none")
 
 
 class Merger(StrictModel):
