@@ -52,9 +52,9 @@ def reforecast(scenario: Scenario, plan: Plan, actuals: Actuals, *, replications
     """The plan's forecast and the re-forecast from `actuals`; `running` goes to `sim.runner.run`
     (workers, backend, scheduler, progress)."""
     model = MoneyModel(scenario, plan, rules)
-    forecast = run(scenario, plan, replications=replications, seed=seed, frames=("monthly", "yearly"),
+    forecast = run(scenario, plan, replications=replications, seed=seed, frames=("monthly", "yearly", "spells"),
                    rules=rules, **running)
-    assert forecast.monthly is not None and forecast.yearly is not None
+    assert forecast.monthly is not None and forecast.yearly is not None and forecast.spells is not None
     means = from_actuals.forecast_means(model, forecast.monthly)
     last = actuals.last_month
     mix = _segment_mix(forecast.monthly, last)
@@ -66,7 +66,8 @@ def reforecast(scenario: Scenario, plan: Plan, actuals: Actuals, *, replications
                  for m, g in rows.groupby("municipality")}
     else:
         stock = from_actuals.segment_stock(scenario, {m: int(v) for m, v in at_last.items()}, mix)
-    restart = from_actuals.restart_scenario(scenario, last, stock)
+    restart = from_actuals.restart_scenario(scenario, last, stock,
+                                            from_actuals.duration_mix(scenario, forecast.spells, last))
     restart_plan = from_actuals.restart_plan(plan, scenario, restart)
     again = run(restart, restart_plan, replications=replications, seed=seed, frames=("monthly",), rules=rules,
                 **running)

@@ -68,15 +68,38 @@ def segment_stock(base: Scenario, caseload: Mapping[str, int], mix: Mapping[tupl
     return out
 
 
-def restart_scenario(base: Scenario, last_actual: str, on_benefit: Mapping[str, Mapping[str, int]]) -> Restart:
+def duration_mix(base: Scenario, spells: pd.DataFrame, last_actual: str) -> dict[str, list[float]]:
+    """Per segment, the share of the forecast's caseload in each duration band at the end of
+    `last_actual` (spells stacked over futures, as `sim.runner.run` returns them)."""
+    at = float(month_index(base.start, last_actual) + 1)
+    edges = np.asarray(base.duration_bands, dtype=float)
+    there = spells[(spells["entry_time"] <= at) & ~(spells["exit_time"] <= at)]
+    out: dict[str, list[float]] = {}
+    for segment in base.segments:
+        durations = at - there.loc[there["segment"] == segment.name, "entry_time"].to_numpy(float)
+        if len(durations) == 0:
+            continue
+        counts = np.bincount(np.searchsorted(edges, durations, side="right") - 1, minlength=len(edges))
+        shares = [float(c) / len(durations) for c in counts]
+        shares[-1] = 1.0 - sum(shares[:-1])
+        out[segment.name] = shares
+    return out
+
+
+def restart_scenario(base: Scenario, last_actual: str, on_benefit: Mapping[str, Mapping[str, int]],
+                     durations: Mapping[str, list[float]] | None = None) -> Restart:
     """The base from the month after `last_actual` to its end, starting with `on_benefit`
-    (municipality -> segment -> clients on benefit at the end of `last_actual`)."""
+    (municipality -> segment -> clients on benefit at the end of `last_actual`) whose time on the
+    caseload is spread over the duration bands by `durations` (segment -> shares; default: as at
+    the base's start)."""
     start, shift = restart_month(base, last_actual)
     end = month_label(base.start, base.months - 1)
     raw = base.model_dump()
     years = [y for y in base.horizon_years if y >= parse_year_month(start)[0]]
     raw.update(start=start, end=end, years=len(years), mergers=[])
     segments = {s["name"]: s for s in raw["segments"]}
+    for name, shares in (durations or {}).items():
+        segments[name]["initial_duration"] = list(shares)
     for muni in raw["municipalities"]:
         stock = {}
         for name, seg in segments.items():

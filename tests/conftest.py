@@ -27,10 +27,10 @@ UNIT = {
 FUNCTIONAL = {
     "test_browser", "test_cli_conventions", "test_cli_options", "test_compare", "test_make_run", "test_optimise_cli",
     "test_optimise_sim", "test_plan_cli", "test_report", "test_scenarios_bundled", "test_simulate_cli",
-    "test_workbook_out", "test_monitor_cli", "test_api", "test_dask", "test_adversarial", "test_interrupt", "test_rundir",
-    "test_language", "test_web_browser", "test_workbook_text", "test_workbook_print",
+    "test_workbook_out", "test_api", "test_dask", "test_adversarial", "test_interrupt", "test_rundir",
+    "test_language", "test_web_browser", "test_workbook_text", "test_workbook_print", "test_monitor_cli",
 }
-BACK = {"test_bmwe_seed", "test_calibrate_bmwe", "test_golden"}
+BACK = {"test_bmwe_seed", "test_calibrate_bmwe", "test_golden", "test_monitor_bmwe"}
 GROUPS = {"unit": UNIT, "functional": FUNCTIONAL, "back": BACK}
 
 
