@@ -108,7 +108,7 @@ def run_monitor(options: MonitorOptions) -> MonitorResult:
             command=options.command_line(), scenario=scenario, scenario_file=str(options.scenario),
             variant_name=None, variant_file=None, plan=plan,
             plan_file=str(options.plan) if options.plan else None, rules_file=rules_file, seed=options.seed,
-            seed_records=[{"replication": i} for i in range(options.replications)], files=files,
+            seed_records=frames.seed_records, files=files,
             extra={"kind": "monitor", "actuals": {"file": str(options.actuals), "last_month": actuals.last_month},
                    "restart": frames.restart_start, "outside_band": outside})
         write_json(manifest, folder / "manifest.json")

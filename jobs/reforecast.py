@@ -38,6 +38,7 @@ class Reforecast:
     realised: pd.DataFrame            # month, municipality: what the realised months count (spending estimated?)
     restart_start: str
     restart_stock: dict[str, dict[str, int]]
+    seed_records: list[dict[str, Any]]   # per future: its seed (manifest.json), the same for both runs
 
 
 def area_months(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +85,7 @@ def reforecast(scenario: Scenario, plan: Plan, actuals: Actuals, *, replications
           "spending_given": bool(pd.notna(given.get((month, area))))}
          for i, month in enumerate(actuals.months) for j, area in enumerate(model.areas)])
     return Reforecast(forecast.yearly, area_months(forecast.monthly), yearly, area_months(again.monthly),
-                      realised_frame, restart.start, stock)
+                      realised_frame, restart.start, stock, forecast.seed_records())
 
 
 def _segment_mix(monthly: pd.DataFrame, month: str) -> dict[tuple[str, str], float]:

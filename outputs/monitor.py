@@ -52,7 +52,8 @@ def measure_words(code: str, lang: str) -> str:
 def _number(value: float, measure: str, lang: str) -> str:
     if measure in ("spending", "buig_result", "vangnet", "result_after_vangnet"):
         return i18n.money(float(value), lang)
-    return i18n.number(float(value), lang)
+    value = float(value)
+    return i18n.number(value, lang, digits=0 if value.is_integer() else 1)   # a band edge of 115.4 is not 115
 
 
 def flag_words(check: pd.DataFrame, last_month: str, lang: str = "nl") -> tuple[bool, str]:
