@@ -95,11 +95,12 @@ def column_name(cell: str) -> str:
     return ALIASES.get(name, name.replace(" ", "_") if name.replace(" ", "_") in COLUMNS else name)
 
 
-def read_actuals(path: str | Path, scenario: Scenario) -> Actuals:
-    """Read and check an actuals file (CSV or XLSX) against `scenario`; InputError with every problem."""
+def read_actuals(path: str | Path, scenario: Scenario, workbook: bool | None = None) -> Actuals:
+    """Read and check an actuals file (CSV or XLSX; `workbook` None: by its extension) against
+    `scenario`; InputError with every problem."""
     path = Path(path)
     file = str(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if workbook if workbook is not None else path.suffix.lower() in (".xlsx", ".xlsm"):
         header, rows = _workbook_rows(path, file)
     else:
         text = read_text(path, SHAPE)
