@@ -152,7 +152,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m")  # type: ignore[attr-defined]
+        return str(value.strftime("%Y-%m"))
     return str(value)
 
 
@@ -296,11 +296,11 @@ def _contradictions(table: pd.DataFrame, file: str, scenario: Scenario) -> list[
         if not math.isnan(outflow) and not math.isnan(summed) and summed > outflow:
             problems.append(Problem(file, f"row {row}.uitstroom", f"the exits by cause add up to {summed:,.0f}, "
                                     f"more than the outflow {outflow:,.0f}", "exits by cause <= uitstroom"))
-    keyed = table.set_index(["municipality", "segment", "month"])
-    for (muni, segment, month), values in keyed.iterrows():
-        if math.isnan(values["inflow"]) or math.isnan(values["outflow"]) or month == scenario.start:
+    caseloads = {(r["municipality"], r["segment"], r["month"]): r["caseload"] for r in table.to_dict("records")}
+    for values in table.to_dict("records"):
+        if math.isnan(values["inflow"]) or math.isnan(values["outflow"]) or values["month"] == scenario.start:
             continue
-        before = keyed["caseload"].get((muni, segment, month_label(month, -1)))
+        before = caseloads.get((values["municipality"], values["segment"], month_label(values["month"], -1)))
         if before is None or math.isnan(before):
             continue
         expected = before + values["inflow"] - values["outflow"]

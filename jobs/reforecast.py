@@ -61,12 +61,13 @@ def reforecast(scenario: Scenario, plan: Plan, actuals: Actuals, *, replications
     mix = _segment_mix(forecast.monthly, last)
     caseload = actuals.per_municipality()
     at_last = caseload[caseload["month"] == last].set_index("municipality")["caseload"]
+    stock: dict[str, dict[str, int]] = {}
     if actuals.by_segment:
         rows = actuals.table[actuals.table["month"] == last]
-        stock = {m: {s: int(c) for s, c in zip(g["segment"], g["caseload"], strict=True)}
-                 for m, g in rows.groupby("municipality")}
+        for m, s, c in zip(rows["municipality"], rows["segment"], rows["caseload"], strict=True):
+            stock.setdefault(str(m), {})[str(s)] = int(c)
     else:
-        stock = from_actuals.segment_stock(scenario, {m: int(v) for m, v in at_last.items()}, mix)
+        stock = from_actuals.segment_stock(scenario, {str(m): int(v) for m, v in at_last.items()}, mix)
     restart = from_actuals.restart_scenario(scenario, last, stock,
                                             from_actuals.duration_mix(scenario, forecast.spells, last))
     restart_plan = from_actuals.restart_plan(plan, scenario, restart)
@@ -91,8 +92,10 @@ def reforecast(scenario: Scenario, plan: Plan, actuals: Actuals, *, replications
 def _segment_mix(monthly: pd.DataFrame, month: str) -> dict[tuple[str, str], float]:
     """The forecast's mean clients on benefit per (municipality, segment) at the end of `month`."""
     at = monthly[monthly["month"] == month]
-    summed = at.groupby(["municipality", "segment"])["on_benefit"].sum() / max(1, at["replication"].nunique())
-    return {(str(m), str(s)): float(v) for (m, s), v in summed.items()}
+    summed = at.groupby(["municipality", "segment"], as_index=False)["on_benefit"].sum()
+    futures = max(1, at["replication"].nunique())
+    return {(str(m), str(s)): float(v) / futures
+            for m, s, v in zip(summed["municipality"], summed["segment"], summed["on_benefit"], strict=True)}
 
 
 # -- summaries ----------------------------------------------------------------------------------------
@@ -103,7 +106,8 @@ def with_total(yearly: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([yearly, summed], ignore_index=True)
 
 
-def quantile_columns(values: pd.core.groupby.SeriesGroupBy, prefix: str) -> pd.DataFrame:
+def quantile_columns(values: Any, prefix: str) -> pd.DataFrame:
+    """Mean and QUANTILES of a grouped series, as columns <prefix>_mean, <prefix>_p05, ..."""
     out = values.mean().rename(f"{prefix}_mean").to_frame()
     for q in QUANTILES:
         out[f"{prefix}_p{round(q * 100):02d}"] = values.quantile(q)

@@ -62,11 +62,12 @@ def flag_words(check: pd.DataFrame, last_month: str, lang: str = "nl") -> tuple[
     if outside.empty:
         return False, text("monitor.flag.inside", lang, n=len(check), month=last_month)
     cells = []
-    for row in outside.head(MAX_FLAGGED).itertuples():
-        who = text("all_municipalities", lang) if row.municipality == "all" else str(row.municipality)
-        cells.append(text("monitor.flag.cell", lang, who=who, month=row.month, measure=measure_words(row.measure, lang),
-                          actual=_number(row.actual, row.measure, lang), low=_number(row.plan_p05, row.measure, lang),
-                          high=_number(row.plan_p95, row.measure, lang)))
+    for row in outside.head(MAX_FLAGGED).to_dict("records"):
+        who = text("all_municipalities", lang) if row["municipality"] == "all" else str(row["municipality"])
+        measure = str(row["measure"])
+        cells.append(text("monitor.flag.cell", lang, who=who, month=row["month"], measure=measure_words(measure, lang),
+                          actual=_number(row["actual"], measure, lang), low=_number(row["plan_p05"], measure, lang),
+                          high=_number(row["plan_p95"], measure, lang)))
     more = len(outside) - len(cells)
     listed = "; ".join(cells) + (text("monitor.flag.more", lang, n=more) if more > 0 else "")
     return True, text("monitor.flag.outside", lang, n=len(outside), total=len(check), cells=listed)
@@ -76,19 +77,20 @@ def year_lines(table: pd.DataFrame, lang: str = "nl") -> list[str]:
     """Per year, all municipalities: the re-forecast BUIG result after vangnet with its 90% band,
     against the plan's forecast and the budget."""
     rows = table[(table["municipality"] == "all") & (table["measure"] == "result_after_vangnet")]
-    spending = table[(table["municipality"] == "all") & (table["measure"] == "spending")].set_index("year")
+    spent = table[(table["municipality"] == "all") & (table["measure"] == "spending")]
+    spending = dict(zip(spent["year"], spent["reforecast_mean"], strict=True))
     out = []
-    for row in rows.itertuples():
-        out.append(text("monitor.year", lang, year=row.year, mean=i18n.money(row.reforecast_mean, lang),
-                        low=i18n.money(row.reforecast_p05, lang), high=i18n.money(row.reforecast_p95, lang),
-                        plan=i18n.money(row.plan_mean, lang), change=i18n.money_signed(row.change, lang),
-                        spending=i18n.money(spending.loc[row.year, "reforecast_mean"], lang),
-                        budget=i18n.money(row.buig_budget, lang)))
+    for row in rows.to_dict("records"):
+        out.append(text("monitor.year", lang, year=row["year"], mean=i18n.money(row["reforecast_mean"], lang),
+                        low=i18n.money(row["reforecast_p05"], lang), high=i18n.money(row["reforecast_p95"], lang),
+                        plan=i18n.money(row["plan_mean"], lang), change=i18n.money_signed(row["change"], lang),
+                        spending=i18n.money(float(spending[row["year"]]), lang),
+                        budget=i18n.money(row["buig_budget"], lang)))
     return out
 
 
 # -- the figure ------------------------------------------------------------------------------------
-def _dates(months: pd.Series | list[str]) -> pd.Series:
+def _dates(months: Any) -> pd.Series:
     return pd.to_datetime(pd.Series(list(months)).astype(str) + "-01") + pd.offsets.MonthEnd(0)
 
 

@@ -40,7 +40,7 @@ class Restart(Scenario):
     end: str
 
     @property
-    def months(self) -> int:  # type: ignore[override]
+    def months(self) -> int:
         return month_index(self.start, self.end) + 1
 
 
