@@ -223,7 +223,16 @@ class CalibrateOptions(CalibrateRun):
         return self.out if self.out is not None else Path(f"{self.scenario.stem}-calibrated.yaml")
 
 
-class MonitorOptions(CommandOptions):
+class MonitorRun(CommandOptions):
+    """How `sporen monitor` and `sporen.reforecast_plan` simulate: the futures and where."""
+
+    replications: int = replications_option(100, minimum=10, help="Simulated futures, the same seeds for the plan's "
+                                            "forecast and the re-forecast.")
+    seed: int = seed_option()
+    parallel: Parallel = group(Parallel)
+
+
+class MonitorOptions(MonitorRun):
     """What `sporen monitor` asks for: the scenario, its actuals, the plan being monitored, the futures."""
 
     arguments = ("scenario",)
@@ -234,10 +243,6 @@ class MonitorOptions(CommandOptions):
                            "<reden>, uitgaven (EUR).", metavar="FILE")
     plan: Path | None = option(None, help="The plan being monitored (plan.yaml). Default: the baseline.",
                                metavar="FILE", show_default=False)
-    replications: int = replications_option(100, minimum=10, help="Simulated futures, the same seeds for the plan's "
-                                            "forecast and the re-forecast.")
-    seed: int = seed_option()
-    parallel: Parallel = group(Parallel)
     out: Path | None = out_folder_option("outputs/runs/monitor-<scenario name>")
     lang: Language | None = lang_option()
     progress: bool = option(True, help="A progress bar on standard error.", internal=True)
@@ -383,7 +388,7 @@ def read_token(path: Path) -> str | None:
 
 __all__ = ["BUNDLED_SCENARIO", "CalibrateOptions", "CalibrateRun", "CommandOptions", "CompareOptions", "CompareRun",
            "ConvertOptions", "OptimiseRun", "SimulateRun",
-           "DEFAULT_SEED", "DEFAULT_TRADEOFF", "Edge", "JobOptions", "MAX_REPLICATIONS", "MonitorOptions",
+           "DEFAULT_SEED", "DEFAULT_TRADEOFF", "Edge", "JobOptions", "MAX_REPLICATIONS", "MonitorOptions", "MonitorRun",
            "OptimiseJobOptions",
            "PLAN_TRADEOFF", "Parallel", "PlanJobOptions", "REPORT_FUTURES", "ServeOptions", "SimulateOptions",
            "ValidateOptions", "VangnetOptions", "check_out_file", "check_out_folder", "command_line", "is_loopback",
