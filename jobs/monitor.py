@@ -73,10 +73,10 @@ def load_inputs(options: MonitorOptions) -> tuple[Scenario, Plan, Actuals]:
 
 def run_monitor(options: MonitorOptions) -> MonitorResult:
     """Re-forecast and write the run folder; InputError for bad input (nothing written then)."""
-    from sporen.outputs.monitor import MONTH_KINDS, flag_words, monitor_report, person_tables, year_lines
+    from sporen.common.i18n import text
+    from sporen.outputs.monitor import flag_words, monitor_report, write_monitor_workbook, year_lines
     from sporen.outputs.report import write_report
     from sporen.outputs.tables import build_manifest, write_json, write_table
-    from sporen.outputs.workbook import write_workbook
 
     scenario, plan, actuals = load_inputs(options)
     lang = options.lang or scenario.language
@@ -98,9 +98,10 @@ def run_monitor(options: MonitorOptions) -> MonitorResult:
         files = {name: write_table(frame, folder, name) for name, frame in (
             ("monitor", table), ("monitor_months", check), ("plan_yearly", frames.plan_yearly),
             ("reforecast_yearly", frames.yearly), ("realised", frames.realised))}
-        files["results.xlsx"] = write_workbook(folder / "results.xlsx", person_tables(table, check, lang),
-                                               kinds={"monitor_months": MONTH_KINDS}, lang=lang, scenario=scenario,
-                                               title=f"sporen monitor {scenario.name}")
+        files["results.xlsx"] = write_monitor_workbook(
+            folder / "results.xlsx", table, check, flag, year_lines(table, lang),
+            text("monitor.summary", lang, month=frames.restart_start, last=actuals.last_month,
+                 n=options.replications, plan=plan_name, file=str(options.actuals)), scenario=scenario, lang=lang)
         files["report.html"] = write_report(folder / "report.html", monitor_report(
             scenario, frames, table, check, caseload, plan_name=plan_name, actuals_file=str(options.actuals),
             replications=options.replications, rules=rules, lang=lang))

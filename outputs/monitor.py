@@ -168,6 +168,39 @@ def person_tables(table: pd.DataFrame, check: pd.DataFrame, lang: str = "nl") ->
 MONTH_KINDS = {"actual": "number", "plan_mean": "number", "plan_p05": "number", "plan_p95": "number"}
 
 
+def write_monitor_workbook(path: Any, table: pd.DataFrame, check: pd.DataFrame, flag: str, years: list[str],
+                           summary: str, *, scenario: Any, lang: str = "nl") -> Any:
+    """results.xlsx: a first sheet with the flag and the years in sentences, then the two tables."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from sporen.outputs.workbook import (
+        SUMMARY_WIDTHS,
+        _add_tables,
+        _properties,
+        _save,
+        _sentence,
+        fit_rows,
+        print_setup,
+    )
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = text("sheet.monitor_summary", lang)
+    _properties(book, text("title.monitor", lang, name=scenario.name))
+    row = _sentence(sheet, 1, text("title.monitor", lang, name=scenario.name), Font(bold=True, size=13))
+    row = _sentence(sheet, row + 1, flag, Font(bold=True))
+    for line in years:
+        row = _sentence(sheet, row, line)
+    _sentence(sheet, row + 1, summary)
+    for column, width in zip("ABCDE", SUMMARY_WIDTHS, strict=True):
+        sheet.column_dimensions[column].width = width
+    fit_rows(sheet)
+    print_setup(sheet, 1, 5)
+    _add_tables(book, person_tables(table, check, lang), {"monitor_months": MONTH_KINDS}, lang, scenario)
+    return _save(book, path)
+
+
 def monitor_report(scenario: Any, result: Any, table: pd.DataFrame, check: pd.DataFrame, actuals: pd.DataFrame, *,
                    plan_name: str, actuals_file: str, replications: int, rules: Mapping[int, Any] | None,
                    lang: str = "nl") -> str:

@@ -55,7 +55,8 @@ def test_the_run_folder_and_the_flag(tmp_path: Path) -> None:
     assert realised.loc[("2018-02", "Noord"), "spending"] == 77500 and realised.loc[("2018-02", "Noord"),
                                                                                       "spending_given"]
     book = load_workbook(run / "results.xlsx", read_only=True)
-    assert book.sheetnames == ["Herprognose", "Werkelijk tegen band"]
+    assert book.sheetnames == ["Op koers", "Herprognose", "Werkelijk tegen band"]
+    assert book["Op koers"]["A3"].value.startswith("Let op: ")
     report = (run / "report.html").read_text(encoding="utf-8")
     assert "Koerscontrole tiny" in report and "Let op:" in report and 'id="fig-monitor"' in report
 
