@@ -100,8 +100,10 @@ def _segment_mix(monthly: pd.DataFrame, month: str) -> dict[tuple[str, str], flo
 
 # -- summaries ----------------------------------------------------------------------------------------
 def with_total(yearly: pd.DataFrame) -> pd.DataFrame:
-    """The yearly frame plus, per future and year, a row 'all' summing the municipalities."""
-    summed = yearly.groupby(["replication", "year"], sort=True)[list(MEASURES) + ["buig_budget"]].sum().reset_index()
+    """The yearly frame plus, per future and year with several municipalities, a row 'all' summing them."""
+    several = yearly.groupby("year")["municipality"].transform("nunique") > 1
+    summed = yearly[several].groupby(["replication", "year"], sort=True)[list(MEASURES) + ["buig_budget"]].sum()
+    summed = summed.reset_index()
     summed["municipality"] = "all"
     return pd.concat([yearly, summed], ignore_index=True)
 
@@ -136,7 +138,10 @@ def monitor_table(result: Reforecast) -> pd.DataFrame:
     columns = ["year", "municipality", "measure", "buig_budget", "plan_mean", "plan_p05", "plan_p95",
                "reforecast_mean", "reforecast_p05", "reforecast_p25", "reforecast_p50", "reforecast_p75",
                "reforecast_p95", "change"]
-    return table[columns].reset_index(drop=True)
+    table = table[columns].reset_index(drop=True)
+    money = columns[3:]
+    table[money] = table[money].round().astype("int64")   # whole euros, as all of sporen's money
+    return table
 
 
 def band_check(result: Reforecast, actuals: Actuals) -> pd.DataFrame:

@@ -28,6 +28,7 @@ import pandas as pd  # noqa: E402
 from sporen.common import i18n  # noqa: E402
 from sporen.common.i18n import text  # noqa: E402
 from sporen.outputs.figures import _RC, BASE_COLOUR, PRINT_WIDTH_IN, Figure, _euro_axis, _finish  # noqa: E402
+from sporen.outputs.labels import value_label  # noqa: E402
 from sporen.outputs.report import (
     Section,
     _esc,
@@ -73,11 +74,18 @@ def flag_words(check: pd.DataFrame, last_month: str, lang: str = "nl") -> tuple[
     return True, text("monitor.flag.outside", lang, n=len(outside), total=len(check), cells=listed)
 
 
+def together(table: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """One row per year for all municipalities: the row 'all', or the one municipality of that year."""
+    rows = table[table["measure"] == measure]
+    several = rows.groupby("year")["municipality"].transform("nunique") > 1
+    return rows[~several | (rows["municipality"] == "all")].reset_index(drop=True)
+
+
 def year_lines(table: pd.DataFrame, lang: str = "nl") -> list[str]:
     """Per year, all municipalities: the re-forecast BUIG result after vangnet with its 90% band,
     against the plan's forecast and the budget."""
-    rows = table[(table["municipality"] == "all") & (table["measure"] == "result_after_vangnet")]
-    spent = table[(table["municipality"] == "all") & (table["measure"] == "spending")]
+    rows = together(table, "result_after_vangnet")
+    spent = together(table, "spending")
     spending = dict(zip(spent["year"], spent["reforecast_mean"], strict=True))
     out = []
     for row in rows.to_dict("records"):
@@ -137,7 +145,7 @@ def fan_figure(result: Any, table: pd.DataFrame, actuals: pd.DataFrame, lang: st
 
 
 def _spending_panel(ax: Any, table: pd.DataFrame, lang: str) -> None:
-    rows = table[(table["municipality"] == "all") & (table["measure"] == "spending")]
+    rows = together(table, "spending")
     years = rows["year"].to_numpy()
     xs = np.arange(len(years))
     ax.hlines(rows["buig_budget"], xs - 0.38, xs + 0.38, color=BUDGET_LINE, linewidth=1.5,
@@ -160,12 +168,14 @@ def _spending_panel(ax: Any, table: pd.DataFrame, lang: str) -> None:
 # -- tables for a person, the report ---------------------------------------------------------------------
 def person_tables(table: pd.DataFrame, check: pd.DataFrame, lang: str = "nl") -> dict[str, pd.DataFrame]:
     """The monitor table and the band check with words for the measures (the workbook's sheets)."""
-    years = table.assign(measure=[measure_words(m, lang) for m in table["measure"]])
-    months = check.assign(measure=[measure_words(m, lang) for m in check["measure"]])
+    def words(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(measure=[measure_words(m, lang) for m in frame["measure"]],
+                            municipality=[value_label("municipality", m, lang) for m in frame["municipality"]])
+    years, months = words(table), words(check)
     return {"monitor": years, "monitor_months": months}
 
 
-MONTH_KINDS = {"actual": "number", "plan_mean": "number", "plan_p05": "number", "plan_p95": "number"}
+MONTH_KINDS = {"actual": "integer", "plan_mean": "number", "plan_p05": "number", "plan_p95": "number"}
 
 
 def write_monitor_workbook(path: Any, table: pd.DataFrame, check: pd.DataFrame, flag: str, years: list[str],
