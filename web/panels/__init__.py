@@ -9,4 +9,5 @@ outputs and effects for a session's `web.session.Page`:
 | `results` | the header, the cards, the result per year, the formation and cost, the caseload |
 | `optimiser` | the optimiser button, its progress and its answer |
 | `downloads` | plan.yaml, variant.yaml, the report and the workbook of the current plan |
+| `monitor` | actuals from the browser: the re-forecast of the current plan, the flag and the fan chart |
 """
