@@ -48,6 +48,7 @@ from sporen.optimise.constraints import HardLimits
 from sporen.optimise.decisions import Choice, DecisionSpace, Point
 from sporen.optimise.design import SELECTION, BudgetSpent, Design, Oracle, Stream, seed_label
 from sporen.optimise.model import Cut, SaaModel, Target, grouped, met_by_replication, target_groups
+from sporen.optimise.sequential import BOUNDS_LABEL, SequentialDesign, clopper_pearson, design_test
 from sporen.optimise.stats import (
     DOES_NOT_MEET,
     MEETS,
@@ -212,6 +213,7 @@ class Verification:
     zone: float
     estimate: float = 0.0              # the judged statistic (share; 'mean': worst group's margin / budget)
     mean_result: dict[str, float] = field(default_factory=dict)
+    bounds: str = "normal"             # what ci_low / ci_high are: BOUNDS_LABEL for a share, else normal-theory
 
     @property
     def accepted(self) -> bool:
@@ -330,6 +332,32 @@ class Search:
         self.record(test, point, "accepted" if accepted else "rejected" if outcome is not None else "not shown",
                     est, SELECTION)
         return accepted
+
+    def verdict_design(self) -> SequentialDesign | None:
+        """The verdict's exact sequential test (None for a 'mean' target: judged on normal-theory bounds)."""
+        if self.target.mean:
+            return None
+        precision = self.precision
+        return design_test(float(self.target.probability), precision.zone, precision.confidence, precision.first,
+                           cap=precision.cap)
+
+    def exact_verdict(self, point: Point, stream: Stream, design: SequentialDesign) -> tuple[str, Estimate]:
+        """The verdict by the exact sequential test (optimise/sequential.py) on the stream's futures; the
+        bounds are the two-sided Clopper-Pearson interval at the stop."""
+        found, n, successes = ON_THE_EDGE, 0, 0
+        for k, n in enumerate(design.looks):
+            have = self.oracle.have(point, stream)
+            if n > have:
+                self.oracle.expect(n - have)
+            successes = int(self.judge.met(self.results(point, n, stream)).sum())
+            outcome = design.decide(k, successes)
+            if outcome is not None:
+                found = outcome
+                break
+        low, high = clopper_pearson(successes, n, self.precision.confidence)
+        est = Estimate(successes / n, low, high, n, successes)
+        self.record("verdict", point, found, est, stream)
+        return found, est
 
     def judge_verdict(self, point: Point, stream: Stream, max_looks: int | None = None) -> tuple[str, Estimate]:
         """The verdict's sequential test; with `max_looks`, an undecided test says 'on_the_edge'."""
@@ -564,21 +592,26 @@ class Search:
         stream: Stream = ("verification", block)
         self.oracle.stage = f"{self.stage}: verification on fresh futures"
         reserve, self.oracle.reserve = self.oracle.reserve, 0
+        design = self.verdict_design()
         try:
-            found, est = self.judge_verdict(point, stream)
+            found, est = (self.judge_verdict(point, stream) if design is None
+                          else self.exact_verdict(point, stream, design))
         finally:
             self.oracle.reserve = reserve
         results = self.results(point, est.n, stream)
         return Verification(verdict=found, probability=None if self.target.mean else est.value,
                             ci_low=est.low, ci_high=est.high, replications=est.n, met=est.successes,
                             seeds=seed_label(self.oracle.seed, stream, est.n), block=stream[1],
-                            confidence=self.precision.confidence, zone=self.precision.zone, estimate=est.value,
-                            mean_result=self.judge.group_means(results))
+                            confidence=self.precision.confidence,
+                            zone=self.precision.zone if design is None else design.zone_eff, estimate=est.value,
+                            mean_result=self.judge.group_means(results),
+                            bounds="normal" if design is None else BOUNDS_LABEL)
 
     def run(self, start: Point | None = None) -> Outcome:
         """Steps 2-5. `start` (the trade-off): a plan found for a stricter target; when it meets this
         target, the parsimony pass descends from it instead of a new candidate search."""
-        self.oracle.reserve = max(self.oracle.reserve, self.judge.looks()[-1])
+        design = self.verdict_design()
+        self.oracle.reserve = max(self.oracle.reserve, self.judge.looks()[-1], design.last if design else 0)
         best_point, best_verdict, best_est = self.best_reachable()
         regime = "meets" if best_verdict == MEETS else "best reachable"
         if regime != "meets":
