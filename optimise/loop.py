@@ -31,9 +31,9 @@ from sporen.optimise.decisions import Choice, DecisionSpace, Point, decision_spa
 from sporen.optimise.design import BudgetSpent, Design, Oracle, build_design, design_size
 from sporen.optimise.model import Target
 from sporen.optimise.options import DEFAULT_REPLICATIONS, DEFAULT_TRADEOFF, OBJECTIVES, OptimiseOptions, OptionsError
-from sporen.optimise.search import MEETS, Check, NoAdmissiblePlan, Outcome, Search, Verification
+from sporen.optimise.search import BUDGET_SPENT, MEETS, Check, NoAdmissiblePlan, Outcome, Search, Verification
 from sporen.optimise.sequential import design_test
-from sporen.optimise.stats import DOES_NOT_MEET, Precision
+from sporen.optimise.stats import DOES_NOT_MEET, ON_THE_EDGE, Precision
 from sporen.sim.options import DEFAULT_SEED
 
 __all__ = ["optimise", "OptimiseOptions", "OptimiseResult", "OptionsError", "Check", "formation_table",
@@ -90,12 +90,28 @@ class OptimiseResult:
         return self.verdict == MEETS
 
     @property
+    def budget_spent(self) -> bool:
+        """`--budget-sims` ran out before the search was done: the answer is the best plan verified so far
+        (or none), and the run says so with its own exit code."""
+        return self.stop_reason == BUDGET_SPENT
+
+    @property
     def out_of_reach(self) -> bool:
-        """The target is out of reach: every plan verified (the answer and, when it fell short, the best
-        reachable plan on the same fresh futures) has its upper confidence bound below p."""
-        if self.verdict != DOES_NOT_MEET:
+        """The target is out of reach: the search was done and every plan verified (the answer and, when it
+        fell short, the best reachable plan on the same fresh futures) does not meet it. Never without a
+        verified plan, never when the budget ran out first."""
+        if self.verdict != DOES_NOT_MEET or self.budget_spent or not self.verified:
             return False
-        return all(check.verdict == DOES_NOT_MEET for _, check in self.verified) if self.verified else True
+        return all(check.verdict == DOES_NOT_MEET for _, check in self.verified)
+
+    @property
+    def cheaper_on_edge(self) -> tuple[Point, Verification] | None:
+        """The cheapest verified plan *on the edge* that costs less than the answer (None when there is none):
+        shown beside the answer with the extra cost of its certainty, never swapped away silently."""
+        cost = self.cost
+        edge = [(point, check) for point, check in self.verified
+                if check.verdict == ON_THE_EDGE and self.space.point_cost(point) < cost]
+        return min(edge, key=lambda item: self.space.point_cost(item[0])) if edge else None
 
     @property
     def reachable(self) -> bool:

@@ -87,6 +87,8 @@ could still be accepted (below p; or more than a quarter zone short of the best 
 REFINE_TESTS_PER_LEVER = 2
 """The parsimony pass tests at most this many reductions per lever (plus 4): with per-year moves a
 large plan has many, and each can cost up to 320 futures per plan."""
+BUDGET_SPENT = "simulation budget spent"
+"""The stop reason when `--budget-sims` ran out before the search was done (its own exit code)."""
 SCREEN_MISS = 0.01
 """A plan whose true probability is p fails the model's screen with at most this probability."""
 
@@ -266,6 +268,7 @@ class Search:
         self.reference: Point | None = None
         self.reference_est: Estimate | None = None
         self.by_margin = False        # compare with the reference in euros (the target is out of its reach)
+        self.best_guess: Point | None = None   # the best plan known while the best reachable one is sought
 
     # -- helpers ---------------------------------------------------------------------------------------
     def results(self, point: Point, n: int, stream: Stream = SELECTION) -> np.ndarray:
@@ -388,9 +391,11 @@ class Search:
             self.design.add(solution.choice, self.results(self.space.point(solution.choice),
                                                           self.design.replications))
         assert solution is not None
+        self.best_guess = self.space.point(solution.choice)
         choice = self.climb(solution.choice)
         while True:
             point = self.space.point(choice)
+            self.best_guess = point
             found, est = self.judge_verdict(point, SELECTION, max_looks=REGIME_LOOKS)
             if found == MEETS:
                 return point, found, est
@@ -607,12 +612,28 @@ class Search:
                             mean_result=self.judge.group_means(results),
                             bounds="normal" if design is None else BOUNDS_LABEL)
 
+    def spent(self, point: Point) -> Outcome:
+        """The budget ran out before the best reachable plan was judged: the plan the search holds is
+        verified on the budget kept for it (when that still suffices) and is the answer, so marked."""
+        verified: list[tuple[Point, Verification]] = []
+        try:
+            verified.append((point, self.verify(point)))
+        except BudgetSpent:
+            pass
+        return Outcome(point=point, verification=verified[0][1] if verified else None, regime="best reachable",
+                       reference=None, reference_estimate=None, stop_reason=BUDGET_SPENT, checks=self.checks,
+                       verified=verified, rejected=sorted(self.rejected), notes=self.notes, cuts=list(self.cuts),
+                       next_block=self.block)
+
     def run(self, start: Point | None = None) -> Outcome:
         """Steps 2-5. `start` (the trade-off): a plan found for a stricter target; when it meets this
         target, the parsimony pass descends from it instead of a new candidate search."""
         design = self.verdict_design()
         self.oracle.reserve = max(self.oracle.reserve, self.judge.looks()[-1], design.last if design else 0)
-        best_point, best_verdict, best_est = self.best_reachable()
+        try:
+            best_point, best_verdict, best_est = self.best_reachable()
+        except BudgetSpent:
+            return self.spent(self.best_guess or self.space.baseline_point)
         regime = "meets" if best_verdict == MEETS else "best reachable"
         if regime != "meets":
             self.reference, self.reference_est = best_point, best_est
@@ -656,9 +677,15 @@ class Search:
                     break
                 stream.exclude(answer, found)
         except BudgetSpent:
-            reason = "simulation budget spent"
+            reason = BUDGET_SPENT
             if answer is None:
                 answer = best_point
+            if not verified:
+                # the budget kept for the verification: the best plan found so far is verified all the same
+                try:
+                    verified.append((answer, self.verify(answer)))
+                except BudgetSpent:
+                    pass
         chosen_point, chosen = choose(verified, self.space, regime)
         if chosen_point is None:
             chosen_point = answer if answer is not None else best_point
@@ -788,5 +815,5 @@ def monotone_levers(design: Design, judge: Judge) -> tuple[bool, ...]:
     return tuple(flags)
 
 
-__all__ = ["Search", "Outcome", "Verification", "Check", "Judge", "NoAdmissiblePlan", "MEETS", "ON_THE_EDGE",
-           "DOES_NOT_MEET", "monotone_levers", "group_scale"]
+__all__ = ["BUDGET_SPENT", "Search", "Outcome", "Verification", "Check", "Judge", "NoAdmissiblePlan", "MEETS",
+           "ON_THE_EDGE", "DOES_NOT_MEET", "monotone_levers", "group_scale"]
