@@ -290,6 +290,8 @@ class Search:
         `max_looks`, only the first looks are taken and None means undecided; with `futile`, a test
         whose estimate falls below it stops undecided: it could hardly be accepted in the looks left)."""
         looks = self.judge.looks()
+        if max_looks is not None and max_looks >= len(looks):
+            max_looks = None              # the cap comes within the looks allowed: its last look is final
         if max_looks is not None:
             looks = looks[:max_looks]
         outcome: object = None
@@ -314,10 +316,14 @@ class Search:
         if point in self.tested:
             return self.tested[point]
         if self.reference is None:
+            # at the last look the interval is as narrow as the cap allows: a plan whose share reaches p there
+            # is within the (so widened) zone and goes on to the verification, which decides; rejecting it
+            # would send the search to a dearer plan on a small sample
+            threshold = self.judge.threshold
             outcome, est = self.sequential(
                 point, self.judge.estimate,
-                lambda e, final: decide(e, self.judge.threshold, self.judge.zone, final), max_looks=max_looks,
-                futile=self.judge.threshold if max_looks is not None else None)
+                lambda e, final: decide(e, threshold, self.judge.zone, final, cap_accepts=threshold),
+                max_looks=max_looks, futile=threshold if max_looks is not None else None)
             test = "meets"
         else:
             reference = self.reference
@@ -634,7 +640,10 @@ class Search:
             best_point, best_verdict, best_est = self.best_reachable()
         except BudgetSpent:
             return self.spent(self.best_guess or self.space.baseline_point)
-        regime = "meets" if best_verdict == MEETS else "best reachable"
+        # the best plan's share reaching p at the cap (small samples: the zone is wider) counts as meeting it:
+        # the search then looks for the cheapest plan that meets the target, not for plans as good as the best
+        at_cap = best_est.n >= self.judge.looks()[-1] and best_est.value >= self.judge.threshold - 1e-12
+        regime = "meets" if best_verdict == MEETS or at_cap else "best reachable"
         if regime != "meets":
             self.reference, self.reference_est = best_point, best_est
             # far out of reach, shares no longer tell plans apart: compare results in euros instead
