@@ -9,7 +9,8 @@ else $SPOREN_LANG, else Dutch.
 
 Exit codes, in one place (`run_job`): 0 ok; 1 the target is not met or the run failed (also: the
 disk or standard output is full); 2 bad input (one line per problem, no traceback, nothing
-written); 130 interrupted (Ctrl-C or SIGTERM: every worker process is stopped first). Heavy
+written); 3 the optimiser's --budget-sims ran out before its search was done (the best plan
+verified so far is written); 130 interrupted (Ctrl-C or SIGTERM: every worker process is stopped first). Heavy
 modules are imported inside the commands so `sporen --help` is fast.
 """
 
@@ -45,6 +46,7 @@ from sporen.jobs import options as commands  # noqa: E402
 
 EXIT_OK, EXIT_TARGET_NOT_MET, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_RUN_FAILED = EXIT_TARGET_NOT_MET
+EXIT_BUDGET_SPENT = 3
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -477,9 +479,10 @@ def optimise_command(scenario: str, quiet: bool, **given: Any) -> None:
 
     Exit code 0: the plan meets the target or is on the edge of it. 1: the target is out of reach
     (the verified plan, as good as the best reachable one, is below it; the plan is written and
-    what blocks is printed). 2: bad input.
+    what blocks is printed). 2: bad input. 3: --budget-sims ran out before the search was done
+    (the best plan verified so far is written, with its verdict; never "out of reach").
     """
-    from sporen.jobs.optimise import run_optimise, verdict_line
+    from sporen.jobs.optimise import cheaper_on_edge_lines, run_optimise, verdict_line
 
     begin(given)
     model = commands.OptimiseJobOptions
@@ -493,9 +496,15 @@ def optimise_command(scenario: str, quiet: bool, **given: Any) -> None:
             click.echo(table.to_string(index=False))
         click.echo(f"plan: {result.describe()}; extra cost over the horizon EUR {result.cost:,}")
         click.echo(f"verdict: {result.verdict}: {verdict_line(result)}")
+        for line in cheaper_on_edge_lines(result, "en"):
+            click.echo(line.strip())
         click.echo(f"simulated {result.sims_used} replications; written to {job.out_dir}")
     for line in result.blocking:
         click.echo(f"blocking: {line}", err=True)
+    if result.budget_spent:
+        click.echo(text("cli.plan.budget_spent" if result.verified else "cli.plan.budget_unverified", "en",
+                        budget=f"{result.budget_sims:,}"), err=True)
+        sys.exit(EXIT_BUDGET_SPENT)
     if result.out_of_reach and options.optimiser.objective != "net":
         click.echo("target out of reach: the best reachable plan was written", err=True)
         sys.exit(EXIT_TARGET_NOT_MET)
@@ -561,7 +570,8 @@ def plan_command(scenario: str | None, quiet: bool, **given: Any) -> None:
 
     Exit code 0: the plan meets the target or is on the edge of it. 1: the target is out of reach
     (the report still says what the best plan reaches, what blocks and what to try next). 2: bad
-    input, one line per problem.
+    input, one line per problem. 3: --budget-sims ran out before the search was done (the report
+    shows the best plan verified so far; never "out of reach" without a verified plan).
     """
     from sporen.jobs.plan import end_message, run_plan_job
 
@@ -577,6 +587,8 @@ def plan_command(scenario: str | None, quiet: bool, **given: Any) -> None:
             click.echo(line)
     for line in result.optimised.blocking if result.lang == "en" else []:   # Dutch: 'wat nu' says it in words
         click.echo(text("cli.blocking", result.lang, line=line), err=True)
+    if result.budget_spent:
+        sys.exit(EXIT_BUDGET_SPENT)
     if result.out_of_reach:
         sys.exit(EXIT_TARGET_NOT_MET)
 
