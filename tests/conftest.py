@@ -22,7 +22,7 @@ UNIT = {
     "test_inputs_workbook", "test_kpis", "test_layering", "test_money", "test_optimise_design",
     "test_optimise_guarantee", "test_optimise_model", "test_optimise_policy", "test_runner", "test_vangnet",
     "test_numbers", "test_web_whatif", "test_web_upload", "test_web_security", "test_report_figures",
-    "test_packaging",
+    "test_packaging", "test_sensitivity",
 }
 FUNCTIONAL = {
     "test_browser", "test_cli_conventions", "test_cli_options", "test_compare", "test_make_run", "test_optimise_cli",
