@@ -29,6 +29,7 @@ from sporen.common.errors import InputError, Problem
 from sporen.common.options import Edge, Flat, OptionProblem, Options, group, meta, option
 from sporen.optimise.options import DEFAULT_TRADEOFF, OptimiseOptions
 from sporen.outputs.options import Format, Language, format_option, lang_option, out_file_option, out_folder_option
+from sporen.sensitivity.options import SensitivityOptions
 from sporen.sim.options import DEFAULT_SEED, MAX_REPLICATIONS, Parallel, replications_option, seed_option
 
 BUNDLED_SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "bmwe.yaml"
@@ -270,6 +271,38 @@ class PlanJobOptions(CommandOptions):
         return command_line(self, "plan", [str(self.scenario)])
 
 
+# -- sensitivity ---------------------------------------------------------------------------------------
+TARGET_FIELDS = ("target_from", "scope", "target_level", "cumulative", "probability", "objective")
+"""The optimiser's options that say what the target is (the sensitivity asks whether a plan meets it)."""
+
+
+class SensitivityJobOptions(CommandOptions):
+    """What `sporen sensitivity` asks for: the plan, the target, the analysis's size, where it runs."""
+
+    arguments = ("scenario",)
+    leading = ("variant", "plan")
+    repeated = ("parameters",)
+    scenario: Path = scenario_argument(BUNDLED_SCENARIO)
+    variant: Path | None = variant_option()
+    plan: Path | None = option(None, help="The plan whose sensitivity is asked (fte per role, instrument places, "
+                               "measures). Default: the baseline.", metavar="FILE", show_default=False)
+    target: OptimiseOptions = group(OptimiseOptions, fields=TARGET_FIELDS)
+    analysis: SensitivityOptions = group(SensitivityOptions)
+    seed: int = seed_option("Root seed of the design and of the tornado's futures.")
+    parallel: Parallel = group(Parallel)
+    out: Path | None = out_folder_option("outputs/runs/<scenario>-sensitivity")
+    fmt: Format = format_option()
+    lang: Language | None = lang_option()
+    quiet: bool = option(False, help="No progress bar.", internal=True)
+    command: list[str] = option(default_factory=list, help="The command line (manifest.json).", internal=True)
+
+    def command_line(self) -> list[str]:
+        return command_line(self, "sensitivity", [str(self.scenario)])
+
+    def input_files(self) -> list[Path | None]:
+        return [self.scenario, self.variant, self.plan]
+
+
 # -- serve ------------------------------------------------------------------------------------------------
 def is_loopback(host: str) -> bool:
     """127.x.x.x, ::1 or localhost."""
@@ -357,7 +390,8 @@ def read_token(path: Path) -> str | None:
 __all__ = ["BUNDLED_SCENARIO", "CalibrateOptions", "CalibrateRun", "CommandOptions", "CompareOptions", "CompareRun",
            "ConvertOptions", "OptimiseRun", "SimulateRun",
            "DEFAULT_SEED", "DEFAULT_TRADEOFF", "Edge", "JobOptions", "MAX_REPLICATIONS", "OptimiseJobOptions",
-           "PLAN_TRADEOFF", "Parallel", "PlanJobOptions", "REPORT_FUTURES", "ServeOptions", "SimulateOptions",
+           "PLAN_TRADEOFF", "Parallel", "PlanJobOptions", "REPORT_FUTURES", "SensitivityJobOptions", "ServeOptions",
+           "SimulateOptions",
            "ValidateOptions", "VangnetOptions", "check_out_file", "check_out_folder", "command_line", "is_loopback",
            "leading_text", "raise_problems", "yaml_by_sporen"]
 

@@ -1,0 +1,80 @@
+"""`sporen sensitivity` end to end on the tiny scenario: the files, the same tables for any worker
+count, the conclusion in words, bad input -> exit 2 naming the option."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from sporen.cli import main
+
+TINY = Path(__file__).parent / "data" / "tiny.yaml"
+UNCERTAIN = [{"parameter": "tracks.werk.served_work_multiplier", "low": 1.1, "high": 2.0},
+             {"parameter": "roles.werkgeversdienst.work_multiplier_per_fte", "low": 0.02, "high": 0.2},
+             {"parameter": "instruments.leerwerk.work_probability_at_end", "low": 0.2, "high": 0.6}]
+SMALL = ["--base", "8", "--futures", "4", "--target-level", "-2000000", "--quiet"]
+TABLES = ["metamodel_indices.csv", "robustness.csv", "sensitivity_indices.csv", "tornado.csv"]
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Path:
+    raw = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    raw["uncertainty"] = UNCERTAIN
+    path = tmp_path_factory.mktemp("sens") / "tiny-uncertain.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def sensitivity(*args: object):
+    return CliRunner().invoke(main, ["sensitivity", *map(str, args)], catch_exceptions=True)
+
+
+@pytest.fixture(scope="module")
+def run_one(scenario, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "one"
+    result = sensitivity(scenario, *SMALL, "-j", "1", "--out", out, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_writes_every_table_the_report_and_the_manifest(run_one):
+    for name in [*TABLES, "results.xlsx", "report.html", "manifest.json"]:
+        assert (run_one / name).is_file(), name
+    manifest = json.loads((run_one / "manifest.json").read_text())
+    assert manifest["kind"] == "sensitivity"
+    assert manifest["runs"] == 8 * (4 + 2) + 4 * (2 * 3 + 2)      # Saltelli + tornado + all three together
+    indices = pd.read_csv(run_one / "sensitivity_indices.csv")
+    assert set(indices["factor"]) == {u["parameter"] for u in UNCERTAIN} | {"seed"}
+    assert {"year_2018", "year_2019", "target_years", "probability"} <= set(indices["output"])
+    robustness = pd.read_csv(run_one / "robustness.csv")
+    assert list(robustness["case"]) == ["centre", "one", "one", "one", "together"]
+    report = (run_one / "report.html").read_text(encoding="utf-8")
+    assert "the plan meets the target even if" in report    # the target at -EUR 2M a year: met everywhere
+    assert "<img" in report
+
+
+def test_worker_count_does_not_change_the_tables(scenario, run_one, tmp_path):
+    out = tmp_path / "two"
+    result = sensitivity(scenario, *SMALL, "-j", "2", "--out", out, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    for name in TABLES:
+        assert (out / name).read_bytes() == (run_one / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["--base", "6"], "--base"),
+    (["--parameter", "tracks.nope.served_work_multiplier=1:2"], "tracks.nope"),
+    (["--parameter", "economy.work_hazard_multiplier=2:1"], "--parameter"),
+])
+def test_bad_input_exits_2_naming_the_option(scenario, tmp_path, args, named):
+    out = tmp_path / "bad"
+    result = sensitivity(scenario, *args, "--out", out, "--quiet", "--lang", "en")
+    assert result.exit_code == 2, result.output
+    assert named in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
