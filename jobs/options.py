@@ -43,6 +43,9 @@ futures, bounds 87.8-94.7%) stayed 'on the edge' and the search fell back to the
 meets; without a cap the verification goes on until the zone decides."""
 PLAN_TRADEOFF = (0.8,)
 """The main job's trade-off curve: the answer and one looser probability (`sporen optimise`: 0.8 and 0.95)."""
+PLAN_SENSITIVITY_BASE = 32
+"""`sporen plan`'s Saltelli base size: the section costs about half of `sporen sensitivity`'s runs."""
+PLAN_SENSITIVITY_FUTURES = 16
 PAGE_FUTURES = 60
 """Futures behind every change on the what-if page."""
 MAX_FILES = 10_000
@@ -257,6 +260,13 @@ class PlanJobOptions(CommandOptions):
     variant: Path | None = variant_option("Apply a policy variant (a YAML patch whose base is SCENARIO); the report "
                                           "then also compares the variant with its base.")
     optimiser: OptimiseOptions = group(lambda: OptimiseOptions(tradeoff=PLAN_TRADEOFF, max_futures=PLAN_MAX_FUTURES))
+    sensitivity: SensitivityOptions = group(lambda: SensitivityOptions(base=PLAN_SENSITIVITY_BASE,
+                                                                       futures=PLAN_SENSITIVITY_FUTURES),
+                                            prefix="sensitivity_", fields=("base", "futures"))
+    sensitivity_check: bool = option(True, help="Say which assumptions decide and whether the plan still meets the "
+                                     "target when the most influential turn out badly (a section of the report; "
+                                     "skipped when the scenario has no uncertain parameters).",
+                                     flag="--no-sensitivity", negate=True)
     verify: int = replications_option(REPORT_FUTURES, minimum=2, flag="--verify", short=None, metavar="V",
                                       help="Futures the report compares baseline and plan on: the first V of the "
                                       "plan's own fresh verification futures.")

@@ -9,6 +9,7 @@ track, role or instrument it belongs to; the noise row is 'chance' (the clients'
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -151,7 +152,7 @@ def tornado_figure(tables: SensitivityTables, scenario: Scenario | None, lang: s
     """Two panels side by side: the mean yearly result after vangnet and the share of futures meeting
     the target, each assumption's bar from its low end to its high end (widest on top)."""
     frame = tables.tornado
-    labels = [factor_label(f, scenario, lang) for f in frame["factor"]]
+    labels = [textwrap.fill(factor_label(f, scenario, lang), 32) for f in frame["factor"]]
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 0.45 * max(3, len(frame)) + 1.2), sharey=True)
     panels = [("result", text("sens.fig.result_axis", lang), lambda v: i18n.money_axis(v, lang)),
               ("share", text("sens.fig.share_axis", lang), lambda v: i18n.percent(v, lang))]
@@ -165,13 +166,17 @@ def tornado_figure(tables: SensitivityTables, scenario: Scenario | None, lang: s
         ax.axvline(centre, color="black", linewidth=0.8)
         if measure == "share":
             ax.axvline(tables.required, color="grey", linestyle="--", linewidth=0.8)
-        ax.set_title(title, fontsize=8)
+        if measure == "share":
+            ax.set_xlim(-0.02, 1.02)
+        ax.set_title(textwrap.fill(title, 34), fontsize=8)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(4))
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p, f=shown: f(v)))
         ax.tick_params(labelsize=7)
     axes[0].set_yticks(range(len(labels)), labels, fontsize=7)
     axes[0].invert_yaxis()
-    axes[0].legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, fontsize=7, loc="lower center", ncol=2, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return _finish(fig, "tornado", text("sens.fig.title", lang), text("sens.fig.caption", lang, n=tables.futures),
                    text("sens.fig.alt", lang))
 
@@ -203,3 +208,13 @@ def sensitivity_section(tables: SensitivityTables | None, scenario: Scenario | N
 def summary_lines(tables: SensitivityTables | None, scenario: Scenario | None, lang: str) -> Sequence[str]:
     """The robustness sentences for the report's summary (none without an analysis)."""
     return robustness_words(tables, scenario, lang) if tables is not None else []
+
+
+def add_to_report(sections: list, tables: SensitivityTables, scenario: Scenario | None, lang: str) -> None:
+    """The plan report's hook: the robustness sentences at the end of the summary, the section last so far."""
+    summary = next((s for s in sections if s is not None and s.key == "summary"), None)
+    if summary is not None:
+        words = "".join(f"<li>{html.escape(line)}</li>" for line in robustness_words(tables, scenario, lang))
+        heading = html.escape(text("sens.summary_heading", lang))
+        summary.body += f'<div class="robustness"><p><b>{heading}</b></p><ul>{words}</ul></div>'
+    sections.append(sensitivity_section(tables, scenario, lang))

@@ -78,3 +78,21 @@ def test_bad_input_exits_2_naming_the_option(scenario, tmp_path, args, named):
     assert named in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_the_plan_report_says_which_assumptions_decide(scenario, tmp_path):
+    """`sporen plan` on a scenario with uncertain parameters: the section, the summary's sentences
+    and the workbook's sheets (in Dutch, the default)."""
+    from openpyxl import load_workbook
+
+    from conftest import TINY_PLAN_ARGS
+
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(main, ["plan", str(scenario), *TINY_PLAN_ARGS, "--sensitivity-base", "8",
+                                       "--sensitivity-futures", "4", "--out", str(out), "--quiet"])
+    assert result.exit_code in (0, 1), result.output
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="sensitivity"' in report and "Als de aannames tegenvallen" in report
+    assert "het plan haalt het doel" in report
+    sheets = load_workbook(out / "results.xlsx", read_only=True).sheetnames
+    assert {"Conclusie gevoeligheid", "Robuustheid", "Sobol-indices", "Tornado"} <= set(sheets), sheets
