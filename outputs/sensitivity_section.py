@@ -9,20 +9,19 @@ track, role or instrument it belongs to; the noise row is 'chance' (the clients'
 from __future__ import annotations
 
 import html
+import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from sporen.common import i18n  # noqa: E402
-from sporen.common.i18n import has_text, text  # noqa: E402
-from sporen.inputs.schema import Scenario  # noqa: E402
-from sporen.outputs.figures import Figure, _finish  # noqa: E402
+from sporen.common import i18n
+from sporen.common.i18n import has_text, text
+from sporen.inputs.schema import Scenario
+from sporen.outputs.figures import PRINT_WIDTH_IN, Figure
 
 NOISE = "seed"
 TARGET_OUTPUT = "target_years"
@@ -151,9 +150,19 @@ def workbook_tables(tables: SensitivityTables, scenario: Scenario | None, lang: 
 def tornado_figure(tables: SensitivityTables, scenario: Scenario | None, lang: str) -> Figure:
     """Two panels side by side: the mean yearly result after vangnet and the share of futures meeting
     the target, each assumption's bar from its low end to its high end (widest on top)."""
+    import matplotlib
+
+    from sporen.outputs.figures import _RC
+
+    with matplotlib.rc_context({**_RC, "axes.grid": False}):
+        return _draw_tornado(tables, scenario, lang)
+
+
+def _draw_tornado(tables: SensitivityTables, scenario: Scenario | None, lang: str) -> Figure:
     frame = tables.tornado
     labels = [textwrap.fill(factor_label(f, scenario, lang), 32) for f in frame["factor"]]
-    fig, axes = plt.subplots(1, 2, figsize=(7.2, 0.45 * max(3, len(frame)) + 1.2), sharey=True)
+    fig = MplFigure(figsize=(PRINT_WIDTH_IN, 0.45 * max(3, len(frame)) + 1.2))   # no pyplot: the page draws in threads
+    axes = fig.subplots(1, 2, sharey=True)
     panels = [("result", text("sens.fig.result_axis", lang), lambda v: i18n.money_axis(v, lang)),
               ("share", text("sens.fig.share_axis", lang), lambda v: i18n.percent(v, lang))]
     for ax, (measure, title, shown) in zip(axes, panels, strict=True):
@@ -169,16 +178,20 @@ def tornado_figure(tables: SensitivityTables, scenario: Scenario | None, lang: s
         if measure == "share":
             ax.set_xlim(-0.02, 1.02)
         ax.set_title(textwrap.fill(title, 34), fontsize=8)
-        ax.xaxis.set_major_locator(plt.MaxNLocator(4))
-        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p, f=shown: f(v)))
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p, f=shown: f(v)))
         ax.tick_params(labelsize=7)
     axes[0].set_yticks(range(len(labels)), labels, fontsize=7)
     axes[0].invert_yaxis()
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, fontsize=7, loc="lower center", ncol=2, frameon=False)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
-    return _finish(fig, "tornado", text("sens.fig.title", lang), text("sens.fig.caption", lang, n=tables.futures),
-                   text("sens.fig.alt", lang))
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    svg = buffer.getvalue()
+    return Figure(key="tornado", title=text("sens.fig.title", lang),
+                  caption=text("sens.fig.caption", lang, n=tables.futures), alt=text("sens.fig.alt", lang),
+                  svg=svg[svg.index("<svg"):])
 
 
 # -- the section ---------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ UNIT = {
 FUNCTIONAL = {
     "test_browser", "test_cli_conventions", "test_cli_options", "test_compare", "test_make_run", "test_optimise_cli",
     "test_optimise_sim", "test_plan_cli", "test_report", "test_scenarios_bundled", "test_simulate_cli",
-    "test_workbook_out", "test_api", "test_sensitivity_cli", "test_dask", "test_adversarial", "test_interrupt", "test_rundir",
+    "test_workbook_out", "test_api", "test_sensitivity_cli", "test_dask", "test_adversarial", "test_interrupt",
+    "test_rundir",
     "test_language", "test_web_browser", "test_workbook_text", "test_workbook_print",
 }
 BACK = {"test_bmwe_seed", "test_calibrate_bmwe", "test_golden"}

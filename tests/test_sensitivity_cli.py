@@ -83,9 +83,8 @@ def test_bad_input_exits_2_naming_the_option(scenario, tmp_path, args, named):
 def test_the_plan_report_says_which_assumptions_decide(scenario, tmp_path):
     """`sporen plan` on a scenario with uncertain parameters: the section, the summary's sentences
     and the workbook's sheets (in Dutch, the default)."""
-    from openpyxl import load_workbook
-
     from conftest import TINY_PLAN_ARGS
+    from openpyxl import load_workbook
 
     out = tmp_path / "plan"
     result = CliRunner().invoke(main, ["plan", str(scenario), *TINY_PLAN_ARGS, "--sensitivity-base", "8",
@@ -96,3 +95,31 @@ def test_the_plan_report_says_which_assumptions_decide(scenario, tmp_path):
     assert "het plan haalt het doel" in report
     sheets = load_workbook(out / "results.xlsx", read_only=True).sheetnames
     assert {"Conclusie gevoeligheid", "Robuustheid", "Sobol-indices", "Tornado"} <= set(sheets), sheets
+
+
+def test_the_page_panel_is_served_from_the_cache(scenario, monkeypatch):
+    """The what-if panel: computed once per plan and target, then from the cache (any language);
+    a different plan is not in it."""
+    import sporen.jobs.whatif.sensitivity as page
+    from sporen.inputs.load import load_scenario
+    from sporen.inputs.plan import Plan, StaffLevel
+    from sporen.jobs.whatif.evaluate import Futures, default_target
+    from sporen.web.app import app_ui
+    from sporen.web.session import Settings
+
+    monkeypatch.setattr(page, "PAGE_BASE", 4)
+    monkeypatch.setattr(page, "PAGE_FUTURES", 2)
+    model = load_scenario(scenario)
+    futures = Futures(model, futures=2, seed=5, workers=1)
+    plan, target = Plan(name="page"), default_target(model)
+    assert page.cached(futures, plan, target, None) is None
+    tables = page.compute(futures, plan, target, None)
+    assert page.cached(futures, plan, target, None) is tables
+    assert page.compute(futures, plan, target, None) is tables          # no second analysis
+    more = Plan(name="more", staff={"km_werk": StaffLevel(fte=2.0)})
+    assert page.cached(futures, more, target, None) is None
+    for lang, words in (("nl", "het plan haalt het doel"), ("en", "the plan")):
+        shown = page.shown(tables, futures, lang)
+        assert shown.svg.startswith("<svg") and any(words in line for line in shown.lines), shown.lines
+    layout = str(app_ui(Settings("tiny", model)))
+    assert "sensitivity_state" in layout and "sensitivity_run" in layout

@@ -22,6 +22,7 @@ from sporen.web.panels.downloads import downloads_panel
 from sporen.web.panels.optimiser import optimiser_panel
 from sporen.web.panels.results import cards_panel, caseload_panel, formation_panel, header_panel, result_panel
 from sporen.web.panels.scenario import scenario_panel
+from sporen.web.panels.sensitivity import sensitivity_panel
 from sporen.web.panels.simulation import simulation_panel
 from sporen.web.session import Page, Settings, compute
 
@@ -49,6 +50,10 @@ def app_ui(settings: Settings) -> ui.Tag:
                 ui.div(ui.input_action_button("optimise", text("web.run_optimiser", settings.lang),
                                               class_="btn-primary"), class_="mb-2"),
                 ui.output_ui("optimiser_state")),
+        ui.card(ui.card_header(ui.output_text("sensitivity_title")),
+                ui.div(ui.input_action_button("sensitivity_run", text("web.run_sensitivity", settings.lang)),
+                       class_="mb-2"),
+                ui.output_ui("sensitivity_state")),
         ui.div(
             ui.card(ui.card_header(ui.output_text("formation_title")), ui.output_ui("formation_tables")),
             ui.card(ui.card_header(ui.output_text("caseload_title")), ui.output_ui("caseload_chart"),
@@ -84,6 +89,7 @@ def build_app(settings: Settings) -> App:
         formation_panel(page)
         caseload_panel(page)
         optimiser_panel(page)
+        sensitivity_panel(page)
         downloads_panel(page)
 
     app = App(app_ui(settings), server)
