@@ -89,3 +89,24 @@ def test_worker_count_does_not_change_the_results(tiny_design):
                             points[:24], 11, workers=2)
     for name, array in again.arrays.items():
         assert np.array_equal(array, results.arrays[name][:24])
+
+
+def test_metamodel_and_direct_indices_agree_on_a_noisy_function():
+    """y = 2a + b^2 + a*b + noise (seed-driven): the metamodel's indices (noise as the residual) and
+    SALib's from the same futures overlap for every factor, and the noise row is the analytic share."""
+    from sporen.sensitivity.metamodel import agree, metamodel_indices
+
+    factors = [Factor("a", 0, 1), Factor("b", -1, 1), Factor("unused", 0, 5), Factor(NOISE, 0, 1)]
+    x = saltelli(factors, 512, seed=5)
+    noise = np.sqrt(12) * 0.3 * (x[:, 3] - 0.5)          # uniform, variance 0.09, additive
+    y = 2 * x[:, 0] + x[:, 1] ** 2 + x[:, 0] * x[:, 1] + noise
+    direct = sobol_indices(factors, y, seed=5)
+    meta = metamodel_indices(factors, x[:, :3], y, seed=5)
+    assert agree(direct, meta).all(), (direct, meta)
+    grid = np.random.default_rng(0).random((400_000, 2)) * [1, 2] - [0, 1]     # the signal variance, by brute force
+    signal = np.var(2 * grid[:, 0] + grid[:, 1] ** 2 + grid[:, 0] * grid[:, 1])
+    share = 0.09 / (signal + 0.09)
+    row = meta.set_index("factor").loc[NOISE]
+    assert row["total_low"] - 0.02 <= share <= row["total_high"] + 0.02, (share, row)
+    unused = meta.set_index("factor").loc["unused"]
+    assert unused["total"] < 0.01
