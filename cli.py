@@ -711,6 +711,55 @@ def monitor_command(scenario: str, quiet: bool, **given: Any) -> None:
     for line in [result.flag, *result.years]:
         click.echo(line.replace("\u00a0", " "))
     click.echo(text("cli.report", result.lang, path=result.out_dir / "report.html"))
+# --- sensitivity --------------------------------------------------------------------------------
+SENSITIVITY_FILES_HELP = """\b
+Files written into DIR:
+  sensitivity_indices  per outcome (each year's result after vangnet, the target
+                  years together, meeting the target) and assumption: first- and
+                  total-order Sobol index with 95% interval; 'seed' is chance
+  tornado         each assumption at its low and high end: mean result, share
+                  of futures meeting the target
+  robustness      the 3 most influential assumptions at their pessimistic end,
+                  one at a time and together: does the plan still meet the target?
+  metamodel_indices  the same indices from a regression metamodel, and whether
+                  they agree with the simulation's
+  results.xlsx    the conclusion in words, then the tables
+  report.html     the tornado chart, the conclusion and the tables
+  manifest.json, timing.json"""
+
+
+@main.command("sensitivity", epilog=SENSITIVITY_FILES_HELP)
+@click.argument("scenario", required=False, default=None, metavar="[SCENARIO]", type=click.Path())
+@options_of(commands.SensitivityJobOptions)
+@quiet_option("No progress bar and no summary.")
+def sensitivity_command(scenario: str | None, quiet: bool, **given: Any) -> None:
+    """Which assumptions decide whether a plan meets the target.
+
+    Sobol indices (first and total order, 95% intervals) of the BUIG result after vangnet per
+    year and of meeting the target, for every parameter in the scenario's `uncertainty:` and each
+    --parameter PATH=LOW:HIGH, with chance (the clients' own randomness) as its own row; a
+    tornado chart; and whether the plan still meets the target when the 3 most influential
+    assumptions turn out badly.
+
+    \b
+    Example:
+      sporen sensitivity inputs/scenarios/bmwe.yaml --plan plan.yaml
+
+    Exit code 0: analysed and written. 2: bad input, one line per problem.
+    """
+    from sporen.jobs.sensitivity import end_lines, run_sensitivity
+
+    begin(given)
+    model = commands.SensitivityJobOptions
+    arguments = {"scenario": scenario} if scenario is not None else {}
+    options = run_job(lambda: read_options(model, given, quiet=quiet, **arguments))
+    options = options.model_copy(update={"command": options.command_line()})
+    note_workers(options)
+    result = run_job(lambda: run_sensitivity(options), options.out, model)
+    if quiet:
+        return
+    for line in end_lines(result):
+        click.echo(line)
 
 
 # --- serve --------------------------------------------------------------------------------------

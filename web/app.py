@@ -23,6 +23,7 @@ from sporen.web.panels.monitor import monitor_panel
 from sporen.web.panels.optimiser import optimiser_panel
 from sporen.web.panels.results import cards_panel, caseload_panel, formation_panel, header_panel, result_panel
 from sporen.web.panels.scenario import scenario_panel
+from sporen.web.panels.sensitivity import sensitivity_panel
 from sporen.web.panels.simulation import simulation_panel
 from sporen.web.session import Page, Settings, compute
 
@@ -50,6 +51,10 @@ def app_ui(settings: Settings) -> ui.Tag:
                 ui.div(ui.input_action_button("optimise", text("web.run_optimiser", settings.lang),
                                               class_="btn-primary"), class_="mb-2"),
                 ui.output_ui("optimiser_state")),
+        ui.card(ui.card_header(ui.output_text("sensitivity_title")),
+                ui.div(ui.input_action_button("sensitivity_run", text("web.run_sensitivity", settings.lang)),
+                       class_="mb-2"),
+                ui.output_ui("sensitivity_state")),
         ui.div(
             ui.card(ui.card_header(ui.output_text("formation_title")), ui.output_ui("formation_tables")),
             ui.card(ui.card_header(ui.output_text("caseload_title")), ui.output_ui("caseload_chart"),
@@ -86,6 +91,7 @@ def build_app(settings: Settings) -> App:
         formation_panel(page)
         caseload_panel(page)
         optimiser_panel(page)
+        sensitivity_panel(page)
         downloads_panel(page)
         monitor_panel(page)
 
