@@ -15,11 +15,11 @@ on the mean spending as the prognosis does (`sim.money.vangnet_projection`):
 
 The forecast from January is close to the prognosis by construction (bmwe.yaml's benefit levels
 are calibrated to it). The re-forecast moves each municipality with its own caseload: Winsum ended May
-at 285 where the forecast expected about 276, Eemsmond at 439 against about 451 (both outside the
-plan's 90% band in February); the seed's prognosis, made with the spending to July, did not move
-that far. Together the four land on the prognosis (+0.00%); Winsum's higher re-forecast crosses
-the 5% threshold (a vangnet the prognosis did not expect). The test runs 40 futures (tolerances
-below allow for that).
+at 285 where the forecast expected about 278, Eemsmond at 439 against about 453 (below the plan's
+90% band then and in February, when Winsum was above it); the seed's prognosis, made with the
+spending to July, did not move that far. Together the four land on the prognosis (+0.00%);
+Winsum's higher re-forecast crosses the 5% threshold (a vangnet the prognosis did not expect). The
+test runs 40 futures (tolerances below allow for that).
 """
 
 from __future__ import annotations
