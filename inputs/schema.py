@@ -279,6 +279,10 @@ class Municipality(StrictModel):
     initial_instruments: Annotated[list[InitialInstrument], Table("initial_instruments")] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="clients already in an instrument at the start",
     )
+    work_exits_before_start: Annotated[float, Field(ge=0, le=1e6)] = Field(
+        default=0.0, description="work exits per month in the returns.within_months months before the start "
+        "(all segments): these earlier job-leavers come back at returns.share_back from the first month, as "
+        "the run's own work exits do (no start-up dip in inflow); 0 = none")
 
 
 class Merger(StrictModel):
@@ -541,12 +545,23 @@ class Instrument(StrictModel):
     max_places_per_year: Clients | None = None
     work_probability_at_end: Probability = 0.0
     work_multiplier_while_in: Multiplier = 1.0
+    deadweight: Probability = Field(
+        default=0.0, description="share of the effect above (work_multiplier_while_in - 1 and "
+        "work_probability_at_end, often a seed's gross outflow) that participants would have reached without "
+        "the instrument; the simulation applies the net effect, (1 - deadweight) of it (trajectories only)")
     eligible_ladder: list[Rung] | None = None
     paid_from: Literal["participatiebudget", "buig"] = "participatiebudget"
     partner: bool = Field(default=False, description="delivered by an external partner")
     initial_remaining_months: list[Annotated[float, Field(ge=0, le=MAX_MONTHS)]] | None = Field(
         default=None, description="[low, high]: remaining months of the clients already in it at the "
         "start, uniform; empty = uniform over (0, duration_months] (starts spread evenly over the past)")
+
+    @model_validator(mode="after")
+    def _deadweight_of_trajectories(self) -> Instrument:
+        if self.deadweight > 0 and self.kind != "trajectory":
+            raise ValueError(f"deadweight {self.deadweight:g} on a {self.kind} (allowed: 0; a net effect "
+                             "applies to trajectories)")
+        return self
 
     @model_validator(mode="after")
     def _remaining_within_duration(self) -> Instrument:

@@ -75,6 +75,11 @@ class PlanJobResult:
     def out_of_reach(self) -> bool:
         return bool(self.optimised.out_of_reach) and self.optimised.options.objective != "net"
 
+    @property
+    def budget_spent(self) -> bool:
+        """--budget-sims ran out before the search was done (its own exit code; the best plan verified so far)."""
+        return bool(getattr(self.optimised, "budget_spent", False))
+
 
 # -- words -------------------------------------------------------------------------------------------
 def target_text(target: Any, municipalities: Sequence[str], lang: str = "en") -> str:
@@ -185,8 +190,12 @@ def end_message(result: PlanJobResult) -> list[str]:
 
     lang, opt, outcome = result.lang, result.optimised, result.outcome
     check = opt.verification
-    lines = [text("cli.plan.verdict", lang, name=opt.scenario.name,
-                  verdict=text("verdict.short." + verdict_of(opt), lang))]
+    lines = []
+    if result.budget_spent:
+        key = "cli.plan.budget_spent" if opt.verified else "cli.plan.budget_unverified"
+        lines.append(text(key, lang, budget=i18n.number(opt.budget_sims, lang)))
+    lines.append(text("cli.plan.verdict", lang, name=opt.scenario.name,
+                      verdict=text("verdict.short." + verdict_of(opt), lang)))
     described = outcome.plan_lines if outcome is not None else []
     lines.append(text("cli.plan.plan", lang, plan="; ".join(described) if described else text("cli.plan.no_change",
                                                                                                lang)))
@@ -195,6 +204,9 @@ def end_message(result: PlanJobResult) -> list[str]:
         lines.append(text("cli.plan.verified", lang, n=check.replications, p=i18n.percent(check.probability, lang),
                           low=i18n.percent(check.ci_low, lang), high=i18n.percent(check.ci_high, lang),
                           conf=i18n.percent(float(opt.precision.confidence), lang)))
+    from sporen.jobs.optimise import cheaper_on_edge_lines
+
+    lines += cheaper_on_edge_lines(opt, lang)
     note = outcome.sample_note(lang) if outcome is not None else None
     if note:
         lines.append("  " + note.strip())
@@ -286,7 +298,8 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
     workers = options.parallel.local_workers()
     rules = load_rules(scenario, Path(options.scenario).parent)
     evaluate = functools.partial(sim_evaluate, backend=backend, scheduler=client, rules=rules)
-    steps = _Steps(4 if base_scenario is not None else 3, "sporen plan", quiet)
+    steps = _Steps(3 + (base_scenario is not None) + bool(options.sensitivity_check and scenario.uncertainty),
+                   "sporen plan", quiet)
     try:
         # 1. optimise
         steps.start("optimise: the cheapest plan that meets the target, verified on fresh futures")
@@ -308,6 +321,17 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         plan_run = evaluate(scenario, optimised.plan, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES)
         steps.finish()
 
+        # 2b. which assumptions decide (`sporen sensitivity`'s analysis of the plan, smaller)
+        sensitivity = None
+        if options.sensitivity_check and scenario.uncertainty:
+            from sporen.jobs.sensitivity import sensitivity_of, tables_of
+
+            steps.start("sensitivity: which assumptions decide")
+            sensitivity = tables_of(sensitivity_of(scenario, optimised.plan, rules, optimised.target,
+                                                   options=options.sensitivity, seed=options.optimiser.seed,
+                                                   workers=workers, backend=backend, scheduler=client))
+            steps.finish()
+
         # 3. the variant against its base
         comparison = None
         variant_name: str | None = None
@@ -327,7 +351,7 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         steps.start("write: tables, workbook, report")
         elapsed = time.perf_counter() - started
         result = write_plan_run(options, scenario, baseline, plan_run, optimised, comparison, variant_name,
-                                variant_lines, seeds, workers, elapsed, rules)
+                                variant_lines, seeds, workers, elapsed, rules, sensitivity)
         steps.finish()
     finally:
         steps.close()
@@ -417,7 +441,7 @@ def _summary_table(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame, cos
 def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, plan_run: Any, optimised: Any,
                    comparison: pd.DataFrame | None, variant_name: str | None, variant_lines: list[str],
                    seeds: Sequence[np.random.SeedSequence], workers: int, elapsed: float,
-                   rules: Mapping[int, Any] | None = None) -> PlanJobResult:
+                   rules: Mapping[int, Any] | None = None, sensitivity: Any = None) -> PlanJobResult:
     """Build every table, the workbook and the report (in the options' language, else the
     scenario's), and write the run directory."""
     from sporen.common.files import write_text
@@ -488,6 +512,10 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     }
     if comparison is not None:
         summary_tables["comparison"] = comparison
+    if sensitivity is not None:
+        from sporen.outputs.sensitivity_section import workbook_tables
+
+        summary_tables.update(workbook_tables(sensitivity, scenario, lang))
     raw_tables = {
         "monthly": baseline.monthly, "yearly": baseline.yearly, "kpis": baseline.kpis, "spells": baseline.spells,
         "plan_monthly": plan_run.monthly, "plan_yearly": plan_run.yearly, "plan_kpis": plan_run.kpis,
@@ -536,7 +564,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         scenario, RunFrames(fresh.monthly, fresh.yearly, fresh.kpis, baseline.spells), planned, outcome,
         comparison=comparison_for_report(comparison) if comparison is not None else None,
         comparison_intro=(text("compare.variant_intro", lang, name=variant_name) if comparison is not None else ""),
-        run=run_info, rules=rules, lang=lang)
+        run=run_info, rules=rules, lang=lang, sensitivity=sensitivity)
 
     folder = _out_folder(options, scenario)
     out_dir = folder.path
