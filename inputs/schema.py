@@ -1,6 +1,6 @@
 """The scenario: one executing organisation (one or more municipalities) over whole years.
 
-This module is the contract between planners' files and the model (MODEL.md section 2). Every
+This module is the contract between planners' files and the model (docs/DESIGN.md, the model in brief, §2). Every
 model forbids unknown keys, so a typo never passes silently. Numbers are plain values here; the
 loader lets a planner write any value as ``{value: ..., source: "..."}`` and keeps the sources in
 ``Scenario.sources`` (dotted path -> source), so the report can list every assumption.
@@ -88,7 +88,8 @@ EXIT_CAUSES: tuple[ExitCause, ...] = (
     "prior_provision",
     "other",
 )
-"""Competing exit risks that end a benefit (MODEL.md 3.4); `partial_work` is a state change."""
+"""Competing exit risks that end a benefit (docs/DESIGN.md, the model in brief, §3); `partial_work` is a
+state change."""
 
 HazardName = Literal[
     "work",
@@ -230,7 +231,7 @@ class Accounts(StrictModel):
 
 
 class InitialInstrument(StrictModel):
-    """Clients already in an instrument at the start (MODEL.md 2, initial state).
+    """Clients already in an instrument at the start (docs/DESIGN.md, the model in brief, §2).
 
     A wage-cost subsidy contract is a person who already left the benefit for a subsidised job:
     not on the caseload, but BUIG pays the rest of the subsidy. A trajectory participant is one of
