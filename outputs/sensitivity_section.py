@@ -13,6 +13,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure as MplFigure
@@ -76,17 +77,19 @@ def indices_display(tables: SensitivityTables, scenario: Scenario | None, lang: 
             rows.append({
                 text("sens.col.output", lang): text(f"sens.output.{output}", lang),
                 text("sens.col.assumption", lang): factor_label(name, scenario, lang),
-                text("sens.col.total", lang): _index_text(r["total"], r["total_low"], r["total_high"], lang),
-                text("sens.col.first", lang): _index_text(r["first"], r["first_low"], r["first_high"], lang),
+                text("sens.col.total", lang): _index_text(r, "total", lang),
+                text("sens.col.first", lang): _index_text(r, "first", lang),
             })
     return pd.DataFrame(rows)
 
 
-def _index_text(value: float, low: float, high: float, lang: str) -> str:
+def _index_text(row: Any, column: str, lang: str) -> str:
+    """'0,21 (0,12 - 0,30)': an index with its 95% interval."""
+    value, low, high = (float(row[column + end]) for end in ("", "_low", "_high"))
     if pd.isna(value):
         return text("sens.no_variation", lang)
-    return f"{i18n.decimal(round(float(value), 2), lang)} ({i18n.decimal(round(float(low), 2), lang)} - " \
-           f"{i18n.decimal(round(float(high), 2), lang)})"
+    shown = [i18n.decimal(round(v, 2), lang) for v in (value, low, high)]
+    return f"{shown[0]} ({shown[1]} - {shown[2]})"
 
 
 def robustness_words(tables: SensitivityTables, scenario: Scenario | None, lang: str) -> list[str]:

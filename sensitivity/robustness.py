@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -60,7 +61,7 @@ def robustness_table(ends: Sequence[Pessimistic], tornado: pd.DataFrame, togethe
         rows.append(["centre", "", "", float(first["share_centre"]), float(first["result_centre"]), together.futures,
                      bool(first["share_centre"] >= goal.required - 1e-12)])
     for p in ends:
-        row = rows_by.loc[p.factor]
+        row: Any = rows_by.loc[p.factor]
         share, result = float(row[f"share_{p.end}"]), float(row[f"result_{p.end}"])
         rows.append(["one", p.factor, f"{p.value:g}", share, result, together.futures,
                      share >= goal.required - 1e-12])
