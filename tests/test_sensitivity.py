@@ -101,7 +101,7 @@ def test_metamodel_and_direct_indices_agree_on_a_noisy_function():
     noise = np.sqrt(12) * 0.3 * (x[:, 3] - 0.5)          # uniform, variance 0.09, additive
     y = 2 * x[:, 0] + x[:, 1] ** 2 + x[:, 0] * x[:, 1] + noise
     direct = sobol_indices(factors, y, seed=5)
-    meta = metamodel_indices(factors, x[:, :3], y, seed=5)
+    meta = metamodel_indices(factors, x[:, :3], y, seed=5, block=len(factors) + 2)
     assert agree(direct, meta).all(), (direct, meta)
     grid = np.random.default_rng(0).random((400_000, 2)) * [1, 2] - [0, 1]     # the signal variance, by brute force
     signal = np.var(2 * grid[:, 0] + grid[:, 1] ** 2 + grid[:, 0] * grid[:, 1])
