@@ -100,20 +100,22 @@ def robustness_words(tables: SensitivityTables, scenario: Scenario | None, lang:
     if ones.empty:
         return [text("sens.robust.none", lang)]
     centre = table[table["case"] == "centre"]
-    if len(centre) and not bool(centre["meets"].iloc[0]):
-        return [text("sens.robust.centre_fails", lang, share=i18n.percent(float(centre["share"].iloc[0]), lang))]
-    described = [_pessimistic(row, tables, scenario, lang) for _, row in ones.iterrows()]
-    holding = [d for d, ok in zip(described, ones["meets"], strict=True) if bool(ok)]
-    failing = [d for d, ok in zip(described, ones["meets"], strict=True) if not bool(ok)]
     lines = []
-    if holding:
-        lines.append(text("sens.robust.holds", lang, cases=i18n.words(holding, lang)))
-    if failing:
-        lines.append(text("sens.robust.breaks", lang, cases=i18n.words(failing, lang)))
+    if len(centre) and centre["verdict"].iloc[0] != "meets":
+        key = "sens.robust.centre_fails" if centre["verdict"].iloc[0] == "does_not_meet" else "sens.robust.centre_edge"
+        lines.append(text(key, lang, share=i18n.percent(float(centre["share"].iloc[0]), lang),
+                          n=int(centre["futures"].iloc[0])))
+        if key == "sens.robust.centre_fails":
+            return lines
+    described = [_pessimistic(row, tables, scenario, lang) for _, row in ones.iterrows()]
+    for verdict in ("meets", "on_the_edge", "does_not_meet"):
+        cases = [d for d, v in zip(described, ones["verdict"], strict=True) if v == verdict]
+        if cases:
+            lines.append(text(f"sens.robust.one_{verdict}", lang, cases=i18n.words(cases, lang)))
     if len(together):
         row = together.iloc[0]
-        key = "sens.robust.together_holds" if bool(row["meets"]) else "sens.robust.together_breaks"
-        lines.append(text(key, lang, n=len(ones), share=i18n.percent(float(row["share"]), lang)))
+        lines.append(text(f"sens.robust.together_{row['verdict']}", lang, n=len(ones),
+                          share=i18n.percent(float(row["share"]), lang)))
     return lines
 
 
@@ -137,7 +139,9 @@ def robustness_display(tables: SensitivityTables, scenario: Scenario | None, lan
         rows.append({text("sens.col.case", lang): case,
                      text("sens.col.result", lang): i18n.money(float(row["result"]), lang),
                      text("sens.col.share", lang): i18n.percent(float(row["share"]), lang),
-                     text("sens.col.meets", lang): text("sens.yes" if bool(row["meets"]) else "sens.no", lang)})
+                     text("sens.col.share_interval", lang): f"{i18n.percent(float(row['share_low']), lang)} - "
+                                                            f"{i18n.percent(float(row['share_high']), lang)}",
+                     text("sens.col.meets", lang): text(f"verdict.short.{row['verdict']}", lang)})
     return pd.DataFrame(rows)
 
 
