@@ -104,8 +104,8 @@ def verdict_line(result: OptimiseResult) -> str:
                 f"(worst target group's margin {v.estimate:+.2%} of its BUIG budget, bounds {v.ci_low:+.2%} to "
                 f"{v.ci_high:+.2%})")
     line = (f"the plan {words}: {v.met} of {v.replications} fresh futures meet it ({v.probability:.1%}; "
-            f"{result.precision.confidence:.0%} confidence bounds {v.ci_low:.1%}-{v.ci_high:.1%}; required "
-            f"{float(result.target.probability):.0%}, indifference zone {100 * result.precision.zone:g} points)")
+            f"{v.bounds} at {result.precision.confidence:.0%}: {v.ci_low:.1%}-{v.ci_high:.1%}; required "
+            f"{float(result.target.probability):.0%}, indifference zone {100 * v.zone:g} points)")
     others = [(p, c) for p, c in result.verified if p != result.point and p == result.reference]
     if others and v.verdict == "does_not_meet" and others[0][1].verdict != "does_not_meet":
         c = others[0][1]
@@ -113,6 +113,25 @@ def verdict_line(result: OptimiseResult) -> str:
                  f" on the same fresh futures ({c.probability:.1%}, bounds {c.ci_low:.1%}-{c.ci_high:.1%}): the "
                  "target is not out of reach, but no plan meets it clearly")
     return line
+
+
+def cheaper_on_edge_lines(optimised: Any, lang: str) -> list[str]:
+    """Beside an answer dearer than a verified plan on the edge: that plan, its probability and bounds, and
+    the extra cost of the answer's certainty (never a silent swap to a dearer plan)."""
+    from sporen.common import i18n
+    from sporen.common.i18n import text
+
+    edge = getattr(optimised, "cheaper_on_edge", None)
+    if edge is None:
+        return []
+    point, check = edge
+    space = optimised.space
+    cost = space.point_cost(point)
+    return [text("cli.plan.cheaper_on_edge", lang, plan=space.describe_point(point), cost=i18n.money(cost, lang),
+                 n=check.replications, p=i18n.percent(check.probability, lang, 1),
+                 low=i18n.percent(check.ci_low, lang, 1), high=i18n.percent(check.ci_high, lang, 1),
+                 conf=i18n.percent(float(check.confidence), lang),
+                 extra=i18n.money(optimised.cost - cost, lang))]
 
 
 def plan_yaml(result: OptimiseResult) -> str:
@@ -174,6 +193,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _edge_summary(result: OptimiseResult) -> dict[str, Any] | None:
+    edge = result.cheaper_on_edge
+    if edge is None:
+        return None
+    point, check = edge
+    return {"plan": result.space.describe_point(point), "cost": result.space.point_cost(point),
+            "verified_probability": check.probability, "bounds": [check.ci_low, check.ci_high],
+            "verified_on": check.replications, "extra_cost_of_answer": result.cost - result.space.point_cost(point)}
+
+
 def summary(result: OptimiseResult) -> dict[str, Any]:
     """The answer in a few fields (manifest.json, the command's last lines, the web app)."""
     v = result.verification
@@ -191,6 +220,9 @@ def summary(result: OptimiseResult) -> dict[str, Any]:
         "regime": result.regime,
         "best_reachable": result.reference_text,
         "stop_reason": result.stop_reason,
+        "budget_spent": result.budget_spent,
+        "cheaper_on_edge": _edge_summary(result),
+        "bounds_method": None if v is None else v.bounds,
         "blocking": result.blocking,
         "sims_used": result.sims_used,
         "budget_sims": result.budget_sims,

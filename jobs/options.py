@@ -227,6 +227,38 @@ class CalibrateOptions(CalibrateRun):
         return self.out if self.out is not None else Path(f"{self.scenario.stem}-calibrated.yaml")
 
 
+class MonitorRun(CommandOptions):
+    """How `sporen monitor` and `sporen.reforecast_plan` simulate: the futures and where."""
+
+    replications: int = replications_option(100, minimum=10, help="Simulated futures, the same seeds for the plan's "
+                                            "forecast and the re-forecast.")
+    seed: int = seed_option()
+    parallel: Parallel = group(Parallel)
+
+
+class MonitorOptions(MonitorRun):
+    """What `sporen monitor` asks for: the scenario, its actuals, the plan being monitored, the futures."""
+
+    arguments = ("scenario",)
+    leading = ("actuals", "plan")
+    scenario: Path = scenario_argument()
+    actuals: Path = option(help="Actuals per municipality and month (CSV or XLSX): maand, gemeente, bestand (clients "
+                           "on benefit at the end of the month) and where known instroom, uitstroom, uitstroom "
+                           "<reden>, uitgaven (EUR).", metavar="FILE")
+    plan: Path | None = option(None, help="The plan being monitored (plan.yaml). Default: the baseline.",
+                               metavar="FILE", show_default=False)
+    out: Path | None = out_folder_option("outputs/runs/monitor-<scenario name>")
+    lang: Language | None = lang_option()
+    progress: bool = option(True, help="A progress bar on standard error.", internal=True)
+    command: list[str] = option(default_factory=list, help="The command line (manifest.json).", internal=True)
+
+    def command_line(self) -> list[str]:
+        return command_line(self, "monitor", [str(self.scenario)])
+
+    def input_files(self) -> list[Path | None]:
+        return [self.scenario, self.actuals, self.plan]
+
+
 # -- optimise and plan ----------------------------------------------------------------------------------
 class OptimiseRun(CommandOptions):
     """How `sporen optimise` and `sporen.optimise_plan` search: the optimiser's options and where it simulates."""
@@ -399,9 +431,10 @@ def read_token(path: Path) -> str | None:
 
 __all__ = ["BUNDLED_SCENARIO", "CalibrateOptions", "CalibrateRun", "CommandOptions", "CompareOptions", "CompareRun",
            "ConvertOptions", "OptimiseRun", "SimulateRun",
-           "DEFAULT_SEED", "DEFAULT_TRADEOFF", "Edge", "JobOptions", "MAX_REPLICATIONS", "OptimiseJobOptions",
-           "PLAN_TRADEOFF", "Parallel", "PlanJobOptions", "REPORT_FUTURES", "SensitivityJobOptions", "ServeOptions",
-           "SimulateOptions",
+           "DEFAULT_SEED", "DEFAULT_TRADEOFF", "Edge", "JobOptions", "MAX_REPLICATIONS", "MonitorOptions", "MonitorRun",
+           "OptimiseJobOptions", "PLAN_TRADEOFF", "Parallel", "PlanJobOptions", "REPORT_FUTURES",
+           "SensitivityJobOptions",
+           "ServeOptions", "SimulateOptions",
            "ValidateOptions", "VangnetOptions", "check_out_file", "check_out_folder", "command_line", "is_loopback",
            "leading_text", "raise_problems", "yaml_by_sporen"]
 

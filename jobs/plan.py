@@ -75,6 +75,11 @@ class PlanJobResult:
     def out_of_reach(self) -> bool:
         return bool(self.optimised.out_of_reach) and self.optimised.options.objective != "net"
 
+    @property
+    def budget_spent(self) -> bool:
+        """--budget-sims ran out before the search was done (its own exit code; the best plan verified so far)."""
+        return bool(getattr(self.optimised, "budget_spent", False))
+
 
 # -- words -------------------------------------------------------------------------------------------
 def target_text(target: Any, municipalities: Sequence[str], lang: str = "en") -> str:
@@ -185,8 +190,12 @@ def end_message(result: PlanJobResult) -> list[str]:
 
     lang, opt, outcome = result.lang, result.optimised, result.outcome
     check = opt.verification
-    lines = [text("cli.plan.verdict", lang, name=opt.scenario.name,
-                  verdict=text("verdict.short." + verdict_of(opt), lang))]
+    lines = []
+    if result.budget_spent:
+        key = "cli.plan.budget_spent" if opt.verified else "cli.plan.budget_unverified"
+        lines.append(text(key, lang, budget=i18n.number(opt.budget_sims, lang)))
+    lines.append(text("cli.plan.verdict", lang, name=opt.scenario.name,
+                      verdict=text("verdict.short." + verdict_of(opt), lang)))
     described = outcome.plan_lines if outcome is not None else []
     lines.append(text("cli.plan.plan", lang, plan="; ".join(described) if described else text("cli.plan.no_change",
                                                                                                lang)))
@@ -195,6 +204,9 @@ def end_message(result: PlanJobResult) -> list[str]:
         lines.append(text("cli.plan.verified", lang, n=check.replications, p=i18n.percent(check.probability, lang),
                           low=i18n.percent(check.ci_low, lang), high=i18n.percent(check.ci_high, lang),
                           conf=i18n.percent(float(opt.precision.confidence), lang)))
+    from sporen.jobs.optimise import cheaper_on_edge_lines
+
+    lines += cheaper_on_edge_lines(opt, lang)
     note = outcome.sample_note(lang) if outcome is not None else None
     if note:
         lines.append("  " + note.strip())

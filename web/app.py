@@ -19,6 +19,7 @@ from sporen.jobs.whatif.upload import MAX_UPLOAD_BYTES
 from sporen.web.html import CSS
 from sporen.web.panels.controls import controls_panel
 from sporen.web.panels.downloads import downloads_panel
+from sporen.web.panels.monitor import monitor_panel
 from sporen.web.panels.optimiser import optimiser_panel
 from sporen.web.panels.results import cards_panel, caseload_panel, formation_panel, header_panel, result_panel
 from sporen.web.panels.scenario import scenario_panel
@@ -59,6 +60,7 @@ def app_ui(settings: Settings) -> ui.Tag:
             ui.card(ui.card_header(ui.output_text("caseload_title")), ui.output_ui("caseload_chart"),
                     ui.output_ui("caseload_table")),
             class_="results"),
+        ui.card(ui.card_header(ui.output_text("monitor_title")), ui.output_ui("monitor_state")),
         ui.card(ui.card_header(ui.output_text("downloads_title")), ui.output_ui("downloads")),
         title="sporen",
         lang=settings.lang,
@@ -91,6 +93,7 @@ def build_app(settings: Settings) -> App:
         optimiser_panel(page)
         sensitivity_panel(page)
         downloads_panel(page)
+        monitor_panel(page)
 
     app = App(app_ui(settings), server)
     app.sanitize_errors = True   # an error inside an output shows a short message, never a traceback

@@ -10,4 +10,5 @@ outputs and effects for a session's `web.session.Page`:
 | `optimiser` | the optimiser button, its progress and its answer |
 | `sensitivity` | which assumptions decide: the tornado and the robustness of the plan (a shared cache) |
 | `downloads` | plan.yaml, variant.yaml, the report and the workbook of the current plan |
+| `monitor` | actuals from the browser: the re-forecast of the current plan, the flag and the fan chart |
 """
