@@ -320,10 +320,14 @@ class Search:
             # is within the (so widened) zone and goes on to the verification, which decides; rejecting it
             # would send the search to a dearer plan on a small sample
             threshold = self.judge.threshold
+            design = self.verdict_design()
+            # a cap too small for the zone (the verdict's zone is widened): reject only a plan shown to be below p
+            widened = design is not None and design.zone_eff > self.judge.zone + 1e-12
+            zone = 0.0 if widened else self.judge.zone
             outcome, est = self.sequential(
                 point, self.judge.estimate,
-                lambda e, final: decide(e, threshold, self.judge.zone, final, cap_accepts=threshold),
-                max_looks=max_looks, futile=threshold if max_looks is not None else None)
+                lambda e, final: decide(e, threshold, zone, final, cap_accepts=threshold),
+                max_looks=max_looks, futile=threshold if max_looks is not None and not widened else None)
             test = "meets"
         else:
             reference = self.reference
