@@ -17,7 +17,8 @@ Steps (each with a progress bar on stderr unless quiet):
 
 Exit status (cli.py): 0 when the plan meets the target or is on the edge of it, 1 when the target
 is out of reach (the verified plan, as good as the best reachable one, is below it; the report is
-still written), 2 for bad input.
+still written), 2 for bad input, 3 when --budget-sims ran out before the search was done (the best
+plan verified so far is reported).
 """
 
 from __future__ import annotations
