@@ -1,7 +1,7 @@
 """The fit: multipliers that make the simulated window match the observed history.
 
 Every candidate is simulated on the same R replication seeds (common random numbers), through
-the shared runner (`sim.runner.reduce_seeds`, so local processes or a Dask cluster), and the mean
+the shared runner (`sim.futures.reduce_seeds`, so local processes or a Dask cluster), and the mean
 of the R replications is compared with every observation. The objective is the sum of squared
 relative errors (simulated / observed - 1) of all observations plus a weak pull (``RIDGE`` x
 squared log-multiplier) towards the scenario's values, so a parameter the observations cannot
@@ -38,11 +38,13 @@ from sporen.calibration.window import (
     Parameters,
     apply_parameters,
     simulated_values,
+    spending_counts,
+    window_counts,
     window_scenario,
 )
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.schema import Scenario
-from sporen.sim.runner import reduce_seeds
+from sporen.sim.futures import SELECTION, reduce_seeds
 
 RIDGE = 1e-4
 """Weight of the pull towards the scenario's values, per squared log-multiplier."""
@@ -53,8 +55,9 @@ TOLERANCE = 0.01
 SPENDING_REPLICATIONS = 200
 """Forward replications for the benefit-level fit (its standard error per municipality is a
 few tenths of a percent at 200; the fit's own replications would leave about 0.5%)."""
-COUNTS = "sporen.calibration.window:window_counts"
-SPENDING_COUNTS = "sporen.calibration.window:spending_counts"
+COUNTS = window_counts
+"""What a window replication adds up to (passed to the workers as a function)."""
+SPENDING_COUNTS = spending_counts
 
 
 @dataclass
@@ -176,21 +179,28 @@ def calibrate(scenario: Scenario, observed: Observed, *, replications: int = DEF
               applications_scale: float | None = None, iterations: int = DEFAULT_ITERATIONS,
               start: Parameters | None = None, source: str | None = None,
               log: Callable[[str], None] | None = None,
-              spending_replications: int = SPENDING_REPLICATIONS) -> CalibrationResult:
+              spending_replications: int = SPENDING_REPLICATIONS, starts: int = 1) -> CalibrationResult:
     """Fit `Parameters` to `observed` (see the module doc) and return the calibrated scenarios.
 
-    `iterations` bounds the steps of the least-squares solver (0 = no fit, only the table)."""
+    `iterations` bounds the steps of the least-squares solver per start (0 = no fit, only the
+    table); `starts` > 1 fits from that many starting points (`starting_points`) and keeps the
+    lowest objective (the earliest start on a tie). Every start uses the same seeds, so their
+    objectives compare like for like."""
     layout = Layout(scenario, observed)
-    seeds = SeedSequence(seed).spawn(replications)
+    seeds = SELECTION.seeds(seed, 0, replications)
     where = Backend(workers, backend, scheduler)
     objective = Objective(scenario, observed, layout, seeds, where, applications_scale, log)
     bound = math.log(MAX_MULTIPLIER)
     theta0 = np.clip(layout.vector(start) if start is not None else np.zeros(layout.size), -bound, bound)
     if iterations > 0:
-        fitted = least_squares(objective, theta0, jac=objective.jacobian, bounds=(-bound, bound), method="trf",
-                               ftol=TOLERANCE, xtol=1e-3, gtol=1e-8, max_nfev=iterations, x_scale=1.0)
-        theta = fitted.x
-        f = float(fitted.fun @ fitted.fun)
+        results = []
+        for k, point in enumerate(starting_points(theta0, starts, seed, bound)):
+            fitted = least_squares(objective, point, jac=objective.jacobian, bounds=(-bound, bound), method="trf",
+                                   ftol=TOLERANCE, xtol=1e-3, gtol=1e-8, max_nfev=iterations, x_scale=1.0)
+            results.append((float(fitted.fun @ fitted.fun), k, fitted.x))
+            if log and starts > 1:
+                log(f"start {k + 1}/{starts}: objective {results[-1][0]:.6g}")
+        f, _, theta = min(results, key=lambda r: (r[0], r[1]))
     else:
         theta = theta0
         r0 = objective(theta)
@@ -203,13 +213,29 @@ def calibrate(scenario: Scenario, observed: Observed, *, replications: int = DEF
     history = window_scenario(scenario, observed, params, layout, keep_sources=True)
     spending = None
     if observed.spending:
-        forward = SeedSequence(seed).spawn(max(replications, spending_replications))
+        forward = SELECTION.seeds(seed, 0, max(replications, spending_replications))
         params.benefit, spending = fit_benefit_levels(apply_parameters(scenario, params), observed, forward, where)
     return CalibrationResult(
         scenario=apply_parameters(scenario, params), history=history, parameters=params,
         table=fit_table(observed, simulated, applications_scale), objective=f, objective_start=f0,
         applications_scale=scale, evaluations=objective.evaluations, replications=replications, seed=seed,
         window=window, names=layout.names, spending=spending)
+
+
+def starting_points(theta0: np.ndarray, starts: int, seed: int, bound: float) -> list[np.ndarray]:
+    """`theta0` and `starts` - 1 points spread around it: a Latin hypercube over [-log 2, log 2]
+    in every log-multiplier (its own stream of `seed`), clipped to the bounds. The same seed gives
+    the same points."""
+    points = [np.asarray(theta0, dtype=float)]
+    n, d = starts - 1, len(theta0)
+    if n <= 0 or d == 0:
+        return points
+    rng = np.random.default_rng(SeedSequence(seed).spawn(1)[0].spawn(1)[0])
+    cells = np.column_stack([rng.permutation(n) for _ in range(d)])
+    u = (cells + rng.random((n, d))) / n
+    offsets = (2 * u - 1) * math.log(2.0)
+    points += [np.clip(points[0] + row, -bound, bound) for row in offsets]
+    return points
 
 
 def fit_benefit_levels(scenario: Scenario, observed: Observed, seeds: list[SeedSequence],
@@ -258,6 +284,6 @@ def simulate_window(scenario: Scenario, observed: Observed, params: Parameters |
         if month_number(sc.start) != observed.start:
             raise InputError([Problem(observed.file, "", f"the window starts in {month_text(observed.start)}, the "
                                       f"history scenario in {sc.start}", "the same start")])
-    means = mean_counts(sc, SeedSequence(seed).spawn(replications), Backend(workers, backend, scheduler))
+    means = mean_counts(sc, SELECTION.seeds(seed, 0, replications), Backend(workers, backend, scheduler))
     initial = {m.name: sum(m.initial_stock.values()) for m in sc.municipalities}
     return fit_table(observed, simulated_values(observed, means, initial), applications_scale)

@@ -299,7 +299,8 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
     workers = options.parallel.local_workers()
     rules = load_rules(scenario, Path(options.scenario).parent)
     evaluate = functools.partial(sim_evaluate, backend=backend, scheduler=client, rules=rules)
-    steps = _Steps(4 if base_scenario is not None else 3, "sporen plan", quiet)
+    steps = _Steps(3 + (base_scenario is not None) + bool(options.sensitivity_check and scenario.uncertainty),
+                   "sporen plan", quiet)
     try:
         # 1. optimise
         steps.start("optimise: the cheapest plan that meets the target, verified on fresh futures")
@@ -321,6 +322,17 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         plan_run = evaluate(scenario, optimised.plan, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES)
         steps.finish()
 
+        # 2b. which assumptions decide (`sporen sensitivity`'s analysis of the plan, smaller)
+        sensitivity = None
+        if options.sensitivity_check and scenario.uncertainty:
+            from sporen.jobs.sensitivity import sensitivity_of, tables_of
+
+            steps.start("sensitivity: which assumptions decide")
+            sensitivity = tables_of(sensitivity_of(scenario, optimised.plan, rules, optimised.target,
+                                                   options=options.sensitivity, seed=options.optimiser.seed,
+                                                   workers=workers, backend=backend, scheduler=client))
+            steps.finish()
+
         # 3. the variant against its base
         comparison = None
         variant_name: str | None = None
@@ -340,7 +352,7 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         steps.start("write: tables, workbook, report")
         elapsed = time.perf_counter() - started
         result = write_plan_run(options, scenario, baseline, plan_run, optimised, comparison, variant_name,
-                                variant_lines, seeds, workers, elapsed, rules)
+                                variant_lines, seeds, workers, elapsed, rules, sensitivity)
         steps.finish()
     finally:
         steps.close()
@@ -430,7 +442,7 @@ def _summary_table(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame, cos
 def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, plan_run: Any, optimised: Any,
                    comparison: pd.DataFrame | None, variant_name: str | None, variant_lines: list[str],
                    seeds: Sequence[np.random.SeedSequence], workers: int, elapsed: float,
-                   rules: Mapping[int, Any] | None = None) -> PlanJobResult:
+                   rules: Mapping[int, Any] | None = None, sensitivity: Any = None) -> PlanJobResult:
     """Build every table, the workbook and the report (in the options' language, else the
     scenario's), and write the run directory."""
     from sporen.common.files import write_text
@@ -501,6 +513,10 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     }
     if comparison is not None:
         summary_tables["comparison"] = comparison
+    if sensitivity is not None:
+        from sporen.outputs.sensitivity_section import workbook_tables
+
+        summary_tables.update(workbook_tables(sensitivity, scenario, lang))
     raw_tables = {
         "monthly": baseline.monthly, "yearly": baseline.yearly, "kpis": baseline.kpis, "spells": baseline.spells,
         "plan_monthly": plan_run.monthly, "plan_yearly": plan_run.yearly, "plan_kpis": plan_run.kpis,
@@ -549,7 +565,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         scenario, RunFrames(fresh.monthly, fresh.yearly, fresh.kpis, baseline.spells), planned, outcome,
         comparison=comparison_for_report(comparison) if comparison is not None else None,
         comparison_intro=(text("compare.variant_intro", lang, name=variant_name) if comparison is not None else ""),
-        run=run_info, rules=rules, lang=lang)
+        run=run_info, rules=rules, lang=lang, sensitivity=sensitivity)
 
     folder = _out_folder(options, scenario)
     out_dir = folder.path

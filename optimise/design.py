@@ -36,13 +36,15 @@ import pandas as pd
 
 from sporen.inputs.schema import Scenario
 from sporen.optimise.decisions import Choice, DecisionSpace, Point
+from sporen.sim import api as futures
+from sporen.sim.api import VERIFY_BASE as VERIFY_BASE  # re-exported: where verification begins
 
 RESPONSE = "result_after_vangnet"
 """The yearly column a BUIG target is set on: BUIG result plus vangnet, whole euros."""
 COLUMNS = ("result_after_vangnet", "exploitatie_result")
 """The yearly columns kept per plan and future (the target's column is one of them)."""
-VERIFY_BASE = 1_000_000_000
-VERIFY_BLOCK = 1_000_000
+VERIFY_BLOCK = futures.BLOCK
+"""The streams of futures are defined once, in `sim.futures` (VERIFY_BASE, BLOCK come from there)."""
 DESIGN_LEVELS = 2
 """Simulated levels of a lever on each side of its baseline in the design (the first step and the last;
 the others are interpolated: the design only screens, every decision is a whole-plan simulation)."""
@@ -56,13 +58,12 @@ Progress = Callable[[int, int, str], None]
 
 def selection_seeds(seed: int, start: int, stop: int) -> list[np.random.SeedSequence]:
     """Selection futures start..stop-1: child i of SeedSequence(seed)."""
-    return [np.random.SeedSequence(seed, spawn_key=(i,)) for i in range(start, stop)]
+    return futures.SELECTION.seeds(seed, start, stop)
 
 
 def verification_seeds(seed: int, block: int, start: int, stop: int) -> list[np.random.SeedSequence]:
     """Futures start..stop-1 of verification block `block` (disjoint from every selection future)."""
-    first = VERIFY_BASE + block * VERIFY_BLOCK
-    return [np.random.SeedSequence(seed, spawn_key=(first + i,)) for i in range(start, stop)]
+    return futures.verification(block).seeds(seed, start, stop)
 
 
 def stream_seeds(seed: int, stream: Stream, start: int, stop: int) -> list[np.random.SeedSequence]:
@@ -75,8 +76,7 @@ def stream_seeds(seed: int, stream: Stream, start: int, stop: int) -> list[np.ra
 def seed_label(seed: int, stream: Stream, n: int) -> str:
     """How a set of futures is written in the outputs: root seed and spawn-key range."""
     kind, block = stream
-    first = 0 if kind == "selection" else VERIFY_BASE + block * VERIFY_BLOCK
-    return f"SeedSequence({seed}) children {first}-{first + n - 1}"
+    return (futures.SELECTION if kind == "selection" else futures.verification(block)).label(seed, n)
 
 
 class BudgetSpent(RuntimeError):

@@ -32,7 +32,7 @@ MODELS = {"vangnet": commands.VangnetOptions, "validate": commands.ValidateOptio
           "convert": commands.ConvertOptions, "simulate": commands.SimulateOptions,
           "optimise": commands.OptimiseJobOptions, "plan": commands.PlanJobOptions,
           "compare": commands.CompareOptions, "serve": commands.ServeOptions,
-          "calibrate": commands.CalibrateOptions}
+          "calibrate": commands.CalibrateOptions, "sensitivity": commands.SensitivityJobOptions}
 REQUIRED = {"scenario": TINY, "accounts": ACCOUNTS, "files": [TINY], "src": TINY, "dest": "x.yaml", "base": TINY,
             "variants": [TINY], "observed": ACCOUNTS}
 PRESENTATION = {"quiet", "help"}
