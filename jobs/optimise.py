@@ -55,6 +55,7 @@ def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str]
 
     `progress(simulated, planned, stage)` replaces the progress bar (the web app passes one)."""
     from sporen.optimise.loop import optimise
+    from sporen.sim import futures
     from sporen.sim.api import evaluate, session
 
     inputs = [options.scenario, options.variant]
@@ -65,7 +66,10 @@ def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str]
     searched = options.optimiser.model_copy(update={"workers": parallel.local_workers(), "progress": options.progress})
     with session(parallel.chosen_backend, parallel.scheduler) as client:
         simulate = functools.partial(evaluate, backend=parallel.chosen_backend, scheduler=client)
-        result = optimise(scenario, searched, evaluate=simulate, progress=progress)
+        # the plans of a stage in one dispatch (only with the simulator itself: a replaced one goes one by one)
+        many = (functools.partial(futures.evaluate_many, backend=parallel.chosen_backend, scheduler=client)
+                if getattr(evaluate, "__module__", "") == "sporen.sim.api" else None)
+        result = optimise(scenario, searched, evaluate=simulate, progress=progress, evaluate_many=many)
     write_run(result, out, command=options.command or options.command_line(), scenario_file=str(options.scenario),
               variant_file=str(options.variant) if options.variant else None)
     return OptimiseJobResult(result, out.path)

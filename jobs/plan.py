@@ -308,7 +308,11 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         searched = options.optimiser.model_copy(update={"workers": workers, "progress": not quiet})
         if searched.target_from is None:
             searched = searched.model_copy(update={"target_from": years[1] if len(years) > 1 else years[0]})
-        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress)
+        from sporen.sim import futures
+
+        many = (functools.partial(futures.evaluate_many, backend=backend, scheduler=client, rules=rules)
+                if getattr(sim_evaluate, "__module__", "") == "sporen.sim.api" else None)
+        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress, evaluate_many=many)
         steps.finish()
 
         # 2. baseline and plan on the plan's own fresh verification futures, every frame

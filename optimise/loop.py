@@ -257,11 +257,13 @@ def _progress(option: bool | Callable[[int, int, str], None]) -> tuple[Callable[
 
 
 def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluate=None,
-             progress: Callable[[int, int, str], None] | None = None) -> OptimiseResult:
+             progress: Callable[[int, int, str], None] | None = None, evaluate_many=None) -> OptimiseResult:
     """Find the cheapest plan that meets the target, decided at the stated confidence; the library
     entry point (`sporen optimise`, `sporen plan`, the web app).
 
     `evaluate` defaults to `sim.api.evaluate`; tests pass a fake oracle with the same signature.
+    `evaluate_many` (`sim.futures.evaluate_many`'s signature; the default with the default `evaluate`)
+    simulates the plans of one stage in one dispatch; without it they are simulated one by one.
     `progress(simulated, planned, stage)` is called after every simulation with the replications
     simulated and planned so far (the total grows as the procedure decides it needs more).
     Raises `OptionsError` for options that do not fit the scenario.
@@ -269,9 +271,11 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
     started = time.perf_counter()
     options = options or OptimiseOptions()
     if evaluate is None:
+        from sporen.sim import futures
         from sporen.sim.api import evaluate as sim_evaluate
 
         evaluate = sim_evaluate
+        evaluate_many = evaluate_many or futures.evaluate_many
     target = make_target(scenario, options)
     precision = make_precision(options)
     tradeoff_ps = tuple(options.tradeoff)
@@ -285,7 +289,7 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
     budget = check_options(space, options, precision, target)
     report, close = _progress(progress if progress is not None else options.progress)
     oracle = Oracle(scenario, space, evaluate, options.seed, workers=options.workers, budget=budget,
-                    progress=report)
+                    progress=report, evaluate_many=evaluate_many)
     stage_sims: dict[str, int] = {}
     try:
         oracle.stage = "design: one lever at a time"

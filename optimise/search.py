@@ -414,6 +414,7 @@ class Search:
             n = est.n
             neighbours = [c for c in self.space.neighbours_up(choice) if self.limits.admissible(self.space.point(c))]
             self.oracle.expect(sum(max(0, n - self.oracle.have(self.space.point(c))) for c in neighbours))
+            self.oracle.prefetch([self.space.point(c) for c in neighbours], n)
             scored = [(self.judge.estimate(self.results(self.space.point(c), n)).value, c) for c in neighbours]
             better = [(value, c) for value, c in scored if value > est.value + 1e-12]
             if not better:
@@ -444,6 +445,7 @@ class Search:
                           if self.limits.admissible(self.space.point(c))]
             missing = [c for c in neighbours if c not in self.design.full]
             self.oracle.expect(n0 * len(missing))
+            self.oracle.prefetch([self.space.point(c) for c in missing], n0)
             for c in missing:
                 self.design.add(c, self.results(self.space.point(c), n0))
             better = max(neighbours, key=self.design_score, default=None)
