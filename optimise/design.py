@@ -138,6 +138,8 @@ class Oracle:
     keep_runs: bool = False
     evaluate_many: Any = None        # sim.futures.EvaluateMany: several plans on the same futures in one dispatch
     batches: int = 0                 # dispatches of several plans at once
+    cached: dict = field(default_factory=dict)   # a former run's store (optimise/cache.py): reused, not re-simulated
+    reused: int = 0                  # replications taken from `cached`
 
     def __post_init__(self) -> None:
         self.municipalities = self.scenario.accounting_units  # with merged municipalities (mergers)
@@ -175,6 +177,8 @@ class Oracle:
             raise BudgetSpent(f"{self.sims} of {self.budget} replications used; {missing} more needed")
         if self.planned < self.sims + missing:
             self.planned = self.sims + missing
+        if not monthly and self._from_cache(point, stream, have, n):
+            return None
         seeds = stream_seeds(self.seed, stream, start, n)
         frames = ("yearly", "monthly") if monthly else ("yearly",)
         plan = self.space.point_plan(point, name=self.space.describe_point(point))
@@ -192,7 +196,7 @@ class Oracle:
         groups: dict[int, list[Point]] = {}
         for point in dict.fromkeys(points):
             have = self.have(point, stream)
-            if have < n:
+            if have < n and not self._cached_enough(point, stream, n):
                 groups.setdefault(have, []).append(point)
         for have, group in sorted(groups.items()):
             if self.evaluate_many is None or len(group) == 1:
@@ -213,6 +217,24 @@ class Oracle:
             self.batches += 1
             for point, run in zip(group, runs, strict=True):
                 self._store(point, stream, run, n - have, False)
+
+    def _cached_enough(self, point: Point, stream: Stream, n: int) -> bool:
+        kept = self.cached.get((stream, point))
+        return kept is not None and all(len(values) >= n for values in kept.values())
+
+    def _from_cache(self, point: Point, stream: Stream, have: int, n: int) -> bool:
+        """Take futures have..n-1 of the point from a former run's store (counted like simulated ones, so
+        every decision, count and file is the same as on a cold run); False when it lacks them."""
+        if not self._cached_enough(point, stream, n):
+            return False
+        kept = self.cached[(stream, point)]
+        old = self.store.get((stream, point))
+        new = {c: np.asarray(v[have:n]) for c, v in kept.items()}
+        self.store[(stream, point)] = new if old is None else {c: np.concatenate([old[c], new[c]]) for c in new}
+        self.sims += n - have
+        self.reused += n - have
+        self._report()
+        return True
 
     def _store(self, point: Point, stream: Stream, run: Any, missing: int, monthly: bool) -> None:
         """Keep the yearly columns of a run of `missing` new futures of the point."""
