@@ -312,7 +312,10 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
 
         many = (functools.partial(futures.evaluate_many, backend=backend, scheduler=client, rules=rules)
                 if getattr(sim_evaluate, "__module__", "") == "sporen.sim.api" else None)
-        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress, evaluate_many=many)
+        from sporen.optimise.cache import CACHE_FILE
+
+        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress, evaluate_many=many,
+                             cache_file=_out_folder(options, scenario).path / CACHE_FILE, cache_rules=rules)
         steps.finish()
 
         # 2. baseline and plan on the plan's own fresh verification futures, every frame
@@ -580,6 +583,10 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                 continue
             files[f"{name}.{options.fmt}"] = tables.write_table(frame, tmp, name, options.fmt)
         files["plan.yaml"] = write_text(tmp / "plan.yaml", plan_yaml(optimised))
+        if getattr(optimised, "cache_key", None) is not None:   # the futures simulated, for a rerun
+            from sporen.optimise import cache
+
+            files[cache.CACHE_FILE] = cache.save(tmp / cache.CACHE_FILE, optimised.cache_key, optimised.futures)
         files["report.html"] = write_report(tmp / "report.html", html)
         files["results.xlsx"] = write_plan_workbook(tmp / "results.xlsx", summary_tables, scenario=scenario,
                                                     outcome=outcome, lang=lang, run=run_info)
