@@ -17,7 +17,8 @@ Steps (each with a progress bar on stderr unless quiet):
 
 Exit status (cli.py): 0 when the plan meets the target or is on the edge of it, 1 when the target
 is out of reach (the verified plan, as good as the best reachable one, is below it; the report is
-still written), 2 for bad input.
+still written), 2 for bad input, 3 when --budget-sims ran out before the search was done (the best
+plan verified so far is reported).
 """
 
 from __future__ import annotations
@@ -307,7 +308,14 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         searched = options.optimiser.model_copy(update={"workers": workers, "progress": not quiet})
         if searched.target_from is None:
             searched = searched.model_copy(update={"target_from": years[1] if len(years) > 1 else years[0]})
-        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress)
+        from sporen.sim import futures
+
+        many = (functools.partial(futures.evaluate_many, backend=backend, scheduler=client, rules=rules)
+                if getattr(sim_evaluate, "__module__", "") == "sporen.sim.api" else None)
+        from sporen.optimise.cache import CACHE_FILE
+
+        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress, evaluate_many=many,
+                             cache_file=_out_folder(options, scenario).path / CACHE_FILE, cache_rules=rules)
         steps.finish()
 
         # 2. baseline and plan on the plan's own fresh verification futures, every frame
@@ -575,6 +583,10 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                 continue
             files[f"{name}.{options.fmt}"] = tables.write_table(frame, tmp, name, options.fmt)
         files["plan.yaml"] = write_text(tmp / "plan.yaml", plan_yaml(optimised))
+        if getattr(optimised, "cache_key", None) is not None:   # the futures simulated, for a rerun
+            from sporen.optimise import cache
+
+            files[cache.CACHE_FILE] = cache.save(tmp / cache.CACHE_FILE, optimised.cache_key, optimised.futures)
         files["report.html"] = write_report(tmp / "report.html", html)
         files["results.xlsx"] = write_plan_workbook(tmp / "results.xlsx", summary_tables, scenario=scenario,
                                                     outcome=outcome, lang=lang, run=run_info)
