@@ -279,11 +279,11 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
     started = time.perf_counter()
     options = options or OptimiseOptions()
     if evaluate is None:
-        from sporen.sim import futures
         from sporen.sim.api import evaluate as sim_evaluate
+        from sporen.sim.api import evaluate_many as sim_evaluate_many
 
         evaluate = sim_evaluate
-        evaluate_many = evaluate_many or futures.evaluate_many
+        evaluate_many = evaluate_many or sim_evaluate_many
     target = make_target(scenario, options)
     precision = make_precision(options)
     tradeoff_ps = tuple(options.tradeoff)
