@@ -1,8 +1,13 @@
-"""Wall time of 1,000 replications of the BMWE scenario on every core (sim.runner).
+"""CPU per replication of 1,000 BMWE replications on 1 and on 2 workers (sim.runner): the parallel overhead.
 
-    python bench/bench_runner.py                   # 1,000 replications, yearly + kpis frames
+    python bench/bench_runner.py                   # 1,000 replications on 1 and 2 workers, yearly + kpis
     python bench/bench_runner.py --frames all      # also monthly and spells (what `sporen simulate` builds)
     python bench/bench_runner.py -n 200 --workers 1
+
+For each worker count: wall time, CPU seconds of this process and its workers, CPU milliseconds per
+replication, and the parallel efficiency: the one-worker CPU per replication over this one's (1.00:
+no overhead; target >= 0.90, i.e. 2 workers reach >= 90% of twice the one-core rate). One worker
+runs in this process; more start a pool (its start is counted). A short warm-up run comes first.
 
 Uses inputs/scenarios/bmwe.yaml when it exists, else tests/data/tiny.yaml. Prints the machine,
 the date, the scenario, the wall time (including starting the worker processes) and the CPU time
@@ -32,7 +37,7 @@ from machine import cpu_model  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--replications", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--frames", choices=["yearly", "evaluate", "all"], default="evaluate",
                         help="yearly: money only (the optimiser's fastest call); evaluate: yearly + kpis "
@@ -56,24 +61,33 @@ def main() -> None:
           f"{len(scenario.municipalities)} municipalities, {scenario.years} years)")
     load_before = os.getloadavg()[0]
 
+    def own_cpu() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return own.ru_utime + own.ru_stime
+
     def cpu() -> float:
-        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own_cpu() + kids.ru_utime + kids.ru_stime
 
-    cpu_before = cpu()
-    started = time.perf_counter()
-    result = run(scenario, None, replications=args.replications, seed=args.seed, workers=args.workers,
-                 progress=False, frames=frames)
-    wall = time.perf_counter() - started
-    shutdown_pools()          # reaps the workers, so their CPU time is counted
-    cpu_seconds = cpu() - cpu_before
-    rows = {name: len(getattr(result, name)) for name in frames}
-    print(f"{args.replications} replications, {args.workers} workers, frames {'+'.join(frames)}: "
-          f"{wall:.1f} s wall ({wall / args.replications * 1000:.1f} ms per replication); rows {rows}")
-    print(f"CPU {cpu_seconds:.1f} s ({cpu_seconds / args.replications * 1000:.1f} ms per replication); "
-          f"CPU / {args.workers} workers = {cpu_seconds / args.workers:.1f} s; "
-          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
-
+    run(scenario, None, replications=2, seed=1, workers=1, progress=False, frames=frames)   # warm-up
+    per_replication = {}
+    for workers in args.workers:
+        cpu_before, own_before = cpu(), own_cpu()
+        started = time.perf_counter()
+        result = run(scenario, None, replications=args.replications, seed=args.seed, workers=workers,
+                     progress=False, frames=frames)
+        wall = time.perf_counter() - started
+        shutdown_pools()          # reaps the workers, so their CPU time is counted
+        cpu_seconds, own_seconds = cpu() - cpu_before, own_cpu() - own_before
+        per_replication[workers] = cpu_seconds / args.replications
+        rows = {name: len(getattr(result, name)) for name in frames}
+        efficiency = (f"; efficiency {per_replication[1] / per_replication[workers]:.2f}"
+                      if 1 in per_replication and workers != 1 else "")
+        print(f"{args.replications} replications, {workers} workers, frames {'+'.join(frames)}: "
+              f"{wall:.1f} s wall; CPU {cpu_seconds:.1f} s = {per_replication[workers] * 1000:.1f} ms per "
+              f"replication{efficiency}; main process {own_seconds:.1f} s; rows {rows}; "
+              f"load average {os.getloadavg()[0]:.1f}")
+    print(f"load average before {load_before:.1f}")
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,7 @@
 """The fit: multipliers that make the simulated window match the observed history.
 
 Every candidate is simulated on the same R replication seeds (common random numbers), through
-the shared runner (`sim.runner.reduce_seeds`, so local processes or a Dask cluster), and the mean
+the shared runner (`sim.futures.reduce_seeds`, so local processes or a Dask cluster), and the mean
 of the R replications is compared with every observation. The objective is the sum of squared
 relative errors (simulated / observed - 1) of all observations plus a weak pull (``RIDGE`` x
 squared log-multiplier) towards the scenario's values, so a parameter the observations cannot
@@ -38,11 +38,13 @@ from sporen.calibration.window import (
     Parameters,
     apply_parameters,
     simulated_values,
+    spending_counts,
+    window_counts,
     window_scenario,
 )
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.schema import Scenario
-from sporen.sim.runner import reduce_seeds
+from sporen.sim.futures import SELECTION, reduce_seeds
 
 RIDGE = 1e-4
 """Weight of the pull towards the scenario's values, per squared log-multiplier."""
@@ -53,8 +55,9 @@ TOLERANCE = 0.01
 SPENDING_REPLICATIONS = 200
 """Forward replications for the benefit-level fit (its standard error per municipality is a
 few tenths of a percent at 200; the fit's own replications would leave about 0.5%)."""
-COUNTS = "sporen.calibration.window:window_counts"
-SPENDING_COUNTS = "sporen.calibration.window:spending_counts"
+COUNTS = window_counts
+"""What a window replication adds up to (passed to the workers as a function)."""
+SPENDING_COUNTS = spending_counts
 
 
 @dataclass
@@ -184,7 +187,7 @@ def calibrate(scenario: Scenario, observed: Observed, *, replications: int = DEF
     lowest objective (the earliest start on a tie). Every start uses the same seeds, so their
     objectives compare like for like."""
     layout = Layout(scenario, observed)
-    seeds = SeedSequence(seed).spawn(replications)
+    seeds = SELECTION.seeds(seed, 0, replications)
     where = Backend(workers, backend, scheduler)
     objective = Objective(scenario, observed, layout, seeds, where, applications_scale, log)
     bound = math.log(MAX_MULTIPLIER)
@@ -210,7 +213,7 @@ def calibrate(scenario: Scenario, observed: Observed, *, replications: int = DEF
     history = window_scenario(scenario, observed, params, layout, keep_sources=True)
     spending = None
     if observed.spending:
-        forward = SeedSequence(seed).spawn(max(replications, spending_replications))
+        forward = SELECTION.seeds(seed, 0, max(replications, spending_replications))
         params.benefit, spending = fit_benefit_levels(apply_parameters(scenario, params), observed, forward, where)
     return CalibrationResult(
         scenario=apply_parameters(scenario, params), history=history, parameters=params,
@@ -281,6 +284,6 @@ def simulate_window(scenario: Scenario, observed: Observed, params: Parameters |
         if month_number(sc.start) != observed.start:
             raise InputError([Problem(observed.file, "", f"the window starts in {month_text(observed.start)}, the "
                                       f"history scenario in {sc.start}", "the same start")])
-    means = mean_counts(sc, SeedSequence(seed).spawn(replications), Backend(workers, backend, scheduler))
+    means = mean_counts(sc, SELECTION.seeds(seed, 0, replications), Backend(workers, backend, scheduler))
     initial = {m.name: sum(m.initial_stock.values()) for m in sc.municipalities}
     return fit_table(observed, simulated_values(observed, means, initial), applications_scale)

@@ -1053,8 +1053,10 @@ def plan_report(
     title: str | None = None,
     rules: Mapping[int, Any] | None = None,
     lang: str = "nl",
+    sensitivity: Any = None,
 ) -> str:
-    """The report of `sporen plan` as HTML text, in `lang` ('nl' or 'en')."""
+    """The report of `sporen plan` as HTML text, in `lang` ('nl' or 'en'); `sensitivity`: the
+    tables of `outputs.sensitivity_section` (a section, and the robustness in the summary)."""
     lang = i18n.check_lang(lang)
     run = dict(run or {})
     sections: list[Section | None] = [
@@ -1066,6 +1068,10 @@ def plan_report(
     if outcome is not None:
         sections += [formation_section(outcome, scenario, lang), tradeoff_section(outcome, lang),
                      tables_section(outcome, scenario, lang)]
+    if sensitivity is not None:
+        from sporen.outputs.sensitivity_section import add_to_report
+
+        add_to_report(sections, sensitivity, scenario, lang)
     sections.append(comparison_section(comparison, intro=comparison_intro, lang=lang))
     sections.append(survival_section(baseline.spells, scenario, lang))
     sections.append(model_section(scenario, run, lang))

@@ -1,7 +1,8 @@
 """The one narrow function the optimiser uses to ask the simulator (MODEL.md section 1).
 
-`optimise/` knows nothing of the engine: it builds Plans and calls `evaluate` with the same list
-of seeds for every plan it compares (common random numbers, so the differences between plans are
+`optimise/` knows nothing of the engine: it builds Plans and calls `evaluate` (or `evaluate_many`,
+many plans in one dispatch) with the same futures (`SELECTION`, `verification(j)`: `sim.futures`)
+for every plan it compares (common random numbers, so the differences between plans are
 paired). Replication i of the result is `seeds[i]`. Besides `evaluate`, this module re-exports
 the result type and the pure statistics that read its frames (summaries, paired differences),
 so `optimise/` imports nothing else from `sim/`.
@@ -17,12 +18,34 @@ import numpy as np
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
 from sporen.inputs.vangnet_rules import scenario_vangnet_rules
+from sporen.sim.futures import (
+    BLOCK,
+    PAGE,
+    SELECTION,
+    VERIFY_BASE,
+    Evaluate,
+    EvaluateMany,
+    FutureCache,
+    Stream,
+    evaluate_many,
+    one_by_one,
+    plan_digest,
+    report,
+    scenario_digest,
+    sensitivity,
+    verification,
+    yearly_arrays,
+)
 from sporen.sim.runner import RunResult, session, simulate_seeds
 from sporen.sim.stats import paired_difference
 from sporen.sim.summary import kpis_summary, run_summaries, yearly_summary
 
 __all__ = ["evaluate", "session", "RunResult", "scenario_vangnet_rules", "paired_difference", "yearly_summary",
-           "kpis_summary", "run_summaries"]
+           "kpis_summary", "run_summaries",
+           # the futures core (sim.futures), for the layers that reach the simulator only through here
+           "BLOCK", "PAGE", "SELECTION", "VERIFY_BASE", "Evaluate", "EvaluateMany", "FutureCache", "Stream",
+           "evaluate_many", "one_by_one", "plan_digest", "report", "scenario_digest", "sensitivity", "verification",
+           "yearly_arrays"]
 
 EVALUATE_FRAMES = ("yearly", "kpis")
 

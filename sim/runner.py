@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import importlib
 import math
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
+import uuid
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -47,13 +49,13 @@ from sporen.common.i18n import display_language, text
 from sporen.inputs.plan import Plan, baseline_plan, check_plan
 from sporen.inputs.schema import Scenario, application_draws
 from sporen.inputs.vangnet_rules import scenario_vangnet_rules as load_rules
+from sporen.sim import packed
 from sporen.sim.kpis import KpiRows, add_kpis
-from sporen.sim.money import MoneyModel, money_problems
+from sporen.sim.money import MONEY_COLUMNS, MoneyModel, money_problems
 
 FRAMES = ("monthly", "yearly", "kpis", "spells", "events")
 DEFAULT_FRAMES = ("monthly", "yearly", "kpis", "spells")
 BACKENDS = ("local", "dask")
-ENGINE = "sporen.sim.engine:run_replication"
 SCHEDULER_TIMEOUT = 5.0
 CHUNKS_PER_WORKER = 4
 
@@ -102,79 +104,123 @@ def entropy_record(seed: np.random.SeedSequence) -> int | list[int] | None:
 
 
 @dataclass(frozen=True)
-class _Job:
-    """What a worker needs besides its replications (pickled once per chunk or scattered)."""
+class _Case:
+    """One scenario under one plan, with the vangnet rules its money needs."""
 
     scenario: Scenario
     plan: Plan
     rules: Mapping[int, Any]
+
+
+Engine = Callable[..., Any]
+"""run_replication(scenario, plan, seed, replication=, record_events=) -> ReplicationResult."""
+Reducer = Callable[[Scenario, Plan, np.random.SeedSequence, Any], Any]
+"""reducer(scenario, plan, seed, result) -> a value that adds up over replications (e.g. an array)."""
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs besides its replications: pickled once per run and kept by each worker
+    (`_held`), so a chunk carries only its seeds. Functions travel as functions (by reference)."""
+
+    cases: tuple[_Case, ...]
     frames: tuple[str, ...]
     record_events: bool
-    engine: str = ENGINE
-    reducer: str | None = None   # "module:function": sum reducer(scenario, plan, seed, result) instead of frames
+    engine: Engine | None = None      # None: sim.engine.run_replication
+    reducer: Reducer | None = None    # sum reducer(scenario, plan, seed, result) instead of frames
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-def _engine(spec: str) -> Callable[..., Any]:
-    module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)
+Item = tuple[int, int, np.random.SeedSequence]
+"""(case, replication, seed) of one simulation."""
 
 
-def _with_replication(frame: pd.DataFrame, replication: int) -> pd.DataFrame:
-    frame = frame.reset_index(drop=True)
-    frame.insert(0, "replication", np.full(len(frame), replication, dtype=np.int64))
-    return frame
+def _engine(job: _Job) -> Engine:
+    if job.engine is not None:
+        return job.engine
+    from sporen.sim.engine import run_replication
+
+    return run_replication
 
 
-def _simulate_chunk(
-    job: _Job, items: Sequence[tuple[int, np.random.SeedSequence]], on_done: Callable[[], None] | None = None,
-) -> dict[str, pd.DataFrame]:
-    """Simulate a chunk of replications; return each asked-for frame stacked over the chunk.
+def _simulate_chunk(job: _Job, items: Sequence[Item], on_done: Callable[[], None] | None = None,
+                    ) -> dict[int, dict[str, Any]]:
+    """Simulate a chunk of (case, replication, seed) items; per case, compact arrays (`sim.packed`).
 
-    The yearly money of the whole chunk is computed at once (one vangnet table), and the yearly
-    and KPI frames are built once per chunk, not per replication.
-    """
-    run_replication = _engine(job.engine)
+    Items of one case are simulated together: their yearly money is computed at once (one vangnet
+    table) and their KPI rows are collected once."""
+    by_case: dict[int, list[tuple[int, np.random.SeedSequence]]] = {}
+    for case, replication, seed in items:
+        by_case.setdefault(case, []).append((replication, seed))
+    return {case: _simulate_case(job, job.cases[case], chosen, on_done) for case, chosen in by_case.items()}
+
+
+def _simulate_case(job: _Job, case: _Case, items: Sequence[tuple[int, np.random.SeedSequence]],
+                   on_done: Callable[[], None] | None) -> dict[str, Any]:
+    run_replication = _engine(job)
     if job.reducer is not None:
-        reduce = _engine(job.reducer)
         total: Any = 0
         for replication, seed in items:
-            result = run_replication(job.scenario, job.plan, seed, replication=replication, record_events=False)
-            total = total + reduce(job.scenario, job.plan, seed, result)
+            result = run_replication(case.scenario, case.plan, seed, replication=replication, record_events=False)
+            total = total + job.reducer(case.scenario, case.plan, seed, result)
             if on_done is not None:
                 on_done()
         return {"sum": total}
-    money = MoneyModel(job.scenario, job.plan, job.rules)
+    money = MoneyModel(case.scenario, case.plan, case.rules)
     horizon = money.horizon
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in ("monthly", "spells", "events") if name in job.frames}
     kept: list[tuple[int, Any, Any]] = []
     for replication, seed in items:
-        result = run_replication(job.scenario, job.plan, seed, replication=replication,
+        result = run_replication(case.scenario, case.plan, seed, replication=replication,
                                  record_events=job.record_events)
         kept.append((replication, money.totals(result.monthly),
                      (result.spells, result.initial) if "kpis" in job.frames else None))
-        if "monthly" in parts:
-            parts["monthly"].append(_with_replication(result.monthly, replication))
-        if "spells" in parts:
-            parts["spells"].append(_with_replication(result.spells, replication))
-        if "events" in parts and result.events is not None:
-            parts["events"].append(_with_replication(result.events, replication))
+        for name, frames in parts.items():
+            frame = getattr(result, name)
+            if frame is not None:
+                frames.append(frame)
         if on_done is not None:
             on_done()
-    out = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items() if frames}
+    replications = [replication for replication, _, _ in kept]
+    out: dict[str, Any] = {"replications": np.asarray(replications, dtype=np.int64)}
+    for name, frames in parts.items():
+        if frames:
+            out[name] = packed.pack_frames(frames)
     if "yearly" in job.frames or "kpis" in job.frames:
         arrays = money.yearly_arrays([totals for _, totals, _ in kept])
-        replications = [replication for replication, _, _ in kept]
         if "yearly" in job.frames:
-            out["yearly"] = money.frame(arrays, replications)
+            out["yearly"] = {name: arrays[name] for name in MONEY_COLUMNS}
         if "kpis" in job.frames:
             rows = KpiRows()
             for r, (replication, totals, (spells, initial)) in enumerate(kept):
                 rows.current = replication
                 deficits = {name: arrays[name][r] for name in ("spending", "buig_budget", "vangnet")}
                 add_kpis(rows, totals, horizon.year_of_month, horizon.years, spells, initial, deficits,
-                         job.scenario.months)
-            out["kpis"] = rows.frame(with_replication=True)
+                         case.scenario.months)
+            counts = Counter(rows.replication)
+            out["kpis"] = packed.pack_frames([rows.frame()], [counts.get(r, 0) for r in replications])
     return out
+
+
+_HELD: OrderedDict[str, _Job] = OrderedDict()
+HELD_JOBS = 4
+"""Jobs a worker process keeps (the latest ones): a run's chunks find their job there."""
+
+
+def _held(token: str, payload: bytes) -> _Job:
+    """The job of this token as this worker keeps it; unpickled on the worker's first chunk only."""
+    job = _HELD.get(token)
+    if job is None:
+        job = pickle.loads(payload)
+        _HELD[token] = job
+        while len(_HELD) > HELD_JOBS:
+            _HELD.popitem(last=False)
+    return job
+
+
+def _worker_chunk(token: str, payload: bytes, items: Sequence[Item]) -> dict[int, dict[str, Any]]:
+    """A local worker's task: its kept job, then the chunk."""
+    return _simulate_chunk(_held(token, payload), items)
 
 
 # -- local processes ---------------------------------------------------------------------------
@@ -306,7 +352,11 @@ def _drop_pool(workers: int, pool: ProcessPoolExecutor, kill: bool = False) -> N
     pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _every(results: list[dict[str, pd.DataFrame] | None]) -> list[dict[str, pd.DataFrame]]:
+Output = dict[int, dict[str, Any]]
+"""A chunk's result: per case, its compact arrays (see `_simulate_case`)."""
+
+
+def _every(results: list[Output | None]) -> list[Output]:
     """The chunks' results in order, once every chunk has returned (an unfinished chunk raised before)."""
     done = [r for r in results if r is not None]
     if len(done) != len(results):
@@ -314,8 +364,8 @@ def _every(results: list[dict[str, pd.DataFrame] | None]) -> list[dict[str, pd.D
     return done
 
 
-def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[dict[str, pd.DataFrame]]:
-    results: list[dict[str, pd.DataFrame] | None] = [None] * len(chunks)
+def _run_local(job: _Job, chunks: list[list[Item]], workers: int, bar: Any) -> list[Output]:
+    results: list[Output | None] = [None] * len(chunks)
     if workers <= 1 or len(chunks) <= 1:
         def one_done() -> None:
             interrupt.check()
@@ -326,9 +376,10 @@ def _run_local(job: _Job, chunks: list[list], workers: int, bar: Any) -> list[di
         return _every(results)
     pool = None
     futures = {}
+    payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)   # once per run, not per chunk
     try:
         pool = _pool(workers)
-        futures = {pool.submit(_simulate_chunk, job, items): i for i, items in enumerate(chunks)}
+        futures = {pool.submit(_worker_chunk, job.token, payload, items): i for i, items in enumerate(chunks)}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=CHECK_SECONDS, return_when=FIRST_COMPLETED)
@@ -397,10 +448,10 @@ def _dask_threads(client: Any) -> int:
         return 1
 
 
-def _run_dask(job: _Job, chunks: list[list], client: Any, bar: Any) -> list[dict[str, pd.DataFrame]]:
+def _run_dask(job: _Job, chunks: list[list[Item]], client: Any, bar: Any) -> list[Output]:
     from distributed import as_completed
 
-    results: list[dict[str, pd.DataFrame] | None] = [None] * len(chunks)
+    results: list[Output | None] = [None] * len(chunks)
     scattered = client.scatter(job, broadcast=True, hash=False)
     futures = [client.submit(_simulate_chunk, scattered, items, pure=False) for items in chunks]
     index = {future.key: i for i, future in enumerate(futures)}
@@ -465,8 +516,9 @@ def check_memory(scenario: Scenario, replications: int, frames: Sequence[str]) -
                               f"{physical / 2**30:,.0f} GB", f"at most about {most:,} replications here")])
 
 
-def _chunks(seeds: Sequence[np.random.SeedSequence], parallel: int) -> list[list]:
-    items = list(enumerate(seeds))
+def _chunks(items: Sequence[Item], parallel: int) -> list[list[Item]]:
+    """About CHUNKS_PER_WORKER chunks per worker, each a run of consecutive items."""
+    items = list(items)
     size = max(1, math.ceil(len(items) / (max(1, parallel) * CHUNKS_PER_WORKER)))
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -492,11 +544,15 @@ def _progress_bar(total: int, enabled: bool) -> Any:
                dynamic_ncols=True, leave=False)
 
 
+def _no_replications() -> InputError:
+    return InputError([Problem("--replications", "", "no replications asked for", "at least 1")])
+
+
 def reduce_seeds(
     scenario: Scenario,
     plan: Plan | None,
     seeds: Sequence[np.random.SeedSequence],
-    reducer: str,
+    reducer: Reducer,
     *,
     workers: int | None = 1,
     backend: str = "local",
@@ -504,20 +560,20 @@ def reduce_seeds(
     progress: bool = False,
 ) -> Any:
     """The sum over the seeds of ``reducer(scenario, plan, seed, result)`` (e.g. an array of counts),
-    computed where the replications run, so only the sums travel back. `reducer` names a module-level
-    function as ``"package.module:function"`` (it must be importable on the workers). Used by the
-    calibration, which needs a few counts of many candidate scenarios rather than whole frames."""
+    computed where the replications run, so only the sums travel back. `reducer` is a module-level
+    function (passed by reference to the workers). Used by the calibration, which needs a few counts
+    of many candidate scenarios rather than whole frames."""
     plan = plan if plan is not None else baseline_plan(scenario)
     if not seeds:
-        raise InputError([Problem("--replications", "", "no replications asked for", "at least 1")])
-    job = _Job(scenario, plan, {}, (), False, ENGINE, reducer)
+        raise _no_replications()
+    job = _Job((_Case(scenario, plan, {}),), (), False, reducer=reducer)
     outputs = _dispatch(job, seeds, workers, backend, scheduler, progress, None)
-    return sum((out["sum"] for out in outputs), start=0)
+    return sum((out[0]["sum"] for out in outputs if 0 in out), start=0)
 
 
 def _dispatch(job: _Job, seeds: Sequence[np.random.SeedSequence], workers: int | None, backend: str,
-              scheduler: Any, progress: bool, scheduler_timeout: float | None) -> list[dict[str, Any]]:
-    """Run the job's chunks on the chosen backend, in replication order."""
+              scheduler: Any, progress: bool, scheduler_timeout: float | None) -> list[Output]:
+    """Run every case on every seed, in chunks on the chosen backend; the chunks' outputs in order."""
     if backend not in BACKENDS:
         raise InputError([Problem("--backend", "", f"unknown backend {backend!r}", "local or dask")])
     client, own_client = None, False
@@ -534,8 +590,9 @@ def _dispatch(job: _Job, seeds: Sequence[np.random.SeedSequence], workers: int |
         parallel = workers if workers is not None else (os.cpu_count() or 1)
         if parallel < 1:
             raise InputError([Problem("--workers", "", f"{parallel} workers", "at least 1")])
-    chunks = _chunks(seeds, parallel)
-    bar = _progress_bar(len(seeds), progress)
+    items = [(c, i, seed) for c in range(len(job.cases)) for i, seed in enumerate(seeds)]
+    chunks = _chunks(items, parallel)
+    bar = _progress_bar(len(items), progress)
     try:
         if client is not None:
             return _run_dask(job, chunks, client, bar)
@@ -544,6 +601,68 @@ def _dispatch(job: _Job, seeds: Sequence[np.random.SeedSequence], workers: int |
         bar.close()
         if own_client and client is not None:
             client.close()
+
+
+def _result(job: _Job, case: int, outputs: Sequence[Output], seeds: Sequence[np.random.SeedSequence]) -> RunResult:
+    """The stacked frames of one case from the chunks' compact arrays (replication order kept)."""
+    parts = [out[case] for out in outputs if case in out]
+    result = RunResult(seeds=list(seeds))
+    for name in job.frames:
+        if name == "yearly":
+            the = job.cases[case]
+            money = MoneyModel(the.scenario, the.plan, the.rules)
+            arrays = {column: np.concatenate([p["yearly"][column] for p in parts]) for column in MONEY_COLUMNS}
+            result.yearly = money.frame(arrays, np.concatenate([p["replications"] for p in parts]).tolist())
+            continue
+        pieces = [(p["replications"], p[name]) for p in parts if name in p]
+        if pieces:
+            setattr(result, name, packed.unpack(pieces))
+        elif name == "events":
+            from sporen.sim.results import EVENT_COLUMNS
+
+            setattr(result, name, pd.DataFrame(columns=["replication", *EVENT_COLUMNS]))
+    return result
+
+
+def _checked_frames(frames: Sequence[str] | None, record_events: bool) -> tuple[str, ...]:
+    if frames is None:
+        frames = DEFAULT_FRAMES + (("events",) if record_events else ())
+    unknown = [f for f in frames if f not in FRAMES]
+    if unknown:
+        raise ValueError(f"unknown frames {unknown} (allowed: {', '.join(FRAMES)})")
+    return tuple(f for f in FRAMES if f in frames)
+
+
+def simulate_cases(
+    cases: Sequence[tuple[Scenario, Plan | None]],
+    seeds: Sequence[np.random.SeedSequence],
+    *,
+    workers: int | None = 1,
+    backend: str = "local",
+    scheduler: Any = None,
+    record_events: bool = False,
+    progress: bool = False,
+    frames: Sequence[str] | None = None,
+    rules: Sequence[Mapping[int, Any] | None] | None = None,
+    scheduler_timeout: float | None = None,
+) -> list[RunResult]:
+    """Every (scenario, plan) case on every seed in one dispatch: one RunResult per case, each as
+    `simulate_seeds` gives it (replication i = seeds[i]). `rules[k]`: case k's vangnet rules."""
+    chosen = _checked_frames(frames, record_events)
+    if not seeds:
+        raise _no_replications()
+    built = []
+    for k, (scenario, plan) in enumerate(cases):
+        plan = plan if plan is not None else baseline_plan(scenario)
+        given = rules[k] if rules is not None else None
+        case_rules = given if given is not None else load_rules(scenario)
+        check_inputs(scenario, plan, case_rules)
+        built.append(_Case(scenario, plan, dict(case_rules)))
+    if built:
+        check_memory(built[0].scenario, len(seeds) * len(built), chosen)
+    job = _Job(tuple(built), chosen, record_events)
+    outputs = _dispatch(job, seeds, workers, backend, scheduler, progress, scheduler_timeout) if built else []
+    return [_result(job, k, outputs, seeds) for k in range(len(built))]
 
 
 def simulate_seeds(
@@ -561,30 +680,9 @@ def simulate_seeds(
     scheduler_timeout: float | None = None,
 ) -> RunResult:
     """Simulate one replication per seed (replication i = seeds[i]) and stack the frames."""
-    plan = plan if plan is not None else baseline_plan(scenario)
-    if frames is None:
-        frames = DEFAULT_FRAMES + (("events",) if record_events else ())
-    unknown = [f for f in frames if f not in FRAMES]
-    if unknown:
-        raise ValueError(f"unknown frames {unknown} (allowed: {', '.join(FRAMES)})")
-    if not seeds:
-        raise InputError([Problem("--replications", "", "no replications asked for", "at least 1")])
-    rules = rules if rules is not None else load_rules(scenario)
-    check_inputs(scenario, plan, rules)
-    check_memory(scenario, len(seeds), frames)
-    job = _Job(scenario, plan, dict(rules), tuple(f for f in FRAMES if f in frames), record_events, ENGINE)
-    outputs = _dispatch(job, seeds, workers, backend, scheduler, progress, scheduler_timeout)
-
-    result = RunResult(seeds=list(seeds))
-    for name in job.frames:
-        pieces = [out[name] for out in outputs if name in out]
-        if pieces:
-            setattr(result, name, pd.concat(pieces, ignore_index=True))
-        elif name == "events":
-            from sporen.sim.results import EVENT_COLUMNS
-
-            setattr(result, name, pd.DataFrame(columns=["replication", *EVENT_COLUMNS]))
-    return result
+    return simulate_cases([(scenario, plan)], seeds, workers=workers, backend=backend, scheduler=scheduler,
+                          record_events=record_events, progress=progress, frames=frames, rules=[rules],
+                          scheduler_timeout=scheduler_timeout)[0]
 
 
 def run(

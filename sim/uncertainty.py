@@ -44,4 +44,5 @@ def apply_uncertainty(scenario: Scenario, seed: SeedSequence) -> tuple[Scenario,
             value = int(round(value))
             values[path] = value
         set_path(raw, path, value)
-    return net_instruments(Scenario.model_validate(raw)), values
+    # type(scenario): a subclass (sim.from_actuals.Restart) stays one
+    return net_instruments(type(scenario).model_validate(raw)), values

@@ -4,6 +4,7 @@ the API gives what the command gives for the same inputs and seed."""
 from __future__ import annotations
 
 import doctest
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,14 +27,26 @@ def test_import_sporen_is_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_the_documented_example_runs() -> None:
-    out = subprocess.run([sys.executable, "docs/examples/python_api.py"], cwd=ROOT, capture_output=True, text=True,
+FIGURE = re.compile(r"[-+]?\d[\d,.]*")
+
+
+def _figures(line: str) -> list[float]:
+    return [float(f.replace(",", "")) for f in FIGURE.findall(line)]
+
+
+@pytest.mark.parametrize("example", sorted(p.stem for p in (ROOT / "docs" / "examples").glob("*.py")))
+def test_the_documented_example_prints_its_documented_output(example: str) -> None:
+    """Each example in docs/examples prints what its .out file shows: the same lines, words and
+    order; the figures where they do not depend on the engine's random draws (the setting's)."""
+    out = subprocess.run([sys.executable, f"docs/examples/{example}.py"], cwd=ROOT, capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
-    lines = out.stdout.splitlines()
-    assert lines[0].startswith("bmwe:") and "years" in lines[0]
-    assert any(line.startswith("+1 fte ") and "EUR per future (paired)" in line for line in lines)
-    assert lines[-1].startswith("bmwe-social minus base:") and "95% CI" in lines[-1]
+    documented = (ROOT / "docs" / "examples" / f"{example}.out").read_text().splitlines()
+    printed = out.stdout.splitlines()
+    assert [FIGURE.sub("#", line) for line in printed] == [FIGURE.sub("#", line) for line in documented]
+    assert printed[0] == documented[0], "the scenario's description is no random draw"
+    low, high = _figures(printed[-1].split("CI")[1])
+    assert low <= _figures(printed[-1].split("[")[0])[-1] <= high, "the mean lies inside its interval"
 
 
 def test_docstring_examples(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,6 +132,8 @@ def test_every_function_of_sporen_twice_in_one_process(tmp_path: Path, monkeypat
 
     observed = tmp_path / "observed.csv"
     observed.write_text(OBSERVED)
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text("maand;gemeente;bestand\n2018-01;Noord;68\n2018-01;Zuid;50\n")
     scenario = sporen.load_scenario(TINY)
     calls = {
         "load_scenario": lambda: sporen.load_scenario(TINY).name,
@@ -129,6 +144,7 @@ def test_every_function_of_sporen_twice_in_one_process(tmp_path: Path, monkeypat
         "compare": lambda: sporen.compare(TINY, [ROOT / "tests" / "data" / "tiny-noop.yaml"], replications=2,
                                           workers=1),
         "calibrate": lambda: sporen.calibrate(scenario, observed, replications=2, iterations=0, workers=1).table,
+        "reforecast_plan": lambda: sporen.reforecast_plan(TINY, actuals, replications=10, workers=1).table,
     }
     functions = sorted(name for name in sporen.__all__ if inspect.isfunction(getattr(sporen, name)))
     assert sorted(calls) == functions, "a new function of sporen needs its line here"
@@ -152,10 +168,11 @@ def test_the_api_keywords_are_the_commands_options() -> None:
     `sporen.simulate` has `sporen simulate`'s options with the same defaults (seed included)."""
     import inspect
 
-    from sporen.jobs.options import CalibrateRun, CompareRun, OptimiseRun, SimulateRun
+    from sporen.jobs.options import CalibrateRun, CompareRun, MonitorRun, OptimiseRun, SimulateRun
 
     for function, model in ((sporen.simulate, SimulateRun), (sporen.optimise_plan, OptimiseRun),
-                            (sporen.compare, CompareRun), (sporen.calibrate, CalibrateRun)):
+                            (sporen.compare, CompareRun), (sporen.calibrate, CalibrateRun),
+                            (sporen.reforecast_plan, MonitorRun)):
         keywords = {p.name: p.default for p in inspect.signature(function).parameters.values()
                     if p.kind is inspect.Parameter.KEYWORD_ONLY}
         for name, flat in model.flat().items():

@@ -1,4 +1,5 @@
-"""Replications (sim/runner.py, sim/api.py) on the real engine: seeds, backends, byte-identical frames."""
+"""Replications (sim/runner.py, sim/api.py) on the real engine: seeds, backends, byte-identical frames;
+the futures core (sim/futures.py, sim/packed.py): streams, batch dispatch, the cache, compact frames."""
 
 from __future__ import annotations
 
@@ -8,17 +9,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sporen.common.errors import InputError
 from sporen.inputs.load import load_scenario
 from sporen.inputs.plan import Plan, StaffLevel
+from sporen.sim import futures, packed
 from sporen.sim.api import evaluate
 from sporen.sim.money import YEARLY_COLUMNS
 from sporen.sim.results import MONTHLY_COLUMNS, SPELL_COLUMNS
-from sporen.sim.runner import FRAMES, compare, run
+from sporen.sim.runner import FRAMES, compare, run, simulate_seeds
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 FRAME_NAMES = ("monthly", "yearly", "kpis", "spells", "events")
+MORE_STAFF = Plan(name="more", staff={"km_werk": StaffLevel(fte=3.0, arrives="2018-01")})
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +79,17 @@ def test_dask_gives_identical_frames(serial, tiny, dask_cluster):
     on_dask = run(tiny, replications=6, seed=42, backend="dask", scheduler=dask_cluster.scheduler_address,
                   record_events=True, progress=False)
     _assert_identical(serial, on_dask)
+
+
+def test_many_cases_on_dask_give_identical_frames(tiny, dask_cluster):
+    """One dispatch of two plans on Dask (the job scattered once to every worker) gives, byte for
+    byte, what one process gives for each plan alone."""
+    seeds = futures.SELECTION.seeds(42, 0, 4)
+    frames = ("monthly", "yearly", "kpis", "spells")
+    on_dask = futures.evaluate_many([(tiny, None), (tiny, MORE_STAFF)], seeds, frames=frames, backend="dask",
+                                    scheduler=dask_cluster.scheduler_address)
+    for got, plan in zip(on_dask, (None, MORE_STAFF), strict=True):
+        _assert_identical(got, simulate_seeds(tiny, plan, seeds, workers=1, frames=frames))
 
 
 def test_replication_i_always_gets_child_i(serial, tiny):
@@ -142,3 +158,120 @@ def test_stacked_money_is_conserved(serial):
     for r in range(serial.replications):
         mine = serial.yearly[serial.yearly["replication"] == r]
         assert kpis[(r, "deficit_after_vangnet", "all", "all")] == -mine["result_after_vangnet"].sum()
+
+
+# -- the futures core ---------------------------------------------------------------------------------
+
+
+def _key(seed: np.random.SeedSequence) -> tuple:
+    return seed.entropy, tuple(seed.spawn_key)
+
+
+def test_selection_futures_are_what_simulate_draws() -> None:
+    assert [_key(s) for s in futures.SELECTION.seeds(7, 0, 5)] == [_key(s) for s in np.random.SeedSequence(7).spawn(5)]
+    assert [_key(s) for s in futures.PAGE.seeds(1, 0, 3)] == [_key(s) for s in np.random.SeedSequence(1).spawn(3)]
+    assert futures.SELECTION.label(7, 40) == "SeedSequence(7) children 0-39"
+
+
+def test_streams_are_disjoint_and_bounded() -> None:
+    ranges = [(s.first, s.first + (s.size or 10**9)) for s in
+              (futures.SELECTION, futures.verification(0), futures.verification(999), futures.sensitivity(0),
+               futures.sensitivity(999))]
+    ranges[0] = (0, futures.VERIFY_BASE)
+    for a, (lo, hi) in enumerate(ranges):
+        for lo2, hi2 in ranges[a + 1:]:
+            assert hi <= lo2 or hi2 <= lo
+    assert futures.report(3) == futures.verification(3)
+    assert futures.verification(1).seeds(5, 0, 2)[1].spawn_key == (futures.VERIFY_BASE + futures.BLOCK + 1,)
+    with pytest.raises(ValueError, match="block 1000"):
+        futures.verification(1000)
+    with pytest.raises(IndexError):
+        futures.sensitivity(0).seed(5, futures.BLOCK)
+    child = futures.SENSITIVITY_BASE + 2 * futures.BLOCK + 4
+    assert futures.future_index(futures.sensitivity(2).seed(9, 4)) == (9, child)
+
+
+def test_evaluate_many_is_each_case_alone(tiny) -> None:
+    """One dispatch of two plans x five futures on two workers gives each plan's frames exactly."""
+    seeds = futures.SELECTION.seeds(11, 0, 5)
+    frames = ("yearly", "kpis", "monthly", "spells")
+    both = futures.evaluate_many([(tiny, None), (tiny, MORE_STAFF)], seeds, workers=2, frames=frames)
+    for batch, plan in zip(both, (None, MORE_STAFF), strict=True):
+        alone = simulate_seeds(tiny, plan, seeds, workers=1, frames=frames)
+        for name in frames:
+            pd.testing.assert_frame_equal(getattr(batch, name), getattr(alone, name), check_exact=True, obj=name)
+    assert not both[0].yearly.equals(both[1].yearly)
+
+
+class Counting:
+    """An EvaluateMany that counts the futures it simulates and forwards to the real one."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int]] = []
+
+    def __call__(self, cases, seeds, *, workers=1, progress=False, frames=futures.EVALUATE_FRAMES):
+        self.calls.append((len(cases), len(seeds)))
+        return futures.evaluate_many(cases, seeds, workers=workers, progress=progress, frames=frames)
+
+
+def test_the_cache_simulates_only_what_is_missing(tiny) -> None:
+    counting = Counting()
+    cache = futures.FutureCache(counting, reduce=futures.yearly_arrays(["result_after_vangnet", "spending"]))
+    seeds = futures.SELECTION.seeds(3, 0, 4)
+    first = cache.values(tiny, [None, MORE_STAFF], seeds[:2])
+    assert counting.calls == [(2, 2)]
+    again = cache.values(tiny, [Plan(name="another name"), MORE_STAFF], seeds)   # the baseline under another name
+    assert counting.calls == [(2, 2), (2, 2)]    # both plans, only futures 2 and 3
+    assert cache.values(tiny, [None], seeds[1:3]) and counting.calls[-1] == (2, 2)
+    assert cache.simulated == 8
+    direct = simulate_seeds(tiny, MORE_STAFF, seeds, workers=1, frames=("yearly",)).yearly
+    for i in range(4):
+        mine = direct[direct["replication"] == i]
+        assert again[1][i]["spending"].sum() == mine["spending"].sum()
+    assert np.array_equal(first[0][1]["spending"], again[0][1]["spending"])
+    assert again[1][0]["result_after_vangnet"].shape == (len(tiny.horizon_years), len(tiny.accounting_units))
+
+
+def test_the_cache_keeps_at_most_its_capacity(tiny) -> None:
+    cache = futures.FutureCache(futures.evaluate_many, capacity=3)
+    seeds = futures.verification(0).seeds(3, 0, 4)
+    assert len(cache.values(tiny, [None], seeds)[0]) == 4
+    assert len(cache) == 3
+    cache.values(tiny, [None], seeds[1:])
+    assert cache.simulated == 4
+
+
+def test_one_by_one_adapts_a_single_plan_evaluator(tiny) -> None:
+    seen = []
+
+    def evaluate(scenario, plan, seeds, *, workers=1, progress=False, frames=futures.EVALUATE_FRAMES):
+        seen.append(plan)
+        return futures.evaluate(scenario, plan, seeds, workers=workers, frames=frames)
+
+    runs = futures.one_by_one(evaluate)([(tiny, None), (tiny, MORE_STAFF)], futures.SELECTION.seeds(1, 0, 2),
+                                        frames=("yearly",))
+    assert seen == [None, MORE_STAFF] and len(runs) == 2 and runs[0].kpis is None
+
+
+texts = st.sampled_from(["Noord", "Zuid", "", None, float("nan")])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(-5, 5), texts, st.floats(allow_nan=True), st.booleans()),
+                         max_size=5), min_size=1, max_size=4))
+def test_packed_frames_come_back_unchanged(replications) -> None:
+    frames = [pd.DataFrame(rows, columns=["n", "text", "x", "flag"]).astype({"n": "int64", "x": "float64",
+                                                                            "flag": bool})
+              for rows in replications]
+    for f in frames:
+        f["text"] = f["text"].astype(object)
+        f["kind"] = pd.Categorical(["a"] * len(f), categories=["a", "b"])
+    reps = np.arange(len(frames)) * 3
+    halves = [(reps[:1], packed.pack_frames(frames[:1])), (reps[1:], packed.pack_frames(frames[1:]))] \
+        if len(frames) > 1 else [(reps, packed.pack_frames(frames))]
+    expected = pd.concat([f.assign(replication=r) for f, r in zip(frames, reps, strict=True)], ignore_index=True)
+    expected = expected[["replication", "n", "text", "x", "flag", "kind"]]
+    got = packed.unpack(halves)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    for a, b in zip(got["text"], expected["text"], strict=True):
+        assert type(a) is type(b)
