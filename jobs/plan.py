@@ -290,9 +290,9 @@ def _out_folder(options: PlanJobOptions, scenario: Scenario) -> Any:
 def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | None, backend: str, client: Any,
          started: float, progress: Any = None) -> PlanJobResult:
     from sporen.jobs.compare import describe_variant, paired_comparison
-    from sporen.optimise.design import stream_seeds
     from sporen.optimise.loop import optimise
     from sporen.sim.api import evaluate as sim_evaluate
+    from sporen.sim.api import evaluate_many, report
     from sporen.sim.api import scenario_vangnet_rules as load_rules
 
     quiet = options.quiet
@@ -323,10 +323,11 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         check = optimised.verification
         block = check.block if check is not None and check.replications else 0
         V = int(options.verify)
-        seeds = stream_seeds(options.optimiser.seed, ("verification", block), 0, V)
-        baseline = evaluate(scenario, None, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES)
+        seeds = report(block).seeds(options.optimiser.seed, 0, V)
+        baseline, plan_run = evaluate_many([(scenario, None), (scenario, optimised.plan)], seeds, workers=workers,
+                                           progress=not quiet, frames=RAW_FRAMES, backend=backend, scheduler=client,
+                                           rules=rules)
         baseline.seed = options.optimiser.seed
-        plan_run = evaluate(scenario, optimised.plan, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES)
         steps.finish()
 
         # 2b. which assumptions decide (`sporen sensitivity`'s analysis of the plan, smaller)

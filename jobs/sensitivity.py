@@ -69,7 +69,7 @@ def end_lines(result: SensitivityJobResult) -> list[str]:
 
     lang = result.lang
     indices = result.analysis.indices
-    target = indices[indices["output"] == "target_years"].set_index("factor")
+    target: Any = indices[indices["output"] == "target_years"].set_index("factor")
     lines = [text("cli.sensitivity.top", lang)]
     for name in [*result.analysis.ranked, "seed"]:
         lines.append(text("cli.sensitivity.row", lang, assumption=factor_label(name, result.scenario, lang),

@@ -51,7 +51,8 @@ the others are interpolated: the design only screens, every decision is a whole-
 
 SELECTION = ("selection", 0)
 Stream = tuple[str, int]
-Evaluate = Callable[..., object]
+Evaluate = futures.Evaluate
+"""The evaluator port (`sim.futures.Evaluate`): sim.api.evaluate, or a fake oracle in the tests."""
 Progress = Callable[[int, int, str], None]
 """progress(simulated, planned, stage): replications simulated so far and planned so far."""
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sporen.sim.stats import mean_ci
+from sporen.common.stats import mean_ci
 
 PARTS = ("vangnet_part", "instruments_part", "caseworkers_part", "rest_part")
 MEASURES = ("gain", *PARTS, "gain_without_vangnet")

@@ -13,6 +13,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure as MplFigure
@@ -76,17 +77,19 @@ def indices_display(tables: SensitivityTables, scenario: Scenario | None, lang: 
             rows.append({
                 text("sens.col.output", lang): text(f"sens.output.{output}", lang),
                 text("sens.col.assumption", lang): factor_label(name, scenario, lang),
-                text("sens.col.total", lang): _index_text(r["total"], r["total_low"], r["total_high"], lang),
-                text("sens.col.first", lang): _index_text(r["first"], r["first_low"], r["first_high"], lang),
+                text("sens.col.total", lang): _index_text(r, "total", lang),
+                text("sens.col.first", lang): _index_text(r, "first", lang),
             })
     return pd.DataFrame(rows)
 
 
-def _index_text(value: float, low: float, high: float, lang: str) -> str:
+def _index_text(row: Any, column: str, lang: str) -> str:
+    """'0,21 (0,12 - 0,30)': an index with its 95% interval."""
+    value, low, high = (float(row[column + end]) for end in ("", "_low", "_high"))
     if pd.isna(value):
         return text("sens.no_variation", lang)
-    return f"{i18n.decimal(round(float(value), 2), lang)} ({i18n.decimal(round(float(low), 2), lang)} - " \
-           f"{i18n.decimal(round(float(high), 2), lang)})"
+    shown = [i18n.decimal(round(v, 2), lang) for v in (value, low, high)]
+    return f"{shown[0]} ({shown[1]} - {shown[2]})"
 
 
 def robustness_words(tables: SensitivityTables, scenario: Scenario | None, lang: str) -> list[str]:
@@ -97,20 +100,22 @@ def robustness_words(tables: SensitivityTables, scenario: Scenario | None, lang:
     if ones.empty:
         return [text("sens.robust.none", lang)]
     centre = table[table["case"] == "centre"]
-    if len(centre) and not bool(centre["meets"].iloc[0]):
-        return [text("sens.robust.centre_fails", lang, share=i18n.percent(float(centre["share"].iloc[0]), lang))]
-    described = [_pessimistic(row, tables, scenario, lang) for _, row in ones.iterrows()]
-    holding = [d for d, ok in zip(described, ones["meets"], strict=True) if bool(ok)]
-    failing = [d for d, ok in zip(described, ones["meets"], strict=True) if not bool(ok)]
     lines = []
-    if holding:
-        lines.append(text("sens.robust.holds", lang, cases=i18n.words(holding, lang)))
-    if failing:
-        lines.append(text("sens.robust.breaks", lang, cases=i18n.words(failing, lang)))
+    if len(centre) and centre["verdict"].iloc[0] != "meets":
+        key = "sens.robust.centre_fails" if centre["verdict"].iloc[0] == "does_not_meet" else "sens.robust.centre_edge"
+        lines.append(text(key, lang, share=i18n.percent(float(centre["share"].iloc[0]), lang),
+                          n=int(centre["futures"].iloc[0])))
+        if key == "sens.robust.centre_fails":
+            return lines
+    described = [_pessimistic(row, tables, scenario, lang) for _, row in ones.iterrows()]
+    for verdict in ("meets", "on_the_edge", "does_not_meet"):
+        cases = [d for d, v in zip(described, ones["verdict"], strict=True) if v == verdict]
+        if cases:
+            lines.append(text(f"sens.robust.one_{verdict}", lang, cases=i18n.words(cases, lang)))
     if len(together):
         row = together.iloc[0]
-        key = "sens.robust.together_holds" if bool(row["meets"]) else "sens.robust.together_breaks"
-        lines.append(text(key, lang, n=len(ones), share=i18n.percent(float(row["share"]), lang)))
+        lines.append(text(f"sens.robust.together_{row['verdict']}", lang, n=len(ones),
+                          share=i18n.percent(float(row["share"]), lang)))
     return lines
 
 
@@ -134,7 +139,9 @@ def robustness_display(tables: SensitivityTables, scenario: Scenario | None, lan
         rows.append({text("sens.col.case", lang): case,
                      text("sens.col.result", lang): i18n.money(float(row["result"]), lang),
                      text("sens.col.share", lang): i18n.percent(float(row["share"]), lang),
-                     text("sens.col.meets", lang): text("sens.yes" if bool(row["meets"]) else "sens.no", lang)})
+                     text("sens.col.share_interval", lang): f"{i18n.percent(float(row['share_low']), lang)} - "
+                                                            f"{i18n.percent(float(row['share_high']), lang)}",
+                     text("sens.col.meets", lang): text(f"verdict.short.{row['verdict']}", lang)})
     return pd.DataFrame(rows)
 
 

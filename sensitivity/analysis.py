@@ -81,7 +81,8 @@ def analyse(scenario: Scenario, plan: Plan, rules: Mapping[int, Any], goal: Goal
     ranked = ranking(indices, TARGET_OUTPUT)
 
     keep = [i for i, f in enumerate(factors) if not f.noise]
-    meta = metamodel_indices(factors, sample[:, keep], target_total(design, goal), TARGET_OUTPUT, seed + 1)
+    meta = metamodel_indices(factors, sample[:, keep], target_total(design, goal), TARGET_OUTPUT, seed + 1,
+                             block=len(factors) + 2)
     agreement = agree(indices[indices["output"] == TARGET_OUTPUT], meta)
 
     settings = settings_of(factors)

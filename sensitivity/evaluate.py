@@ -6,7 +6,8 @@ range (so `sim.uncertainty` sets them exactly as it sets a drawn value: whole nu
 the copy validated), the future runs on its seed, and only the yearly result after vangnet and
 the exploitatie result per year and municipality come back. Points go to the runner's worker
 pool (or a Dask cluster) in chunks and come back in point order: the same arrays for any worker
-count or backend.
+count or backend. (It borrows the runner's kept pool and its Ctrl-C handling, `_pool` and
+`_drop_pool`; a batch evaluator in sim/ taking one scenario per future would replace this module.)
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sporen.inputs.schema import Scenario, Uncertain
 from sporen.sensitivity.sampling import Point, future_seed
 from sporen.sim.engine import run_replication
 from sporen.sim.money import MoneyModel
-from sporen.sim.runner import _pool, check_inputs, session
+from sporen.sim.runner import _drop_pool, _pool, check_inputs, session
 from sporen.sim.uncertainty import apply_uncertainty
 
 COLUMNS = ("result_after_vangnet", "exploitatie_result")
@@ -123,7 +124,9 @@ def _run_local(job: _Job, chunks: list[list[Point]], workers: int,
             for future in finished:
                 results[futures[future]] = future.result()
                 done_count(len(chunks[futures[future]]))
-    except BaseException:
+    except BaseException as exc:
+        if not isinstance(exc, Exception):      # Ctrl-C, SIGTERM: stop the workers now, as the runner does
+            _drop_pool(workers, pool, kill=True)
         for future in futures:
             future.cancel()
         raise

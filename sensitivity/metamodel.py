@@ -6,7 +6,9 @@ Sobol indices follow from the coefficients (Sudret 2008): a term's squared coeff
 share of the variance. What the polynomial does not explain is the intrinsic noise, taken as
 additive (the noise row: residual variance over total variance; interactions between the seed
 and an assumption are not modelled). Each squared coefficient is taken less its estimate's variance
-(unbiased; an assumption the output ignores gets about 0). Intervals: 2.5-97.5% over bootstrap refits.
+(from a bootstrap over Saltelli's blocks, which share their seed), summed per assumption before
+clipping at 0, so an assumption the output ignores gets about 0. Intervals: 2.5-97.5% over the
+bootstrap refits.
 """
 
 from __future__ import annotations
@@ -45,18 +47,16 @@ def basis(z: np.ndarray) -> tuple[np.ndarray, list[tuple[int, ...]]]:
     return np.column_stack(columns), terms
 
 
-def _indices(matrix: np.ndarray, terms: list[tuple[int, ...]], y: np.ndarray, k: int) -> np.ndarray:
-    """[first..., noise] and [total..., noise] of one fit, as a (2, k + 1) array."""
+def _fit(matrix: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Least-squares coefficients and the residual variance."""
     coef, *_ = np.linalg.lstsq(matrix, y, rcond=None)
     residual = y - matrix @ coef
-    dof = max(1, len(y) - matrix.shape[1])
-    noise = float(residual @ residual) / dof
-    # a squared estimate overstates a squared coefficient by the estimate's variance: take it off
-    # (else an assumption the output ignores would get a positive index from the noise alone)
-    spread = noise * np.diag(np.linalg.pinv(matrix.T @ matrix))
-    shares = np.clip(coef ** 2 - spread, 0.0, None)
-    explained = float(shares[1:].sum())
-    total_var = explained + noise
+    return coef, float(residual @ residual) / max(1, len(y) - matrix.shape[1])
+
+
+def _indices(shares: np.ndarray, noise: float, terms: list[tuple[int, ...]], k: int) -> np.ndarray:
+    """[first..., noise] and [total..., noise] from the terms' variances, as a (2, k + 1) array."""
+    total_var = max(float(shares[1:].sum()), 0.0) + noise
     out = np.zeros((2, k + 1))
     if total_var <= 0:
         return out * np.nan
@@ -65,23 +65,32 @@ def _indices(matrix: np.ndarray, terms: list[tuple[int, ...]], y: np.ndarray, k:
             out[1, i] += shares[t]
         if len(involved) == 1:
             out[0, involved[0]] += shares[t]
+    out = np.clip(out, 0.0, None)       # summed first: clipping each term would bias small indices up
     out[:, k] = noise
     return out / total_var
 
 
 def metamodel_indices(factors: Sequence[Factor], x: np.ndarray, y: np.ndarray, output: str = "y",
-                      seed: int = 1) -> pd.DataFrame:
+                      seed: int = 1, block: int = 1) -> pd.DataFrame:
     """Rows like `indices.sobol_indices` (the noise row last) from the metamodel fitted to (x, y).
 
-    `x` holds the assumptions' values (no noise column), one row per simulated future."""
+    `x` holds the assumptions' values (no noise column), one row per simulated future; rows come in
+    blocks of `block` that share their seed (Saltelli's A, AB_1.., B: k + 2 rows), so the bootstrap
+    resamples whole blocks. A squared coefficient overstates the term's variance by the estimate's
+    own variance (the blocks' bootstrap variance): it is taken off, so an assumption the output
+    ignores gets about 0."""
     assumptions = [f for f in factors if not f.noise]
     matrix, terms = basis(_scaled(assumptions, np.asarray(x, float)))
     y = np.asarray(y, float)
     k = len(assumptions)
-    point = _indices(matrix, terms, y, k)
+    blocks = np.arange(len(y)).reshape(-1, block) if len(y) % block == 0 else np.arange(len(y)).reshape(-1, 1)
     rng = np.random.default_rng(seed)
-    draws = np.array([_indices(matrix[rows], terms, y[rows], k)
-                      for rows in (rng.integers(0, len(y), len(y)) for _ in range(BOOTSTRAP))])
+    fits = [_fit(matrix[rows], y[rows]) for rows in
+            (blocks[rng.integers(0, len(blocks), len(blocks))].reshape(-1) for _ in range(BOOTSTRAP))]
+    spread = np.var([coef for coef, _ in fits], axis=0)
+    coef, noise = _fit(matrix, y)
+    point = _indices(coef ** 2 - spread, noise, terms, k)
+    draws = np.array([_indices(c ** 2 - spread, n, terms, k) for c, n in fits])
     tail = (1 - CONFIDENCE) / 2 * 100
     low, high = np.nanpercentile(draws, tail, axis=0), np.nanpercentile(draws, 100 - tail, axis=0)
     names = [f.name for f in assumptions] + [NOISE]

@@ -110,3 +110,15 @@ def test_the_money_of_a_reforecast_adds_up() -> None:
     assert set(check["measure"]) == {"caseload", "spending"}
     outside = (check["actual"] < check["plan_p05"]) | (check["actual"] > check["plan_p95"])
     assert (check["outside"] == outside).all()
+
+
+def test_actuals_per_segment_are_the_restarts_stock(tmp_path: Path) -> None:
+    from sporen.inputs.actuals import read_actuals
+
+    path = tmp_path / "werkelijk.csv"
+    path.write_text("maand;gemeente;doelgroep;bestand\n2018-01;Noord;regular;61\n2018-01;Noord;refugees;12\n"
+                    "2018-01;Zuid;regular;48\n2018-01;Zuid;refugees;2\n", encoding="utf-8")
+    actuals = read_actuals(path, TINY)
+    rules = scenario_vangnet_rules(TINY, ROOT / "tests" / "data")
+    result = reforecast(TINY, Plan(), actuals, replications=3, seed=2, rules=rules, workers=1, progress=False)
+    assert result.restart_stock == {"Noord": {"regular": 61, "refugees": 12}, "Zuid": {"regular": 48, "refugees": 2}}

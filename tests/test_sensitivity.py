@@ -101,7 +101,7 @@ def test_metamodel_and_direct_indices_agree_on_a_noisy_function():
     noise = np.sqrt(12) * 0.3 * (x[:, 3] - 0.5)          # uniform, variance 0.09, additive
     y = 2 * x[:, 0] + x[:, 1] ** 2 + x[:, 0] * x[:, 1] + noise
     direct = sobol_indices(factors, y, seed=5)
-    meta = metamodel_indices(factors, x[:, :3], y, seed=5)
+    meta = metamodel_indices(factors, x[:, :3], y, seed=5, block=len(factors) + 2)
     assert agree(direct, meta).all(), (direct, meta)
     grid = np.random.default_rng(0).random((400_000, 2)) * [1, 2] - [0, 1]     # the signal variance, by brute force
     signal = np.var(2 * grid[:, 0] + grid[:, 1] ** 2 + grid[:, 0] * grid[:, 1])
@@ -110,3 +110,20 @@ def test_metamodel_and_direct_indices_agree_on_a_noisy_function():
     assert row["total_low"] - 0.02 <= share <= row["total_high"] + 0.02, (share, row)
     unused = meta.set_index("factor").loc["unused"]
     assert unused["total"] < 0.01
+
+
+@pytest.mark.parametrize(("met", "futures", "expected"), [
+    (32, 32, "meets"), (29, 32, "meets"), (28, 32, "on_the_edge"), (20, 32, "does_not_meet"), (0, 32, "does_not_meet"),
+])
+def test_robustness_verdict_weighs_the_few_futures(met, futures, expected):
+    """At 90%: a share at or above it meets it; below it but within the 95% Wilson interval is on the
+    edge; an interval wholly below does not (Wilson's interval checked against scipy's binomial)."""
+    from scipy.stats import binomtest
+
+    from sporen.sensitivity.goal import Goal
+    from sporen.sensitivity.robustness import verdict
+
+    found, low, high = verdict(met / futures, futures, Goal(from_year=2019))
+    assert found == expected
+    exact = binomtest(met, futures).proportion_ci(0.95, method="wilson")
+    assert low == pytest.approx(exact.low, abs=1e-9) and high == pytest.approx(exact.high, abs=1e-9)

@@ -1,7 +1,7 @@
 """What-if: a plan tried on fixed simulated futures, for the web page (`sporen serve`).
 
 Management moves a formation and sees the deficit move. Every try is simulated on the same N
-futures -- replication i uses child i of ``SeedSequence(seed).spawn(N)``, exactly as
+futures (`sim.futures.PAGE`) -- replication i uses child i of ``SeedSequence(seed).spawn(N)``, exactly as
 ``sporen simulate --replications N --seed S`` does -- so two tries differ only by the plan
 (common random numbers) and the page shows the same numbers as a direct ``sporen simulate
 --plan plan.yaml -n N --seed S`` of the same plan. `Futures` keeps what does not change (the
@@ -19,7 +19,6 @@ reports the optimiser's plan are never the futures it was chosen on.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import threading
@@ -35,6 +34,7 @@ import pandas as pd
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.plan import Plan, check_plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario, month_label
+from sporen.sim.futures import PAGE, scenario_digest
 
 DEFAULT_FUTURES = 60
 """Futures per try: about 2 s for BMWE on an idle 2-core machine (bench/bench_web.py); the
@@ -209,11 +209,6 @@ def with_priority(scenario: Scenario, priority: str | None) -> Scenario:
     return scenario.model_copy(update={"policy": scenario.policy.model_copy(update={"priority": priority})})
 
 
-def scenario_digest(scenario: Scenario) -> str:
-    """A short hash of everything the simulator reads from the scenario."""
-    return hashlib.sha256(scenario.model_dump_json().encode("utf-8")).hexdigest()[:16]
-
-
 # -- the futures and their cache ------------------------------------------------------------------
 @dataclass
 class Outcome:
@@ -252,7 +247,7 @@ class Futures:
         self.workers = int(workers or os.cpu_count() or 1)
         self.rules = dict(rules) if rules is not None else scenario_vangnet_rules(scenario)
         self.source = source
-        self.seeds = np.random.SeedSequence(self.seed).spawn(self.futures)
+        self.seeds = PAGE.seeds(self.seed, 0, self.futures)
         self.digest = scenario_digest(scenario)
         self._cached = cached
         self._cache: OrderedDict[tuple, Outcome] = OrderedDict()

@@ -87,6 +87,7 @@ def sensitivity_panel(page: Page) -> None:
             parts.append(ui.p(text(key, lang, base=analysis.PAGE_BASE, futures=analysis.PAGE_FUTURES),
                               class_="text-muted small", id="sensitivity-note"))
             return ui.TagList(*parts)
+        assert req is not None
         shown = analysis.shown(tables, req.futures, lang)
         parts.append(ui.tags.ul(*[ui.tags.li(line) for line in shown.lines], id="sensitivity-words"))
         parts.append(ui.div(ui.HTML(shown.svg), class_="chart", id="sensitivity-chart"))
