@@ -51,6 +51,8 @@ from sporen.jobs.runs import rules_file_of, run_folder
 from sporen.sim.api import session
 
 RAW_FRAMES = ("monthly", "yearly", "kpis", "spells")
+EXACT_BOUNDS = "two-sided Clopper-Pearson at the stop"
+"""`optimise.sequential.BOUNDS_LABEL`: the verification's bounds (the report names them so)."""
 
 
 @dataclass
@@ -547,6 +549,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         required_probability=(None if optimised.target.probability == "mean" or optimised.options.objective == "net"
                               else float(optimised.target.probability)),
         target_met=bool(optimised.met), target_text=target_words, verdict=verdict_of(optimised),
+        probability_ci_exact=check is not None and getattr(check, "bounds", "") == EXACT_BOUNDS,
         probability_ci=(check.ci_low, check.ci_high) if check is not None and check.probability is not None
         else None,
         next_steps=next_steps(optimised, scenario, options, V),

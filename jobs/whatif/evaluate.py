@@ -458,16 +458,17 @@ def cost_table(plan: Plan, scenario: Scenario) -> pd.DataFrame:
     years = scenario.horizon_years
     personnel = np.zeros(len(years), dtype=np.int64)
     for role in scenario.roles:
-        if role.name not in plan.staff or abs(plan.staff[role.name].fte - role.fte_now) < 1e-9:
+        if role.name not in plan.staff:
             continue
-        arrive = fte_path(plan, scenario, role.name)[-1][0]
-        months = [0] * len(years)
-        for m in range(max(0, arrive), scenario.months):
+        # month by month along the role's path (arrival, then later changes: a dynamic plan rises and tapers)
+        path = fte_path(plan, scenario, role.name)
+        fte_months = [0.0] * len(years)
+        for m in range(scenario.months):
             year = int(month_label(scenario.start, m)[:4])
+            level = [fte for start, fte in path if start <= m][-1]
             if year in years:
-                months[years.index(year)] += 1
-        change = plan.staff[role.name].fte - role.fte_now
-        personnel += np.array([int(round(change * role.cost_per_fte_year * n / 12)) for n in months], dtype=np.int64)
+                fte_months[years.index(year)] += level - role.fte_now
+        personnel += np.array([int(round(x * role.cost_per_fte_year / 12)) for x in fte_months], dtype=np.int64)
     instruments = np.array([sum((instrument_places(plan, scenario, i.name, y) - i.places_per_year)
                                 * i.cost_per_participant for i in scenario.instruments) for y in years], dtype=np.int64)
     measures = np.zeros(len(years), dtype=np.int64)
