@@ -270,7 +270,7 @@ class FutureCache:
     def save(self, path: str | Path) -> Path:
         """Write the kept futures to `path` (.npz, written whole): values must be {column: array}
         (as `yearly_arrays` keeps them). No pickles: `load` reads arrays only."""
-        arrays: dict[str, np.ndarray] = {}
+        arrays: dict[str, Any] = {}
         with self._lock:
             for (digest, plan, root, child), value in self._store.items():
                 for column, array in value.items():
