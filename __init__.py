@@ -22,6 +22,7 @@ import importlib
 from typing import Any
 
 __all__ = ["load_scenario", "load_plan", "baseline_plan", "simulate", "optimise_plan", "compare", "calibrate",
+           "reforecast_plan",
            "Plan", "Scenario", "InputError", "Problem", "OptimiseOptions", "AtLeast", "OnAverage", "DEFAULT_SEED"]
 
 _LAZY = {
@@ -32,6 +33,7 @@ _LAZY = {
     "optimise_plan": "sporen.jobs.api:optimise_plan",
     "compare": "sporen.jobs.api:compare",
     "calibrate": "sporen.jobs.api:calibrate",
+    "reforecast_plan": "sporen.jobs.api:reforecast_plan",
     "Plan": "sporen.inputs.plan:Plan",
     "Scenario": "sporen.inputs.schema:Scenario",
     "InputError": "sporen.common.errors:InputError",

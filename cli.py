@@ -9,7 +9,8 @@ else $SPOREN_LANG, else Dutch.
 
 Exit codes, in one place (`run_job`): 0 ok; 1 the target is not met or the run failed (also: the
 disk or standard output is full); 2 bad input (one line per problem, no traceback, nothing
-written); 130 interrupted (Ctrl-C or SIGTERM: every worker process is stopped first). Heavy
+written); 3 the optimiser's --budget-sims ran out before its search was done (the best plan
+verified so far is written); 130 interrupted (Ctrl-C or SIGTERM: every worker process is stopped first). Heavy
 modules are imported inside the commands so `sporen --help` is fast.
 """
 
@@ -45,6 +46,7 @@ from sporen.jobs import options as commands  # noqa: E402
 
 EXIT_OK, EXIT_TARGET_NOT_MET, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_RUN_FAILED = EXIT_TARGET_NOT_MET
+EXIT_BUDGET_SPENT = 3
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -477,9 +479,10 @@ def optimise_command(scenario: str, quiet: bool, **given: Any) -> None:
 
     Exit code 0: the plan meets the target or is on the edge of it. 1: the target is out of reach
     (the verified plan, as good as the best reachable one, is below it; the plan is written and
-    what blocks is printed). 2: bad input.
+    what blocks is printed). 2: bad input. 3: --budget-sims ran out before the search was done
+    (the best plan verified so far is written, with its verdict; never "out of reach").
     """
-    from sporen.jobs.optimise import run_optimise, verdict_line
+    from sporen.jobs.optimise import cheaper_on_edge_lines, run_optimise, verdict_line
 
     begin(given)
     model = commands.OptimiseJobOptions
@@ -493,9 +496,15 @@ def optimise_command(scenario: str, quiet: bool, **given: Any) -> None:
             click.echo(table.to_string(index=False))
         click.echo(f"plan: {result.describe()}; extra cost over the horizon EUR {result.cost:,}")
         click.echo(f"verdict: {result.verdict}: {verdict_line(result)}")
+        for line in cheaper_on_edge_lines(result, "en"):
+            click.echo(line.strip())
         click.echo(f"simulated {result.sims_used} replications; written to {job.out_dir}")
     for line in result.blocking:
         click.echo(f"blocking: {line}", err=True)
+    if result.budget_spent:
+        click.echo(text("cli.plan.budget_spent" if result.verified else "cli.plan.budget_unverified", "en",
+                        budget=f"{result.budget_sims:,}"), err=True)
+        sys.exit(EXIT_BUDGET_SPENT)
     if result.out_of_reach and options.optimiser.objective != "net":
         click.echo("target out of reach: the best reachable plan was written", err=True)
         sys.exit(EXIT_TARGET_NOT_MET)
@@ -561,7 +570,8 @@ def plan_command(scenario: str | None, quiet: bool, **given: Any) -> None:
 
     Exit code 0: the plan meets the target or is on the edge of it. 1: the target is out of reach
     (the report still says what the best plan reaches, what blocks and what to try next). 2: bad
-    input, one line per problem.
+    input, one line per problem. 3: --budget-sims ran out before the search was done (the report
+    shows the best plan verified so far; never "out of reach" without a verified plan).
     """
     from sporen.jobs.plan import end_message, run_plan_job
 
@@ -577,6 +587,8 @@ def plan_command(scenario: str | None, quiet: bool, **given: Any) -> None:
             click.echo(line)
     for line in result.optimised.blocking if result.lang == "en" else []:   # Dutch: 'wat nu' says it in words
         click.echo(text("cli.blocking", result.lang, line=line), err=True)
+    if result.budget_spent:
+        sys.exit(EXIT_BUDGET_SPENT)
     if result.out_of_reach:
         sys.exit(EXIT_TARGET_NOT_MET)
 
@@ -636,6 +648,118 @@ def compare_command(base: str, quiet: bool, **given: Any) -> None:
                         high=shown_values[2], sig=mark))
     assert result.out_dir is not None
     click.echo(text("cli.report", lang, path=result.out_dir / "report.html"))
+
+
+# --- monitor ------------------------------------------------------------------------------------
+MONITOR_FILES_HELP = """\b
+Files written into DIR:
+  report.html     the flag in words, the fan chart (caseload: actuals, the plan's
+                  forecast and the re-forecast; BUIG spending per year against the
+                  budget), per year the re-forecast against the plan, the actuals
+                  against the plan's band, the method
+  results.xlsx    the re-forecast per year and the actuals against the band
+  monitor.csv     per year, municipality ('all' summed) and measure (spending,
+                  buig_result, vangnet, result_after_vangnet): BUIG budget, the plan's
+                  forecast (mean, 5%, 95%), the re-forecast (mean, 5%, 25%, 50%,
+                  75%, 95%) and the change of the mean
+  monitor_months.csv  every actual: the plan's mean, 5% and 95%, outside (yes/no)
+  plan_yearly.csv, reforecast_yearly.csv   the yearly money per future
+  realised.csv    what the realised months count (spending: the actuals' or estimated)
+  manifest.json, timing.json"""
+
+
+@main.command("monitor", epilog=MONITOR_FILES_HELP)
+@click.argument("scenario", metavar="SCENARIO", type=click.Path())
+@options_of(commands.MonitorOptions)
+@quiet_option("No progress bar and no summary.")
+def monitor_command(scenario: str, quiet: bool, **given: Any) -> None:
+    """Is the plan on course? Re-forecast the rest of the horizon from the actuals so far.
+
+    The plan (default: the baseline) is simulated from the scenario's start (its original
+    forecast) and again from the month after the last actual, starting with the actual caseload
+    per municipality (split over segments by the forecast, or as the file gives them); the
+    realised months count as realised (the actuals' spending, or the forecast's per client
+    scaled by the actual caseload). Per year: the re-forecast BUIG spending, result, vangnet and
+    result after vangnet with their 5-95% band, against the plan's forecast and the budget. A flag
+    says in words when an actual leaves the plan's 90% band (5th to 95th percentile of its
+    forecast for that month).
+
+    \b
+    ACTUALS (CSV, comma or semicolon, Dutch numbers; or an XLSX sheet 'werkelijk'):
+      maand (YYYY-MM), gemeente, bestand (clients on benefit at the end of the month),
+      and where known: doelgroep, instroom, uitstroom, uitstroom werk / verhuizing /
+      aow / partner / overlijden / handhaving / voorliggende voorziening / overig,
+      uitgaven (BUIG spending for the month, EUR)
+
+    \b
+    Example (BMWE's actuals to May 2018, seed 003):
+      sporen monitor inputs/scenarios/bmwe.yaml --actuals inputs/scenarios/bmwe-actuals-2018-05.csv
+      sporen monitor bmwe.yaml --actuals werkelijk.xlsx --plan plan.yaml -n 200
+
+    Exit code 0: written (also when the actuals leave the band: the report says so). 2: bad input,
+    one line per problem (file, row and column, what is allowed); nothing is written then.
+    """
+    from sporen.jobs.monitor import run_monitor
+
+    begin(given)
+    options = run_job(lambda: read_options(commands.MonitorOptions, given, scenario=scenario, progress=not quiet))
+    options = options.model_copy(update={"command": options.command_line()})
+    note_workers(options)
+    result = run_job(lambda: run_monitor(options), options.out)
+    if quiet:
+        return
+    for line in [result.flag, *result.years]:
+        click.echo(line.replace("\u00a0", " "))
+    click.echo(text("cli.report", result.lang, path=result.out_dir / "report.html"))
+# --- sensitivity --------------------------------------------------------------------------------
+SENSITIVITY_FILES_HELP = """\b
+Files written into DIR:
+  sensitivity_indices  per outcome (each year's result after vangnet, the target
+                  years together, meeting the target) and assumption: first- and
+                  total-order Sobol index with 95% interval; 'seed' is chance
+  tornado         each assumption at its low and high end: mean result, share
+                  of futures meeting the target
+  robustness      the 3 most influential assumptions at their pessimistic end,
+                  one at a time and together: does the plan still meet the target?
+  metamodel_indices  the same indices from a regression metamodel, and whether
+                  they agree with the simulation's
+  results.xlsx    the conclusion in words, then the tables
+  report.html     the tornado chart, the conclusion and the tables
+  manifest.json, timing.json"""
+
+
+@main.command("sensitivity", epilog=SENSITIVITY_FILES_HELP)
+@click.argument("scenario", required=False, default=None, metavar="[SCENARIO]", type=click.Path())
+@options_of(commands.SensitivityJobOptions)
+@quiet_option("No progress bar and no summary.")
+def sensitivity_command(scenario: str | None, quiet: bool, **given: Any) -> None:
+    """Which assumptions decide whether a plan meets the target.
+
+    Sobol indices (first and total order, 95% intervals) of the BUIG result after vangnet per
+    year and of meeting the target, for every parameter in the scenario's `uncertainty:` and each
+    --parameter PATH=LOW:HIGH, with chance (the clients' own randomness) as its own row; a
+    tornado chart; and whether the plan still meets the target when the 3 most influential
+    assumptions turn out badly.
+
+    \b
+    Example:
+      sporen sensitivity inputs/scenarios/bmwe.yaml --plan plan.yaml
+
+    Exit code 0: analysed and written. 2: bad input, one line per problem.
+    """
+    from sporen.jobs.sensitivity import end_lines, run_sensitivity
+
+    begin(given)
+    model = commands.SensitivityJobOptions
+    arguments = {"scenario": scenario} if scenario is not None else {}
+    options = run_job(lambda: read_options(model, given, quiet=quiet, **arguments))
+    options = options.model_copy(update={"command": options.command_line()})
+    note_workers(options)
+    result = run_job(lambda: run_sensitivity(options), options.out, model)
+    if quiet:
+        return
+    for line in end_lines(result):
+        click.echo(line)
 
 
 # --- serve --------------------------------------------------------------------------------------

@@ -2,20 +2,26 @@
 
 Prints the machine and date, then
 1. client-months simulated per second and ms per replication for inputs/scenarios/bmwe.yaml
-   (tests/data/tiny.yaml scaled x10 to BMWE's size when bmwe.yaml is absent);
+   (tests/data/tiny.yaml scaled x10 to BMWE's size when bmwe.yaml is absent), against raw SimPy
+   `env.timeout` events per second measured in the same run (the ratio is the engine's speed in
+   units of bare SimPy events, so it means the same on a busy or a quiet machine);
 2. a synthetic national scenario (~400,000 clients on benefit at the start, 5 years, one
-   replication): wall time, client-months per second and peak memory (resource.getrusage).
+   replication, intensity curves on every track): wall and CPU time, client-months per second and
+   peak memory (resource.getrusage), and the exponent of CPU time against clients from 10% of
+   that size (a log-log slope: 1 is linear).
 The runner's 1,000-replication figure comes from `bench_replications()` in bench/bench_runner.py
 when that file exists.
 
-Options: --reps N (replications for 1., default 50), --skip-national, --national-scale F
-(fraction of the national size, default 1.0).
+Options: --reps N (replications for 1., default 50), --skip-bmwe, --skip-national,
+--national-scale F (fraction of the national size, default 1.0), --no-intensity (the national
+tracks without intensity curves), --skip-exponent (no 10% run), --skip-runner.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import resource
 import sys
@@ -59,7 +65,25 @@ def bmwe_sized() -> tuple[str, Scenario]:
     return "tests/data/tiny.yaml x10, 4 years", Scenario.model_validate(raw)
 
 
-def national_scenario(scale: float = 1.0, regions: int = 40) -> Scenario:
+def simpy_events_per_s(events: int = 300_000) -> float:
+    """Raw SimPy: `env.timeout` events per CPU second of one process looping over them."""
+    import simpy
+
+    def loop(env: simpy.Environment):
+        for _ in range(events):
+            yield env.timeout(1.0)
+
+    best = 0.0
+    for _ in range(3):
+        env = simpy.Environment()
+        env.process(loop(env))
+        t0 = time.process_time()
+        env.run()
+        best = max(best, events / (time.process_time() - t0))
+    return best
+
+
+def national_scenario(scale: float = 1.0, regions: int = 40, intensity: bool = True) -> Scenario:
     """Synthetic national scenario: ~400,000 clients on benefit, 5 years, 40 regions x 3 segments.
 
     Rates follow DOMAIN.md's public figures: about 26% of the stock leaves in a year, inflow about
@@ -149,6 +173,8 @@ def national_scenario(scale: float = 1.0, regions: int = 40) -> Scenario:
     for t in raw["tracks"]:
         t["hazards"]["prior_provision"] = [0.0001] * len(bands)
         t["hazards"]["enforcement"] = [0.0001] * len(bands)
+        if intensity:  # as BMWE's curves: the served multiplier at the formation's caseload, H = 10
+            t["intensity"] = {"reference_caseload": t["caseload_per_fte"] * 0.95, "half_effect_caseload": 10}
     return Scenario.model_validate(raw)
 
 
@@ -175,8 +201,8 @@ def bench_bmwe(reps: int) -> dict:
             "client_months_per_s_median": float(np.mean(months)) / per_rep}
 
 
-def bench_national(scale: float) -> dict:
-    sc = national_scenario(scale)
+def bench_national(scale: float, intensity: bool = True) -> dict:
+    sc = national_scenario(scale, intensity=intensity)
     plan = baseline_plan(sc)
     stock = sum(sum(m.initial_stock.values()) for m in sc.municipalities)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -190,33 +216,58 @@ def bench_national(scale: float) -> dict:
             "peak_rss_mib": peak / 1024, "rss_before_mib": rss0 / 1024}
 
 
+def report_bmwe(reps: int) -> None:
+    """Part 1: BMWE replications against raw SimPy events, both per CPU second of this process."""
+    simpy_before = simpy_events_per_s()
+    b = bench_bmwe(reps)
+    simpy_rate = (simpy_before + simpy_events_per_s()) / 2
+    print(f"\n1. {b['label']}: {b['reps']} replications, one core (CPU time)")
+    print(f"   {b['client_months_per_rep']:,.0f} client-months per replication")
+    print(f"   {b['ms_per_rep']:.1f} ms per replication (median; fastest {b['ms_min']:.1f} ms)")
+    print(f"   {b['client_months_per_s'] / 1e6:.2f} M client-months/s (total), "
+          f"{b['client_months_per_s_median'] / 1e6:.2f} M (median replication)")
+    print(f"   raw SimPy: {simpy_rate / 1e6:.2f} M env.timeout events/s (before and after, mean)")
+    print(f"   ratio: {b['client_months_per_s'] / simpy_rate:.2f}x (BMWE client-months per raw SimPy event, "
+          "per CPU second)")
+
+
+def report_national(scale: float, intensity: bool, exponent: bool) -> None:
+    """Part 2: the national run, and the exponent of its CPU time against clients (10% -> 100%)."""
+    small = bench_national(scale / 10, intensity) if exponent else None
+    n = bench_national(scale, intensity)
+    print(f"\n2. synthetic national scenario: {n['stock']:,} clients at the start, {n['months']} months, "
+          f"one replication, intensity {'on' if intensity else 'off'}")
+    print(f"   {n['persons']:,} persons, {n['spells']:,} caseload spells, {n['client_months']:,} client-months")
+    print(f"   wall {n['wall_s']:.1f} s, CPU {n['cpu_s']:.1f} s, "
+          f"{n['client_months_per_s'] / 1e6:.2f} M client-months/s")
+    print(f"   peak memory (max RSS of the process) {n['peak_rss_mib']:,.0f} MiB "
+          f"(before the run {n['rss_before_mib']:,.0f} MiB)")
+    if small is not None:
+        slope = math.log(n["cpu_s"] / small["cpu_s"]) / math.log(n["stock"] / small["stock"])
+        print(f"   {small['stock']:,} clients: CPU {small['cpu_s']:.2f} s; exponent of CPU time against "
+              f"clients {slope:.3f} (1 = linear)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=50)
+    parser.add_argument("--skip-bmwe", action="store_true")
     parser.add_argument("--skip-national", action="store_true")
+    parser.add_argument("--skip-exponent", action="store_true")
+    parser.add_argument("--skip-runner", action="store_true")
+    parser.add_argument("--no-intensity", action="store_true")
     parser.add_argument("--national-scale", type=float, default=1.0)
     args = parser.parse_args(argv)
     print(f"machine: {describe_machine()}")
     print(f"date:    {dt.datetime.now().isoformat(timespec='seconds')}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           "(other processes share the cores: compare CPU times, not wall times, on a busy machine)")
-    b = bench_bmwe(args.reps)
-    print(f"\n1. {b['label']}: {b['reps']} replications, one core (CPU time)")
-    print(f"   {b['client_months_per_rep']:,.0f} client-months per replication")
-    print(f"   {b['ms_per_rep']:.1f} ms per replication (median; fastest {b['ms_min']:.1f} ms)")
-    print(f"   {b['client_months_per_s'] / 1e6:.2f} M client-months/s (total), "
-          f"{b['client_months_per_s_median'] / 1e6:.2f} M (median replication)")
+    if not args.skip_bmwe:
+        report_bmwe(args.reps)
     if not args.skip_national:
-        n = bench_national(args.national_scale)
-        print(f"\n2. synthetic national scenario: {n['stock']:,} clients at the start, {n['months']} months, "
-              "one replication")
-        print(f"   {n['persons']:,} persons, {n['spells']:,} caseload spells, {n['client_months']:,} client-months")
-        print(f"   wall {n['wall_s']:.1f} s, CPU {n['cpu_s']:.1f} s, "
-              f"{n['client_months_per_s'] / 1e6:.2f} M client-months/s")
-        print(f"   peak memory (max RSS of the process) {n['peak_rss_mib']:,.0f} MiB "
-              f"(before the run {n['rss_before_mib']:,.0f} MiB)")
+        report_national(args.national_scale, not args.no_intensity, not args.skip_exponent)
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    if (ROOT / "bench" / "bench_runner.py").exists():  # the runner's 1,000-replication figure
+    if not args.skip_runner and (ROOT / "bench" / "bench_runner.py").exists():  # the 1,000-replication figure
         import importlib
 
         bench_replications = getattr(importlib.import_module("bench.bench_runner"), "bench_replications", None)

@@ -179,10 +179,13 @@ def calibrate(scenario: Scenario, observed: Observed, *, replications: int = DEF
               applications_scale: float | None = None, iterations: int = DEFAULT_ITERATIONS,
               start: Parameters | None = None, source: str | None = None,
               log: Callable[[str], None] | None = None,
-              spending_replications: int = SPENDING_REPLICATIONS) -> CalibrationResult:
+              spending_replications: int = SPENDING_REPLICATIONS, starts: int = 1) -> CalibrationResult:
     """Fit `Parameters` to `observed` (see the module doc) and return the calibrated scenarios.
 
-    `iterations` bounds the steps of the least-squares solver (0 = no fit, only the table)."""
+    `iterations` bounds the steps of the least-squares solver per start (0 = no fit, only the
+    table); `starts` > 1 fits from that many starting points (`starting_points`) and keeps the
+    lowest objective (the earliest start on a tie). Every start uses the same seeds, so their
+    objectives compare like for like."""
     layout = Layout(scenario, observed)
     seeds = SELECTION.seeds(seed, 0, replications)
     where = Backend(workers, backend, scheduler)
@@ -190,10 +193,14 @@ def calibrate(scenario: Scenario, observed: Observed, *, replications: int = DEF
     bound = math.log(MAX_MULTIPLIER)
     theta0 = np.clip(layout.vector(start) if start is not None else np.zeros(layout.size), -bound, bound)
     if iterations > 0:
-        fitted = least_squares(objective, theta0, jac=objective.jacobian, bounds=(-bound, bound), method="trf",
-                               ftol=TOLERANCE, xtol=1e-3, gtol=1e-8, max_nfev=iterations, x_scale=1.0)
-        theta = fitted.x
-        f = float(fitted.fun @ fitted.fun)
+        results = []
+        for k, point in enumerate(starting_points(theta0, starts, seed, bound)):
+            fitted = least_squares(objective, point, jac=objective.jacobian, bounds=(-bound, bound), method="trf",
+                                   ftol=TOLERANCE, xtol=1e-3, gtol=1e-8, max_nfev=iterations, x_scale=1.0)
+            results.append((float(fitted.fun @ fitted.fun), k, fitted.x))
+            if log and starts > 1:
+                log(f"start {k + 1}/{starts}: objective {results[-1][0]:.6g}")
+        f, _, theta = min(results, key=lambda r: (r[0], r[1]))
     else:
         theta = theta0
         r0 = objective(theta)
@@ -213,6 +220,22 @@ def calibrate(scenario: Scenario, observed: Observed, *, replications: int = DEF
         table=fit_table(observed, simulated, applications_scale), objective=f, objective_start=f0,
         applications_scale=scale, evaluations=objective.evaluations, replications=replications, seed=seed,
         window=window, names=layout.names, spending=spending)
+
+
+def starting_points(theta0: np.ndarray, starts: int, seed: int, bound: float) -> list[np.ndarray]:
+    """`theta0` and `starts` - 1 points spread around it: a Latin hypercube over [-log 2, log 2]
+    in every log-multiplier (its own stream of `seed`), clipped to the bounds. The same seed gives
+    the same points."""
+    points = [np.asarray(theta0, dtype=float)]
+    n, d = starts - 1, len(theta0)
+    if n <= 0 or d == 0:
+        return points
+    rng = np.random.default_rng(SeedSequence(seed).spawn(1)[0].spawn(1)[0])
+    cells = np.column_stack([rng.permutation(n) for _ in range(d)])
+    u = (cells + rng.random((n, d))) / n
+    offsets = (2 * u - 1) * math.log(2.0)
+    points += [np.clip(points[0] + row, -bound, bound) for row in offsets]
+    return points
 
 
 def fit_benefit_levels(scenario: Scenario, observed: Observed, seeds: list[SeedSequence],

@@ -16,6 +16,7 @@ from sporen.sim.options import DEFAULT_SEED, replications_option, seed_option
 DEFAULT_REPLICATIONS = 40
 DEFAULT_ITERATIONS = 12
 MAX_ITERATIONS = 1000
+MAX_STARTS = 20
 
 
 class CalibrationOptions(Options):
@@ -29,6 +30,10 @@ class CalibrationOptions(Options):
         "number (1 = the scenario counts applications as the observed file does).", metavar="fit|X")
     iterations: int = option(DEFAULT_ITERATIONS, help="At most N least-squares evaluations; 0 = no fit, only the "
                              "table.", metavar="N", ge=0, le=MAX_ITERATIONS)
+
+    starts: int = option(1, help="Fit from N starting points (the scenario's values and N - 1 spread around "
+                         "them) and keep the best: a result that does not depend on where the fit starts.",
+                         metavar="N", ge=1, le=MAX_STARTS)
 
     @field_validator("applications_scale", mode="before")
     @classmethod

@@ -1,16 +1,18 @@
-"""The Plan: what management decides (MODEL.md section 1).
+"""The Plan: what management decides (docs/DESIGN.md, the model in brief, §1).
 
 A plan sets the fte per staff role from an arrival month (and, for a plan that tapers, later
 changes: ``later: {YYYY-MM: fte}``), the instrument places per year (each year its own level) and
 which on/off measures run. The baseline is "current formation, current instruments": every role
 at fte_now, every instrument at places_per_year, measures as `on_in_baseline`. Planned fte
-differ from fte_now in steps of 0.5 fte (Nijkerk's 1.67 fte now + 1 extra = 2.67 is allowed).
+differ from fte_now in steps of 0.5 fte (Nijkerk's 1.67 fte now + 1 extra = 2.67 is allowed), or
+are a round number of 0.5-fte steps (2 for that 1.67: planners think in round fte).
 `sporen optimise` writes a plan.yaml; `sporen simulate --plan` reads it, so a plan is
 human-editable.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from pydantic import Field
@@ -27,6 +29,30 @@ from sporen.inputs.schema import (
 )
 
 FTE_STEP = 0.5
+_TOLERANCE = 1e-6
+
+
+def _on_grid(value: float) -> bool:
+    steps = value / FTE_STEP
+    return abs(steps - round(steps)) <= _TOLERANCE
+
+
+def fte_allowed(fte: float, fte_now: float) -> bool:
+    """A planned fte is fte_now plus whole 0.5-fte steps (1.67 -> 2.17), or itself a whole number of
+    0.5-fte steps (1.67 -> 2: a round formation)."""
+    return _on_grid(fte - fte_now) or _on_grid(fte)
+
+
+def fte_problem(fte: float, fte_now: float) -> tuple[str, str] | None:
+    """(what is wrong, allowed levels near fte_now) when a planned fte is not allowed, else None:
+    'e.g. 1.5 or 2' (1.0 now), 'e.g. 2.17 or 2' (1.67 now)."""
+    if fte_allowed(fte, fte_now):
+        return None
+    message = f"{fte} is not fte_now {fte_now} plus a whole number of 0.5-fte steps"
+    if _on_grid(fte_now):
+        return message, f"e.g. {fte_now + FTE_STEP:g} or {fte_now + 2 * FTE_STEP:g}"
+    return (f"{message}, nor a whole number of 0.5-fte steps",
+            f"e.g. {fte_now + FTE_STEP:g} or {math.ceil(fte_now / FTE_STEP - _TOLERANCE) * FTE_STEP:g}")
 
 
 class StaffLevel(StrictModel):
@@ -68,11 +94,9 @@ def check_plan(plan: Plan, scenario: Scenario) -> list[tuple[str, str, str]]:
             problems.append((path, f"unknown role '{name}'", "one of: " + ", ".join(roles)))
             continue
         role = roles[name]
-        steps = (level.fte - role.fte_now) / FTE_STEP
-        if abs(steps - round(steps)) > 1e-6:
-            problems.append((f"{path}.fte", f"{level.fte} is not fte_now {role.fte_now} "
-                             "plus a whole number of 0.5-fte steps",
-                             f"e.g. {role.fte_now + 0.5:g} or {role.fte_now + 1:g}"))
+        wrong = fte_problem(level.fte, role.fte_now)
+        if wrong:
+            problems.append((f"{path}.fte", *wrong))
         if level.fte < role.min_fte - 1e-9 or (
             role.max_fte is not None and level.fte > role.max_fte + 1e-9
         ):
@@ -130,10 +154,9 @@ def _later_problems(path: str, level: StaffLevel, role: Role, scenario: Scenario
         if not first < idx < scenario.months:
             problems.append((where, f"{month} is not after the arrival month and inside the horizon",
                              f"after {month_label(scenario.start, first)}, at most {last}"))
-        steps = (fte - role.fte_now) / FTE_STEP
-        if abs(steps - round(steps)) > 1e-6:
-            problems.append((where, f"{fte} is not fte_now {role.fte_now} plus a whole number of 0.5-fte steps",
-                             f"e.g. {role.fte_now + 0.5:g}"))
+        wrong = fte_problem(fte, role.fte_now)
+        if wrong:
+            problems.append((where, *wrong))
         if fte < role.min_fte - 1e-9 or (role.max_fte is not None and fte > role.max_fte + 1e-9):
             problems.append((where, f"{fte} is outside the role's limits",
                              f"{role.min_fte:g} to {role.max_fte if role.max_fte is not None else 'any'}"))

@@ -1,25 +1,29 @@
 """The scenario: one executing organisation (one or more municipalities) over whole years.
 
-This module is the contract between planners' files and the model (MODEL.md section 2). Every
+This module is the contract between planners' files and the model (docs/DESIGN.md, the model in brief, §2). Every
 model forbids unknown keys, so a typo never passes silently. Numbers are plain values here; the
 loader lets a planner write any value as ``{value: ..., source: "..."}`` and keeps the sources in
 ``Scenario.sources`` (dotted path -> source), so the report can list every assumption.
 
 Units: money in whole euros; rates and hazards per month; probabilities and shares in [0, 1];
-durations in months; fte in full-time equivalents. Cross-references (a track's role, a segment
-named in an initial stock, ...) are checked by `check_references`, which returns problems with
-their dotted paths rather than raising, so the loader can report all of them at once.
+durations in months; fte in full-time equivalents. A field that names another item (a track's
+role, a segment in an initial stock, ...) is typed `SegmentName`, `RoleName`, ... (a
+`inputs.references.Ref` on the type); `inputs.checks.check_references` checks them all, with
+the rules that span several fields, and returns problems with their dotted paths rather than
+raising, so the loader can report all of them at once. Item models with a ``noun`` are the
+named lists: their names are unique.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import types
-from collections import Counter
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from sporen.inputs.marks import NotInWorkbook, Ref, Table
+from sporen.inputs.types import numbers_only
 
 # -- limits ----------------------------------------------------------------------------------------
 # Every number of a scenario is finite and has an upper bound: a value beyond it is a typo (a
@@ -65,6 +69,11 @@ Applications = Annotated[float, Field(ge=0, le=MAX_APPLICATIONS_PER_MONTH)]
 Months = Annotated[int, Field(ge=0, le=MAX_MONTHS)]
 Rung = Annotated[int, Field(ge=1, le=6, description="participatieladder rung 1-6")]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+SegmentName = Annotated[str, Ref("segments")]
+TrackName = Annotated[str, Ref("tracks")]
+RoleName = Annotated[str, Ref("roles")]
+InstrumentName = Annotated[str, Ref("instruments")]
+"""Names of a scenario's items: `inputs.references` checks that the item exists."""
 
 ExitCause = Literal[
     "work", "moved", "pension", "partner_income", "death", "enforcement", "prior_provision", "other"
@@ -79,7 +88,8 @@ EXIT_CAUSES: tuple[ExitCause, ...] = (
     "prior_provision",
     "other",
 )
-"""Competing exit risks that end a benefit (MODEL.md 3.4); `partial_work` is a state change."""
+"""Competing exit risks that end a benefit (docs/DESIGN.md, the model in brief, §3); `partial_work` is a
+state change."""
 
 HazardName = Literal[
     "work",
@@ -104,21 +114,6 @@ ROLE_FUNCTIONS: tuple[str, ...] = (
 PRIORITY_RULES: tuple[str, ...] = ("fifo", "kansrijk_first", "longest_waiting")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 SUM_TOLERANCE = 1e-6
-
-
-def numbers_only(tp: Any) -> bool:
-    """The annotation holds numbers only (int or float, in dicts and lists, maybe None): no text,
-    no yes/no, no model."""
-    origin = get_origin(tp)
-    if origin is Annotated:
-        return numbers_only(get_args(tp)[0])
-    if origin in (Union, types.UnionType):
-        return all(numbers_only(a) for a in get_args(tp) if a is not type(None))
-    if origin is dict:
-        return numbers_only(get_args(tp)[1])
-    if origin is list:
-        return numbers_only(get_args(tp)[0])
-    return tp in (int, float)
 
 
 class NumberProblem(ValueError):
@@ -222,7 +217,7 @@ class Source(StrictModel):
     kind: Literal["seed", "public", "assumption", "calibrated"] = "assumption"
     unit: str = ""
     note: str = ""
-    changed_from: str | None = Field(
+    changed_from: Annotated[str | None, NotInWorkbook()] = Field(
         default=None, description="set when a user changed the value after it was sourced: the value the "
         "source gives (the report marks the parameter 'changed by user')")
 
@@ -230,36 +225,42 @@ class Source(StrictModel):
 class Accounts(StrictModel):
     """A past year's BUIG accounts of one municipality (for the vangnet's multi-year test)."""
 
-    budget: Money
+    budget: Annotated[int, Field(gt=0, le=MAX_MONEY, description="whole euros; the deficit share of the "
+                                 "multi-year test is a share of it, so never 0")]
     spending: Money
 
 
 class InitialInstrument(StrictModel):
-    """Clients already in an instrument at the start (MODEL.md 2, initial state).
+    """Clients already in an instrument at the start (docs/DESIGN.md, the model in brief, §2).
 
     A wage-cost subsidy contract is a person who already left the benefit for a subsidised job:
     not on the caseload, but BUIG pays the rest of the subsidy. A trajectory participant is one of
     the municipality's initial stock (of this segment) who is in the trajectory at the start.
     Remaining durations are drawn by the instrument's ``initial_remaining_months``."""
 
-    instrument: str
-    segment: str | None = Field(default=None, description="the segment; empty (trajectories only) = "
+    instrument: InstrumentName
+    segment: SegmentName | None = Field(default=None, description="the segment; empty (trajectories only) = "
                                 "any client of the initial stock who could be in it")
-    clients: Clients
+    clients: Clients = Field(description="clients in the instrument at the start")
 
 
 class Municipality(StrictModel):
     """A municipality: its own BUIG budget, vangnet, clients, applications, benefit level and
     hazard multipliers (seed 003's figures differ by municipality)."""
 
+    noun: ClassVar[str] = "municipality"
+
     name: str = Field(min_length=1)
-    buig_budget: dict[Year, Money] = Field(description="BUIG budget per horizon year, EUR (while the "
+    buig_budget: Annotated[dict[Year, Money], Table("buig_budget", ("year",), "budget")] = Field(
+        description="BUIG budget per horizon year, EUR (while the "
                                            "municipality exists: up to a merger)")
-    history: dict[Year, Accounts] = Field(default_factory=dict)
-    initial_stock: dict[str, Clients] = Field(
+    history: Annotated[dict[Year, Accounts], Table("history", ("year",), shown_with="spending")] = Field(
+        default_factory=dict)
+    initial_stock: Annotated[dict[SegmentName, Clients], Table("initial_stock", ("segment",), "clients")] = Field(
         description="clients on the caseload at the start month, per segment"
     )
-    applications_per_month: dict[str, Applications] = Field(
+    applications_per_month: Annotated[dict[SegmentName, Applications],
+                                      Table("applications", ("segment",), "applications")] = Field(
         description="mean applications per month at the start, per segment"
     )
     cost_share: Probability | None = Field(
@@ -267,17 +268,22 @@ class Municipality(StrictModel):
         description="share of shared costs (personnel, instruments, other lines) borne; "
         "when every municipality leaves it empty, costs are shared pro rata by client-months",
     )
-    benefit_per_month: dict[str, UnitMoney] = Field(
+    benefit_per_month: Annotated[dict[SegmentName, UnitMoney], Table("benefit", ("segment",), "benefit")] = Field(
         default_factory=dict,
         description="benefit cost per client-month on benefit in this municipality, per segment, EUR; "
         "a segment not named costs its segments.benefit_per_month",
     )
-    hazard_multipliers: dict[HazardName, Multiplier] = Field(
+    hazard_multipliers: Annotated[dict[HazardName, Multiplier],
+                                  Table("municipality_hazards", ("hazard",), "multiplier")] = Field(
         default_factory=dict, description="multipliers on the hazards of this municipality's clients",
     )
-    initial_instruments: list[InitialInstrument] = Field(
+    initial_instruments: Annotated[list[InitialInstrument], Table("initial_instruments")] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="clients already in an instrument at the start",
     )
+    work_exits_before_start: Annotated[float, Field(ge=0, le=1e6)] = Field(
+        default=0.0, description="work exits per month in the returns.within_months months before the start "
+        "(all segments): these earlier job-leavers come back at returns.share_back from the first month, as "
+        "the run's own work exits do (no start-up dip in inflow); 0 = none")
 
 
 class Merger(StrictModel):
@@ -287,10 +293,13 @@ class Merger(StrictModel):
     merged municipality; its history for the multi-year test is the sum of its predecessors'.
     The former municipalities remain as areas of the caseload (monthly results)."""
 
+    noun: ClassVar[str] = "merger"
+
     name: str = Field(min_length=1, description="the new municipality, e.g. Het Hogeland")
     date: str = Field(description="first month of the merged municipality, YYYY-01")
     municipalities: list[str] = Field(min_length=2, max_length=MAX_ITEMS, description="the municipalities that merge")
-    buig_budget: dict[Year, Money] = Field(description="BUIG budget per year from the merger year, EUR")
+    buig_budget: Annotated[dict[Year, Money], Table("merger_budget", ("year",), "budget")] = Field(
+        description="BUIG budget per year from the merger year, EUR")
     cost_share: Probability | None = Field(
         default=None, description="share of shared costs; empty = the predecessors' shares summed",
     )
@@ -312,13 +321,15 @@ class Merger(StrictModel):
 class Segment(StrictModel):
     """A doelgroep (target group): benefit cost, entry profile and its own hazard shifts."""
 
+    noun: ClassVar[str] = "segment"
+
     name: str = Field(min_length=1)
     label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
                               "(reports and workbooks show it; files for machines keep the name)")
     label_en: str | None = Field(default=None, description="display name in English; empty = label")
     benefit_per_month: UnitMoney = Field(description="benefit cost per client-month on benefit, EUR")
     share_without_benefit: Probability = 0.0
-    ladder_at_entry: dict[Rung, Probability]
+    ladder_at_entry: Annotated[dict[Rung, Probability], Table("ladder_at_entry", ("rung",), "share")]
     initial_duration: list[Probability] | None = Field(
         default=None,
         description="share of the initial stock in each duration band (aligned with "
@@ -331,7 +342,8 @@ class Segment(StrictModel):
     seasonality: list[Multiplier] | None = Field(
         default=None, description="12 monthly factors on applications, mean 1"
     )
-    hazard_multipliers: dict[HazardName, Multiplier] = Field(default_factory=dict)
+    hazard_multipliers: Annotated[dict[HazardName, Multiplier],
+                                  Table("segment_hazards", ("hazard",), "multiplier")] = Field(default_factory=dict)
 
     @field_validator("ladder_at_entry")
     @classmethod
@@ -376,17 +388,18 @@ class Decisions(StrictModel):
 class Gate(StrictModel):
     """The poort: intake capacity and the decision mix."""
 
-    intake_role: str | None = Field(
+    intake_role: RoleName | None = Field(
         default=None, description="role whose fte does intakes; empty = unlimited intake capacity"
     )
-    intakes_per_fte_per_month: Annotated[float, Field(ge=0, le=MAX_CASELOAD)] = 40.0
-    decisions: Decisions
+    intakes_per_fte_per_month: Annotated[float, Field(ge=0, le=MAX_CASELOAD)] = Field(
+        default=40.0, description="intakes one fte of the intake role does per month")
+    decisions: Decisions = Field(description="share of applications with this decision; the five sum to 1")
 
 
 class Transition(StrictModel):
     """A move between tracks (e.g. participatiespoor -> werkleerspoor when work becomes possible)."""
 
-    to: str
+    to: TrackName
     rate_per_month: Rate
     in_view_only: bool = True
 
@@ -395,7 +408,7 @@ class IntensityPoint(StrictModel):
     """One point of a caseload-intensity curve: the served multiplier at a caseload."""
 
     caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD, description="clients in view per caseworker fte")]
-    multiplier: Multiplier
+    multiplier: Multiplier = Field(description="served work multiplier at that caseload")
 
 
 class Intensity(StrictModel):
@@ -416,7 +429,7 @@ class Intensity(StrictModel):
 
     reference_caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] | None = None
     half_effect_caseload: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] | None = None
-    curve: list[IntensityPoint] | None = Field(default=None, max_length=MAX_ITEMS)
+    curve: Annotated[list[IntensityPoint] | None, Table("intensity_curve")] = Field(default=None, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _one_form(self) -> Intensity:
@@ -452,20 +465,22 @@ class Intensity(StrictModel):
 class Track(StrictModel):
     """A spoor: who enters it, how many clients a caseworker carries, and its exit hazards."""
 
+    noun: ClassVar[str] = "track"
+
     name: str = Field(min_length=1)
     label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
                               "(reports and workbooks show it; files for machines keep the name)")
     label_en: str | None = Field(default=None, description="display name in English; empty = label")
     description: str = ""
-    caseworker_role: str | None = Field(
+    caseworker_role: RoleName | None = Field(
         default=None, description="role whose fte gives the track's caseworker slots"
     )
     caseload_per_fte: Annotated[float, Field(gt=0, le=MAX_CASELOAD)] = 60.0
     ladder: list[Rung] = Field(description="ladder rungs assigned to this track at entry")
-    segments: list[str] | None = Field(
+    segments: list[SegmentName] | None = Field(
         default=None, description="segments assigned here; empty = every segment"
     )
-    hazards: dict[HazardName, list[Rate]] = Field(
+    hazards: Annotated[dict[HazardName, list[Rate]], Table("hazards", ("cause", "band"), "rate", bands=True)] = Field(
         description="base hazard per month for each cause, one value per duration band"
     )
     served_work_multiplier: Multiplier = Field(
@@ -475,11 +490,14 @@ class Track(StrictModel):
     intensity: Intensity | None = Field(
         default=None, description="how the served multiplier depends on the caseload a caseworker "
         "carries; empty = the same at any caseload")
-    transitions: list[Transition] = Field(default_factory=list)
+    transitions: Annotated[list[Transition], Table("transitions", shown_with="rate_per_month")] = Field(
+        default_factory=list)
 
 
 class Role(StrictModel):
     """A staff role of the formation: fte now, cost, lead time, limits and what it does."""
+
+    noun: ClassVar[str] = "role"
 
     name: str = Field(min_length=1)
     label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
@@ -514,11 +532,13 @@ class Role(StrictModel):
 class Instrument(StrictModel):
     """A re-integration instrument: places, duration, cost and outcome."""
 
+    noun: ClassVar[str] = "instrument"
+
     name: str = Field(min_length=1)
     label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
                               "(reports and workbooks show it; files for machines keep the name)")
     label_en: str | None = Field(default=None, description="display name in English; empty = label")
-    track: str
+    track: TrackName
     kind: Literal["trajectory", "wage_cost_subsidy"] = "trajectory"
     cost_per_participant: UnitMoney = 0
     duration_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)]
@@ -526,12 +546,23 @@ class Instrument(StrictModel):
     max_places_per_year: Clients | None = None
     work_probability_at_end: Probability = 0.0
     work_multiplier_while_in: Multiplier = 1.0
+    deadweight: Probability = Field(
+        default=0.0, description="share of the effect above (work_multiplier_while_in - 1 and "
+        "work_probability_at_end, often a seed's gross outflow) that participants would have reached without "
+        "the instrument; the simulation applies the net effect, (1 - deadweight) of it (trajectories only)")
     eligible_ladder: list[Rung] | None = None
     paid_from: Literal["participatiebudget", "buig"] = "participatiebudget"
     partner: bool = Field(default=False, description="delivered by an external partner")
     initial_remaining_months: list[Annotated[float, Field(ge=0, le=MAX_MONTHS)]] | None = Field(
         default=None, description="[low, high]: remaining months of the clients already in it at the "
         "start, uniform; empty = uniform over (0, duration_months] (starts spread evenly over the past)")
+
+    @model_validator(mode="after")
+    def _deadweight_of_trajectories(self) -> Instrument:
+        if self.deadweight > 0 and self.kind != "trajectory":
+            raise ValueError(f"deadweight {self.deadweight:g} on a {self.kind} (allowed: 0; a net effect "
+                             "applies to trajectories)")
+        return self
 
     @model_validator(mode="after")
     def _remaining_within_duration(self) -> Instrument:
@@ -550,22 +581,26 @@ class WageCostSubsidy(StrictModel):
     """Loonkostensubsidie (art. 10d Participatiewet): paid from BUIG while the client works."""
 
     minimum_wage_month: UnitMoney = Field(description="minimum wage incl. holiday pay, EUR/month")
-    flat_share: Probability = 0.5
-    flat_months: Months = 6
-    wage_value: Probability = 0.51
-    max_share: Probability = 0.7
+    flat_share: Probability = Field(
+        default=0.5, description="share of the minimum wage paid while the wage value is not yet assessed")
+    flat_months: Months = Field(default=6, description="months of the flat share")
+    wage_value: Probability = Field(default=0.51, description="average wage value, as a share of the minimum wage")
+    max_share: Probability = Field(default=0.7, description="the subsidy is at most this share of the minimum wage")
 
 
 class Effects(StrictModel):
     """What an on/off measure changes while it runs."""
 
     grant_multiplier: Multiplier = 1.0
-    hazard_multipliers: dict[HazardName, Multiplier] = Field(default_factory=dict)
-    extra_fte: dict[str, Fte] = Field(default_factory=dict)
+    hazard_multipliers: Annotated[dict[HazardName, Multiplier],
+                                  Table("measure_hazards", ("hazard",), "multiplier")] = Field(default_factory=dict)
+    extra_fte: Annotated[dict[RoleName, Fte], Table("measure_fte", ("role",), "fte")] = Field(default_factory=dict)
 
 
 class Measure(StrictModel):
     """An on/off measure (caseload review, screening contract, ...) with cost and effects."""
+
+    noun: ClassVar[str] = "measure"
 
     name: str = Field(min_length=1)
     label: str | None = Field(default=None, description="display name in Dutch, e.g. 'Leerwerkcoach LOC' "
@@ -583,8 +618,10 @@ class Measure(StrictModel):
 class Finance(StrictModel):
     """Money outside the BUIG: participatiebudget, other exploitatie lines, vangnet rules."""
 
-    participatiebudget: dict[Year, Money] = Field(default_factory=dict)
-    other_lines: dict[str, dict[Year, SignedMoney]] = Field(
+    participatiebudget: Annotated[dict[Year, Money], Table("finance", ("year",), "amount",
+                                                           fixed=("line", "participatiebudget"))] = Field(
+        default_factory=dict)
+    other_lines: Annotated[dict[str, dict[Year, SignedMoney]], Table("finance", ("line", "year"), "amount")] = Field(
         default_factory=dict, description="other exploitatie costs per year (WSW shortfall, ...)"
     )
     vangnet_rules: str | None = Field(
@@ -595,32 +632,37 @@ class Finance(StrictModel):
 class Returns(StrictModel):
     """Clients who come back after leaving for work."""
 
-    share_back: Probability = 0.09
-    within_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)] = 18.0
+    share_back: Probability = Field(default=0.09, description="share of work exits that come back on benefit")
+    within_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)] = Field(
+        default=18.0, description="... within this many months")
 
 
 class Ladder(StrictModel):
     """How the participatieladder rung shifts prospects."""
 
     work_multiplier: dict[Rung, Multiplier] = Field(
-        default_factory=lambda: {1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0, 6: 1.0}
+        default_factory=lambda: {1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0, 6: 1.0},
+        description="multiplier on the work hazard at this participation-ladder rung"
     )
-    kansrijk_from_rung: Rung = 4
+    kansrijk_from_rung: Rung = Field(
+        default=4, description="from this rung a client counts as kansrijk (good prospects)")
 
 
 class Policy(StrictModel):
     """Policy switches a variant may flip; the optimiser reads its rules as constraints."""
 
-    priority: Literal["fifo", "kansrijk_first", "longest_waiting"] = "fifo"
-    benefit_pause_months: Annotated[int, Field(ge=0, le=12)] = 0
+    priority: Literal["fifo", "kansrijk_first", "longest_waiting"] = Field(
+        default="fifo", description="who gets a free caseworker slot first: fifo, kansrijk_first or longest_waiting")
+    benefit_pause_months: Annotated[int, Field(ge=0, le=12)] = Field(
+        default=0, description="a client back within this many months skips the gate")
     benefit_pause_work_effect: Annotated[float, Field(ge=-0.5, le=2.0)] = Field(
         default=0.0, description="behaviour under a benefit pause: relative change of every work hazard "
         "while benefit_pause_months > 0 (0.05 = +5%: more clients accept temporary work); 0 = none")
     slot_review_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)] | None = Field(
         default=None, description="a client who holds a caseworker slot this long without progress (an "
         "instrument or partial work started) returns it when others wait; empty = never")
-    everyone_in_view: bool = False
-    no_reintegration_money_for: list[str] = Field(
+    everyone_in_view: bool = Field(default=False, description="every client must have a caseworker")
+    no_reintegration_money_for: list[TrackName] = Field(
         default_factory=list, description="tracks whose instruments may get no participatiebudget"
     )
     min_partner_share: Probability = Field(
@@ -631,8 +673,9 @@ class Policy(StrictModel):
 class Economy(StrictModel):
     """Economic upswing or downturn: scales every application rate and work hazard."""
 
-    application_multiplier: Multiplier = 1.0
-    work_hazard_multiplier: Multiplier = 1.0
+    application_multiplier: Multiplier = Field(
+        default=1.0, description="multiplier on every application rate (upswing < 1 < downturn)")
+    work_hazard_multiplier: Multiplier = Field(default=1.0, description="multiplier on every work hazard")
 
 
 class Uncertain(StrictModel):
@@ -665,12 +708,12 @@ class Scenario(StrictModel):
     present fall back to them. Empty (None) = no series.
     """
 
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: str = Field(min_length=1, description="the scenario's name")
+    description: str = Field(default="", description="free text")
     language: Literal["nl", "en"] = Field(
         default="nl", description="language of the report and workbooks unless --lang says otherwise")
     start: str = Field(description="first simulated month, YYYY-MM")
-    years: Annotated[int, Field(ge=1, le=30)]
+    years: Annotated[int, Field(ge=1, le=30)] = Field(description="whole years simulated from the start month")
     duration_bands: list[Months] = Field(max_length=MAX_KINDS,
         default_factory=lambda: [0, 12, 36],
         description="lower edges in months of the duration bands; the first is 0",
@@ -692,15 +735,17 @@ class Scenario(StrictModel):
     partial_work_benefit_reduction: Probability = Field(
         default=0.5, description="share by which a benefit is lowered when its client starts partial work"
     )
-    uncertainty: list[Uncertain] = Field(default_factory=list, max_length=MAX_KINDS)
-    series: dict[Literal["applications"], str] | None = Field(
+    uncertainty: Annotated[list[Uncertain], Table("uncertainty")] = Field(default_factory=list, max_length=MAX_KINDS)
+    series: Annotated[dict[Literal["applications"], str] | None, NotInWorkbook()] = Field(
         default=None, description="CSV side tables by series name, relative to the scenario file; "
         "read and cleared by the loader"
     )
-    application_series: dict[str, dict[str, dict[str, Applications]]] | None = Field(
+    application_series: Annotated[dict[str, dict[str, dict[str, Applications]]] | None, Table(
+        "application_series", ("municipality", "segment", "month"), "applications",
+        order=("month", "municipality", "segment", "applications"))] = Field(
         default=None, description="municipality -> segment -> YYYY-MM -> mean applications that month"
     )
-    sources: dict[str, Source] = Field(default_factory=dict)
+    sources: Annotated[dict[str, Source], Table("sources", ("path",))] = Field(default_factory=dict)
 
     @field_validator("application_series")
     @classmethod
@@ -825,150 +870,6 @@ def _by_name(items: list, name: str):
     raise KeyError(name)
 
 
-def check_references(scenario: Scenario) -> list[tuple[str, str, str]]:
-    """Every cross-reference problem as (dotted path, what is wrong, what is allowed)."""
-    problems: list[tuple[str, str, str]] = []
-    seg = [s.name for s in scenario.segments]
-    trk = [t.name for t in scenario.tracks]
-    rol = [r.name for r in scenario.roles]
-    mun = [m.name for m in scenario.municipalities]
-    n_bands = len(scenario.duration_bands)
-    years = scenario.horizon_years
-
-    def unknown(path: str, name: str, kind: str, allowed: list[str]) -> None:
-        problems.append((path, f"unknown {kind} '{name}'", "one of: " + ", ".join(allowed)))
-
-    for kind, names, path in (
-        ("segment", seg, "segments"),
-        ("track", trk, "tracks"),
-        ("role", rol, "roles"),
-        ("municipality", mun, "municipalities"),
-        ("instrument", [i.name for i in scenario.instruments], "instruments"),
-        ("measure", [m.name for m in scenario.measures], "measures"),
-    ):
-        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
-        for name in dupes:
-            problems.append((path, f"{kind} '{name}' is defined twice", "unique names"))
-
-    problems += _merger_problems(scenario)
-    ins = {i.name: i for i in scenario.instruments}
-    for m in scenario.municipalities:
-        base = f"municipalities.{m.name}"
-        for s in m.initial_stock:
-            if s not in seg:
-                unknown(f"{base}.initial_stock.{s}", s, "segment", seg)
-        for s in m.applications_per_month:
-            if s not in seg:
-                unknown(f"{base}.applications_per_month.{s}", s, "segment", seg)
-        for s in m.benefit_per_month:
-            if s not in seg:
-                unknown(f"{base}.benefit_per_month.{s}", s, "segment", seg)
-        own_years = [y for y in years if scenario.exists(m.name, y)]
-        missing = [y for y in own_years if y not in m.buig_budget]
-        if missing:
-            problems.append((f"{base}.buig_budget", f"no budget for {missing}",
-                             f"a budget for every horizon year {own_years[0]}-{own_years[-1]}"
-                             + (" (before its merger)" if scenario.merger_of(m.name) else "")))
-        in_trajectory: dict[str, int] = {}
-        for k, held in enumerate(m.initial_instruments):
-            where = f"{base}.initial_instruments.{k}"
-            if held.instrument not in ins:
-                unknown(f"{where}.instrument", held.instrument, "instrument", list(ins))
-                continue
-            if held.segment is None:
-                if ins[held.instrument].kind == "wage_cost_subsidy":
-                    problems.append((f"{where}.segment", "empty for a wage-cost subsidy",
-                                     "the segment whose accounts pay the subsidy"))
-                    continue
-            elif held.segment not in seg:
-                unknown(f"{where}.segment", held.segment, "segment", seg)
-                continue
-            if ins[held.instrument].kind == "trajectory":
-                key = held.segment or "*"
-                in_trajectory[key] = in_trajectory.get(key, 0) + held.clients
-        for s, n in in_trajectory.items():
-            stock = sum(m.initial_stock.values()) if s == "*" else m.initial_stock.get(s, 0)
-            if sum(in_trajectory.values()) > sum(m.initial_stock.values()) or n > stock:
-                problems.append((f"{base}.initial_instruments", f"{n} {'' if s == '*' else s + ' '}clients in "
-                                 f"trajectories at the start, {stock} in the initial stock",
-                                 "at most the initial stock (trajectory participants are on the caseload)"))
-                break
-    shares = [m.cost_share for m in scenario.municipalities]
-    given = [s for s in shares if s is not None]
-    if given:
-        if len(given) < len(shares):
-            problems.append(("municipalities", "cost_share given for some municipalities only",
-                             "all or none"))
-        elif abs(sum(given) - 1.0) > SUM_TOLERANCE:
-            problems.append(("municipalities", f"cost_share sums to {sum(given):.6g}",
-                             "shares that sum to 1"))
-
-    for segment in scenario.segments:
-        if segment.initial_duration is not None and len(segment.initial_duration) != n_bands:
-            problems.append((f"segments.{segment.name}.initial_duration",
-                             f"{len(segment.initial_duration)} shares given",
-                             f"one per duration band: {n_bands}"))
-
-    if scenario.gate.intake_role is not None and scenario.gate.intake_role not in rol:
-        unknown("gate.intake_role", scenario.gate.intake_role, "role", rol)
-
-    for t in scenario.tracks:
-        base = f"tracks.{t.name}"
-        if t.caseworker_role is not None and t.caseworker_role not in rol:
-            unknown(f"{base}.caseworker_role", t.caseworker_role, "role", rol)
-        for s in t.segments or []:
-            if s not in seg:
-                unknown(f"{base}.segments", s, "segment", seg)
-        for cause, values in t.hazards.items():
-            if len(values) != n_bands:
-                problems.append((f"{base}.hazards.{cause}", f"{len(values)} values given",
-                                 f"one per duration band: {n_bands} ({scenario.duration_bands})"))
-        for i, tr in enumerate(t.transitions):
-            if tr.to not in trk:
-                unknown(f"{base}.transitions.{i}.to", tr.to, "track", trk)
-            elif tr.to == t.name:
-                problems.append((f"{base}.transitions.{i}.to", "a track cannot move to itself",
-                                 "another track"))
-    # every segment x rung must land on some track
-    for segment in scenario.segments:
-        for rung in segment.ladder_at_entry:
-            if not any(rung in t.ladder and (t.segments is None or segment.name in t.segments)
-                       for t in scenario.tracks):
-                problems.append((f"segments.{segment.name}.ladder_at_entry.{rung}",
-                                 f"no track takes segment '{segment.name}' at rung {rung}",
-                                 "a track whose ladder and segments include it"))
-
-    for t in scenario.tracks:
-        if t.intensity is not None and t.intensity.curve is None and t.served_work_multiplier < 1.0:
-            problems.append((f"tracks.{t.name}.served_work_multiplier", f"{t.served_work_multiplier:g} with a "
-                             "saturating intensity curve", ">= 1 (a caseworker does not lower the work hazard)"))
-    for r in scenario.roles:
-        if r.max_fte is not None and r.fte_now > r.max_fte + SUM_TOLERANCE:
-            problems.append((f"roles.{r.name}.fte_now", f"{r.fte_now} is above max_fte "
-                             f"{r.max_fte}", "fte_now <= max_fte"))
-
-    for instrument in scenario.instruments:
-        base = f"instruments.{instrument.name}"
-        if instrument.track not in trk:
-            unknown(f"{base}.track", instrument.track, "track", trk)
-        if instrument.kind == "wage_cost_subsidy" and scenario.wage_cost_subsidy is None:
-            problems.append((f"{base}.kind", "a wage-cost subsidy needs wage_cost_subsidy "
-                             "parameters", "add a wage_cost_subsidy section"))
-        if instrument.max_places_per_year is not None and instrument.max_places_per_year < instrument.places_per_year:
-            problems.append((f"{base}.max_places_per_year", "below places_per_year",
-                             ">= places_per_year"))
-
-    for measure in scenario.measures:
-        for role in measure.effects.extra_fte:
-            if role not in rol:
-                unknown(f"measures.{measure.name}.effects.extra_fte.{role}", role, "role", rol)
-
-    for track in scenario.policy.no_reintegration_money_for:
-        if track not in trk:
-            unknown("policy.no_reintegration_money_for", track, "track", trk)
-    return problems + check_volume(scenario)
-
-
 def application_draws(scenario: Scenario) -> float:
     """An upper bound on the applications the simulator draws per replication: for each municipality
     and segment, the highest monthly rate over the horizon (level x seasonality x trend x economy,
@@ -984,57 +885,3 @@ def application_draws(scenario: Scenario) -> float:
             peak = max([peak, *series.get(m.name, {}).get(segment.name, {}).values()])
             total += peak * econ * scenario.months
     return total
-
-
-def check_volume(scenario: Scenario) -> list[tuple[str, str, str]]:
-    """The scenario as a whole stays within what a run can hold: clients at the start and
-    applications over the horizon (each number may be fine while their sum or product is not)."""
-    problems: list[tuple[str, str, str]] = []
-    clients = sum(sum(m.initial_stock.values()) for m in scenario.municipalities)
-    if clients > MAX_CLIENTS:
-        problems.append(("municipalities", f"{clients:,} clients at the start in all",
-                         f"at most {MAX_CLIENTS:,} (initial_stock summed over municipalities and segments)"))
-    draws = application_draws(scenario)
-    if draws > MAX_APPLICATIONS:
-        problems.append(("municipalities", f"up to {draws:,.0f} applications over the horizon",
-                         f"at most {MAX_APPLICATIONS:,}: applications_per_month x seasonality x "
-                         "(1 + application_trend_per_year)^years x economy.application_multiplier x months"))
-    return problems
-
-
-def _merger_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
-    """A merger naming an unknown municipality, a municipality merged twice, a merger outside the
-    horizon, a merged name already taken, or a budget missing for a year of the merged one."""
-    problems: list[tuple[str, str, str]] = []
-    names = [m.name for m in scenario.municipalities]
-    years = scenario.horizon_years
-    first, last = f"{years[0]}-01", f"{years[-1]}-12"
-    merged_into: dict[str, str] = {}
-    seen: list[str] = []
-    for g in scenario.mergers:
-        base = f"mergers.{g.name}"
-        if g.name in names or g.name in seen:
-            problems.append((f"{base}.name", f"'{g.name}' is already a municipality or another merger",
-                             "a new name"))
-        seen.append(g.name)
-        for k, m in enumerate(g.municipalities):
-            if m not in names:
-                problems.append((f"{base}.municipalities.{k}", f"unknown municipality '{m}'",
-                                 "one of: " + ", ".join(names)))
-            elif m in merged_into:
-                problems.append((f"{base}.municipalities.{k}", f"'{m}' is merged twice (also into "
-                                 f"{merged_into[m]})", "each municipality in at most one merger"))
-            else:
-                merged_into[m] = g.name
-        if not years[0] <= g.year <= years[-1]:
-            problems.append((f"{base}.date", f"{g.date} is outside the horizon {first}..{last}",
-                             f"a January from {first} to {years[-1]}-01"))
-            continue
-        missing = [y for y in years if y >= g.year and y not in g.buig_budget]
-        if missing:
-            problems.append((f"{base}.buig_budget", f"no budget for {missing}",
-                             f"a budget for every horizon year from the merger, {g.year}-{years[-1]}"))
-        shares = [scenario.municipality(m).cost_share for m in g.municipalities if m in names]
-        if g.cost_share is not None and any(s is None for s in shares):
-            problems.append((f"{base}.cost_share", "given while the municipalities have none", "empty"))
-    return problems

@@ -75,40 +75,12 @@ def read_application_series(
                                     f"one value per column, separated by {delimiter!r}"))
             continue
         values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
-        ok = True
-        month = values["month"]
-        try:
-            parse_year_month(month)
-        except ValueError:
-            problems.append(Problem(file, f"row {row}.month", f"{month!r} is not a month",
-                                    "YYYY-MM, e.g. 2018-01"))
-            ok = False
-        else:
-            if horizon is not None and not horizon[0] <= month <= horizon[1]:
-                problems.append(Problem(file, f"row {row}.month", f"{month} is outside the scenario's horizon",
-                                        f"{horizon[0]} to {horizon[1]}"))
-                ok = False
-        for column, known in (("municipality", municipalities), ("segment", segments)):
-            name = values[column]
-            if not name:
-                problems.append(Problem(file, f"row {row}.{column}", "empty", f"a {column} name"))
-                ok = False
-            elif known is not None and name not in known:
-                problems.append(Problem(file, f"row {row}.{column}", f"unknown {column} '{name}'",
-                                        "one of: " + ", ".join(known)))
-                ok = False
-        amount = parse_number(values["applications"], reader.convention)
-        if amount is None:
-            problems.append(Problem(file, f"row {row}.applications",
-                                    number_problem(values["applications"], reader.convention),
-                                    "mean applications that month, e.g. 4.5 or 4,5"))
-            ok = False
-        elif amount < 0:
-            problems.append(Problem(file, f"row {row}.applications", f"{values['applications']} is negative",
-                                    ">= 0"))
-            ok = False
-        if not ok or amount is None:  # (amount is None only when not ok)
+        found, amount = _row_problems(file, row, values, reader.convention,
+                                      {"municipality": municipalities, "segment": segments}, horizon)
+        problems += found
+        if found or amount is None:
             continue
+        month = values["month"]
         key = (values["municipality"], values["segment"], month)
         if key in seen:
             problems.append(Problem(file, f"row {row}", f"{', '.join(key)} is also given in row {seen[key]}",
@@ -121,6 +93,36 @@ def read_application_series(
     if problems:
         raise InputError(problems)
     return data
+
+
+def _row_problems(file: str, row: int, values: dict[str, str], convention: str | None,
+                  known: dict[str, list[str] | None], horizon: tuple[str, str] | None) -> tuple[list[Problem],
+                                                                                             float | None]:
+    """The problems of one row of an applications CSV, and its amount (None when unreadable)."""
+    problems: list[Problem] = []
+    month = values["month"]
+    try:
+        parse_year_month(month)
+    except ValueError:
+        problems.append(Problem(file, f"row {row}.month", f"{month!r} is not a month", "YYYY-MM, e.g. 2018-01"))
+    else:
+        if horizon is not None and not horizon[0] <= month <= horizon[1]:
+            problems.append(Problem(file, f"row {row}.month", f"{month} is outside the scenario's horizon",
+                                    f"{horizon[0]} to {horizon[1]}"))
+    for column, names in known.items():
+        name = values[column]
+        if not name:
+            problems.append(Problem(file, f"row {row}.{column}", "empty", f"a {column} name"))
+        elif names is not None and name not in names:
+            problems.append(Problem(file, f"row {row}.{column}", f"unknown {column} '{name}'",
+                                    "one of: " + ", ".join(names)))
+    amount = parse_number(values["applications"], convention)
+    if amount is None:
+        problems.append(Problem(file, f"row {row}.applications", number_problem(values["applications"], convention),
+                                "mean applications that month, e.g. 4.5 or 4,5"))
+    elif amount < 0:
+        problems.append(Problem(file, f"row {row}.applications", f"{values['applications']} is negative", ">= 0"))
+    return problems, amount
 
 
 def _names(raw: dict, field: str) -> list[str] | None:

@@ -25,9 +25,9 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from sporen.common.errors import InputError, Problem, Problems
-from sporen.inputs.load import read_yaml
 from sporen.inputs.schema import MAX_MONEY, NumberProblem, Scenario, StrictModel
 from sporen.inputs.textfile import csv_rows, number_problem, parse_number, read_text
+from sporen.inputs.yamlfile import read_yaml
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "rules" / "vangnet.yaml"
 ACCOUNT_COLUMNS = ("municipality", "year", "budget", "spending")

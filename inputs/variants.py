@@ -1,4 +1,4 @@
-"""Variants: a small patch on a base scenario, in its own file (MODEL.md section 2).
+"""Variants: a small patch on a base scenario, in its own file (docs/DESIGN.md, the model in brief, §2).
 
 A variant file::
 
@@ -35,21 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from sporen.common.errors import InputError, Problem
-from sporen.inputs.load import (
-    bare_type,
-    child_type,
-    fields_of,
-    is_model,
-    is_workbook,
-    is_wrapper,
-    item_label,
-    key_type,
-    read_yaml,
-    scenario_from_dict,
-)
-from sporen.inputs.paths import child_names, find_key
+from sporen.inputs.build import scenario_from_dict
+from sporen.inputs.paths import child_names, find_key, is_wrapper, item_label
 from sporen.inputs.schema import Scenario
 from sporen.inputs.series import SERIES, resolve_series
+from sporen.inputs.types import bare_type, child_type, fields_of, is_model, key_type
+from sporen.inputs.workbook_read import import_workbook
+from sporen.inputs.yamlfile import is_workbook, read_yaml
 
 OPERATIONS = ("remove", "add", "set", "scale")
 VARIANT_KEYS = ("variant", "base", "description", *OPERATIONS)
@@ -182,139 +174,165 @@ def apply_variant(raw_base: dict, variant_raw: dict, file: str) -> dict:
     values of the wrong shape. The result still needs validating (`scenario_from_dict`).
     """
     file = str(file)
-    problems: list[Problem] = []
     if not isinstance(variant_raw, dict):
         raise InputError([Problem(file, "", f"top level is a {type(variant_raw).__name__}", "a mapping")])
-    for key in variant_raw:
-        if key not in VARIANT_KEYS:
-            problems.append(Problem(file, str(key), "unknown operation or key", "one of: " + ", ".join(VARIANT_KEYS)))
-    name = variant_raw.get("variant")
-    if not isinstance(name, str) or not name.strip():
-        problems.append(Problem(file, "variant", f"{name!r} is not a name", "the variant's name, e.g. bmwe-social"))
-        name = "variant"
-    raw = copy.deepcopy(raw_base)
-    source = f"variant {name}"
+    patch = _Patch(raw_base, variant_raw, file)
+    patch.remove()
+    patch.add()
+    patch.set()
+    patch.scale()
+    patch.describe()
+    if patch.problems:
+        raise InputError(patch.problems)
+    return patch.finish()
 
-    def section(op: str, shape: type) -> Any:
-        value = variant_raw.get(op)
+
+class _Patch:
+    """One variant being applied to a copy of its base: an operation per method, problems collected."""
+
+    def __init__(self, raw_base: dict, variant_raw: dict, file: str):
+        self.file, self.variant = file, variant_raw
+        self.problems: list[Problem] = [
+            Problem(file, str(key), "unknown operation or key", "one of: " + ", ".join(VARIANT_KEYS))
+            for key in variant_raw if key not in VARIANT_KEYS]
+        name = variant_raw.get("variant")
+        if not isinstance(name, str) or not name.strip():
+            self.problems.append(Problem(file, "variant", f"{name!r} is not a name",
+                                         "the variant's name, e.g. bmwe-social"))
+            name = "variant"
+        self.name = name
+        self.raw = copy.deepcopy(raw_base)
+        self.source = f"variant {name}"
+        self.touched_series: set[str] = set()
+
+    def problem(self, where: str, message: str, allowed: str) -> None:
+        self.problems.append(Problem(self.file, where, message, allowed))
+
+    def section(self, op: str, shape: type) -> Any:
+        """The operation's list or mapping (empty when absent or of the wrong shape, which is a problem)."""
+        value = self.variant.get(op)
         if value is None:
             return shape()
         if not isinstance(value, shape):
             what = "a list of dotted paths" if shape is list else "a mapping of dotted path to value"
-            problems.append(Problem(file, op, f"a {type(value).__name__}", what))
+            self.problem(op, f"a {type(value).__name__}", what)
             return shape()
         return value
 
-    def places(op: str, path: Any, create: bool) -> list[tuple[Any, Any, str]]:
+    def places(self, op: str, path: Any, create: bool) -> list[tuple[Any, Any, str]]:
         if not isinstance(path, str):
-            problems.append(Problem(file, op, f"{path!r} is not a dotted path",
-                                    "e.g. tracks.werkspoor.caseload_per_fte"))
+            self.problem(op, f"{path!r} is not a dotted path", "e.g. tracks.werkspoor.caseload_per_fte")
             return []
         try:
-            return locate(raw, path, create=create)
+            return locate(self.raw, path, create=create)
         except PatchError as exc:
-            problems.append(Problem(file, f"{op}.{path}", exc.message or f"'{exc.where}' does not exist",
-                                    exc.hint or "a field of the base scenario; see docs/scenario-format.md"))
+            self.problem(f"{op}.{path}", exc.message or f"'{exc.where}' does not exist",
+                         exc.hint or "a field of the base scenario; see docs/scenario-format.md")
             return []
 
-    touched_series: set[str] = set()
+    def remove(self) -> None:
+        for path in self.section("remove", list):
+            found = self.places("remove", path, create=False)
+            # delete list items from the back so indices stay valid
+            for container, key, concrete in sorted(found, key=lambda f: f[1] if isinstance(f[1], int) else -1,
+                                                   reverse=True):
+                del container[key]
+                _drop_sources(self.raw, concrete)
 
-    for path in section("remove", list):
-        found = places("remove", path, create=False)
-        # delete list items from the back so indices stay valid
-        for container, key, concrete in sorted(found, key=lambda f: f[1] if isinstance(f[1], int) else -1,
-                                               reverse=True):
-            del container[key]
-            _drop_sources(raw, concrete)
+    def add(self) -> None:
+        for path, items in self.section("add", dict).items():
+            for container, key, concrete in self.places("add", path, create=True):
+                if isinstance(container, dict) and container.get(key) is None:
+                    is_list = getattr(bare_type(_type_of(concrete)), "__origin__", None) is list
+                    container[key] = [] if is_list else {}
+                target = container[key]
+                while is_wrapper(target):
+                    target = target["value"]
+                if self._add_to(target, items, path, concrete) and concrete.split(".")[0] == "series":
+                    self.touched_series.add(concrete)
 
-    for path, items in section("add", dict).items():
-        for container, key, concrete in places("add", path, create=True):
-            if isinstance(container, dict) and container.get(key) is None:
-                is_list = getattr(bare_type(_type_of(concrete)), "__origin__", None) is list
-                container[key] = [] if is_list else {}
-            target = container[key]
-            while is_wrapper(target):
-                target = target["value"]
-            if isinstance(target, list):
-                if not isinstance(items, list):
-                    items_list = [items] if isinstance(items, dict) else None
-                    if items_list is None:
-                        problems.append(Problem(file, f"add.{path}", f"a {type(items).__name__}",
-                                                "a list of items to append, e.g. [{name: x, ...}]"))
-                        continue
-                    items = items_list
-                existing = child_names(target)
-                for item in items:
-                    label = item_label(item, -1)
-                    if label in existing and label != "-1":
-                        problems.append(Problem(file, f"add.{path}", f"'{label}' already exists in {concrete}",
-                                                "a new name (remove the old item first, or use set)"))
-                        continue
-                    target.append(copy.deepcopy(item))
-                    existing.append(label)
-            elif isinstance(target, dict):
-                if not isinstance(items, dict):
-                    problems.append(Problem(file, f"add.{path}", f"a {type(items).__name__}",
-                                            f"a mapping of new keys for {concrete}"))
+    def _add_to(self, target: Any, items: Any, path: str, concrete: str) -> bool:
+        """Append items to a list or new keys to a mapping; False when nothing could be added."""
+        if isinstance(target, list):
+            if isinstance(items, dict):
+                items = [items]
+            if not isinstance(items, list):
+                self.problem(f"add.{path}", f"a {type(items).__name__}",
+                             "a list of items to append, e.g. [{name: x, ...}]")
+                return False
+            existing = child_names(target)
+            for item in items:
+                label = item_label(item, -1)
+                if label in existing and label != "-1":
+                    self.problem(f"add.{path}", f"'{label}' already exists in {concrete}",
+                                 "a new name (remove the old item first, or use set)")
                     continue
-                for new_key, value in items.items():
-                    if find_key(target, str(new_key)) is not None:
-                        problems.append(Problem(file, f"add.{path}", f"'{new_key}' already exists in {concrete}",
-                                                "a new key (or use set)"))
-                        continue
-                    target[new_key] = copy.deepcopy(value)
-            else:
-                problems.append(Problem(file, f"add.{path}", f"{concrete} is not a list or mapping",
-                                        "a list (e.g. measures) or a mapping (e.g. buig_budget)"))
+                target.append(copy.deepcopy(item))
+                existing.append(label)
+            return True
+        if not isinstance(target, dict):
+            self.problem(f"add.{path}", f"{concrete} is not a list or mapping",
+                         "a list (e.g. measures) or a mapping (e.g. buig_budget)")
+            return False
+        if not isinstance(items, dict):
+            self.problem(f"add.{path}", f"a {type(items).__name__}", f"a mapping of new keys for {concrete}")
+            return False
+        for new_key, value in items.items():
+            if find_key(target, str(new_key)) is not None:
+                self.problem(f"add.{path}", f"'{new_key}' already exists in {concrete}", "a new key (or use set)")
                 continue
-            if concrete.split(".")[0] == "series":
-                touched_series.add(concrete)
+            target[new_key] = copy.deepcopy(value)
+        return True
 
-    for path, value in section("set", dict).items():
-        for container, key, concrete in places("set", path, create=True):
-            wrapped = value if is_wrapper(value) else {"value": copy.deepcopy(value), "source": source,
-                                                         "kind": "assumption", "note": f"set by {file}"}
-            container[key] = copy.deepcopy(wrapped)
-            _drop_sources(raw, concrete)
-            if concrete.split(".")[0] == "series":
-                touched_series.add(concrete)
+    def set(self) -> None:
+        for path, value in self.section("set", dict).items():
+            for container, key, concrete in self.places("set", path, create=True):
+                wrapped = value if is_wrapper(value) else {"value": copy.deepcopy(value), "source": self.source,
+                                                             "kind": "assumption", "note": f"set by {self.file}"}
+                container[key] = copy.deepcopy(wrapped)
+                _drop_sources(self.raw, concrete)
+                if concrete.split(".")[0] == "series":
+                    self.touched_series.add(concrete)
 
-    for path, factor in section("scale", dict).items():
-        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not math.isfinite(factor) \
-                or factor < 0:
-            problems.append(Problem(file, f"scale.{path}", f"{factor!r} is not a factor", "a number >= 0, e.g. 1.1"))
-            continue
-        note = f"x {factor:g} by {source}"
-        found = places("scale", path, create=False)
-        if found and not any(_has_number(container[key]) for container, key, _ in found):
-            problems.append(Problem(file, f"scale.{path}", "holds no number to scale",
-                                    "a path to numbers, e.g. municipalities.*.applications_per_month"))
-            continue
-        for container, key, concrete in found:
-            container[key] = _scale(container[key], float(factor), note)
-            _note_sources(raw, concrete, note)
+    def scale(self) -> None:
+        for path, factor in self.section("scale", dict).items():
+            if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not math.isfinite(factor) \
+                    or factor < 0:
+                self.problem(f"scale.{path}", f"{factor!r} is not a factor", "a number >= 0, e.g. 1.1")
+                continue
+            note = f"x {factor:g} by {self.source}"
+            found = self.places("scale", path, create=False)
+            if found and not any(_has_number(container[key]) for container, key, _ in found):
+                self.problem(f"scale.{path}", "holds no number to scale",
+                             "a path to numbers, e.g. municipalities.*.applications_per_month")
+                continue
+            for container, key, concrete in found:
+                container[key] = _scale(container[key], float(factor), note)
+                _note_sources(self.raw, concrete, note)
 
-    if "description" in variant_raw:
-        description = variant_raw["description"]
+    def describe(self) -> None:
+        if "description" not in self.variant:
+            return
+        description = self.variant["description"]
         if description is not None and not isinstance(description, str):
-            problems.append(Problem(file, "description", f"a {type(description).__name__}", "text"))
+            self.problem("description", f"a {type(description).__name__}", "text")
         elif description:
-            raw["description"] = description
-    if problems:
-        raise InputError(problems)
+            self.raw["description"] = description
 
-    # a variant that names a new CSV series replaces the base's parsed data
-    for concrete in touched_series:
-        parts = concrete.split(".")
-        targets = SERIES.values() if len(parts) == 1 else [SERIES.get(parts[1])]
-        for target in targets:
-            if target:
-                raw.pop(target, None)
-    base_name = raw.get("name")
-    while is_wrapper(base_name):
-        base_name = base_name["value"]
-    raw["name"] = f"{base_name}+{name}"
-    return raw
+    def finish(self) -> dict:
+        """The patched mapping: a new CSV series replaces the base's parsed data; named base+variant."""
+        raw = self.raw
+        for concrete in self.touched_series:
+            parts = concrete.split(".")
+            targets = SERIES.values() if len(parts) == 1 else [SERIES.get(parts[1])]
+            for target in targets:
+                if target:
+                    raw.pop(target, None)
+        base_name = raw.get("name")
+        while is_wrapper(base_name):
+            base_name = base_name["value"]
+        raw["name"] = f"{base_name}+{self.name}"
+        return raw
 
 
 def _type_of(concrete: str) -> Any:
@@ -347,8 +365,6 @@ def _shown(path: Path) -> str:
 
 def _read_any(path: Path) -> dict:
     if is_workbook(path):
-        from sporen.inputs.workbook import import_workbook
-
         return import_workbook(path)
     return read_yaml(path)
 
@@ -390,6 +406,18 @@ def read_scenario_raw(path: str | Path) -> dict:
     return raw
 
 
+def load_file(path: str | Path) -> Scenario:
+    """A scenario (YAML or an XLSX workbook) or the scenario a variant YAML describes (by its
+    `variant:` key), validated."""
+    path = Path(path)
+    if is_workbook(path):
+        return scenario_from_dict(import_workbook(path), str(path), path.parent)
+    raw = read_yaml(path)
+    if "variant" in raw:
+        return load_variant(path)
+    return scenario_from_dict(raw, str(path), path.parent)
+
+
 def load_variant(path: str | Path) -> Scenario:
     """The patched, validated scenario a variant file describes (named ``<base>+<variant>``)."""
     path = Path(path)
@@ -407,11 +435,9 @@ def load_with_variant(scenario_path: str | Path, variant_path: str | Path | None
     The variant's own `base` (or a base further down its chain) must be the same file as
     `scenario_path`; otherwise that is a problem naming both.
     """
-    from sporen.inputs.load import load_scenario
-
     scenario_path = Path(scenario_path)
     if variant_path is None:
-        return load_scenario(scenario_path)
+        return load_file(scenario_path)
     variant_path = Path(variant_path)
     if not scenario_path.exists():
         raise InputError([Problem(str(scenario_path), "", "file not found", "an existing scenario file")])

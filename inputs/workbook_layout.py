@@ -23,13 +23,14 @@ Texts come from the message catalogue in the workbook's language (`lang`, Dutch 
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any, get_args, get_origin
+from typing import Any, get_origin
 
 from sporen.common.i18n import has_text, text
-from sporen.inputs.load import bare_type, literal_values
 from sporen.inputs.numbers import NumberError, read_number
+from sporen.inputs.types import bare_type, literal_values, metadata
 
 HEADER_ROWS = 3
 """Field codes, unit, explanation: data starts in the row after."""
@@ -50,15 +51,6 @@ def is_mark_row(values: Iterable[Any]) -> bool:
 
 
 # ------------------------------------------------------------------------------------------- types
-def _metadata(tp: Any) -> list[Any]:
-    """Constraints and descriptions carried by an Annotated type (pydantic FieldInfo objects)."""
-    out: list[Any] = []
-    while get_origin(tp) is not None and hasattr(tp, "__metadata__"):
-        out += list(tp.__metadata__)
-        tp = get_args(tp)[0]
-    return out
-
-
 MONEY_NAMES = ("cost", "budget", "amount", "spending", "benefit_per_month", "minimum_wage_month")
 
 
@@ -67,7 +59,7 @@ def is_money(tp: Any, field: Any = None, name: str = "") -> bool:
     name where a field's own description hides the type's)."""
     if bare_type(tp) is not int:
         return False
-    descriptions = [getattr(m, "description", None) for m in _metadata(tp)]
+    descriptions = [getattr(m, "description", None) for m in metadata(tp, through_optional=False)]
     if field is not None:
         descriptions.append(getattr(field, "description", None))
     leaf = name.split(".")[-1]
@@ -154,12 +146,14 @@ def covering_source(path: str, sources: Iterable[str]) -> str | None:
     return best
 
 
-def source_formula(source: str | None) -> str | None:
-    """A cell formula showing the source text of `source` from the sources sheet (None: no source)."""
+def source_formula(source: str | None, sheet: str = "sources") -> str | None:
+    """A cell formula showing the source text of `source` from the sources sheet named `sheet`
+    (None: no source)."""
     if source is None:
         return None
     quoted = source.replace('"', '""')
-    return f'=IFERROR(INDEX(sources!$B:$B,MATCH("{quoted}",sources!$A:$A,0)),"")'
+    ref = sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+    return f'=IFERROR(INDEX({ref}!$B:$B,MATCH("{quoted}",{ref}!$A:$A,0)),"")'
 
 
 def lookup(tree: Any, path: str) -> Any:
@@ -207,16 +201,12 @@ def comparable(value: Any) -> Any:
 
 def encode(value: Any) -> str:
     """The value of a sourced parameter as the sources sheet keeps it (JSON, compact)."""
-    import json
-
     return json.dumps(value, default=str, ensure_ascii=False, separators=(", ", ": "))
 
 
 def mark_changed(raw: dict, originals: Mapping[str, str]) -> None:
     """Mark every source whose parameter no longer has the value its source gives: the Source gets
     ``changed_from`` (the original, as text), which the report shows as 'changed by user'."""
-    import json
-
     sources = raw.get("sources") or {}
     for path, original in originals.items():
         if path not in sources or original in (None, ""):

@@ -21,6 +21,7 @@ package; its function here is `optimise_plan`): tests/test_api.py checks it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from sporen.inputs.load import load_with_variant
 from sporen.inputs.plan import Plan
 from sporen.inputs.plan import baseline_plan as _baseline_plan
 from sporen.inputs.schema import Scenario
-from sporen.jobs.options import CalibrateRun, CompareRun, OptimiseRun, SimulateRun
+from sporen.jobs.options import CalibrateRun, CompareRun, MonitorRun, OptimiseRun, SimulateRun
 from sporen.sim.runner import RunResult
 
 ScenarioLike = str | Path | Scenario
@@ -136,6 +137,44 @@ def calibrate(scenario: ScenarioLike, observed: str | Path, **options: Any) -> A
     return fit(model, load_observed(observed, model), replications=how.replications, seed=how.seed,
                iterations=how.iterations, applications_scale=how.scale,
                workers=where.local_workers(how.replications), backend=where.chosen_backend, scheduler=client)
+
+
+@keywords_of(MonitorRun)
+def reforecast_plan(scenario: ScenarioLike, actuals: str | Path, plan: Plan | str | Path | None = None,
+                    **options: Any) -> Any:
+    """The re-forecast from actuals (docs/monitor.md), as `sporen monitor` computes it: the result has
+    `.table` (per year, municipality and measure: budget, the plan's forecast and the re-forecast
+    with their quantiles), `.check` (every actual against the plan's 90% band), `.flag` (the
+    sentence), and `.frames` (`.plan_yearly`, `.yearly`, `.plan_monthly`, `.monthly`, `.realised`)."""
+    from sporen.inputs.actuals import read_actuals
+    from sporen.jobs.reforecast import band_check, monitor_table, reforecast
+    from sporen.outputs.monitor import flag_words
+    from sporen.sim.runner import load_rules
+
+    chosen, client = _checked(MonitorRun, options)
+    model = _scenario(scenario)
+    if isinstance(plan, (str, Path)):
+        plan = _load_plan(plan, model)
+    observed = read_actuals(actuals, model)
+    where = chosen.parallel
+    folder = Path(scenario).parent if isinstance(scenario, (str, Path)) else None
+    frames = reforecast(model, plan if plan is not None else _baseline_plan(model), observed,
+                        replications=chosen.replications, seed=chosen.seed, rules=load_rules(model, folder),
+                        workers=where.local_workers(chosen.replications), backend=where.chosen_backend,
+                        scheduler=client, progress=False)
+    table, check = monitor_table(frames), band_check(frames, observed)
+    _, flag = flag_words(check, observed.last_month, model.language)
+    return Reforecasted(table, check, flag, frames)
+
+
+@dataclass
+class Reforecasted:
+    """What `reforecast_plan` returns."""
+
+    table: pd.DataFrame
+    check: pd.DataFrame
+    flag: str
+    frames: Any
 
 
 def _scenario(scenario: ScenarioLike) -> Scenario:

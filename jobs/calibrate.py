@@ -68,7 +68,8 @@ def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None =
     result = fit.calibrate(model, observed, replications=fit_options.replications, seed=fit_options.seed,
                            workers=parallel.local_workers(fit_options.replications), backend=parallel.chosen_backend,
                            scheduler=parallel.scheduler, applications_scale=fit_options.scale,
-                           iterations=fit_options.iterations, source=source, log=log)
+                           iterations=fit_options.iterations, source=source, log=log,
+                           starts=fit_options.starts)
 
     p = result.parameters
     fitted = [("work hazards", p.work), ("other exit hazards", p.other)]
@@ -79,6 +80,8 @@ def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None =
             str(fit_options.replications), "--seed", str(fit_options.seed)]
     if fit_options.scale is not None:
         argv += ["--applications-scale", str(fit_options.applications_scale)]
+    if fit_options.starts > 1:
+        argv += ["--starts", str(fit_options.starts)]
     lines = [f"# Calibrated by: {' '.join(argv)}",
              f"# Window {window}; objective (sum of squared relative errors) {result.objective:.5g}, "
              f"{result.objective_start:.5g} before; see docs/calibration.md.",

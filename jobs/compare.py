@@ -6,7 +6,8 @@ and their difference is paired. For the money (result after vangnet, exploitatie
 spending; per municipality and year and summed) and for every KPI (`sim.kpis`), the comparison
 gives the mean of base and variant, the mean paired difference (variant minus base) with its 95%
 confidence interval (`sim.stats.paired_difference`) and whether it is significant (the interval
-excludes zero).
+excludes zero). What each variant's gain rests on (the vangnet, the instruments' net effect, the
+caseworkers, the rest; year by year) is `gain_decomposition` (`outputs.gain_decomposition`).
 
 The comparison table (`COMPARISON_COLUMNS`) is long: one row per variant, measure,
 municipality and year. "all" in `municipality` is the municipalities together; "all" in `year`
@@ -136,6 +137,7 @@ class CompareResult:
     out_dir: Path | None = None
     seconds: float = 0.0
     lang: str = "nl"
+    decomposition: pd.DataFrame | None = None
 
 
 def load_inputs(base_path: str | Path, variant_paths: Sequence[str | Path]) -> tuple[Scenario, dict[str, Scenario],
@@ -201,27 +203,34 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
                                                           rules_file_of(base, base_path)], f"{base.name}-compare")
     out_dir = folder.path
 
-    steps = tqdm(total=2, desc="sporen compare", file=sys.stderr, disable=quiet, leave=False,
+    steps = tqdm(total=3, desc="sporen compare", file=sys.stderr, disable=quiet, leave=False,
                  bar_format="{desc} [{elapsed}]")
     frames = ("yearly", "kpis", "monthly")
     try:
-        steps.set_description_str(f"sporen compare 1/2: base + {len(variants)}")
+        steps.set_description_str(f"sporen compare 1/3: base + {len(variants)}")
         runs = simulate([base, *variants.values()], replications=replications, seed=seed, workers=workers,
                         progress=not quiet, frames=frames)
         base_run, variant_runs = runs[0], dict(zip(variants, runs[1:], strict=True))
         comparison = pd.concat([paired_comparison(base_run.yearly, base_run.kpis, run.yearly, run.kpis, name)
                                 for name, run in variant_runs.items()], ignore_index=True)
         steps.update(1)
+        steps.set_description_str("sporen compare 2/3: " + "decomposition")
+        decomposition = gain_decomposition(base, variants, base_run, variant_runs,
+                                           functools.partial(simulate, replications=replications, seed=seed,
+                                                             workers=workers, progress=not quiet, frames=("yearly",)))
+        steps.update(1)
 
-        steps.set_description_str("sporen compare 2/2: " + "writing")
+        steps.set_description_str("sporen compare 3/3: " + "writing")
         run_info = {"replications": replications, "seed": seed, "command": " ".join(command or []),
                     "variant": ", ".join(variants), "scenario_hash": tables.model_hash(base),
                     "versions": tables.package_versions(), "git_commit": tables.git_state().get("commit")}
         result = CompareResult(base=base, variants=variants, comparison=comparison, base_run=base_run,
-                               variant_runs=variant_runs, changes=changes, out_dir=out_dir, lang=lang)
+                               variant_runs=variant_runs, changes=changes, out_dir=out_dir, lang=lang,
+                               decomposition=decomposition)
         named = {
             "comparison": comparison,
             "comparison_totals": totals(comparison, headline=False),
+            "gain_decomposition": decomposition,
             "base_yearly_summary": summary.yearly_summary(base_run.yearly),
             **{f"{_file_name(name)}_yearly_summary": summary.yearly_summary(run.yearly)
                for name, run in variant_runs.items()},
@@ -229,7 +238,8 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
         html = compare_report(
             base, comparison_for_report(comparison),
             base=RunFrames(monthly=base_run.monthly, yearly=base_run.yearly, kpis=base_run.kpis),
-            variant_changes=changes, run=run_info, rules=_rules(base, base_path), lang=lang)
+            variant_changes=changes, run=run_info, rules=_rules(base, base_path), lang=lang,
+            decomposition=decomposition)
         with folder.open() as tmp:
             files: dict[str, Path] = {}
             for name, frame in named.items():
@@ -256,6 +266,26 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
         steps.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def gain_decomposition(base: Scenario, variants: dict[str, Scenario], base_run: Any, variant_runs: dict[str, Any],
+                       simulate: Callable[..., Any]) -> pd.DataFrame:
+    """What each variant's gain rests on, year by year (`outputs.gain_decomposition`): when the
+    scenarios have instruments with a work effect, base and variants are simulated again on the
+    same seeds without it, to tell the benefits that effect saves from the rest."""
+    from sporen.outputs import gain_decomposition as gd
+    from sporen.sim.instruments import has_instrument_effects, without_instrument_effects
+
+    effects = has_instrument_effects(base) or any(has_instrument_effects(v) for v in variants.values())
+    # base and variants without the effect, on the same seeds, in one dispatch
+    off = simulate([without_instrument_effects(s) for s in (base, *variants.values())]) if effects else None
+    base_off = off[0].yearly if off else None
+    tables = []
+    for index, name in enumerate(variants, start=1):
+        variant_off = off[index].yearly if off else None
+        per = gd.parts_per_replication(base_run.yearly, variant_runs[name].yearly, base_off, variant_off)
+        tables.append(gd.decomposition(name, per))
+    return pd.concat(tables, ignore_index=True)
 
 
 def comparison_for_report(comparison: pd.DataFrame) -> pd.DataFrame:

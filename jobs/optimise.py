@@ -17,6 +17,7 @@ savings.csv         per lever of the plan: its cost and what the plan does witho
 history.csv         one row per sequential test of the search (no wall-clock times: reruns are identical)
 manifest.json       scenario, options, seeds, versions, the answer with its verdict, file hashes
 timing.json         wall-clock seconds, simulations used per stage (differs between reruns)
+futures-cache.bin   the futures simulated (optimise/cache.py), reused by a rerun into this folder
 ==================  ===========================================================================
 """
 
@@ -36,6 +37,7 @@ import yaml
 from sporen.inputs.load import load_with_variant
 from sporen.jobs.options import OptimiseJobOptions, check_out_folder, raise_problems
 from sporen.jobs.runs import RunFolder, rules_file_of, run_folder
+from sporen.optimise.cache import CACHE_FILE
 from sporen.optimise.loop import OptimiseResult
 from sporen.optimise.stats import VERDICT_WORDS
 
@@ -55,6 +57,7 @@ def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str]
 
     `progress(simulated, planned, stage)` replaces the progress bar (the web app passes one)."""
     from sporen.optimise.loop import optimise
+    from sporen.sim import futures
     from sporen.sim.api import evaluate, session
 
     inputs = [options.scenario, options.variant]
@@ -65,13 +68,18 @@ def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str]
     searched = options.optimiser.model_copy(update={"workers": parallel.local_workers(), "progress": options.progress})
     with session(parallel.chosen_backend, parallel.scheduler) as client:
         simulate = functools.partial(evaluate, backend=parallel.chosen_backend, scheduler=client)
-        result = optimise(scenario, searched, evaluate=simulate, progress=progress)
+        # the plans of a stage in one dispatch (only with the simulator itself: a replaced one goes one by one)
+        many = (functools.partial(futures.evaluate_many, backend=parallel.chosen_backend, scheduler=client)
+                if getattr(evaluate, "__module__", "") == "sporen.sim.api" else None)
+        result = optimise(scenario, searched, evaluate=simulate, progress=progress, evaluate_many=many,
+                          cache_file=out.path / CACHE_FILE)
     write_run(result, out, command=options.command or options.command_line(), scenario_file=str(options.scenario),
               variant_file=str(options.variant) if options.variant else None)
     return OptimiseJobResult(result, out.path)
 
 
 FLOAT_FORMAT = "%.10g"
+
 
 
 def target_words(result: OptimiseResult) -> str:
@@ -104,8 +112,8 @@ def verdict_line(result: OptimiseResult) -> str:
                 f"(worst target group's margin {v.estimate:+.2%} of its BUIG budget, bounds {v.ci_low:+.2%} to "
                 f"{v.ci_high:+.2%})")
     line = (f"the plan {words}: {v.met} of {v.replications} fresh futures meet it ({v.probability:.1%}; "
-            f"{result.precision.confidence:.0%} confidence bounds {v.ci_low:.1%}-{v.ci_high:.1%}; required "
-            f"{float(result.target.probability):.0%}, indifference zone {100 * result.precision.zone:g} points)")
+            f"{v.bounds} at {result.precision.confidence:.0%}: {v.ci_low:.1%}-{v.ci_high:.1%}; required "
+            f"{float(result.target.probability):.0%}, indifference zone {100 * v.zone:g} points)")
     others = [(p, c) for p, c in result.verified if p != result.point and p == result.reference]
     if others and v.verdict == "does_not_meet" and others[0][1].verdict != "does_not_meet":
         c = others[0][1]
@@ -113,6 +121,25 @@ def verdict_line(result: OptimiseResult) -> str:
                  f" on the same fresh futures ({c.probability:.1%}, bounds {c.ci_low:.1%}-{c.ci_high:.1%}): the "
                  "target is not out of reach, but no plan meets it clearly")
     return line
+
+
+def cheaper_on_edge_lines(optimised: Any, lang: str) -> list[str]:
+    """Beside an answer dearer than a verified plan on the edge: that plan, its probability and bounds, and
+    the extra cost of the answer's certainty (never a silent swap to a dearer plan)."""
+    from sporen.common import i18n
+    from sporen.common.i18n import text
+
+    edge = getattr(optimised, "cheaper_on_edge", None)
+    if edge is None:
+        return []
+    point, check = edge
+    space = optimised.space
+    cost = space.point_cost(point)
+    return [text("cli.plan.cheaper_on_edge", lang, plan=space.describe_point(point), cost=i18n.money(cost, lang),
+                 n=check.replications, p=i18n.percent(check.probability, lang, 1),
+                 low=i18n.percent(check.ci_low, lang, 1), high=i18n.percent(check.ci_high, lang, 1),
+                 conf=i18n.percent(float(check.confidence), lang),
+                 extra=i18n.money(optimised.cost - cost, lang))]
 
 
 def plan_yaml(result: OptimiseResult) -> str:
@@ -174,6 +201,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _edge_summary(result: OptimiseResult) -> dict[str, Any] | None:
+    edge = result.cheaper_on_edge
+    if edge is None:
+        return None
+    point, check = edge
+    return {"plan": result.space.describe_point(point), "cost": result.space.point_cost(point),
+            "verified_probability": check.probability, "bounds": [check.ci_low, check.ci_high],
+            "verified_on": check.replications, "extra_cost_of_answer": result.cost - result.space.point_cost(point)}
+
+
 def summary(result: OptimiseResult) -> dict[str, Any]:
     """The answer in a few fields (manifest.json, the command's last lines, the web app)."""
     v = result.verification
@@ -191,6 +228,9 @@ def summary(result: OptimiseResult) -> dict[str, Any]:
         "regime": result.regime,
         "best_reachable": result.reference_text,
         "stop_reason": result.stop_reason,
+        "budget_spent": result.budget_spent,
+        "cheaper_on_edge": _edge_summary(result),
+        "bounds_method": None if v is None else v.bounds,
         "blocking": result.blocking,
         "sims_used": result.sims_used,
         "budget_sims": result.budget_sims,
@@ -207,6 +247,10 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
     directory = Path(directory)
     files: dict[str, Path] = {}
     files["plan.yaml"] = write_text(directory / "plan.yaml", plan_yaml(result))
+    if result.cache_key is not None:
+        from sporen.optimise import cache
+
+        files[CACHE_FILE] = cache.save(directory / CACHE_FILE, result.cache_key, result.futures)
     tables = {"formation": result.formation, "budget": result.budget, "tradeoff": result.tradeoff,
               "verification": verification_frame(result), "relaxations": result.relaxations,
               "savings": result.savings, "history": pd.DataFrame(result.history)}
@@ -237,7 +281,8 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
     write_json(_jsonable({"total_seconds": round(result.total_seconds, 3),
                           "simulation_seconds": round(result.sim_seconds, 3),
                           "explain_seconds": round(result.explain_seconds, 3), "sims_used": result.sims_used,
-                          "sims_by_stage": result.stage_sims, "workers": result.options.workers}),
+                          "sims_by_stage": result.stage_sims, "workers": result.options.workers,
+                          "reused_from_cache": result.reused}),
                directory / "timing.json")
     files["manifest.json"] = directory / "manifest.json"
     files["timing.json"] = directory / "timing.json"

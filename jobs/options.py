@@ -29,6 +29,7 @@ from sporen.common.errors import InputError, Problem
 from sporen.common.options import Edge, Flat, OptionProblem, Options, group, meta, option
 from sporen.optimise.options import DEFAULT_TRADEOFF, OptimiseOptions
 from sporen.outputs.options import Format, Language, format_option, lang_option, out_file_option, out_folder_option
+from sporen.sensitivity.options import SensitivityOptions
 from sporen.sim.options import DEFAULT_SEED, MAX_REPLICATIONS, Parallel, replications_option, seed_option
 
 BUNDLED_SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "bmwe.yaml"
@@ -42,6 +43,9 @@ futures, bounds 87.8-94.7%) stayed 'on the edge' and the search fell back to the
 meets; without a cap the verification goes on until the zone decides."""
 PLAN_TRADEOFF = (0.8,)
 """The main job's trade-off curve: the answer and one looser probability (`sporen optimise`: 0.8 and 0.95)."""
+PLAN_SENSITIVITY_BASE = 32
+"""`sporen plan`'s Saltelli base size: the section costs about half of `sporen sensitivity`'s runs."""
+PLAN_SENSITIVITY_FUTURES = 16
 PAGE_FUTURES = 60
 """Futures behind every change on the what-if page."""
 MAX_FILES = 10_000
@@ -223,6 +227,38 @@ class CalibrateOptions(CalibrateRun):
         return self.out if self.out is not None else Path(f"{self.scenario.stem}-calibrated.yaml")
 
 
+class MonitorRun(CommandOptions):
+    """How `sporen monitor` and `sporen.reforecast_plan` simulate: the futures and where."""
+
+    replications: int = replications_option(100, minimum=10, help="Simulated futures, the same seeds for the plan's "
+                                            "forecast and the re-forecast.")
+    seed: int = seed_option()
+    parallel: Parallel = group(Parallel)
+
+
+class MonitorOptions(MonitorRun):
+    """What `sporen monitor` asks for: the scenario, its actuals, the plan being monitored, the futures."""
+
+    arguments = ("scenario",)
+    leading = ("actuals", "plan")
+    scenario: Path = scenario_argument()
+    actuals: Path = option(help="Actuals per municipality and month (CSV or XLSX): maand, gemeente, bestand (clients "
+                           "on benefit at the end of the month) and where known instroom, uitstroom, uitstroom "
+                           "<reden>, uitgaven (EUR).", metavar="FILE")
+    plan: Path | None = option(None, help="The plan being monitored (plan.yaml). Default: the baseline.",
+                               metavar="FILE", show_default=False)
+    out: Path | None = out_folder_option("outputs/runs/monitor-<scenario name>")
+    lang: Language | None = lang_option()
+    progress: bool = option(True, help="A progress bar on standard error.", internal=True)
+    command: list[str] = option(default_factory=list, help="The command line (manifest.json).", internal=True)
+
+    def command_line(self) -> list[str]:
+        return command_line(self, "monitor", [str(self.scenario)])
+
+    def input_files(self) -> list[Path | None]:
+        return [self.scenario, self.actuals, self.plan]
+
+
 # -- optimise and plan ----------------------------------------------------------------------------------
 class OptimiseRun(CommandOptions):
     """How `sporen optimise` and `sporen.optimise_plan` search: the optimiser's options and where it simulates."""
@@ -256,6 +292,13 @@ class PlanJobOptions(CommandOptions):
     variant: Path | None = variant_option("Apply a policy variant (a YAML patch whose base is SCENARIO); the report "
                                           "then also compares the variant with its base.")
     optimiser: OptimiseOptions = group(lambda: OptimiseOptions(tradeoff=PLAN_TRADEOFF, max_futures=PLAN_MAX_FUTURES))
+    sensitivity: SensitivityOptions = group(lambda: SensitivityOptions(base=PLAN_SENSITIVITY_BASE,
+                                                                       futures=PLAN_SENSITIVITY_FUTURES),
+                                            prefix="sensitivity_", fields=("base", "futures"))
+    sensitivity_check: bool = option(True, help="Say which assumptions decide and whether the plan still meets the "
+                                     "target when the most influential turn out badly (a section of the report; "
+                                     "skipped when the scenario has no uncertain parameters).",
+                                     flag="--no-sensitivity", negate=True)
     verify: int = replications_option(REPORT_FUTURES, minimum=2, flag="--verify", short=None, metavar="V",
                                       help="Futures the report compares baseline and plan on: the first V of the "
                                       "plan's own fresh verification futures.")
@@ -268,6 +311,38 @@ class PlanJobOptions(CommandOptions):
 
     def command_line(self) -> list[str]:
         return command_line(self, "plan", [str(self.scenario)])
+
+
+# -- sensitivity ---------------------------------------------------------------------------------------
+TARGET_FIELDS = ("target_from", "scope", "target_level", "cumulative", "probability", "objective")
+"""The optimiser's options that say what the target is (the sensitivity asks whether a plan meets it)."""
+
+
+class SensitivityJobOptions(CommandOptions):
+    """What `sporen sensitivity` asks for: the plan, the target, the analysis's size, where it runs."""
+
+    arguments = ("scenario",)
+    leading = ("variant", "plan")
+    repeated = ("parameters",)
+    scenario: Path = scenario_argument(BUNDLED_SCENARIO)
+    variant: Path | None = variant_option()
+    plan: Path | None = option(None, help="The plan whose sensitivity is asked (fte per role, instrument places, "
+                               "measures). Default: the baseline.", metavar="FILE", show_default=False)
+    target: OptimiseOptions = group(OptimiseOptions, fields=TARGET_FIELDS)
+    analysis: SensitivityOptions = group(SensitivityOptions)
+    seed: int = seed_option("Root seed of the design and of the tornado's futures.")
+    parallel: Parallel = group(Parallel)
+    out: Path | None = out_folder_option("outputs/runs/<scenario>-sensitivity")
+    fmt: Format = format_option()
+    lang: Language | None = lang_option()
+    quiet: bool = option(False, help="No progress bar.", internal=True)
+    command: list[str] = option(default_factory=list, help="The command line (manifest.json).", internal=True)
+
+    def command_line(self) -> list[str]:
+        return command_line(self, "sensitivity", [str(self.scenario)])
+
+    def input_files(self) -> list[Path | None]:
+        return [self.scenario, self.variant, self.plan]
 
 
 # -- serve ------------------------------------------------------------------------------------------------
@@ -356,8 +431,10 @@ def read_token(path: Path) -> str | None:
 
 __all__ = ["BUNDLED_SCENARIO", "CalibrateOptions", "CalibrateRun", "CommandOptions", "CompareOptions", "CompareRun",
            "ConvertOptions", "OptimiseRun", "SimulateRun",
-           "DEFAULT_SEED", "DEFAULT_TRADEOFF", "Edge", "JobOptions", "MAX_REPLICATIONS", "OptimiseJobOptions",
-           "PLAN_TRADEOFF", "Parallel", "PlanJobOptions", "REPORT_FUTURES", "ServeOptions", "SimulateOptions",
+           "DEFAULT_SEED", "DEFAULT_TRADEOFF", "Edge", "JobOptions", "MAX_REPLICATIONS", "MonitorOptions", "MonitorRun",
+           "OptimiseJobOptions", "PLAN_TRADEOFF", "Parallel", "PlanJobOptions", "REPORT_FUTURES",
+           "SensitivityJobOptions",
+           "ServeOptions", "SimulateOptions",
            "ValidateOptions", "VangnetOptions", "check_out_file", "check_out_folder", "command_line", "is_loopback",
            "leading_text", "raise_problems", "yaml_by_sporen"]
 

@@ -17,7 +17,8 @@ Steps (each with a progress bar on stderr unless quiet):
 
 Exit status (cli.py): 0 when the plan meets the target or is on the edge of it, 1 when the target
 is out of reach (the verified plan, as good as the best reachable one, is below it; the report is
-still written), 2 for bad input.
+still written), 2 for bad input, 3 when --budget-sims ran out before the search was done (the best
+plan verified so far is reported).
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ class PlanJobResult:
     @property
     def out_of_reach(self) -> bool:
         return bool(self.optimised.out_of_reach) and self.optimised.options.objective != "net"
+
+    @property
+    def budget_spent(self) -> bool:
+        """--budget-sims ran out before the search was done (its own exit code; the best plan verified so far)."""
+        return bool(getattr(self.optimised, "budget_spent", False))
 
 
 # -- words -------------------------------------------------------------------------------------------
@@ -185,8 +191,12 @@ def end_message(result: PlanJobResult) -> list[str]:
 
     lang, opt, outcome = result.lang, result.optimised, result.outcome
     check = opt.verification
-    lines = [text("cli.plan.verdict", lang, name=opt.scenario.name,
-                  verdict=text("verdict.short." + verdict_of(opt), lang))]
+    lines = []
+    if result.budget_spent:
+        key = "cli.plan.budget_spent" if opt.verified else "cli.plan.budget_unverified"
+        lines.append(text(key, lang, budget=i18n.number(opt.budget_sims, lang)))
+    lines.append(text("cli.plan.verdict", lang, name=opt.scenario.name,
+                      verdict=text("verdict.short." + verdict_of(opt), lang)))
     described = outcome.plan_lines if outcome is not None else []
     lines.append(text("cli.plan.plan", lang, plan="; ".join(described) if described else text("cli.plan.no_change",
                                                                                                lang)))
@@ -195,6 +205,9 @@ def end_message(result: PlanJobResult) -> list[str]:
         lines.append(text("cli.plan.verified", lang, n=check.replications, p=i18n.percent(check.probability, lang),
                           low=i18n.percent(check.ci_low, lang), high=i18n.percent(check.ci_high, lang),
                           conf=i18n.percent(float(opt.precision.confidence), lang)))
+    from sporen.jobs.optimise import cheaper_on_edge_lines
+
+    lines += cheaper_on_edge_lines(opt, lang)
     note = outcome.sample_note(lang) if outcome is not None else None
     if note:
         lines.append("  " + note.strip())
@@ -286,7 +299,8 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
     workers = options.parallel.local_workers()
     rules = load_rules(scenario, Path(options.scenario).parent)
     evaluate = functools.partial(sim_evaluate, backend=backend, scheduler=client, rules=rules)
-    steps = _Steps(4 if base_scenario is not None else 3, "sporen plan", quiet)
+    steps = _Steps(3 + (base_scenario is not None) + bool(options.sensitivity_check and scenario.uncertainty),
+                   "sporen plan", quiet)
     try:
         # 1. optimise
         steps.start("optimise: the cheapest plan that meets the target, verified on fresh futures")
@@ -294,7 +308,14 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         searched = options.optimiser.model_copy(update={"workers": workers, "progress": not quiet})
         if searched.target_from is None:
             searched = searched.model_copy(update={"target_from": years[1] if len(years) > 1 else years[0]})
-        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress)
+        from sporen.sim import futures
+
+        many = (functools.partial(futures.evaluate_many, backend=backend, scheduler=client, rules=rules)
+                if getattr(sim_evaluate, "__module__", "") == "sporen.sim.api" else None)
+        from sporen.optimise.cache import CACHE_FILE
+
+        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress, evaluate_many=many,
+                             cache_file=_out_folder(options, scenario).path / CACHE_FILE, cache_rules=rules)
         steps.finish()
 
         # 2. baseline and plan on the plan's own fresh verification futures, every frame
@@ -308,6 +329,17 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
                                            rules=rules)
         baseline.seed = options.optimiser.seed
         steps.finish()
+
+        # 2b. which assumptions decide (`sporen sensitivity`'s analysis of the plan, smaller)
+        sensitivity = None
+        if options.sensitivity_check and scenario.uncertainty:
+            from sporen.jobs.sensitivity import sensitivity_of, tables_of
+
+            steps.start("sensitivity: which assumptions decide")
+            sensitivity = tables_of(sensitivity_of(scenario, optimised.plan, rules, optimised.target,
+                                                   options=options.sensitivity, seed=options.optimiser.seed,
+                                                   workers=workers, backend=backend, scheduler=client))
+            steps.finish()
 
         # 3. the variant against its base
         comparison = None
@@ -328,7 +360,7 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         steps.start("write: tables, workbook, report")
         elapsed = time.perf_counter() - started
         result = write_plan_run(options, scenario, baseline, plan_run, optimised, comparison, variant_name,
-                                variant_lines, seeds, workers, elapsed, rules)
+                                variant_lines, seeds, workers, elapsed, rules, sensitivity)
         steps.finish()
     finally:
         steps.close()
@@ -418,7 +450,7 @@ def _summary_table(baseline_yearly: pd.DataFrame, plan_yearly: pd.DataFrame, cos
 def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, plan_run: Any, optimised: Any,
                    comparison: pd.DataFrame | None, variant_name: str | None, variant_lines: list[str],
                    seeds: Sequence[np.random.SeedSequence], workers: int, elapsed: float,
-                   rules: Mapping[int, Any] | None = None) -> PlanJobResult:
+                   rules: Mapping[int, Any] | None = None, sensitivity: Any = None) -> PlanJobResult:
     """Build every table, the workbook and the report (in the options' language, else the
     scenario's), and write the run directory."""
     from sporen.common.files import write_text
@@ -489,6 +521,10 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
     }
     if comparison is not None:
         summary_tables["comparison"] = comparison
+    if sensitivity is not None:
+        from sporen.outputs.sensitivity_section import workbook_tables
+
+        summary_tables.update(workbook_tables(sensitivity, scenario, lang))
     raw_tables = {
         "monthly": baseline.monthly, "yearly": baseline.yearly, "kpis": baseline.kpis, "spells": baseline.spells,
         "plan_monthly": plan_run.monthly, "plan_yearly": plan_run.yearly, "plan_kpis": plan_run.kpis,
@@ -537,7 +573,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         scenario, RunFrames(fresh.monthly, fresh.yearly, fresh.kpis, baseline.spells), planned, outcome,
         comparison=comparison_for_report(comparison) if comparison is not None else None,
         comparison_intro=(text("compare.variant_intro", lang, name=variant_name) if comparison is not None else ""),
-        run=run_info, rules=rules, lang=lang)
+        run=run_info, rules=rules, lang=lang, sensitivity=sensitivity)
 
     folder = _out_folder(options, scenario)
     out_dir = folder.path
@@ -548,6 +584,10 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                 continue
             files[f"{name}.{options.fmt}"] = tables.write_table(frame, tmp, name, options.fmt)
         files["plan.yaml"] = write_text(tmp / "plan.yaml", plan_yaml(optimised))
+        if getattr(optimised, "cache_key", None) is not None:   # the futures simulated, for a rerun
+            from sporen.optimise import cache
+
+            files[cache.CACHE_FILE] = cache.save(tmp / cache.CACHE_FILE, optimised.cache_key, optimised.futures)
         files["report.html"] = write_report(tmp / "report.html", html)
         files["results.xlsx"] = write_plan_workbook(tmp / "results.xlsx", summary_tables, scenario=scenario,
                                                     outcome=outcome, lang=lang, run=run_info)

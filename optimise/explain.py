@@ -30,7 +30,7 @@ from sporen.optimise.constraints import HardLimits
 from sporen.optimise.design import SELECTION, Design, Oracle
 from sporen.optimise.model import CONSTRAINT_FAMILIES, HARD_FAMILIES, SaaModel, Target
 from sporen.optimise.search import MEETS, Judge, Outcome, Search, group_scale
-from sporen.optimise.stats import Estimate, Precision
+from sporen.optimise.stats import DOES_NOT_MEET, Estimate, Precision
 
 TRADEOFF_BLOCKS = 100
 """Verification blocks of trade-off point i start at (i + 1) x TRADEOFF_BLOCKS (disjoint from the answer's)."""
@@ -241,6 +241,10 @@ def savings(oracle: Oracle, design: Design, target: Target, precision: Precision
     point = outcome.point
     n0 = design.replications
     rows = []
+    withouts = [point[:i] + ((lever.baseline,) * len(levels),) + point[i + 1:]
+                for i, (lever, levels) in enumerate(zip(space.levers, point, strict=True))
+                if any(k != lever.baseline for k in levels)]
+    oracle.prefetch(withouts, n0)
     for i, (lever, levels) in enumerate(zip(space.levers, point, strict=True)):
         if all(k == lever.baseline for k in levels):
             continue
@@ -289,6 +293,13 @@ def tradeoff(oracle: Oracle, design: Design, limits: HardLimits, target: Target,
             # a looser target starts from the answer (it likely meets it): descend from there
             found = search.run(start=outcome.point if p < answer_p else None)
             point, check, regime = found.point, found.verification, found.regime
+            # the curve shows the cheapest plan verified within reach (meets or on the edge): a small sample
+            # widens the zone, and should not move a point of the curve to a dearer plan
+            within = [(q, c) for q, c in found.verified if c.verdict != DOES_NOT_MEET]
+            if within:
+                cheapest = min(within, key=lambda item: space.point_cost(item[0]))
+                if space.point_cost(cheapest[0]) < space.point_cost(point):
+                    point, check = cheapest
         rows.append({"probability": p, "plan": space.describe_point(point), "cost": space.point_cost(point),
                      "verdict": check.verdict if check is not None else "",
                      "verified_probability": check.probability if check is not None else np.nan,

@@ -20,6 +20,8 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -31,8 +33,9 @@ from sporen.optimise.decisions import Choice, DecisionSpace, Point, decision_spa
 from sporen.optimise.design import BudgetSpent, Design, Oracle, build_design, design_size
 from sporen.optimise.model import Target
 from sporen.optimise.options import DEFAULT_REPLICATIONS, DEFAULT_TRADEOFF, OBJECTIVES, OptimiseOptions, OptionsError
-from sporen.optimise.search import MEETS, Check, NoAdmissiblePlan, Outcome, Search, Verification
-from sporen.optimise.stats import DOES_NOT_MEET, Precision
+from sporen.optimise.search import BUDGET_SPENT, MEETS, Check, NoAdmissiblePlan, Outcome, Search, Verification
+from sporen.optimise.sequential import design_test
+from sporen.optimise.stats import DOES_NOT_MEET, ON_THE_EDGE, Precision
 from sporen.sim.options import DEFAULT_SEED
 
 __all__ = ["optimise", "OptimiseOptions", "OptimiseResult", "OptionsError", "Check", "formation_table",
@@ -73,6 +76,9 @@ class OptimiseResult:
     savings: pd.DataFrame | None = None
     stage_sims: dict[str, int] = field(default_factory=dict)
     verified: list[tuple[Point, Verification]] = field(default_factory=list)
+    reused: int = 0                      # replications taken from a former run's cache (counted in sims_used)
+    cache_key: str | None = None         # the futures' cache file key (optimise/cache.py), when kept
+    futures: dict = field(default_factory=dict, repr=False)   # every future simulated: what the cache keeps
 
     @property
     def cost(self) -> int:
@@ -89,12 +95,28 @@ class OptimiseResult:
         return self.verdict == MEETS
 
     @property
+    def budget_spent(self) -> bool:
+        """`--budget-sims` ran out before the search was done: the answer is the best plan verified so far
+        (or none), and the run says so with its own exit code."""
+        return self.stop_reason == BUDGET_SPENT
+
+    @property
     def out_of_reach(self) -> bool:
-        """The target is out of reach: every plan verified (the answer and, when it fell short, the best
-        reachable plan on the same fresh futures) has its upper confidence bound below p."""
-        if self.verdict != DOES_NOT_MEET:
+        """The target is out of reach: the search was done and every plan verified (the answer and, when it
+        fell short, the best reachable plan on the same fresh futures) does not meet it. Never without a
+        verified plan, never when the budget ran out first."""
+        if self.verdict != DOES_NOT_MEET or self.budget_spent or not self.verified:
             return False
-        return all(check.verdict == DOES_NOT_MEET for _, check in self.verified) if self.verified else True
+        return all(check.verdict == DOES_NOT_MEET for _, check in self.verified)
+
+    @property
+    def cheaper_on_edge(self) -> tuple[Point, Verification] | None:
+        """The cheapest verified plan *on the edge* that costs less than the answer (None when there is none):
+        shown beside the answer with the extra cost of its certainty, never swapped away silently."""
+        cost = self.cost
+        edge = [(point, check) for point, check in self.verified
+                if check.verdict == ON_THE_EDGE and self.space.point_cost(point) < cost]
+        return min(edge, key=lambda item: self.space.point_cost(item[0])) if edge else None
 
     @property
     def reachable(self) -> bool:
@@ -132,18 +154,34 @@ def make_precision(options: OptimiseOptions) -> Precision:
                      cap=options.max_futures)
 
 
-def default_budget(space: DecisionSpace, options: OptimiseOptions, precision: Precision, p: float) -> int:
-    """A ceiling the procedure rarely reaches: the design plus 30 + 4 per lever full-length tests."""
-    return design_size(space, options.replications) + (30 + 4 * len(space.levers)) * precision.cap_for(p)
+def verification_futures(precision: Precision, target: Target) -> int:
+    """Most futures one verification uses: the last look of the exact sequential test (optimise/sequential.py)
+    for a probability target, the selection tests' cap for a 'mean' target."""
+    if target.mean:
+        return precision.cap_for(0.5)
+    p = float(target.probability)
+    return design_test(p, precision.zone, precision.confidence, precision.first, cap=precision.cap).last
 
 
-def check_options(space: DecisionSpace, options: OptimiseOptions, precision: Precision, p: float) -> int:
-    """The simulation budget; OptionsError when the one asked for cannot cover the design and two tests."""
-    need = design_size(space, options.replications) + 2 * precision.cap_for(p)
-    budget = options.budget_sims if options.budget_sims is not None else default_budget(space, options, precision, p)
+def default_budget(space: DecisionSpace, options: OptimiseOptions, precision: Precision, target: Target) -> int:
+    """A ceiling the procedure rarely reaches: the design plus 30 + 4 per lever full-length tests and three
+    full-length verifications."""
+    p = 0.5 if target.mean else float(target.probability)
+    return (design_size(space, options.replications) + (30 + 4 * len(space.levers)) * precision.cap_for(p)
+            + 3 * verification_futures(precision, target))
+
+
+def check_options(space: DecisionSpace, options: OptimiseOptions, precision: Precision, target: Target) -> int:
+    """The simulation budget; OptionsError when the one asked for cannot cover the design, one selection test
+    and one full verification."""
+    p = 0.5 if target.mean else float(target.probability)
+    tests = precision.cap_for(p) + verification_futures(precision, target)
+    need = design_size(space, options.replications) + tests
+    budget = (options.budget_sims if options.budget_sims is not None
+              else default_budget(space, options, precision, target))
     if budget < need:
         raise OptionsError("budget_sims", "option.budget_too_small", "option.allowed.at_least_option", budget=budget,
-                           design=design_size(space, options.replications), tests=2 * precision.cap_for(p), limit=need)
+                           design=design_size(space, options.replications), tests=tests, limit=need)
     return budget
 
 
@@ -224,11 +262,16 @@ def _progress(option: bool | Callable[[int, int, str], None]) -> tuple[Callable[
 
 
 def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluate=None,
-             progress: Callable[[int, int, str], None] | None = None) -> OptimiseResult:
+             progress: Callable[[int, int, str], None] | None = None, evaluate_many=None,
+             cache_file: Path | None = None, cache_rules: Any = None) -> OptimiseResult:
     """Find the cheapest plan that meets the target, decided at the stated confidence; the library
     entry point (`sporen optimise`, `sporen plan`, the web app).
 
     `evaluate` defaults to `sim.api.evaluate`; tests pass a fake oracle with the same signature.
+    `evaluate_many` (`sim.futures.evaluate_many`'s signature; the default with the default `evaluate`)
+    simulates the plans of one stage in one dispatch; without it they are simulated one by one.
+    `cache_file`: a former run's futures (optimise/cache.py; keyed by scenario, decision space, seed,
+    vangnet rules `cache_rules` and the simulator's source): what it holds is reused.
     `progress(simulated, planned, stage)` is called after every simulation with the replications
     simulated and planned so far (the total grows as the procedure decides it needs more).
     Raises `OptionsError` for options that do not fit the scenario.
@@ -237,8 +280,10 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
     options = options or OptimiseOptions()
     if evaluate is None:
         from sporen.sim.api import evaluate as sim_evaluate
+        from sporen.sim.api import evaluate_many as sim_evaluate_many
 
         evaluate = sim_evaluate
+        evaluate_many = evaluate_many or sim_evaluate_many
     target = make_target(scenario, options)
     precision = make_precision(options)
     tradeoff_ps = tuple(options.tradeoff)
@@ -249,11 +294,16 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
             space = decision_space(scenario, options.levers, allow_cuts=options.allow_cuts)
         except KeyError as exc:
             raise OptionsError("levers", "option.unknown_lever", "option.allowed.levers", value=exc.args[0]) from None
-    p = 0.5 if target.mean else float(target.probability)
-    budget = check_options(space, options, precision, p)
+    budget = check_options(space, options, precision, target)
     report, close = _progress(progress if progress is not None else options.progress)
     oracle = Oracle(scenario, space, evaluate, options.seed, workers=options.workers, budget=budget,
-                    progress=report)
+                    progress=report, evaluate_many=evaluate_many)
+    key = None
+    if cache_file is not None:
+        from sporen.optimise import cache
+
+        key = cache.cache_key(space, options.seed, cache_rules)
+        oracle.cached = cache.load(Path(cache_file), key)
     stage_sims: dict[str, int] = {}
     try:
         oracle.stage = "design: one lever at a time"
@@ -307,6 +357,9 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
     finally:
         close()
     result.sims_used = oracle.sims
+    result.reused = oracle.reused
+    if key is not None:
+        result.cache_key, result.futures = key, oracle.store
     result.sim_seconds = oracle.seconds
     result.solve_seconds = 0.0
     result.total_seconds = time.perf_counter() - started

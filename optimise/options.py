@@ -76,12 +76,12 @@ class OnAverage(BaseModel):
 
 
 def read_chance(value: Any) -> Any:
-    """A chance as given: 0.9, '0.9', '0,9' (Dutch), 'mean', or the model itself."""
+    """A chance as given: 0.9, '0.9', '0,9' (Dutch), 'mean' or 'gemiddeld', or the model itself."""
     if isinstance(value, (AtLeast, OnAverage, dict)):
         return value
     if isinstance(value, str):
         typed = value.strip().lower()
-        if typed == "mean":
+        if typed in ("mean", "gemiddeld"):
             return OnAverage()
         try:
             value = float(typed.replace(",", ".") if re.fullmatch(r"\d+,\d+", typed) else typed)

@@ -48,6 +48,7 @@ from sporen.optimise.constraints import HardLimits
 from sporen.optimise.decisions import Choice, DecisionSpace, Point
 from sporen.optimise.design import SELECTION, BudgetSpent, Design, Oracle, Stream, seed_label
 from sporen.optimise.model import Cut, SaaModel, Target, grouped, met_by_replication, target_groups
+from sporen.optimise.sequential import BOUNDS_LABEL, SequentialDesign, clopper_pearson, design_test
 from sporen.optimise.stats import (
     DOES_NOT_MEET,
     MEETS,
@@ -86,6 +87,8 @@ could still be accepted (below p; or more than a quarter zone short of the best 
 REFINE_TESTS_PER_LEVER = 2
 """The parsimony pass tests at most this many reductions per lever (plus 4): with per-year moves a
 large plan has many, and each can cost up to 320 futures per plan."""
+BUDGET_SPENT = "simulation budget spent"
+"""The stop reason when `--budget-sims` ran out before the search was done (its own exit code)."""
 SCREEN_MISS = 0.01
 """A plan whose true probability is p fails the model's screen with at most this probability."""
 
@@ -212,6 +215,7 @@ class Verification:
     zone: float
     estimate: float = 0.0              # the judged statistic (share; 'mean': worst group's margin / budget)
     mean_result: dict[str, float] = field(default_factory=dict)
+    bounds: str = "normal"             # what ci_low / ci_high are: BOUNDS_LABEL for a share, else normal-theory
 
     @property
     def accepted(self) -> bool:
@@ -264,6 +268,7 @@ class Search:
         self.reference: Point | None = None
         self.reference_est: Estimate | None = None
         self.by_margin = False        # compare with the reference in euros (the target is out of its reach)
+        self.best_guess: Point | None = None   # the best plan known while the best reachable one is sought
 
     # -- helpers ---------------------------------------------------------------------------------------
     def results(self, point: Point, n: int, stream: Stream = SELECTION) -> np.ndarray:
@@ -285,6 +290,8 @@ class Search:
         `max_looks`, only the first looks are taken and None means undecided; with `futile`, a test
         whose estimate falls below it stops undecided: it could hardly be accepted in the looks left)."""
         looks = self.judge.looks()
+        if max_looks is not None and max_looks >= len(looks):
+            max_looks = None              # the cap comes within the looks allowed: its last look is final
         if max_looks is not None:
             looks = looks[:max_looks]
         outcome: object = None
@@ -309,10 +316,18 @@ class Search:
         if point in self.tested:
             return self.tested[point]
         if self.reference is None:
+            # at the last look the interval is as narrow as the cap allows: a plan whose share reaches p there
+            # is within the (so widened) zone and goes on to the verification, which decides; rejecting it
+            # would send the search to a dearer plan on a small sample
+            threshold = self.judge.threshold
+            design = self.verdict_design()
+            # a cap too small for the zone (the verdict's zone is widened): reject only a plan shown to be below p
+            widened = design is not None and design.zone_eff > self.judge.zone + 1e-12
+            zone = 0.0 if widened else self.judge.zone
             outcome, est = self.sequential(
                 point, self.judge.estimate,
-                lambda e, final: decide(e, self.judge.threshold, self.judge.zone, final), max_looks=max_looks,
-                futile=self.judge.threshold if max_looks is not None else None)
+                lambda e, final: decide(e, threshold, zone, final, cap_accepts=threshold),
+                max_looks=max_looks, futile=threshold if max_looks is not None and not widened else None)
             test = "meets"
         else:
             reference = self.reference
@@ -330,6 +345,32 @@ class Search:
         self.record(test, point, "accepted" if accepted else "rejected" if outcome is not None else "not shown",
                     est, SELECTION)
         return accepted
+
+    def verdict_design(self) -> SequentialDesign | None:
+        """The verdict's exact sequential test (None for a 'mean' target: judged on normal-theory bounds)."""
+        if self.target.mean:
+            return None
+        precision = self.precision
+        return design_test(float(self.target.probability), precision.zone, precision.confidence, precision.first,
+                           cap=precision.cap)
+
+    def exact_verdict(self, point: Point, stream: Stream, design: SequentialDesign) -> tuple[str, Estimate]:
+        """The verdict by the exact sequential test (optimise/sequential.py) on the stream's futures; the
+        bounds are the two-sided Clopper-Pearson interval at the stop."""
+        found, n, successes = ON_THE_EDGE, 0, 0
+        for k, n in enumerate(design.looks):
+            have = self.oracle.have(point, stream)
+            if n > have:
+                self.oracle.expect(n - have)
+            successes = int(self.judge.met(self.results(point, n, stream)).sum())
+            outcome = design.decide(k, successes)
+            if outcome is not None:
+                found = outcome
+                break
+        low, high = clopper_pearson(successes, n, self.precision.confidence)
+        est = Estimate(successes / n, low, high, n, successes)
+        self.record("verdict", point, found, est, stream)
+        return found, est
 
     def judge_verdict(self, point: Point, stream: Stream, max_looks: int | None = None) -> tuple[str, Estimate]:
         """The verdict's sequential test; with `max_looks`, an undecided test says 'on_the_edge'."""
@@ -360,9 +401,11 @@ class Search:
             self.design.add(solution.choice, self.results(self.space.point(solution.choice),
                                                           self.design.replications))
         assert solution is not None
+        self.best_guess = self.space.point(solution.choice)
         choice = self.climb(solution.choice)
         while True:
             point = self.space.point(choice)
+            self.best_guess = point
             found, est = self.judge_verdict(point, SELECTION, max_looks=REGIME_LOOKS)
             if found == MEETS:
                 return point, found, est
@@ -371,6 +414,7 @@ class Search:
             n = est.n
             neighbours = [c for c in self.space.neighbours_up(choice) if self.limits.admissible(self.space.point(c))]
             self.oracle.expect(sum(max(0, n - self.oracle.have(self.space.point(c))) for c in neighbours))
+            self.oracle.prefetch([self.space.point(c) for c in neighbours], n)
             scored = [(self.judge.estimate(self.results(self.space.point(c), n)).value, c) for c in neighbours]
             better = [(value, c) for value, c in scored if value > est.value + 1e-12]
             if not better:
@@ -401,6 +445,7 @@ class Search:
                           if self.limits.admissible(self.space.point(c))]
             missing = [c for c in neighbours if c not in self.design.full]
             self.oracle.expect(n0 * len(missing))
+            self.oracle.prefetch([self.space.point(c) for c in missing], n0)
             for c in missing:
                 self.design.add(c, self.results(self.space.point(c), n0))
             better = max(neighbours, key=self.design_score, default=None)
@@ -564,23 +609,47 @@ class Search:
         stream: Stream = ("verification", block)
         self.oracle.stage = f"{self.stage}: verification on fresh futures"
         reserve, self.oracle.reserve = self.oracle.reserve, 0
+        design = self.verdict_design()
         try:
-            found, est = self.judge_verdict(point, stream)
+            found, est = (self.judge_verdict(point, stream) if design is None
+                          else self.exact_verdict(point, stream, design))
         finally:
             self.oracle.reserve = reserve
         results = self.results(point, est.n, stream)
         return Verification(verdict=found, probability=None if self.target.mean else est.value,
                             ci_low=est.low, ci_high=est.high, replications=est.n, met=est.successes,
                             seeds=seed_label(self.oracle.seed, stream, est.n), block=stream[1],
-                            confidence=self.precision.confidence, zone=self.precision.zone, estimate=est.value,
-                            mean_result=self.judge.group_means(results))
+                            confidence=self.precision.confidence,
+                            zone=self.precision.zone if design is None else design.zone_eff, estimate=est.value,
+                            mean_result=self.judge.group_means(results),
+                            bounds="normal" if design is None else BOUNDS_LABEL)
+
+    def spent(self, point: Point) -> Outcome:
+        """The budget ran out before the best reachable plan was judged: the plan the search holds is
+        verified on the budget kept for it (when that still suffices) and is the answer, so marked."""
+        verified: list[tuple[Point, Verification]] = []
+        try:
+            verified.append((point, self.verify(point)))
+        except BudgetSpent:
+            pass
+        return Outcome(point=point, verification=verified[0][1] if verified else None, regime="best reachable",
+                       reference=None, reference_estimate=None, stop_reason=BUDGET_SPENT, checks=self.checks,
+                       verified=verified, rejected=sorted(self.rejected), notes=self.notes, cuts=list(self.cuts),
+                       next_block=self.block)
 
     def run(self, start: Point | None = None) -> Outcome:
         """Steps 2-5. `start` (the trade-off): a plan found for a stricter target; when it meets this
         target, the parsimony pass descends from it instead of a new candidate search."""
-        self.oracle.reserve = max(self.oracle.reserve, self.judge.looks()[-1])
-        best_point, best_verdict, best_est = self.best_reachable()
-        regime = "meets" if best_verdict == MEETS else "best reachable"
+        design = self.verdict_design()
+        self.oracle.reserve = max(self.oracle.reserve, self.judge.looks()[-1], design.last if design else 0)
+        try:
+            best_point, best_verdict, best_est = self.best_reachable()
+        except BudgetSpent:
+            return self.spent(self.best_guess or self.space.baseline_point)
+        # the best plan's share reaching p at the cap (small samples: the zone is wider) counts as meeting it:
+        # the search then looks for the cheapest plan that meets the target, not for plans as good as the best
+        at_cap = best_est.n >= self.judge.looks()[-1] and best_est.value >= self.judge.threshold - 1e-12
+        regime = "meets" if best_verdict == MEETS or at_cap else "best reachable"
         if regime != "meets":
             self.reference, self.reference_est = best_point, best_est
             # far out of reach, shares no longer tell plans apart: compare results in euros instead
@@ -623,9 +692,15 @@ class Search:
                     break
                 stream.exclude(answer, found)
         except BudgetSpent:
-            reason = "simulation budget spent"
+            reason = BUDGET_SPENT
             if answer is None:
                 answer = best_point
+            if not verified:
+                # the budget kept for the verification: the best plan found so far is verified all the same
+                try:
+                    verified.append((answer, self.verify(answer)))
+                except BudgetSpent:
+                    pass
         chosen_point, chosen = choose(verified, self.space, regime)
         if chosen_point is None:
             chosen_point = answer if answer is not None else best_point
@@ -755,5 +830,5 @@ def monotone_levers(design: Design, judge: Judge) -> tuple[bool, ...]:
     return tuple(flags)
 
 
-__all__ = ["Search", "Outcome", "Verification", "Check", "Judge", "NoAdmissiblePlan", "MEETS", "ON_THE_EDGE",
-           "DOES_NOT_MEET", "monotone_levers", "group_scale"]
+__all__ = ["BUDGET_SPENT", "Search", "Outcome", "Verification", "Check", "Judge", "NoAdmissiblePlan", "MEETS",
+           "ON_THE_EDGE", "DOES_NOT_MEET", "monotone_levers", "group_scale"]

@@ -982,6 +982,33 @@ def _comparison_words(totals: pd.DataFrame, lang: str = "nl") -> str:
     return "<ul>" + "".join(items) + "</ul>" if items else ""
 
 
+def gain_section(table: pd.DataFrame | None, lang: str = "nl") -> Section | None:
+    """What each variant's gain rests on, year by year (`outputs.gain_decomposition`): a sentence
+    per variant (and the years its result without extra vangnet falls below the base's) and a
+    table of the parts (rows) per year (columns)."""
+    from sporen.outputs import gain_decomposition as gd
+
+    if table is None or not len(table):
+        return None
+    body = [f"<p>{_esc(text('gain.intro', lang))}</p>"]
+    for variant, group in table.groupby("variant", sort=False):
+        total = group[group.year == gd.ALL].set_index("measure")["mean"]
+        words = {k: i18n.money_signed(total.get(m), lang) for k, m in (
+            ("gain", "gain"), ("vangnet", "vangnet_part"), ("instruments", "instruments_part"),
+            ("caseworkers", "caseworkers_part"), ("rest", "rest_part"), ("without", "gain_without_vangnet"))}
+        sentence = text("gain.sentence", lang, variant=variant, **words)
+        negative = gd.negative_years(table, str(variant))
+        if negative:
+            sentence += " " + text("gain.negative_years", lang, years=i18n.words(negative, lang))
+        body.append(f"<p>{_esc(sentence)}</p>")
+        wide = group.pivot(index="measure", columns="year", values="mean").reindex(list(gd.MEASURES))
+        shown = pd.DataFrame({text("gain.col.part", lang): [kpi_label(m, lang) for m in wide.index]})
+        for year in wide.columns:
+            shown[value_label("year", year, lang)] = [i18n.money_signed(v, lang) for v in wide[year]]
+        body.append(html_table(shown, kinds=_TEXT_KINDS, labels={c: c for c in shown.columns}, lang=lang))
+    return Section("gain", text("section.gain_decomposition", lang), "".join(body))
+
+
 def model_section(scenario: Scenario, run: Mapping[str, Any], lang: str = "nl") -> Section:
     flow = figures.flow_figure(
         [scenario.label(t.name, lang) for t in scenario.tracks],
@@ -1026,8 +1053,10 @@ def plan_report(
     title: str | None = None,
     rules: Mapping[int, Any] | None = None,
     lang: str = "nl",
+    sensitivity: Any = None,
 ) -> str:
-    """The report of `sporen plan` as HTML text, in `lang` ('nl' or 'en')."""
+    """The report of `sporen plan` as HTML text, in `lang` ('nl' or 'en'); `sensitivity`: the
+    tables of `outputs.sensitivity_section` (a section, and the robustness in the summary)."""
     lang = i18n.check_lang(lang)
     run = dict(run or {})
     sections: list[Section | None] = [
@@ -1039,6 +1068,10 @@ def plan_report(
     if outcome is not None:
         sections += [formation_section(outcome, scenario, lang), tradeoff_section(outcome, lang),
                      tables_section(outcome, scenario, lang)]
+    if sensitivity is not None:
+        from sporen.outputs.sensitivity_section import add_to_report
+
+        add_to_report(sections, sensitivity, scenario, lang)
     sections.append(comparison_section(comparison, intro=comparison_intro, lang=lang))
     sections.append(survival_section(baseline.spells, scenario, lang))
     sections.append(model_section(scenario, run, lang))
@@ -1057,8 +1090,10 @@ def compare_report(
     run: Mapping[str, Any] | None = None,
     rules: Mapping[int, Any] | None = None,
     lang: str = "nl",
+    decomposition: pd.DataFrame | None = None,
 ) -> str:
-    """The report of `sporen compare` as HTML text, in `lang`."""
+    """The report of `sporen compare` as HTML text, in `lang`; `decomposition` (optional) says what
+    each variant's gain rests on (`gain_section`)."""
     lang = i18n.check_lang(lang)
     run = dict(run or {})
     changes = []
@@ -1069,6 +1104,9 @@ def compare_report(
         sections.insert(0, Section("variants", text("section.variants", lang), "<ul>" + "".join(changes) + "</ul>"))
     sections.insert(1 if changes else 0, comparison_section(comparison, heading=text("section.compare_base", lang),
                                                             intro=text("compare.intro", lang), lang=lang))
+    gain = gain_section(decomposition, lang)
+    if gain is not None:
+        sections.insert(2 if changes else 1, gain)
     if base is not None:
         body = (figure_html(figures.result_figure(base.yearly, lang=lang))
                 + figure_html(figures.caseload_figure(base.monthly.assign(

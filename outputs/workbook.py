@@ -206,7 +206,7 @@ LANDSCAPE_FROM = 7
 LABELLED = {"role", "track", "instrument", "lever"}
 """Key columns whose codes are shown by the scenario's display names."""
 ROW_UNIT = {"yearly_summary": "quantity", "kpis_summary": "kpi", "plan_effect": "unit", "comparison": "unit",
-            "comparison_totals": "unit"}
+            "comparison_totals": "unit", "gain_decomposition": "unit"}
 """Tables whose value columns change unit per row: the column that says the unit."""
 ROW_VALUES = ("mean", "std", "ci_low", "ci_high", "base_mean", "variant_mean", "diff_mean")
 

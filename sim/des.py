@@ -8,8 +8,9 @@ Speed (a national run has ~1M persons): SimPy's event heap only holds the curren
 events. An event due in a later month waits in that month's bucket (a plain list) and is handed
 to SimPy at the month's start; a *versioned* event (a client's competing-risk clock, superseded
 whenever the client's state changes) whose version is stale by then is dropped without ever
-touching the heap. The order of events is unchanged, since the month-start event comes first at
-its time (SimPy's URGENT priority).
+touching the heap (so is a *stamped* one, `at_stamped`, whose object's stamp attribute has
+moved on: a slot review after the client made progress or left). The order of events is
+unchanged, since the month-start event comes first at its time (SimPy's URGENT priority).
 
 SimPy's private attributes are used here for speed, and only here: ``Event._value``/``_ok`` to
 trigger a prepared event without SimPy's checks, ``Environment._now`` to read the clock without a
@@ -28,7 +29,7 @@ from simpy.events import URGENT, Event, Timeout
 
 Handler = Callable[[float, Any], None]
 # A month's bucket of events due in a later month (None once the month has been opened).
-Timers = list[tuple[float, Handler, Any]]
+Timers = list[tuple]  # (at, handler, value) or, from `at_stamped`, (at, handler, value, obj, attr)
 VersionedTimers = list[tuple[float, Handler, "Versioned", int]]
 
 
@@ -74,6 +75,16 @@ class Calendar:
             # runtime check here, this is per event
             self._timers[int(at)].append((at, handler, value))  # type: ignore[union-attr]
 
+    def at_stamped(self, now: float, at: float, handler: Handler, obj: Any, attr: str) -> None:
+        """`at` with value (obj, stamp), stamp = obj.<attr> now: when its month opens, an event whose
+        obj.<attr> has moved on is dropped (the handler checks again when it fires). Kept in the
+        `at` bucket, so events at the same time keep their order."""
+        stamp = getattr(obj, attr)
+        if at < self.next_month:
+            Timeout(self.env, at - now, (handler, (obj, stamp))).callbacks.append(self._call)
+        elif at < self.months:
+            self._timers[int(at)].append((at, handler, (obj, stamp), obj, attr))  # type: ignore[union-attr]
+
     def after(self, now: float, delay: float, handler: Handler, value: Any) -> None:
         """Call handler(now + delay, value) (the horizon is not checked: for arrivals drawn within it)."""
         Timeout(self.env, delay, (handler, value)).callbacks.append(self._call)
@@ -114,8 +125,11 @@ class Calendar:
         for at, handler, obj, ver in self._versioned[m]:  # type: ignore[union-attr]
             if obj.ver == ver:
                 Timeout(env, at - t, (handler, obj, ver)).callbacks.append(self._call_versioned)
-        for at, handler, value in self._timers[m]:  # type: ignore[union-attr]
-            Timeout(env, at - t, (handler, value)).callbacks.append(self._call)
+        for entry in self._timers[m]:  # type: ignore[union-attr]
+            if len(entry) == 5:  # `at_stamped`: dropped when stale
+                if getattr(entry[3], entry[4]) != entry[2][1]:
+                    continue
+            Timeout(env, entry[0] - t, (entry[1], entry[2])).callbacks.append(self._call)
         self._versioned[m] = self._timers[m] = None
 
     def run(self) -> None:

@@ -49,8 +49,9 @@ The run, in order of the MODEL.md steps:
    started) since it gained the slot returns it at the review when others wait.
    Intensity (`sim.intensity`): at every month's start (and at t = 0) the caseload of each pool,
    clients in view per fte, sets the served multiplier of each of its tracks with an intensity
-   curve; the clients in view of a track whose multiplier changed are restated. The multiplier is
-   rounded to 3 decimals, so a caseload that barely moves restates no one.
+   curve, at full precision. The clocks of its clients in view run at an upper multiplier and
+   their candidate events are thinned to the multiplier in force (`sim.hazards`), so a change
+   restates no one unless the multiplier leaves its bound's band (rare).
 4. Competing risks (`sim.hazards`): exits by cause, partial work (a one-time state change: the
    benefit becomes x (1 - ``partial_work_benefit_reduction``), then its hazard is off) and
    transitions between tracks (duration on benefit continues; the client joins the new track's
@@ -97,6 +98,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from heapq import heappop, heappush
+from itertools import count
 
 from numpy.random import SeedSequence
 
@@ -120,7 +122,17 @@ from sporen.sim.accounting import (
 from sporen.sim.clients import HOLDING, Client
 from sporen.sim.des import Calendar
 from sporen.sim.gate import IntakeServer, decision_shares, draw_decision
-from sporen.sim.hazards import HAZARDS, INF, PARTIAL_WORK, TRANSFER, Profile, ProfileBuilder, band_of, pick_cause
+from sporen.sim.hazards import (
+    HAZARDS,
+    INF,
+    PARTIAL_WORK,
+    TRANSFER,
+    Profile,
+    ProfileBuilder,
+    band_of,
+    pick_cause,
+    thinned_cause,
+)
 from sporen.sim.initial_state import initial_subsidies, initial_trajectories
 from sporen.sim.instruments import release_schedule, subsidy_pieces
 from sporen.sim.intensity import caseload, served_multiplier
@@ -137,10 +149,6 @@ EXIT_CODE = {HAZARDS.index(c): i for i, c in enumerate(EXIT_CAUSES)}
 EXIT_EVENTS = ["exit_" + cause for cause in EXIT_CAUSES]
 DECISION_EVENTS = ["decision_" + decision for decision in DECISIONS]
 WORK_EXIT = EXIT_CAUSES.index("work")
-SERVED_DECIMALS = 2
-"""The intensity's served multiplier is kept to 0.01 (1% of a hazard, far below what the futures
-can tell apart): the clients in view are restated only when it moves by that much, not every
-month the caseload moves by a client (which made BMWE three times slower)."""
 
 _gc_lock = threading.Lock()
 _gc_depth = 0
@@ -202,9 +210,10 @@ class Engine:
         self.hz = ProfileBuilder(sc)
         self.hz.set_globals(tl.globals[0])
         rule, kf = sc.policy.priority, sc.ladder.kansrijk_from_rung
-        self.pools = [SlotPool(role, slots[0], True, rule, kf, weights)
+        tickets = count(1)  # join numbers unique over all pools (`sim.slots`)
+        self.pools = [SlotPool(role, slots[0], True, rule, kf, weights, tickets)
                       for role, slots, weights in zip(tl.pool_roles, tl.pool_slots, tl.pool_weights, strict=True)]
-        self.track_pool = [self.pools[p] if p is not None else SlotPool(t.name, 0, False, rule, kf)
+        self.track_pool = [self.pools[p] if p is not None else SlotPool(t.name, 0, False, rule, kf, tickets=tickets)
                            for t, p in zip(sc.tracks, tl.pool_of_track, strict=True)]
         self.intense = [[k for k, p in enumerate(tl.pool_of_track) if p == q and sc.tracks[k].intensity is not None]
                         for q in range(len(self.pools))]
@@ -381,7 +390,7 @@ class Engine:
         """(Re)start the slot-review clock of a holder (slot gained, or progress made)."""
         if self.review is not None:
             c.rver += 1
-            self.cal.at(t, t + self.review, self._on_review, (c, c.rver))
+            self.cal.at_stamped(t, t + self.review, self._on_review, c, "rver")
 
     def _join(self, c: Client, t: float) -> None:
         """c joins its (new) track's pool at t; its clock is set by the caller afterwards."""
@@ -484,7 +493,14 @@ class Engine:
     # -- the calendar's events: handler(now, value) ------------------------------------------
     def _on_clock(self, t: float, c: Client) -> None:
         # a clock event only exists once c.prof is set (no check per event)
-        code = pick_cause(c.prof, c.ev_band, self._u(c))  # type: ignore[arg-type]
+        prof: Profile = c.prof  # type: ignore[assignment]
+        if prof.thin >= 0:  # a candidate of the dominating process (`sim.hazards`, thinning)
+            code = thinned_cause(prof, c.ev_band, self._u(c), self.hz.ratio[prof.thin])
+            if code < 0:  # rejected: nothing happens, a new clock from now
+                self._fresh_clock(c, t)
+                return
+        else:
+            code = pick_cause(prof, c.ev_band, self._u(c))
         if code >= TRANSFER:
             self._transfer(c, t, code - TRANSFER)
         elif code == PARTIAL_WORK:
@@ -569,14 +585,15 @@ class Engine:
 
     def _set_intensity(self, m: int) -> dict[int, set[int]]:
         """Each pool's caseload (clients in view per fte) sets its tracks' served multipliers;
-        returns {pool: tracks whose multiplier changed}."""
+        returns {pool: tracks whose upper multiplier moved} (their clients in view are restated;
+        a multiplier that moves within its bound only changes the thinning's acceptance)."""
         changed: dict[int, set[int]] = {}
         for q, tracks in enumerate(self.intense):
             if not tracks:
                 continue
             load = caseload(len(self.pools[q].holders), self.tl.pool_fte[q][m])
             for k in tracks:
-                if self.hz.set_served(k, round(served_multiplier(self.sc.tracks[k], load), SERVED_DECIMALS)):
+                if self.hz.set_served(k, served_multiplier(self.sc.tracks[k], load)):
                     changed.setdefault(q, set()).add(k)
         return changed
 

@@ -17,7 +17,16 @@ cause c in duration band b is
 
 served(track) is the track's served_work_multiplier, or, when the track has an intensity curve,
 the curve's multiplier at the caseload its caseworkers carry this month (`sim.intensity`; the
-engine sets it with `ProfileBuilder.set_served`).
+engine sets it with `ProfileBuilder.set_served`, at full precision).
+
+Intensity by thinning: the profile of a client in view on a track with an intensity curve is
+built with an *upper* served multiplier (`intensity.upper_bound`: at least the multiplier in
+force, changed only when the multiplier leaves a band around it), so its clock runs a dominating
+process. A candidate event at time t is an event of the cause drawn with the actual rates at t:
+the uniform that picks the cause also decides acceptance (`Profile.thin`/`Profile.up`,
+`thinned_cause`); a rejected candidate changes nothing and starts a new clock. This is
+Lewis-Shedler thinning, exact for any multiplier path below the bound, so a month's change of
+the multiplier needs no restate of anyone (docs/DESIGN.md, "Engine").
 
 partial_work is 0 once the client has started partial work (a one-time state change). A
 transition to another track is one more cause with rate ``rate_per_month`` (only while in view
@@ -45,6 +54,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from sporen.inputs.schema import HazardName, Scenario
+from sporen.sim.intensity import upper_bound
 
 INF = float("inf")
 
@@ -58,14 +68,21 @@ TRANSFER = 16
 
 
 class Profile:
-    """Per duration band: total rate, cumulative rates and the cause codes they belong to."""
+    """Per duration band: total rate, cumulative rates and the cause codes they belong to.
 
-    __slots__ = ("tot", "cum", "codes")
+    ``thin`` is the track whose served multiplier the profile bounds (-1: no thinning), ``up``
+    per band the part of the total that the served multiplier scales (work and partial work,
+    the first codes), at the upper multiplier."""
 
-    def __init__(self, tot: tuple[float, ...], cum: tuple[tuple[float, ...], ...], codes: tuple[int, ...]):
+    __slots__ = ("tot", "cum", "codes", "thin", "up")
+
+    def __init__(self, tot: tuple[float, ...], cum: tuple[tuple[float, ...], ...], codes: tuple[int, ...],
+                 thin: int = -1, up: tuple[float, ...] = ()):
         self.tot = tot
         self.cum = cum
         self.codes = codes
+        self.thin = thin
+        self.up = up
 
 
 def band_of(edges: list[float], duration: float) -> int:
@@ -130,6 +147,21 @@ def pick_cause(prof: Profile, band: int, u: float) -> int:
     return codes[-1]
 
 
+def thinned_cause(prof: Profile, band: int, u: float, ratio: float) -> int:
+    """The cause code of a candidate event of a thinned profile, or -1 when it is rejected.
+
+    With x = u x total: below ratio x up a served cause (x / ratio picks it, in the served causes'
+    proportions), from there to up a rejection, above up another cause as `pick_cause` has it.
+    So cause c comes with probability (its rate at the multiplier in force) / total."""
+    x = u * prof.tot[band]
+    up = prof.up[band]
+    if x < up:
+        if x >= ratio * up:
+            return -1
+        u /= ratio
+    return pick_cause(prof, band, u)
+
+
 class Globals:
     """Hazard factors shared by every client in a month: measures, employer services, enforcement."""
 
@@ -156,6 +188,11 @@ class ProfileBuilder:
         track_index = {t.name: i for i, t in enumerate(scenario.tracks)}
         self.served = [t.served_work_multiplier for t in scenario.tracks]
         """The served multiplier now in force per track (`set_served` changes it month by month)."""
+        self.upper = list(self.served)
+        """The served multiplier the profiles are built with: the bound of a thinned track."""
+        self.ratio = [1.0] * len(scenario.tracks)
+        """served / upper per track: the acceptance of a thinned candidate's served part."""
+        self.thinned = [t.intensity is not None for t in scenario.tracks]
         for t in scenario.tracks:
             self.base.append([list(t.hazards.get(c, [0.0] * nb)) for c in HAZARDS])
             self.transitions.append([(track_index[tr.to], tr.rate_per_month, tr.in_view_only)
@@ -183,11 +220,15 @@ class ProfileBuilder:
         return True
 
     def set_served(self, track: int, value: float) -> bool:
-        """Set a track's served multiplier (its intensity this month); True when it changed
-        (profiles are rebuilt: the engine restates the track's clients in view)."""
-        if value == self.served[track]:
-            return False
+        """Set a track's served multiplier (its intensity this month, full precision); True when
+        the profiles' upper multiplier moved (they are rebuilt: the engine restates the track's
+        clients in view). Otherwise only the acceptance ratio of its candidates changes."""
         self.served[track] = value
+        upper = upper_bound(value, self.upper[track]) if self.thinned[track] else value
+        self.ratio[track] = value / upper if upper > 0.0 else 1.0
+        if upper == self.upper[track]:
+            return False
+        self.upper[track] = upper
         self.cache.clear()
         return True
 
@@ -219,7 +260,7 @@ class ProfileBuilder:
         """[band][cause code position] hazards; positions = HAZARDS then the track's transitions."""
         w = self.ladder[rung] * self.economy
         if in_view:
-            w *= self.served[track] * (1.0 + self.glob.employer)
+            w *= self.upper[track] * (1.0 + self.glob.employer)
         if instr >= 0:
             w *= self.instr_mult[instr]
         moves = [rate if (in_view or not in_view_only) else 0.0 for _, rate, in_view_only in self.transitions[track]]
@@ -247,4 +288,9 @@ class ProfileBuilder:
                 c_row.append(acc)
             tot.append(acc)
             cum.append(tuple(c_row))
-        return Profile(tuple(tot), tuple(cum), tuple(codes[j] for j in keep))
+        kept = tuple(codes[j] for j in keep)
+        if not (in_view and self.thinned[track]):
+            return Profile(tuple(tot), tuple(cum), kept)
+        n_served = sum(1 for code in kept if code in (WORK, PARTIAL_WORK))  # the first codes
+        up = tuple(row[n_served - 1] if n_served else 0.0 for row in cum)
+        return Profile(tuple(tot), tuple(cum), kept, track if n_served else -1, up)

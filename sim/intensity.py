@@ -12,7 +12,8 @@ track's curve (`inputs.schema.Intensity`) gives its served multiplier at L:
   fewer fte hurt even when everyone is in view, and more fte help with diminishing returns;
 * a curve of points: linear between them, flat beyond the ends.
 
-Pure functions: no state, no randomness.
+Pure functions: no state, no randomness. `upper_bound` is the bound the engine thins against
+(`sim.hazards`): the served multiplier is exact at full precision, nothing is rounded.
 """
 
 from __future__ import annotations
@@ -45,3 +46,22 @@ def served_multiplier(track: Track, caseload: float) -> float:
 def caseload(in_view: int, fte: float) -> float:
     """Clients in view per fte (0 when the role has no fte: nobody is in view then)."""
     return in_view / fte if fte > 0 else 0.0
+
+
+HEADROOM = 1.10
+"""A new upper multiplier is the multiplier in force x HEADROOM (the engine's thinning bound). BMWE's
+multipliers drift by about 7% over four years: with 10% headroom their bound is set once, and
+about 1 in 20 of the work candidates of clients in view is rejected (cheaper than restating)."""
+SLACK = 1.25
+"""The upper multiplier is kept while it is at most the multiplier in force x SLACK."""
+
+
+def upper_bound(value: float, upper: float) -> float:
+    """The upper served multiplier a track's profiles use from now, given the one in use.
+
+    It must be at least `value` (the multiplier in force) for thinning to be exact; it is kept
+    while `value` stays within [upper / SLACK, upper], so a caseload that drifts a little changes
+    nothing but the acceptance ratio, and reset to value x HEADROOM when it leaves that band."""
+    if value <= upper <= value * SLACK:
+        return upper
+    return max(value, 0.0) * HEADROOM

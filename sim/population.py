@@ -1,7 +1,8 @@
 """Who is simulated: the initial caseload, the applicants, and how a client is assigned a track.
 
 `draw_people` makes every person of a replication up front: the initial stock per
-(municipality, segment) and every application stream (`sim.arrivals`), merged in time order,
+(municipality, segment) and every application stream (`sim.arrivals`: the applications and the
+returns of earlier job-leavers, who re-apply like applicants), merged in time order,
 each person with a block of pre-drawn uniforms (`sim.random_streams`) so that two plans run on
 the same seed see the same people (common random numbers). `Assignment` holds the scenario's
 rules at entry: the participatieladder rung from the segment's mix, the benefit status, and the
@@ -18,7 +19,7 @@ import numpy as np
 from numpy.random import SeedSequence
 
 from sporen.inputs.schema import Scenario
-from sporen.sim.arrivals import application_times
+from sporen.sim.arrivals import application_times, earlier_return_times
 from sporen.sim.clients import Client
 from sporen.sim.random_streams import (
     BLOCK,
@@ -32,6 +33,10 @@ from sporen.sim.random_streams import (
     person_block,
 )
 
+RETURNER_K = 2**31
+"""Index offset of the earlier job-leavers who return (`sim.arrivals.earlier_return_times`) among
+a stream's applicants: their own Generators (`random_streams.person_generator`) never coincide
+with an application's; their uniforms come from their own block (origin ``returner``)."""
 LAST_BAND_WIDTH = 24.0
 """Initial stock in the last duration band: duration uniform over [edge, edge + 24] months."""
 
@@ -95,14 +100,16 @@ def draw_people(sc: Scenario, seed: SeedSequence) -> People:
     times, munis, segs, ks, app_blocks = [], [], [], [], []
     for mi, muni in enumerate(sc.municipalities):
         for si, seg in enumerate(sc.segments):
-            tt = application_times(sc, seed, mi, si)
-            if len(tt) == 0:
-                continue
-            times.append(tt)
-            munis.append(np.full(len(tt), mi, dtype=np.int64))
-            segs.append(np.full(len(tt), si, dtype=np.int64))
-            ks.append(np.arange(len(tt), dtype=np.int64))
-            app_blocks.append(person_block(seed, "applicant", muni.name, seg.name, len(tt)))
+            streams = ((application_times(sc, seed, mi, si), 0, "applicant"),
+                       (earlier_return_times(sc, seed, mi, si), RETURNER_K, "returner"))
+            for tt, k0, origin in streams:
+                if len(tt) == 0:
+                    continue
+                times.append(tt)
+                munis.append(np.full(len(tt), mi, dtype=np.int64))
+                segs.append(np.full(len(tt), si, dtype=np.int64))
+                ks.append(k0 + np.arange(len(tt), dtype=np.int64))
+                app_blocks.append(person_block(seed, origin, muni.name, seg.name, len(tt)))
     empty = np.zeros(0, dtype=np.int64)
     if not times:
         return People(initial, [], empty, empty, empty, flatten(blocks))

@@ -24,7 +24,11 @@ Priority (``policy.priority``), smallest key first:
 
 The join time is the moment the client joined its track (entry or transfer; for the initial
 stock its entry before the start, so the longest-known clients come first). Ties are broken by
-``seq``, a counter per join, so every ordering is deterministic. The key is kept while the
+``seq``, a ticket per join, so every ordering is deterministic. The tickets are shared by all
+pools of a run (`tickets`): a waiting-list entry is valid only while its client waits with that
+very ticket, and a client who left one pool's list and waits in another's must never match its
+old entry there (with a counter per pool it could, and the old pool then gave it a slot it
+would later leave from the other pool). The key is kept while the
 client stays on the track: a client who loses its slot keeps its place in the order.
 
 A freed slot goes to the best waiting clients at once, as long as the best one fits (strict
@@ -40,8 +44,9 @@ caseworker role has no pool at all (``active`` False): nobody there is ever in v
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from heapq import heapify, heappop, heappush
+from itertools import count
 
 from sporen.sim.clients import HOLDING, NO_SLOT, WAITING, Client
 
@@ -59,10 +64,11 @@ class SlotPool:
     """Caseworker slots of one role: ``capacity`` slots, holders and a priority waiting list."""
 
     __slots__ = ("name", "capacity", "active", "rule", "kansrijk_from", "holders", "waiting", "n_waiting",
-                 "_seq", "weights", "count", "_uniform")
+                 "tickets", "weights", "count", "_uniform")
 
     def __init__(self, name: str, capacity: int, active: bool = True, rule: str = FIFO,
-                 kansrijk_from: int = 4, weights: Mapping[int, float] | None = None):
+                 kansrijk_from: int = 4, weights: Mapping[int, float] | None = None,
+                 tickets: Iterator[int] | None = None):
         if rule not in (FIFO, KANSRIJK_FIRST, LONGEST_WAITING):
             raise ValueError(f"unknown priority rule '{rule}'")
         self.name = name
@@ -73,7 +79,8 @@ class SlotPool:
         self.holders: dict[Client, None] = {}
         self.waiting: list[tuple[float, int, Client]] = []
         self.n_waiting = 0  # valid entries in `waiting`
-        self._seq = 0
+        self.tickets = tickets if tickets is not None else count(1)
+        """Join numbers, shared by the run's pools (see the module's docstring)."""
         self.weights = dict(weights or {})
         """Slots a client of a track (by index) uses; a track not named weighs 1."""
         self.count: dict[int, int] = {}
@@ -83,8 +90,7 @@ class SlotPool:
     # -- keys ---------------------------------------------------------------------------
     def set_key(self, client: Client, t_join: float) -> None:
         """Give the client its priority key on joining this track at `t_join`."""
-        self._seq += 1
-        client.pseq = self._seq
+        client.pseq = next(self.tickets)
         if self.rule == FIFO:
             client.pkey = t_join
         elif self.rule == KANSRIJK_FIRST:
@@ -227,14 +233,13 @@ class SlotPool:
         if head is None:
             return []
         key = t + (NOT_KANSRIJK if self.rule == KANSRIJK_FIRST and client.rung < self.kansrijk_from else 0.0)
-        if (key, self._seq + 1) < rank(head):
+        if key < head.pkey:  # (a new ticket is larger than the head's, so only the key decides)
             return []  # it would be first in line again (kansrijk_first): it keeps its slot
         self._drop(client)
         if not self.fits(head):
             self._hold(client)
             return []
-        self._seq += 1
-        client.pseq = self._seq
+        client.pseq = next(self.tickets)
         client.pkey = key
         self._wait(client)
         return self.fill()

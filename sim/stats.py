@@ -1,10 +1,7 @@
 """Statistics over replications: mean with a 95% confidence interval, and paired differences.
 
-Intervals use Student's t with n - 1 degrees of freedom (n = replications with a value). scipy is
-not a dependency, so the two-sided 95% quantile t(0.975, df) comes from a table for df = 1..30
-(computed to 6 decimals from the regularised incomplete beta function) and, above 30, from the
-Cornish-Fisher expansion around the normal quantile 1.959964 with four correction terms (its
-error is below 3e-8 for df > 30, far below what a replication count can resolve). Only the 95%
+Intervals use Student's t with n - 1 degrees of freedom (n = replications with a value); the
+quantile and `mean_ci` live in common/stats.py (the outputs' tables use them too). Only the 95%
 level is offered.
 
 Paired differences compare two runs on the same seeds (common random numbers, MODEL.md 4):
@@ -21,50 +18,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-CONFIDENCE = 0.95
-_Z975 = 1.959963984540054
-T975_TABLE = (
-    12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004, 2.262157, 2.228139,
-    2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905, 2.109816, 2.100922, 2.093024, 2.085963,
-    2.079614, 2.073873, 2.068658, 2.063899, 2.059539, 2.055529, 2.051831, 2.048407, 2.045230, 2.042272,
-)
-"""t quantile 0.975 for df = 1..30."""
+from sporen.common.stats import CONFIDENCE, T975_TABLE, mean_ci, t_quantile
+
+__all__ = ["CONFIDENCE", "PAIRED_COLUMNS", "SUMMARY_COLUMNS", "T975_TABLE", "mean_ci", "paired_difference", "summarise",
+           "t_quantile"]
 
 SUMMARY_COLUMNS = ["n", "mean", "std", "ci_low", "ci_high"]
 PAIRED_COLUMNS = ["n", "mean_a", "mean_b", "mean_diff", "std_diff", "ci_low", "ci_high", "significant"]
-
-
-def t_quantile(df: int, confidence: float = CONFIDENCE) -> float:
-    """Two-sided Student t quantile: P(|T| <= t) = confidence, for df >= 1 (only 0.95)."""
-    if not math.isclose(confidence, CONFIDENCE):
-        raise ValueError(f"confidence {confidence} is not supported (allowed: 0.95)")
-    if df < 1:
-        raise ValueError(f"df {df} is below 1")
-    if df <= len(T975_TABLE):
-        return T975_TABLE[df - 1]
-    z = _Z975
-    g1 = (z**3 + z) / 4
-    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
-    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
-    g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
-    return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
-
-
-def mean_ci(
-    values: Sequence[float] | np.ndarray, confidence: float = CONFIDENCE,
-) -> tuple[int, float, float, float, float]:
-    """(n, mean, std, ci_low, ci_high) of the non-missing values; std and CI are NaN for n < 2."""
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n == 0:
-        return 0, math.nan, math.nan, math.nan, math.nan
-    mean = float(x.mean())
-    if n == 1:
-        return 1, mean, math.nan, math.nan, math.nan
-    std = float(x.std(ddof=1))
-    half = t_quantile(n - 1, confidence) * std / math.sqrt(n)
-    return n, mean, std, mean - half, mean + half
 
 
 def _half_widths(n: np.ndarray, std: np.ndarray, confidence: float) -> np.ndarray:

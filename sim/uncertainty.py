@@ -8,7 +8,9 @@ parameter values (common random numbers). A path with a wildcard sets every fiel
 the same value. Where the current value is a whole number (an int field such as
 ``places_per_year``), the draw is rounded to a whole number. The copy is validated again like
 any scenario (``Scenario.model_validate``), so a range that leaves a field's allowed values is
-reported as an error rather than simulated.
+reported as an error rather than simulated. The result is the scenario as simulated: its
+instruments carry their net effects (`sim.instruments.net_instruments`, after the draws, so a
+deadweight may itself be uncertain).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from numpy.random import SeedSequence
 
 from sporen.inputs.paths import resolve, set_path
 from sporen.inputs.schema import Scenario
+from sporen.sim.instruments import net_instruments
 from sporen.sim.random_streams import stream
 
 
@@ -32,7 +35,7 @@ def draw_parameters(scenario: Scenario, seed: SeedSequence) -> dict[str, float]:
 def apply_uncertainty(scenario: Scenario, seed: SeedSequence) -> tuple[Scenario, dict[str, float]]:
     """(scenario with this replication's parameter values, the values); unchanged when none."""
     if not scenario.uncertainty:
-        return scenario, {}
+        return net_instruments(scenario), {}
     values = draw_parameters(scenario, seed)
     raw = scenario.model_dump()
     for path, value in values.items():
@@ -41,4 +44,5 @@ def apply_uncertainty(scenario: Scenario, seed: SeedSequence) -> tuple[Scenario,
             value = int(round(value))
             values[path] = value
         set_path(raw, path, value)
-    return Scenario.model_validate(raw), values
+    # type(scenario): a subclass (sim.from_actuals.Restart) stays one
+    return net_instruments(type(scenario).model_validate(raw)), values

@@ -18,19 +18,24 @@ import pytest
 UNIT = {
     "test_des", "test_engine_conservation", "test_engine_intensity", "test_engine_logic", "test_engine_money",
     "test_engine_statistics",
+    "test_engine_thinning",
     "test_engine_units", "test_inputs_load", "test_inputs_series", "test_inputs_validate", "test_inputs_variants",
-    "test_inputs_workbook", "test_kpis", "test_layering", "test_money", "test_optimise_design",
+    "test_inputs_workbook", "test_inputs_workbook_limits", "test_inputs_schema_driven", "test_kpis",
+    "test_layering", "test_money", "test_optimise_design",
     "test_optimise_guarantee", "test_optimise_model", "test_optimise_policy", "test_runner", "test_vangnet",
     "test_numbers", "test_web_whatif", "test_web_upload", "test_web_security", "test_report_figures",
-    "test_packaging",
+    "test_packaging", "test_monitor_inputs", "test_monitor_restart", "test_monitor_web", "test_sensitivity",
+    "test_net_instruments", "test_returns_at_start", "test_optimise_sequential", "test_optimise_answer",
+    "test_optimise_seeds",
 }
 FUNCTIONAL = {
     "test_browser", "test_cli_conventions", "test_cli_options", "test_compare", "test_make_run", "test_optimise_cli",
     "test_optimise_sim", "test_plan_cli", "test_report", "test_scenarios_bundled", "test_simulate_cli",
     "test_workbook_out", "test_api", "test_dask", "test_adversarial", "test_interrupt", "test_rundir",
-    "test_language", "test_web_browser", "test_workbook_text", "test_workbook_print",
+    "test_language", "test_web_browser", "test_workbook_text", "test_workbook_print", "test_monitor_cli",
+    "test_sensitivity_cli",
 }
-BACK = {"test_bmwe_seed", "test_calibrate_bmwe", "test_golden"}
+BACK = {"test_bmwe_seed", "test_calibrate_bmwe", "test_golden", "test_engine_equivalence", "test_monitor_bmwe"}
 GROUPS = {"unit": UNIT, "functional": FUNCTIONAL, "back": BACK}
 
 

@@ -132,6 +132,8 @@ def test_every_function_of_sporen_twice_in_one_process(tmp_path: Path, monkeypat
 
     observed = tmp_path / "observed.csv"
     observed.write_text(OBSERVED)
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text("maand;gemeente;bestand\n2018-01;Noord;68\n2018-01;Zuid;50\n")
     scenario = sporen.load_scenario(TINY)
     calls = {
         "load_scenario": lambda: sporen.load_scenario(TINY).name,
@@ -142,6 +144,7 @@ def test_every_function_of_sporen_twice_in_one_process(tmp_path: Path, monkeypat
         "compare": lambda: sporen.compare(TINY, [ROOT / "tests" / "data" / "tiny-noop.yaml"], replications=2,
                                           workers=1),
         "calibrate": lambda: sporen.calibrate(scenario, observed, replications=2, iterations=0, workers=1).table,
+        "reforecast_plan": lambda: sporen.reforecast_plan(TINY, actuals, replications=10, workers=1).table,
     }
     functions = sorted(name for name in sporen.__all__ if inspect.isfunction(getattr(sporen, name)))
     assert sorted(calls) == functions, "a new function of sporen needs its line here"
@@ -165,10 +168,11 @@ def test_the_api_keywords_are_the_commands_options() -> None:
     `sporen.simulate` has `sporen simulate`'s options with the same defaults (seed included)."""
     import inspect
 
-    from sporen.jobs.options import CalibrateRun, CompareRun, OptimiseRun, SimulateRun
+    from sporen.jobs.options import CalibrateRun, CompareRun, MonitorRun, OptimiseRun, SimulateRun
 
     for function, model in ((sporen.simulate, SimulateRun), (sporen.optimise_plan, OptimiseRun),
-                            (sporen.compare, CompareRun), (sporen.calibrate, CalibrateRun)):
+                            (sporen.compare, CompareRun), (sporen.calibrate, CalibrateRun),
+                            (sporen.reforecast_plan, MonitorRun)):
         keywords = {p.name: p.default for p in inspect.signature(function).parameters.values()
                     if p.kind is inspect.Parameter.KEYWORD_ONLY}
         for name, flat in model.flat().items():

@@ -286,6 +286,39 @@ def test_calibration_recovers_known_multipliers(synthetic):
     assert sc.municipalities[0].applications_per_month["s"] == pytest.approx(10.0 * p.applications["Noord"])
 
 
+def test_calibration_does_not_depend_on_where_it_starts(synthetic):
+    """From a start far from the truth (work x 0.6, other x 1.6, applications off by 20-30%), the
+    fit with two starting points finds the same multipliers as from the scenario's values."""
+    scenario, path = synthetic
+    observed = obs.load_observed(path, scenario)
+    far = window.Parameters(work=0.6, other=1.6, applications={"Noord": 0.8, "Zuid": 1.3},
+                            periods={"2020-01..2020-12": 0.8, "2021-01..2021-12": 1.0})
+    logged: list[str] = []
+    result = fit.calibrate(scenario, observed, replications=24, seed=3, start=far, starts=2, log=logged.append)
+    assert sum(line.startswith("start ") for line in logged) == 2
+    p = result.parameters
+    assert p.work == pytest.approx(TRUE.work, rel=0.08)
+    assert p.other == pytest.approx(TRUE.other, rel=0.08)
+    for muni, value in TRUE.applications.items():
+        assert p.applications[muni] == pytest.approx(value, rel=0.08), muni
+
+
+def test_starting_points_spread_like_a_latin_hypercube():
+    import math
+
+    theta0 = np.array([0.1, -0.2, 0.0])
+    points = fit.starting_points(theta0, 5, seed=11, bound=math.log(4))
+    assert len(points) == 5 and np.array_equal(points[0], theta0)
+    offsets = np.array(points[1:]) - theta0
+    assert (np.abs(offsets) <= math.log(2) + 1e-12).all()
+    for column in offsets.T:   # one point in each of the 4 strata of every dimension
+        strata = np.floor((column / math.log(2) + 1) / 2 * 4).astype(int)
+        assert sorted(strata) == [0, 1, 2, 3]
+    again = fit.starting_points(theta0, 5, seed=11, bound=math.log(4))
+    assert all(np.array_equal(a, b) for a, b in zip(points, again, strict=True))
+    assert len(fit.starting_points(theta0, 1, seed=11, bound=1.0)) == 1
+
+
 def test_calibrate_cli_writes_a_valid_calibrated_scenario(synthetic, tmp_path, monkeypatch):
     scenario, observed = synthetic
     monkeypatch.chdir(tmp_path)  # the default --out is <name>-calibrated.yaml in the current folder

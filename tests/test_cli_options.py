@@ -32,9 +32,10 @@ MODELS = {"vangnet": commands.VangnetOptions, "validate": commands.ValidateOptio
           "convert": commands.ConvertOptions, "simulate": commands.SimulateOptions,
           "optimise": commands.OptimiseJobOptions, "plan": commands.PlanJobOptions,
           "compare": commands.CompareOptions, "serve": commands.ServeOptions,
-          "calibrate": commands.CalibrateOptions}
+          "calibrate": commands.CalibrateOptions, "sensitivity": commands.SensitivityJobOptions,
+          "monitor": commands.MonitorOptions}
 REQUIRED = {"scenario": TINY, "accounts": ACCOUNTS, "files": [TINY], "src": TINY, "dest": "x.yaml", "base": TINY,
-            "variants": [TINY], "observed": ACCOUNTS}
+            "variants": [TINY], "observed": ACCOUNTS, "actuals": ACCOUNTS}
 PRESENTATION = {"quiet", "help"}
 """Options of the command line itself (what it prints), not of a job."""
 

@@ -38,6 +38,9 @@ def _same_files(a: Path, b: Path) -> None:
     ["plan", str(TINY), "-n", "3", "--verify", "6", "--max-futures", "12", "--tradeoff", ""],
     ["optimise", str(TINY), "--replications", "4", "--max-futures", "16", "--tradeoff", "0.8"],
     ["compare", str(TINY), "--variant", str(ROOT / "tests" / "data" / "tiny-more-caseworkers.yaml"), "-n", "3"],
+    ["sensitivity", str(TINY), "--base", "4", "--futures", "2",
+     "--parameter", "tracks.werk.served_work_multiplier=1.1:2",
+     "--parameter", "instruments.leerwerk.work_probability_at_end=0.2:0.6"],
 ])
 def test_command_on_dask_is_identical_to_local(cluster: str, tmp_path: Path, command: list[str]) -> None:
     local, dask = tmp_path / "local", tmp_path / "dask"

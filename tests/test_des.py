@@ -91,3 +91,25 @@ def test_clear_drops_pending_events() -> None:
     cal.after(0.0, 0.5, lambda now, v: None, None)
     cal.clear()
     assert len(cal.env._queue) == 0
+
+
+class _Stamped:
+    def __init__(self) -> None:
+        self.rver = 0
+
+
+def test_a_stamped_event_whose_stamp_moved_on_is_dropped_and_order_is_kept() -> None:
+    cal = Calendar(months=3)
+    calls: list[tuple[float, object]] = []
+
+    def note(now: float, value: object) -> None:
+        calls.append((now, value))
+
+    kept, moved = _Stamped(), _Stamped()
+    cal.every_month(lambda now, m: None)
+    cal.at_stamped(0.0, 2.0, note, kept, "rver")
+    cal.at(0.0, 2.0, note, "plain, same time")
+    cal.at_stamped(0.0, 2.5, note, moved, "rver")
+    moved.rver += 1  # superseded before its month opens: never reaches SimPy
+    cal.run()
+    assert calls == [(2.0, (kept, 0)), (2.0, "plain, same time")]

@@ -38,6 +38,23 @@ def test_pool_fifo_waiting_list_and_handover():
     assert list(pool.holders) == [c]
 
 
+def test_a_client_waiting_in_another_pool_never_matches_its_old_entry_in_the_first():
+    """A client left pool A's waiting list (its entry stays, stale) and now waits in pool B: when
+    A frees a slot, the stale entry must not give it A's slot (it would later leave from B and
+    find itself missing there). The run's pools share one ticket counter."""
+    tickets = iter(range(1, 100))
+    pool_a, pool_b = SlotPool("A", 1, tickets=tickets), SlotPool("B", 1, tickets=tickets)
+    holder_a, holder_b, mover = client(0), client(1), client(2)
+    assert pool_a.join(holder_a, 0.0) and pool_b.join(holder_b, 0.0)
+    assert not pool_a.join(mover, 1.0)
+    assert pool_a.leave_all(mover) == []       # transferred away while waiting
+    assert not pool_b.join(mover, 2.0)         # waits in B now
+    assert pool_a.leave_all(holder_a) == []    # A's stale entry is not the mover
+    assert mover.pstat == WAITING and mover not in pool_a.holders
+    assert pool_b.leave_all(holder_b) == [mover] and list(pool_b.holders) == [mover]
+    assert pool_b.leave_all(mover) == [] and not pool_b.holders
+
+
 def test_pool_capacity_drop_evicts_newest_and_they_keep_their_place():
     pool = SlotPool("t", 3)
     a, b, c, w = (client(i) for i in range(4))

@@ -151,3 +151,28 @@ def test_uncertain_parameters_must_name_numbers_and_stay_valid():
         "e.g. tracks.werkspoor.served_work_multiplier)",
         "x.yaml: uncertainty.4.high: 1.2 makes returns.share_back invalid: 1.2 is out of range (<= 1)",
     ]
+
+
+def test_a_role_at_an_uneven_fte_can_be_planned_at_a_round_fte():
+    """1.67 fte now: 2.17 (one step more) and 2 (round) are plans; 2.3 is neither."""
+    from sporen.inputs.plan import Plan, check_plan, fte_allowed
+
+    scenario = load_scenario(TINY).model_copy(deep=True)
+    scenario.roles[0].fte_now = 1.67
+    name = scenario.roles[0].name
+    for fte in (1.67, 2.17, 2.0, 3.0, 1.5, 0.5):
+        assert fte_allowed(fte, 1.67)
+        assert check_plan(Plan.model_validate({"staff": {name: {"fte": fte}}}), scenario) == []
+    later = {"staff": {name: {"fte": 2.0, "later": {"2019-06": 2.5, "2019-09": 2.3}}}}
+    assert check_plan(Plan.model_validate(later), scenario) == [
+        (f"staff.{name}.later.2019-09", "2.3 is not fte_now 1.67 plus a whole number of 0.5-fte steps, nor a "
+         "whole number of 0.5-fte steps", "e.g. 2.17 or 2")]
+    assert not fte_allowed(2.3, 1.67) and not fte_allowed(1.3, 1.0)
+
+
+def test_a_zero_budget_in_the_history_is_named_at_its_field(tiny_raw):
+    raw = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    raw["municipalities"][1]["history"][2017]["budget"] = 0
+    with pytest.raises(InputError) as excinfo:
+        scenario_from_dict(raw, "x.yaml")
+    assert _problems(excinfo) == ["x.yaml: municipalities.Zuid.history.2017.budget: 0 is out of range (> 0)"]

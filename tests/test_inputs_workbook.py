@@ -12,10 +12,16 @@ from sporen.cli import main
 from sporen.common.errors import InputError
 from sporen.inputs.load import load_scenario
 from sporen.inputs.workbook import PARTICIPATIEBUDGET, SHEET_ORDER, export_workbook, import_workbook
+from sporen.inputs.workbook_sheets import title
 
 ROOT = Path(__file__).parent.parent
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 BUNDLED = sorted((ROOT / "inputs" / "scenarios").glob("*.yaml"))
+
+
+def T(code: str) -> str:
+    """A sheet's name in a Dutch workbook (the default)."""
+    return title(code, "nl")
 
 
 def _problems(excinfo: pytest.ExceptionInfo) -> list[str]:
@@ -69,12 +75,12 @@ def _row(ws, name: str, column: int = 1) -> int:
 
 
 def _settings(wb) -> dict:
-    return {row[0]: row[1] for row in wb["scenario"].iter_rows(min_row=4, values_only=True)}
+    return {row[0]: row[1] for row in wb[T("scenario")].iter_rows(min_row=4, values_only=True)}
 
 
 def test_layout_is_planner_friendly(tiny_xlsx):
     wb = openpyxl.load_workbook(tiny_xlsx)
-    assert wb.sheetnames == ["uitleg", *SHEET_ORDER]
+    assert wb.sheetnames == ["uitleg", *(T(code) for code in SHEET_ORDER)]
     assert "sporen validate" in "\n".join(str(c.value) for c in wb["uitleg"]["A"])
     settings = _settings(wb)
     assert settings["name"] == "tiny" and settings["start"] == "2018-01"
@@ -82,15 +88,15 @@ def test_layout_is_planner_friendly(tiny_xlsx):
     assert settings["gate.decisions.granted"] == 0.8 and settings["policy.priority"] == "fifo"
     assert settings["policy.everyone_in_view"] == "nee"                          # yes/no in words, with a dropdown
     assert settings["ladder.work_multiplier.6"] == 1.5
-    hazards = wb["hazards"]
+    hazards = wb[T("hazards")]
     assert [c.value for c in hazards[1]][:4] == ["track", "cause", "band", "rate"]
     assert hazards["A2"].value.startswith("eenheid:") and hazards["A3"].value.startswith("uitleg:")
     assert hazards["D2"].value == "per maand" and "uitstroomkans" in hazards["D3"].value
     assert [c.value for c in hazards[4]][:4] == ["werk", "work", 0, 0.03]
-    budget = wb["buig_budget"]
+    budget = wb[T("buig_budget")]
     assert [c.value for c in budget[4]][:3] == ["Noord", 2018, 1000000] and budget["C2"].value == "€"
     assert budget.cell(4, 3).number_format == '"€" #,##0'
-    header = [c.value for c in wb["tracks"][1]]
+    header = [c.value for c in wb[T("tracks")][1]]
     assert header[:5] == ["name", "label", "label_en", "description", "caseworker_role"]
     # dropdowns: the priority rule, a track's role, a role's function, yes/no
     lists = {str(dv.sqref): dv.formula1 for ws in wb for dv in ws.data_validations.dataValidation}
@@ -98,12 +104,12 @@ def test_layout_is_planner_friendly(tiny_xlsx):
     assert '"km_werk,km_werkleer,km_participatie,intake,handhaving,werkgeversdienst"' in lists.values()
     assert '"ja,nee"' in lists.values()
     # the source next to a sourced value: a formula on the sources sheet; the source's own value kept there
-    segments = wb["segments"]
+    segments = wb[T("segments")]
     value_col = _col(segments, "benefit_per_month")
     assert segments.cell(1, value_col + 1).value == "benefit_per_month.source"
     formula = segments.cell(_row(segments, "regular"), value_col + 1).value
-    assert formula.startswith("=IFERROR(INDEX(sources!") and "segments.regular.benefit_per_month" in formula
-    sources = wb["sources"]
+    assert formula.startswith("=IFERROR(INDEX(bronnen!") and "segments.regular.benefit_per_month" in formula
+    sources = wb[T("sources")]
     assert [c.value for c in sources[1]] == ["path", "source", "kind", "unit", "note", "value"]
     assert sources.cell(_row(sources, "segments.regular.benefit_per_month"), 6).value == "1167"
 
@@ -125,7 +131,7 @@ def _edit(src: Path, dest: Path, edit) -> Path:
 
 
 def _setting_cell(wb, key: str):
-    ws = wb["scenario"]
+    ws = wb[T("scenario")]
     return ws.cell(_row(ws, key), 2)
 
 
@@ -133,13 +139,13 @@ def test_planner_edits_are_read(tiny_xlsx, tmp_path):
     import datetime
 
     def edit(wb):
-        tracks = wb["tracks"]
+        tracks = wb[T("tracks")]
         tracks.cell(_row(tracks, "werk"), _col(tracks, "caseload_per_fte")).value = 25
         _setting_cell(wb, "start").value = datetime.datetime(2019, 1, 1)   # Excel turned the month into a date
         _setting_cell(wb, "years").value = "1"
         _setting_cell(wb, "policy.everyone_in_view").value = "ja"
-        wb["buig_budget"].append(["Noord", 2019.0, 5])
-        wb["buig_budget"].delete_rows(5)
+        wb[T("buig_budget")].append(["Noord", 2019.0, 5])
+        wb[T("buig_budget")].delete_rows(5)
 
     s = load_scenario(_edit(tiny_xlsx, tmp_path / "e.xlsx", edit))
     assert s.track("werk").caseload_per_fte == 25 and s.start == "2019-01" and s.years == 1
@@ -149,13 +155,13 @@ def test_planner_edits_are_read(tiny_xlsx, tmp_path):
 
 def test_dutch_numbers_and_money_typed_as_text(tiny_xlsx, tmp_path):
     def edit(wb):
-        roles = wb["roles"]
+        roles = wb[T("roles")]
         roles.cell(_row(roles, "km_werk"), _col(roles, "fte_now")).value = "1,67"
         roles.cell(_row(roles, "km_werk"), _col(roles, "cost_per_fte_year")).value = "€ 70.500"
-        budget = wb["buig_budget"]
+        budget = wb[T("buig_budget")]
         budget.cell(_row(budget, "Noord"), 3).value = "1.742.859"
         _setting_cell(wb, "returns.share_back").value = "9%"
-        finance = wb["finance"]
+        finance = wb[T("finance")]
         finance.cell(_row(finance, PARTICIPATIEBUDGET), 3).value = "€ 7.098.000"
 
     s = load_scenario(_edit(tiny_xlsx, tmp_path / "nl.xlsx", edit))
@@ -183,11 +189,11 @@ def _cache(path: Path, sheet_index: int, cell: str, value: float) -> None:
 
 def test_formula_cells_are_read_by_their_value_and_money_rounded(tiny_xlsx, tmp_path):
     def edit(wb):
-        budget = wb["buig_budget"]
+        budget = wb[T("buig_budget")]
         budget["C5"] = "=C4*1.02"       # Noord 2019 = 2018 x 1.02
 
     path = _edit(tiny_xlsx, tmp_path / "f.xlsx", edit)
-    index = openpyxl.load_workbook(path).sheetnames.index("buig_budget") + 1
+    index = openpyxl.load_workbook(path).sheetnames.index(T("buig_budget")) + 1
     _cache(path, index, "C5", 1000000 * 1.02 + 0.4)
     s = load_scenario(path)
     assert s.municipalities[0].buig_budget[2019] == 1020000          # whole euros, not 'not a whole number'
@@ -195,9 +201,9 @@ def test_formula_cells_are_read_by_their_value_and_money_rounded(tiny_xlsx, tmp_
 
 def test_unreadable_and_ambiguous_cells_are_named_by_sheet_and_cell(tiny_xlsx, tmp_path):
     def edit(wb):
-        roles = wb["roles"]
+        roles = wb[T("roles")]
         roles.cell(_row(roles, "km_werk"), _col(roles, "fte_now")).value = "1.066"
-        budget = wb["buig_budget"]
+        budget = wb[T("buig_budget")]
         budget.cell(_row(budget, "Noord"), 3).value = "veel"
 
     path = _edit(tiny_xlsx, tmp_path / "bad.xlsx", edit)
@@ -205,17 +211,18 @@ def test_unreadable_and_ambiguous_cells_are_named_by_sheet_and_cell(tiny_xlsx, t
         load_scenario(path)
     problems = _problems(excinfo)
     wb = openpyxl.load_workbook(path)
-    fte = f"{openpyxl.utils.get_column_letter(_col(wb['roles'], 'fte_now'))}{_row(wb['roles'], 'km_werk')}"
-    assert any(p.startswith(f"{path}: roles cell {fte} (fte_now): '1.066' is ambiguous, it can be read two ways")
+    roles = wb[T("roles")]
+    fte = f"{openpyxl.utils.get_column_letter(_col(roles, 'fte_now'))}{_row(roles, 'km_werk')}"
+    assert any(p.startswith(f"{path}: {T('roles')} cell {fte} (fte_now): '1.066' is ambiguous, it can be read two ways")
                for p in problems)
-    assert any(p.startswith(f"{path}: buig_budget cell C4 (budget): 'veel' is not a number") for p in problems)
+    assert any(p.startswith(f"{path}: {T('buig_budget')} cell C4 (budget): 'veel' is not a number") for p in problems)
 
 
 def test_an_edited_value_is_marked_changed_by_user(tiny_xlsx, tmp_path):
     from sporen.outputs.model_description import assumptions_appendix, assumptions_table
 
     def edit(wb):
-        segments = wb["segments"]
+        segments = wb[T("segments")]
         segments.cell(_row(segments, "regular"), _col(segments, "benefit_per_month")).value = 1250
 
     s = load_scenario(_edit(tiny_xlsx, tmp_path / "c.xlsx", edit))
@@ -233,36 +240,37 @@ def test_an_edited_value_is_marked_changed_by_user(tiny_xlsx, tmp_path):
 
 
 def test_layout_mistakes_name_sheet_row_and_column(tiny_xlsx, tmp_path):
-    last = openpyxl.load_workbook(tiny_xlsx)["scenario"].max_row
+    last = openpyxl.load_workbook(tiny_xlsx)[T("scenario")].max_row
 
     def edit(wb):
         wb.create_sheet("notes")
-        wb["tracks"]["Z1"] = "caseload"
-        wb["hazards"].append(["werkk", "work", 0, 0.1])
-        wb["hazards"].append(["werk", "work", 6, 0.1])
-        wb["ladder_at_entry"].append(["regular", 1, 0.5])
-        wb["scenario"].append(["polcy.priority", "fifo"])
-        wb["scenario"].append(["policy.priority", "fifo"])
+        wb[T("tracks")]["Z1"] = "caseload"
+        wb[T("hazards")].append(["werkk", "work", 0, 0.1])
+        wb[T("hazards")].append(["werk", "work", 6, 0.1])
+        wb[T("ladder_at_entry")].append(["regular", 1, 0.5])
+        wb[T("scenario")].append(["polcy.priority", "fifo"])
+        wb[T("scenario")].append(["policy.priority", "fifo"])
 
     with pytest.raises(InputError) as excinfo:
         import_workbook(_edit(tiny_xlsx, tmp_path / "bad.xlsx", edit))
     problems = [p.split(": ", 1)[1] for p in _problems(excinfo)]
-    hazards_last = openpyxl.load_workbook(tiny_xlsx)["hazards"].max_row
+    hazards_last = openpyxl.load_workbook(tiny_xlsx)[T("hazards")].max_row
     ladder_first = 4
     assert any(p.startswith("sheet notes: unknown sheet (a typo?)") for p in problems)
-    assert any(p.startswith("tracks row 1.caseload: unknown column (a typo?)") for p in problems)
-    assert any(p.startswith(f"hazards row {hazards_last + 1}.track: unknown track 'werkk' "
+    assert any(p.startswith(f"{T('tracks')} row 1.caseload: unknown column (a typo?)") for p in problems)
+    assert any(p.startswith(f"{T('hazards')} row {hazards_last + 1}.track: unknown track 'werkk' "
                             "(one of: werk, werkleer, participatie)") for p in problems)
-    assert any(p.startswith(f"hazards row {hazards_last + 2}.band: 6 is not a duration band") for p in problems)
-    assert any(p.startswith(f"ladder_at_entry row {openpyxl.load_workbook(tiny_xlsx)['ladder_at_entry'].max_row + 1}"
-                            f".rung: 1 is also given in row {ladder_first}") for p in problems)
+    assert any(p.startswith(f"{T('hazards')} row {hazards_last + 2}.band: 6 is not a duration band") for p in problems)
+    ladder = openpyxl.load_workbook(tiny_xlsx)[T("ladder_at_entry")]
+    assert any(p.startswith(f"{ladder.title} row {ladder.max_row + 1}.rung: 1 is also given in row {ladder_first}")
+               for p in problems)
     assert any(p.startswith(f"scenario row {last + 1}.key: unknown key 'polcy.priority'") for p in problems)
     assert any(p.startswith(f"scenario row {last + 2}.key: 'policy.priority' is also given in row") for p in problems)
 
 
 def test_field_problems_after_import_name_items(tiny_xlsx, tmp_path):
     def edit(wb):
-        roles = wb["roles"]
+        roles = wb[T("roles")]
         roles.cell(_row(roles, "km_werk"), _col(roles, "fte_now")).value = -1
 
     with pytest.raises(InputError) as excinfo:

@@ -189,8 +189,9 @@ ALLOWED_PHRASES = ("common random numbers", "sample average approximation", "Kap
                    "fifo")
 """English technical terms written once beside their Dutch words."""
 _CODE = re.compile(r"(--[\w-]+|\S+\.(?:yaml|xlsx|csv|html|json|md|py)\b|\b\w+(?:\.\w+)+\b|\{[^}]*\}|https?://\S+"
-                   r"|\b\w*_\w*\b)")
-"""Codes a planner types or reads as codes: options, file names, dotted field paths, placeholders, snake_case."""
+                   r"|\b\w*_\w*\b|\b\w+:<?\w+>?)")
+"""Codes a planner types or reads as codes: options, file names, dotted field paths, placeholders, snake_case,
+lever keys (role:werkcoach)."""
 
 
 def english_words(text_: str, codes: frozenset[str] = frozenset()) -> set[str]:
@@ -241,6 +242,8 @@ def _report_text(path: Path) -> str:
     # the appendix quotes each parameter's source and note as the scenario's author wrote them (data)
     text_ = re.sub(r'<table class="fixed assumptions">.*?</table>', " ", text_, flags=re.S)
     text_ = re.sub(r'<table class="fixed unsourced">.*?</table>', " ", text_, flags=re.S)
+    # a command line a planner can copy (its option values are codes)
+    text_ = re.sub(r"<code>.*?</code>", " ", text_, flags=re.S)
     return html.unescape(text_)
 
 

@@ -19,9 +19,11 @@ from sporen.jobs.whatif.upload import MAX_UPLOAD_BYTES
 from sporen.web.html import CSS
 from sporen.web.panels.controls import controls_panel
 from sporen.web.panels.downloads import downloads_panel
+from sporen.web.panels.monitor import monitor_panel
 from sporen.web.panels.optimiser import optimiser_panel
 from sporen.web.panels.results import cards_panel, caseload_panel, formation_panel, header_panel, result_panel
 from sporen.web.panels.scenario import scenario_panel
+from sporen.web.panels.sensitivity import sensitivity_panel
 from sporen.web.panels.simulation import simulation_panel
 from sporen.web.session import Page, Settings, compute
 
@@ -49,11 +51,16 @@ def app_ui(settings: Settings) -> ui.Tag:
                 ui.div(ui.input_action_button("optimise", text("web.run_optimiser", settings.lang),
                                               class_="btn-primary"), class_="mb-2"),
                 ui.output_ui("optimiser_state")),
+        ui.card(ui.card_header(ui.output_text("sensitivity_title")),
+                ui.div(ui.input_action_button("sensitivity_run", text("web.run_sensitivity", settings.lang)),
+                       class_="mb-2"),
+                ui.output_ui("sensitivity_state")),
         ui.div(
             ui.card(ui.card_header(ui.output_text("formation_title")), ui.output_ui("formation_tables")),
             ui.card(ui.card_header(ui.output_text("caseload_title")), ui.output_ui("caseload_chart"),
                     ui.output_ui("caseload_table")),
             class_="results"),
+        ui.card(ui.card_header(ui.output_text("monitor_title")), ui.output_ui("monitor_state")),
         ui.card(ui.card_header(ui.output_text("downloads_title")), ui.output_ui("downloads")),
         title="sporen",
         lang=settings.lang,
@@ -84,7 +91,9 @@ def build_app(settings: Settings) -> App:
         formation_panel(page)
         caseload_panel(page)
         optimiser_panel(page)
+        sensitivity_panel(page)
         downloads_panel(page)
+        monitor_panel(page)
 
     app = App(app_ui(settings), server)
     app.sanitize_errors = True   # an error inside an output shows a short message, never a traceback

@@ -8,5 +8,7 @@ outputs and effects for a session's `web.session.Page`:
 | `simulation` | a control change -> a request -> a simulation in a worker thread (the newest wins); the status line |
 | `results` | the header, the cards, the result per year, the formation and cost, the caseload |
 | `optimiser` | the optimiser button, its progress and its answer |
+| `sensitivity` | which assumptions decide: the tornado and the robustness of the plan (a shared cache) |
 | `downloads` | plan.yaml, variant.yaml, the report and the workbook of the current plan |
+| `monitor` | actuals from the browser: the re-forecast of the current plan, the flag and the fan chart |
 """
