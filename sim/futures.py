@@ -10,6 +10,7 @@ Usage (every caller that simulates -- optimise, calibration, compare, sensitivit
     runs = futures.evaluate_many([(scenario, plan_a), (scenario, plan_b)], seeds, workers=2)
     cache = futures.FutureCache(futures.evaluate_many)       # or any EvaluateMany (a fake in tests)
     values = cache.values(scenario, [plan_a, plan_b], seeds, workers=2)   # values[plan][replication]
+    cache.save(folder / "futures.npz"); cache.load(folder / "futures.npz")   # a rerun reuses them
 
 A *future* is one `numpy.random.SeedSequence`: child ``first + i`` of ``SeedSequence(root)`` for
 future i of a `Stream`. The streams are disjoint ranges of children, defined here once:
@@ -28,21 +29,25 @@ future i of a `Stream`. The streams are disjoint ranges of children, defined her
 simulates many (scenario, plan) cases on the same seeds in one dispatch, so every worker is busy
 and the scenario travels once; `one_by_one` turns an `Evaluate` (a fake, say) into an
 `EvaluateMany`. `FutureCache` keeps one value per (scenario digest, plan digest, future) and
-simulates only the futures a plan lacks, all lacking plans in one dispatch.
+simulates only the futures a plan lacks, all lacking plans in one dispatch; `save`/`load` keep it
+on disk (arrays only, no pickles) so a rerun in the same run folder simulates nothing twice.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 from numpy.random import SeedSequence
 
+from sporen.common.files import write_bytes
 from sporen.inputs.plan import Plan
 from sporen.inputs.schema import Scenario
 from sporen.sim.runner import Reducer, RunResult, reduce_seeds, simulate_cases, simulate_seeds
@@ -261,3 +266,31 @@ class FutureCache:
                 for i, value in zip(lacking, values, strict=True):
                     self._store[keys[p][i]] = value
                 self.simulated += len(lacking)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the kept futures to `path` (.npz, written whole): values must be {column: array}
+        (as `yearly_arrays` keeps them). No pickles: `load` reads arrays only."""
+        arrays: dict[str, Any] = {}
+        with self._lock:
+            for (digest, plan, root, child), value in self._store.items():
+                for column, array in value.items():
+                    arrays[f"{digest}|{plan}|{root}|{child}|{column}"] = np.asarray(array)
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)
+        return write_bytes(path, buffer.getvalue())
+
+    def load(self, path: str | Path) -> int:
+        """Keep the futures `save` wrote to `path`; returns how many (0 for a missing or unreadable file:
+        a cache is never a reason to stop)."""
+        try:
+            with np.load(path, allow_pickle=False) as stored:
+                entries: dict[tuple[str, str, int, int], dict[str, np.ndarray]] = {}
+                for name in stored.files:
+                    digest, plan, root, child, column = name.split("|", 4)
+                    entries.setdefault((digest, plan, int(root), int(child)), {})[column] = stored[name]
+        except (OSError, ValueError, KeyError):
+            return 0
+        with self._lock:
+            for key, value in entries.items():
+                self._store.setdefault(key, value)
+        return len(entries)

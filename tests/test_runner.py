@@ -241,6 +241,23 @@ def test_the_cache_keeps_at_most_its_capacity(tiny) -> None:
     assert cache.simulated == 4
 
 
+def test_the_cache_is_saved_and_loaded_without_pickles(tiny, tmp_path) -> None:
+    counting = Counting()
+    cache = futures.FutureCache(counting)
+    seeds = futures.SELECTION.seeds(3, 0, 3)
+    first = cache.values(tiny, [MORE_STAFF], seeds)
+    cache.save(tmp_path / "futures.npz")
+    again = futures.FutureCache(counting)
+    assert again.load(tmp_path / "futures.npz") == 3
+    assert again.load(tmp_path / "missing.npz") == 0
+    (tmp_path / "bad.npz").write_bytes(b"not a cache")
+    assert again.load(tmp_path / "bad.npz") == 0
+    found = again.values(tiny, [MORE_STAFF], seeds)
+    assert len(counting.calls) == 1 and again.simulated == 0
+    assert all(np.array_equal(a["result_after_vangnet"], b["result_after_vangnet"])
+               for a, b in zip(first[0], found[0], strict=True))
+
+
 def test_one_by_one_adapts_a_single_plan_evaluator(tiny) -> None:
     seen = []
 
