@@ -16,7 +16,9 @@ on `--workers` processes (default 2):
 The machine's load average is printed too: wall times are only comparable on an otherwise idle
 machine, so CPU times are printed as well.
 
-Options: --workers K, --scenario FILE, --seeds S,S,..., --plan, --no-explain, --tradeoff P,P.
+Options: --workers K, --scenario FILE, --seeds S,S,..., --plan, --no-explain, --tradeoff P,P;
+--synthetic N: only the synthetic oracle of tests/test_optimise_seeds.py over N seeds (replications
+per stage, CPU seconds, plans within 5% of the true cheapest), no simulator.
 """
 
 from __future__ import annotations
@@ -78,6 +80,45 @@ def run_optimise(scenario, workers: int, seed: int, explain: bool, tradeoff: tup
     return result
 
 
+def synthetic(seeds: int) -> int:
+    """The optimiser on the synthetic oracle of tests/test_optimise_seeds.py (every plan's probability known,
+    no simulator): replications per stage (median over the seeds), CPU seconds, and how often the plan
+    found costs within 5% of the true cheapest plan that meets the target."""
+    import itertools
+    import statistics
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from optimise_fakes import BernoulliSim, additive_probability, small_space, tiny
+
+    from sporen.optimise.constraints import HardLimits
+    from sporen.optimise.loop import OptimiseOptions, optimise
+
+    levels = {"role:km_werk": [1.0, 1.5, 2.0, 2.5, 3.0], "instrument:leerwerk": [10, 20, 30],
+              "measure:screening": [False, True]}
+    space = small_space(tiny(), levels)
+    probability = additive_probability(space.scenario, 0.55, {"role:km_werk": 0.12, "instrument:leerwerk": 0.006,
+                                                              "measure:screening": 0.08}, years=[2019])
+    limits = HardLimits(space, {})
+    cheapest = min(space.point_cost(p) for p in (
+        tuple((k, k) if lv.kind == "measure" else (lv.baseline, k) for lv, k in zip(space.levers, second, strict=True))
+        for second in itertools.product(*(range(len(lv.levels)) for lv in space.levers)))
+        if limits.admissible(p) and probability(space.scenario, space.point_plan(p)) >= 0.9)
+    started = time.process_time()
+    rows = []
+    for seed in range(seeds):
+        r = optimise(space.scenario, OptimiseOptions(space=space, seed=seed, explain=False),
+                     evaluate=BernoulliSim(probability))
+        verification = sum(v.replications for _, v in r.verified)
+        rows.append((r.stage_sims.get("design", 0), r.stage_sims.get("search", 0) - verification, verification,
+                     r.sims_used, r.cost))
+    print(f"synthetic oracle, {seeds} seeds, {time.process_time() - started:.1f} CPU-s")
+    for i, name in enumerate(["design", "search (selection)", "verification", "total"]):
+        print(f"  replications, {name}: median {statistics.median(row[i] for row in rows):,.0f}")
+    within = sum(row[4] <= 1.05 * cheapest + 1 for row in rows)
+    print(f"  within 5% of the true cheapest (EUR {cheapest:,}): {within} of {seeds}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(ROOT / "inputs" / "scenarios" / "bmwe.yaml"))
@@ -86,11 +127,15 @@ def main() -> int:
     parser.add_argument("--plan", action="store_true", help="also time the whole `sporen plan` job")
     parser.add_argument("--no-explain", action="store_true")
     parser.add_argument("--tradeoff", default="0.8,0.95")
+    parser.add_argument("--synthetic", type=int, default=0, metavar="SEEDS",
+                        help="only the synthetic oracle over SEEDS seeds (no simulator)")
     args = parser.parse_args()
 
     print(f"machine: {describe_machine()}")
     print(f"date:    {dt.datetime.now().isoformat(timespec='seconds')}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.synthetic:
+        return synthetic(args.synthetic)
     scenario = load_scenario(args.scenario)
     space = decision_space(scenario)
     print(f"scenario: {scenario.name}: {len(space.levers)} levers, {len(design_points(space))} design points, "

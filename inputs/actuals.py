@@ -1,4 +1,4 @@
-"""Actuals: what a municipality observed month by month, for `sporen monitor` (MODEL.md 3.9).
+"""Actuals: what a municipality observed month by month, for `sporen monitor` (docs/monitor.md).
 
 One row per month and municipality (optionally per segment), CSV (comma or semicolon, Dutch
 numbers as `inputs.numbers` reads them) or a sheet of an XLSX workbook (``werkelijk``, else the

@@ -1,4 +1,4 @@
-"""The checks of a validated scenario that span several fields (MODEL.md section 2).
+"""The checks of a validated scenario that span several fields (docs/DESIGN.md, the model in brief, §2).
 
 pydantic checks each field and model on its own; what needs the whole scenario is checked here
 and returned as (dotted path, what is wrong, what is allowed), so the loader reports every

@@ -1,4 +1,4 @@
-"""The Plan: what management decides (MODEL.md section 1).
+"""The Plan: what management decides (docs/DESIGN.md, the model in brief, §1).
 
 A plan sets the fte per staff role from an arrival month (and, for a plan that tapers, later
 changes: ``later: {YYYY-MM: fte}``), the instrument places per year (each year its own level) and

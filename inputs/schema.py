@@ -1,6 +1,6 @@
 """The scenario: one executing organisation (one or more municipalities) over whole years.
 
-This module is the contract between planners' files and the model (MODEL.md section 2). Every
+This module is the contract between planners' files and the model (docs/DESIGN.md, the model in brief, §2). Every
 model forbids unknown keys, so a typo never passes silently. Numbers are plain values here; the
 loader lets a planner write any value as ``{value: ..., source: "..."}`` and keeps the sources in
 ``Scenario.sources`` (dotted path -> source), so the report can list every assumption.
@@ -88,7 +88,8 @@ EXIT_CAUSES: tuple[ExitCause, ...] = (
     "prior_provision",
     "other",
 )
-"""Competing exit risks that end a benefit (MODEL.md 3.4); `partial_work` is a state change."""
+"""Competing exit risks that end a benefit (docs/DESIGN.md, the model in brief, §3); `partial_work` is a
+state change."""
 
 HazardName = Literal[
     "work",
@@ -230,7 +231,7 @@ class Accounts(StrictModel):
 
 
 class InitialInstrument(StrictModel):
-    """Clients already in an instrument at the start (MODEL.md 2, initial state).
+    """Clients already in an instrument at the start (docs/DESIGN.md, the model in brief, §2).
 
     A wage-cost subsidy contract is a person who already left the benefit for a subsidised job:
     not on the caseload, but BUIG pays the rest of the subsidy. A trajectory participant is one of
@@ -390,8 +391,9 @@ class Gate(StrictModel):
     intake_role: RoleName | None = Field(
         default=None, description="role whose fte does intakes; empty = unlimited intake capacity"
     )
-    intakes_per_fte_per_month: Annotated[float, Field(ge=0, le=MAX_CASELOAD)] = 40.0
-    decisions: Decisions
+    intakes_per_fte_per_month: Annotated[float, Field(ge=0, le=MAX_CASELOAD)] = Field(
+        default=40.0, description="intakes one fte of the intake role does per month")
+    decisions: Decisions = Field(description="share of applications with this decision; the five sum to 1")
 
 
 class Transition(StrictModel):
@@ -579,10 +581,11 @@ class WageCostSubsidy(StrictModel):
     """Loonkostensubsidie (art. 10d Participatiewet): paid from BUIG while the client works."""
 
     minimum_wage_month: UnitMoney = Field(description="minimum wage incl. holiday pay, EUR/month")
-    flat_share: Probability = 0.5
-    flat_months: Months = 6
-    wage_value: Probability = 0.51
-    max_share: Probability = 0.7
+    flat_share: Probability = Field(
+        default=0.5, description="share of the minimum wage paid while the wage value is not yet assessed")
+    flat_months: Months = Field(default=6, description="months of the flat share")
+    wage_value: Probability = Field(default=0.51, description="average wage value, as a share of the minimum wage")
+    max_share: Probability = Field(default=0.7, description="the subsidy is at most this share of the minimum wage")
 
 
 class Effects(StrictModel):
@@ -629,31 +632,36 @@ class Finance(StrictModel):
 class Returns(StrictModel):
     """Clients who come back after leaving for work."""
 
-    share_back: Probability = 0.09
-    within_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)] = 18.0
+    share_back: Probability = Field(default=0.09, description="share of work exits that come back on benefit")
+    within_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)] = Field(
+        default=18.0, description="... within this many months")
 
 
 class Ladder(StrictModel):
     """How the participatieladder rung shifts prospects."""
 
     work_multiplier: dict[Rung, Multiplier] = Field(
-        default_factory=lambda: {1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0, 6: 1.0}
+        default_factory=lambda: {1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0, 6: 1.0},
+        description="multiplier on the work hazard at this participation-ladder rung"
     )
-    kansrijk_from_rung: Rung = 4
+    kansrijk_from_rung: Rung = Field(
+        default=4, description="from this rung a client counts as kansrijk (good prospects)")
 
 
 class Policy(StrictModel):
     """Policy switches a variant may flip; the optimiser reads its rules as constraints."""
 
-    priority: Literal["fifo", "kansrijk_first", "longest_waiting"] = "fifo"
-    benefit_pause_months: Annotated[int, Field(ge=0, le=12)] = 0
+    priority: Literal["fifo", "kansrijk_first", "longest_waiting"] = Field(
+        default="fifo", description="who gets a free caseworker slot first: fifo, kansrijk_first or longest_waiting")
+    benefit_pause_months: Annotated[int, Field(ge=0, le=12)] = Field(
+        default=0, description="a client back within this many months skips the gate")
     benefit_pause_work_effect: Annotated[float, Field(ge=-0.5, le=2.0)] = Field(
         default=0.0, description="behaviour under a benefit pause: relative change of every work hazard "
         "while benefit_pause_months > 0 (0.05 = +5%: more clients accept temporary work); 0 = none")
     slot_review_months: Annotated[float, Field(gt=0, le=MAX_MONTHS)] | None = Field(
         default=None, description="a client who holds a caseworker slot this long without progress (an "
         "instrument or partial work started) returns it when others wait; empty = never")
-    everyone_in_view: bool = False
+    everyone_in_view: bool = Field(default=False, description="every client must have a caseworker")
     no_reintegration_money_for: list[TrackName] = Field(
         default_factory=list, description="tracks whose instruments may get no participatiebudget"
     )
@@ -665,8 +673,9 @@ class Policy(StrictModel):
 class Economy(StrictModel):
     """Economic upswing or downturn: scales every application rate and work hazard."""
 
-    application_multiplier: Multiplier = 1.0
-    work_hazard_multiplier: Multiplier = 1.0
+    application_multiplier: Multiplier = Field(
+        default=1.0, description="multiplier on every application rate (upswing < 1 < downturn)")
+    work_hazard_multiplier: Multiplier = Field(default=1.0, description="multiplier on every work hazard")
 
 
 class Uncertain(StrictModel):
@@ -699,12 +708,12 @@ class Scenario(StrictModel):
     present fall back to them. Empty (None) = no series.
     """
 
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: str = Field(min_length=1, description="the scenario's name")
+    description: str = Field(default="", description="free text")
     language: Literal["nl", "en"] = Field(
         default="nl", description="language of the report and workbooks unless --lang says otherwise")
     start: str = Field(description="first simulated month, YYYY-MM")
-    years: Annotated[int, Field(ge=1, le=30)]
+    years: Annotated[int, Field(ge=1, le=30)] = Field(description="whole years simulated from the start month")
     duration_bands: list[Months] = Field(max_length=MAX_KINDS,
         default_factory=lambda: [0, 12, 36],
         description="lower edges in months of the duration bands; the first is 0",

@@ -1,4 +1,4 @@
-"""Variants: a small patch on a base scenario, in its own file (MODEL.md section 2).
+"""Variants: a small patch on a base scenario, in its own file (docs/DESIGN.md, the model in brief, §2).
 
 A variant file::
 

@@ -32,26 +32,6 @@ PARTICIPATIEBUDGET = "participatiebudget"
 INSTRUCTION_SHEETS = ("uitleg", "instructions")
 """The first sheet of a workbook sporen writes: text for the planner, not read back."""
 EMPTY_LIST = "[]"
-ABOUT = {  # the `about` column of the scenario sheet where the schema gives no description
-    "name": "the scenario's name",
-    "description": "free text",
-    "years": "whole years simulated from the start month",
-    "gate.intakes_per_fte_per_month": "intakes one fte of the intake role does per month",
-    "gate.decisions": "share of applications with this decision; the five sum to 1",
-    "wage_cost_subsidy.flat_share": "share of the minimum wage paid while the wage value is not yet assessed",
-    "wage_cost_subsidy.flat_months": "months of the flat share",
-    "wage_cost_subsidy.wage_value": "average wage value, as a share of the minimum wage",
-    "wage_cost_subsidy.max_share": "the subsidy is at most this share of the minimum wage",
-    "policy.priority": "who gets a free caseworker slot first: fifo, kansrijk_first or longest_waiting",
-    "policy.benefit_pause_months": "a client back within this many months skips the gate",
-    "policy.everyone_in_view": "every client must have a caseworker",
-    "returns.share_back": "share of work exits that come back on benefit",
-    "returns.within_months": "... within this many months",
-    "ladder.work_multiplier": "multiplier on the work hazard at this participation-ladder rung",
-    "ladder.kansrijk_from_rung": "from this rung a client counts as kansrijk (good prospects)",
-    "economy.application_multiplier": "multiplier on every application rate (upswing < 1 < downturn)",
-    "economy.work_hazard_multiplier": "multiplier on every work hazard",
-}
 
 
 class LayoutError(RuntimeError):

@@ -27,7 +27,6 @@ from sporen.inputs.build import scenario_from_dict
 from sporen.inputs.schema import Scenario
 from sporen.inputs.types import bare_type, description, field_at, field_type, item_types, kind
 from sporen.inputs.workbook_sheets import (
-    ABOUT,
     EMPTY_LIST,
     ITEM_SHEETS,
     NOT_ON_SCENARIO_SHEET,
@@ -245,8 +244,9 @@ def write_sheet(wb: Any, spec: SheetSpec, ctx: Context) -> None:
 
 
 # -- the sheets of a scenario ------------------------------------------------------------------------
-def _flatten(model: Any, data: Any, prefix: str = "") -> list[tuple[str, Any, str]]:
-    """(dotted key, value, about) rows of the scenario sheet."""
+def _flatten(model: Any, data: Any, prefix: str = "", section: str = "") -> list[tuple[str, Any, str]]:
+    """(dotted key, value, about) rows of the scenario sheet; `about` is the field's description
+    (in a section without its own, the section's)."""
     rows: list[tuple[str, Any, str]] = []
     for name, info in model.model_fields.items():
         key = f"{prefix}{name}"
@@ -254,9 +254,9 @@ def _flatten(model: Any, data: Any, prefix: str = "") -> list[tuple[str, Any, st
             continue
         value = data.get(name) if isinstance(data, dict) else None
         shape = kind(info.annotation)
-        about = info.description or ABOUT.get(key) or ABOUT.get(prefix.rstrip(".")) or ""
+        about = info.description or section
         if shape == "model":
-            rows += _flatten(bare_type(info.annotation), value, f"{key}.")
+            rows += _flatten(bare_type(info.annotation), value, f"{key}.", info.description or "")
         elif shape == "dict":
             rows += [(f"{key}.{sub}", v, about) for sub, v in (value or {}).items()] or [(key, None, about)]
         elif shape == "models":

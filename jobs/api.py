@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sporen.common.errors import InputError
@@ -105,25 +104,22 @@ def compare(base: str | Path, variants: Sequence[str | Path], **options: Any) ->
     """Each variant against its base on the same futures: one row per variant, measure, municipality
     and year with the mean paired difference and its 95% confidence interval."""
     from sporen.jobs.compare import load_inputs, paired_comparison
-    from sporen.sim.api import evaluate, session
+    from sporen.sim.api import SELECTION, evaluate_many, session
 
     chosen, client = _checked(CompareRun, options)
     base_model, models, _ = load_inputs(base, list(variants))
     where = chosen.parallel
-    seeds = np.random.SeedSequence(chosen.seed).spawn(chosen.replications)
+    seeds = SELECTION.seeds(chosen.seed, 0, chosen.replications)
+    with session(where.chosen_backend, client) as connected:   # the base and every variant in one dispatch
+        runs = evaluate_many([(base_model, None), *((model, None) for model in models.values())], seeds,
+                             workers=where.local_workers(chosen.replications), backend=where.chosen_backend,
+                             scheduler=connected, frames=("yearly", "kpis"))
+    frames = [(run.yearly, run.kpis) for run in runs]
+    base_yearly, base_kpis = frames[0]
     parts = []
-    with session(where.chosen_backend, client) as connected:
-        def run(model: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
-            """The yearly and KPI frames of a model on the seeds."""
-            result = evaluate(model, None, seeds, workers=where.local_workers(chosen.replications),
-                              backend=where.chosen_backend, scheduler=connected, frames=("yearly", "kpis"))
-            assert result.yearly is not None and result.kpis is not None  # the frames asked for
-            return result.yearly, result.kpis
-
-        base_yearly, base_kpis = run(base_model)
-        for name, model in models.items():
-            yearly, kpis = run(model)
-            parts.append(paired_comparison(base_yearly, base_kpis, yearly, kpis, name))
+    for name, (yearly, kpis) in zip(models, frames[1:], strict=True):
+        assert base_yearly is not None and base_kpis is not None and yearly is not None and kpis is not None
+        parts.append(paired_comparison(base_yearly, base_kpis, yearly, kpis, name))
     return pd.concat(parts, ignore_index=True)
 
 

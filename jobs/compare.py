@@ -203,31 +203,24 @@ def _compare(options: CompareOptions, simulate: Callable[..., Any]) -> CompareRe
                                                           rules_file_of(base, base_path)], f"{base.name}-compare")
     out_dir = folder.path
 
-    steps = tqdm(total=len(variants) + 3, desc="sporen compare", file=sys.stderr, disable=quiet, leave=False,
+    steps = tqdm(total=3, desc="sporen compare", file=sys.stderr, disable=quiet, leave=False,
                  bar_format="{desc} [{elapsed}]")
     frames = ("yearly", "kpis", "monthly")
     try:
-        steps.set_description_str(f"sporen compare {steps.n + 1}/{steps.total}: " + "base")
-        base_run = simulate(base, None, replications=replications, seed=seed, workers=workers,
-                            progress=not quiet, frames=frames)
+        steps.set_description_str(f"sporen compare 1/3: base + {len(variants)}")
+        runs = simulate([base, *variants.values()], replications=replications, seed=seed, workers=workers,
+                        progress=not quiet, frames=frames)
+        base_run, variant_runs = runs[0], dict(zip(variants, runs[1:], strict=True))
+        comparison = pd.concat([paired_comparison(base_run.yearly, base_run.kpis, run.yearly, run.kpis, name)
+                                for name, run in variant_runs.items()], ignore_index=True)
         steps.update(1)
-        variant_runs = {}
-        parts = []
-        for name, scenario in variants.items():
-            steps.set_description_str(f"sporen compare {steps.n + 1}/{steps.total}: " + name)
-            run = simulate(scenario, None, replications=replications, seed=seed, workers=workers,
-                           progress=not quiet, frames=frames)
-            variant_runs[name] = run
-            parts.append(paired_comparison(base_run.yearly, base_run.kpis, run.yearly, run.kpis, name))
-            steps.update(1)
-        comparison = pd.concat(parts, ignore_index=True)
-        steps.set_description_str(f"sporen compare {steps.n + 1}/{steps.total}: " + "decomposition")
+        steps.set_description_str("sporen compare 2/3: " + "decomposition")
         decomposition = gain_decomposition(base, variants, base_run, variant_runs,
                                            functools.partial(simulate, replications=replications, seed=seed,
                                                              workers=workers, progress=not quiet, frames=("yearly",)))
         steps.update(1)
 
-        steps.set_description_str(f"sporen compare {steps.n + 1}/{steps.total}: " + "writing")
+        steps.set_description_str("sporen compare 3/3: " + "writing")
         run_info = {"replications": replications, "seed": seed, "command": " ".join(command or []),
                     "variant": ", ".join(variants), "scenario_hash": tables.model_hash(base),
                     "versions": tables.package_versions(), "git_commit": tables.git_state().get("commit")}
@@ -284,10 +277,12 @@ def gain_decomposition(base: Scenario, variants: dict[str, Scenario], base_run: 
     from sporen.sim.instruments import has_instrument_effects, without_instrument_effects
 
     effects = has_instrument_effects(base) or any(has_instrument_effects(v) for v in variants.values())
-    base_off = simulate(without_instrument_effects(base), None).yearly if effects else None
+    # base and variants without the effect, on the same seeds, in one dispatch
+    off = simulate([without_instrument_effects(s) for s in (base, *variants.values())]) if effects else None
+    base_off = off[0].yearly if off else None
     tables = []
-    for name, scenario in variants.items():
-        variant_off = simulate(without_instrument_effects(scenario), None).yearly if effects else None
+    for index, name in enumerate(variants, start=1):
+        variant_off = off[index].yearly if off else None
         per = gd.parts_per_replication(base_run.yearly, variant_runs[name].yearly, base_off, variant_off)
         tables.append(gd.decomposition(name, per))
     return pd.concat(tables, ignore_index=True)
@@ -322,14 +317,15 @@ def _baseline_plan(scenario: Scenario):
     return baseline_plan(scenario)
 
 
-def _simulate_with_api(scenario: Scenario, plan: Any, *, replications: int, seed: int, workers: int | None,
-                       progress: bool, frames: Sequence[str], backend: str = "local", scheduler: Any = None) -> Any:
-    """`replications` runs on children 0..N-1 of SeedSequence(seed), through `sim.api.evaluate`."""
-    import numpy as np
+def _simulate_with_api(scenarios: Sequence[Scenario], *, replications: int, seed: int, workers: int | None,
+                       progress: bool, frames: Sequence[str], backend: str = "local", scheduler: Any = None) -> list:
+    """Each scenario (baseline plan) on the first `replications` selection futures of `seed`, all in one
+    dispatch (`sim.api.evaluate_many`): the base and its variants are paired."""
+    from sporen.sim.api import SELECTION, evaluate_many
 
-    from sporen.sim.api import evaluate
-
-    result = evaluate(scenario, plan, np.random.SeedSequence(seed).spawn(replications), workers=workers or _cpus(),
-                      progress=progress, frames=frames, backend=backend, scheduler=scheduler)
-    result.seed = seed
-    return result
+    runs = evaluate_many([(scenario, None) for scenario in scenarios], SELECTION.seeds(seed, 0, replications),
+                         workers=workers or _cpus(), progress=progress, frames=frames, backend=backend,
+                         scheduler=scheduler)
+    for run in runs:
+        run.seed = seed
+    return runs

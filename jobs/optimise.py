@@ -17,6 +17,7 @@ savings.csv         per lever of the plan: its cost and what the plan does witho
 history.csv         one row per sequential test of the search (no wall-clock times: reruns are identical)
 manifest.json       scenario, options, seeds, versions, the answer with its verdict, file hashes
 timing.json         wall-clock seconds, simulations used per stage (differs between reruns)
+futures-cache.bin   the futures simulated (optimise/cache.py), reused by a rerun into this folder
 ==================  ===========================================================================
 """
 
@@ -36,6 +37,7 @@ import yaml
 from sporen.inputs.load import load_with_variant
 from sporen.jobs.options import OptimiseJobOptions, check_out_folder, raise_problems
 from sporen.jobs.runs import RunFolder, rules_file_of, run_folder
+from sporen.optimise.cache import CACHE_FILE
 from sporen.optimise.loop import OptimiseResult
 from sporen.optimise.stats import VERDICT_WORDS
 
@@ -55,6 +57,7 @@ def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str]
 
     `progress(simulated, planned, stage)` replaces the progress bar (the web app passes one)."""
     from sporen.optimise.loop import optimise
+    from sporen.sim import futures
     from sporen.sim.api import evaluate, session
 
     inputs = [options.scenario, options.variant]
@@ -65,13 +68,18 @@ def run_optimise(options: OptimiseJobOptions, progress: Callable[[int, int, str]
     searched = options.optimiser.model_copy(update={"workers": parallel.local_workers(), "progress": options.progress})
     with session(parallel.chosen_backend, parallel.scheduler) as client:
         simulate = functools.partial(evaluate, backend=parallel.chosen_backend, scheduler=client)
-        result = optimise(scenario, searched, evaluate=simulate, progress=progress)
+        # the plans of a stage in one dispatch (only with the simulator itself: a replaced one goes one by one)
+        many = (functools.partial(futures.evaluate_many, backend=parallel.chosen_backend, scheduler=client)
+                if getattr(evaluate, "__module__", "") == "sporen.sim.api" else None)
+        result = optimise(scenario, searched, evaluate=simulate, progress=progress, evaluate_many=many,
+                          cache_file=out.path / CACHE_FILE)
     write_run(result, out, command=options.command or options.command_line(), scenario_file=str(options.scenario),
               variant_file=str(options.variant) if options.variant else None)
     return OptimiseJobResult(result, out.path)
 
 
 FLOAT_FORMAT = "%.10g"
+
 
 
 def target_words(result: OptimiseResult) -> str:
@@ -239,6 +247,10 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
     directory = Path(directory)
     files: dict[str, Path] = {}
     files["plan.yaml"] = write_text(directory / "plan.yaml", plan_yaml(result))
+    if result.cache_key is not None:
+        from sporen.optimise import cache
+
+        files[CACHE_FILE] = cache.save(directory / CACHE_FILE, result.cache_key, result.futures)
     tables = {"formation": result.formation, "budget": result.budget, "tradeoff": result.tradeoff,
               "verification": verification_frame(result), "relaxations": result.relaxations,
               "savings": result.savings, "history": pd.DataFrame(result.history)}
@@ -269,7 +281,8 @@ def write_files(result: OptimiseResult, directory: str | Path, *, command: list[
     write_json(_jsonable({"total_seconds": round(result.total_seconds, 3),
                           "simulation_seconds": round(result.sim_seconds, 3),
                           "explain_seconds": round(result.explain_seconds, 3), "sims_used": result.sims_used,
-                          "sims_by_stage": result.stage_sims, "workers": result.options.workers}),
+                          "sims_by_stage": result.stage_sims, "workers": result.options.workers,
+                          "reused_from_cache": result.reused}),
                directory / "timing.json")
     files["manifest.json"] = directory / "manifest.json"
     files["timing.json"] = directory / "timing.json"

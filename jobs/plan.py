@@ -17,7 +17,8 @@ Steps (each with a progress bar on stderr unless quiet):
 
 Exit status (cli.py): 0 when the plan meets the target or is on the edge of it, 1 when the target
 is out of reach (the verified plan, as good as the best reachable one, is below it; the report is
-still written), 2 for bad input.
+still written), 2 for bad input, 3 when --budget-sims ran out before the search was done (the best
+plan verified so far is reported).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ from sporen.jobs.runs import rules_file_of, run_folder
 from sporen.sim.api import session
 
 RAW_FRAMES = ("monthly", "yearly", "kpis", "spells")
+EXACT_BOUNDS = "two-sided Clopper-Pearson at the stop"
+"""`optimise.sequential.BOUNDS_LABEL`: the verification's bounds (the report names them so)."""
 
 
 @dataclass
@@ -289,9 +292,9 @@ def _out_folder(options: PlanJobOptions, scenario: Scenario) -> Any:
 def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | None, backend: str, client: Any,
          started: float, progress: Any = None) -> PlanJobResult:
     from sporen.jobs.compare import describe_variant, paired_comparison
-    from sporen.optimise.design import stream_seeds
     from sporen.optimise.loop import optimise
     from sporen.sim.api import evaluate as sim_evaluate
+    from sporen.sim.api import evaluate_many, report
     from sporen.sim.api import scenario_vangnet_rules as load_rules
 
     quiet = options.quiet
@@ -307,7 +310,14 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         searched = options.optimiser.model_copy(update={"workers": workers, "progress": not quiet})
         if searched.target_from is None:
             searched = searched.model_copy(update={"target_from": years[1] if len(years) > 1 else years[0]})
-        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress)
+        from sporen.sim import futures
+
+        many = (functools.partial(futures.evaluate_many, backend=backend, scheduler=client, rules=rules)
+                if getattr(sim_evaluate, "__module__", "") == "sporen.sim.api" else None)
+        from sporen.optimise.cache import CACHE_FILE
+
+        optimised = optimise(scenario, searched, evaluate=evaluate, progress=progress, evaluate_many=many,
+                             cache_file=_out_folder(options, scenario).path / CACHE_FILE, cache_rules=rules)
         steps.finish()
 
         # 2. baseline and plan on the plan's own fresh verification futures, every frame
@@ -315,10 +325,11 @@ def _run(options: PlanJobOptions, scenario: Scenario, base_scenario: Scenario | 
         check = optimised.verification
         block = check.block if check is not None and check.replications else 0
         V = int(options.verify)
-        seeds = stream_seeds(options.optimiser.seed, ("verification", block), 0, V)
-        baseline = evaluate(scenario, None, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES)
+        seeds = report(block).seeds(options.optimiser.seed, 0, V)
+        baseline, plan_run = evaluate_many([(scenario, None), (scenario, optimised.plan)], seeds, workers=workers,
+                                           progress=not quiet, frames=RAW_FRAMES, backend=backend, scheduler=client,
+                                           rules=rules)
         baseline.seed = options.optimiser.seed
-        plan_run = evaluate(scenario, optimised.plan, seeds, workers=workers, progress=not quiet, frames=RAW_FRAMES)
         steps.finish()
 
         # 2b. which assumptions decide (`sporen sensitivity`'s analysis of the plan, smaller)
@@ -538,6 +549,7 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
         required_probability=(None if optimised.target.probability == "mean" or optimised.options.objective == "net"
                               else float(optimised.target.probability)),
         target_met=bool(optimised.met), target_text=target_words, verdict=verdict_of(optimised),
+        probability_ci_exact=check is not None and getattr(check, "bounds", "") == EXACT_BOUNDS,
         probability_ci=(check.ci_low, check.ci_high) if check is not None and check.probability is not None
         else None,
         next_steps=next_steps(optimised, scenario, options, V),
@@ -575,6 +587,10 @@ def write_plan_run(options: PlanJobOptions, scenario: Scenario, baseline: Any, p
                 continue
             files[f"{name}.{options.fmt}"] = tables.write_table(frame, tmp, name, options.fmt)
         files["plan.yaml"] = write_text(tmp / "plan.yaml", plan_yaml(optimised))
+        if getattr(optimised, "cache_key", None) is not None:   # the futures simulated, for a rerun
+            from sporen.optimise import cache
+
+            files[cache.CACHE_FILE] = cache.save(tmp / cache.CACHE_FILE, optimised.cache_key, optimised.futures)
         files["report.html"] = write_report(tmp / "report.html", html)
         files["results.xlsx"] = write_plan_workbook(tmp / "results.xlsx", summary_tables, scenario=scenario,
                                                     outcome=outcome, lang=lang, run=run_info)

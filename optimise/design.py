@@ -51,7 +51,8 @@ the others are interpolated: the design only screens, every decision is a whole-
 
 SELECTION = ("selection", 0)
 Stream = tuple[str, int]
-Evaluate = Callable[..., object]
+Evaluate = futures.Evaluate
+"""The evaluator port (`sim.futures.Evaluate`): sim.api.evaluate, or a fake oracle in the tests."""
 Progress = Callable[[int, int, str], None]
 """progress(simulated, planned, stage): replications simulated so far and planned so far."""
 
@@ -136,6 +137,10 @@ class Oracle:
     store: dict[tuple[Stream, Point], dict[str, np.ndarray]] = field(default_factory=dict)
     runs: dict[tuple[Stream, Point], list] = field(default_factory=dict)
     keep_runs: bool = False
+    evaluate_many: Any = None        # sim.futures.EvaluateMany: several plans on the same futures in one dispatch
+    batches: int = 0                 # dispatches of several plans at once
+    cached: dict = field(default_factory=dict)   # a former run's store (optimise/cache.py): reused, not re-simulated
+    reused: int = 0                  # replications taken from `cached`
 
     def __post_init__(self) -> None:
         self.municipalities = self.scenario.accounting_units  # with merged municipalities (mergers)
@@ -173,14 +178,68 @@ class Oracle:
             raise BudgetSpent(f"{self.sims} of {self.budget} replications used; {missing} more needed")
         if self.planned < self.sims + missing:
             self.planned = self.sims + missing
+        if not monthly and self._from_cache(point, stream, have, n):
+            return None
         seeds = stream_seeds(self.seed, stream, start, n)
         frames = ("yearly", "monthly") if monthly else ("yearly",)
         plan = self.space.point_plan(point, name=self.space.describe_point(point))
         started = time.perf_counter()
         run: Any = self.evaluate(self.scenario, plan, seeds, workers=self.workers, progress=False, frames=frames)
         self.seconds += time.perf_counter() - started
-        self.sims += missing
         self.calls += 1
+        self._store(point, stream, run, missing, monthly)
+        return run
+
+    def prefetch(self, points: list[Point], n: int, stream: Stream = SELECTION) -> None:
+        """Simulate every point that lacks some of the first n futures of the stream, those lacking the same
+        futures in one dispatch (`evaluate_many`: every worker busy); without it, one by one. The results are
+        the ones `simulate` would give (the same seeds per future)."""
+        groups: dict[int, list[Point]] = {}
+        for point in dict.fromkeys(points):
+            have = self.have(point, stream)
+            if have < n and not self._cached_enough(point, stream, n):
+                groups.setdefault(have, []).append(point)
+        for have, group in sorted(groups.items()):
+            if self.evaluate_many is None or len(group) == 1:
+                for point in group:
+                    self.simulate(point, n, stream)
+                continue
+            missing = (n - have) * len(group)
+            if not self.affordable(missing):
+                raise BudgetSpent(f"{self.sims} of {self.budget} replications used; {missing} more needed")
+            if self.planned < self.sims + missing:
+                self.planned = self.sims + missing
+            seeds = stream_seeds(self.seed, stream, have, n)
+            cases = [(self.scenario, self.space.point_plan(p, name=self.space.describe_point(p))) for p in group]
+            started = time.perf_counter()
+            runs = self.evaluate_many(cases, seeds, workers=self.workers, progress=False, frames=("yearly",))
+            self.seconds += time.perf_counter() - started
+            self.calls += 1
+            self.batches += 1
+            for point, run in zip(group, runs, strict=True):
+                self._store(point, stream, run, n - have, False)
+
+    def _cached_enough(self, point: Point, stream: Stream, n: int) -> bool:
+        kept = self.cached.get((stream, point))
+        return kept is not None and all(len(values) >= n for values in kept.values())
+
+    def _from_cache(self, point: Point, stream: Stream, have: int, n: int) -> bool:
+        """Take futures have..n-1 of the point from a former run's store (counted like simulated ones, so
+        every decision, count and file is the same as on a cold run); False when it lacks them."""
+        if not self._cached_enough(point, stream, n):
+            return False
+        kept = self.cached[(stream, point)]
+        old = self.store.get((stream, point))
+        new = {c: np.asarray(v[have:n]) for c, v in kept.items()}
+        self.store[(stream, point)] = new if old is None else {c: np.concatenate([old[c], new[c]]) for c in new}
+        self.sims += n - have
+        self.reused += n - have
+        self._report()
+        return True
+
+    def _store(self, point: Point, stream: Stream, run: Any, missing: int, monthly: bool) -> None:
+        """Keep the yearly columns of a run of `missing` new futures of the point."""
+        self.sims += missing
         new = {}
         for column in COLUMNS:
             if column in run.yearly.columns:
@@ -195,7 +254,6 @@ class Oracle:
         if self.keep_runs:
             self.runs.setdefault(key, []).append(run)
         self._report()
-        return run
 
     def results(self, point: Point, n: int, stream: Stream = SELECTION, column: str = RESPONSE) -> np.ndarray:
         """A yearly column [r, year, municipality] of a point on the first n futures of a stream."""
@@ -310,6 +368,10 @@ def build_design(oracle: Oracle, replications: int, column: str = RESPONSE) -> D
     monthly = getattr(run, "monthly", None) if run is not None else None
     peaks = caseload_by_track(monthly) if monthly is not None and len(monthly) else {}
     baseline = oracle.results(space.point(base), replications, column=column)
+    # every design point in one dispatch (the order of simulation does not change any result)
+    lever_points = [space.point(base[:i] + (k,) + base[i + 1:]) for i, lever in enumerate(space.levers)
+                    for k in design_levels(space, i) if k != lever.baseline]
+    oracle.prefetch(lever_points + [space.point(choice) for choice in points], replications)
     delta: list[list[np.ndarray]] = []
     simulated: list[list[int]] = []
     for i, lever in enumerate(space.levers):

@@ -241,6 +241,10 @@ def savings(oracle: Oracle, design: Design, target: Target, precision: Precision
     point = outcome.point
     n0 = design.replications
     rows = []
+    withouts = [point[:i] + ((lever.baseline,) * len(levels),) + point[i + 1:]
+                for i, (lever, levels) in enumerate(zip(space.levers, point, strict=True))
+                if any(k != lever.baseline for k in levels)]
+    oracle.prefetch(withouts, n0)
     for i, (lever, levels) in enumerate(zip(space.levers, point, strict=True)):
         if all(k == lever.baseline for k in levels):
             continue

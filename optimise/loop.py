@@ -20,6 +20,8 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -74,6 +76,9 @@ class OptimiseResult:
     savings: pd.DataFrame | None = None
     stage_sims: dict[str, int] = field(default_factory=dict)
     verified: list[tuple[Point, Verification]] = field(default_factory=list)
+    reused: int = 0                      # replications taken from a former run's cache (counted in sims_used)
+    cache_key: str | None = None         # the futures' cache file key (optimise/cache.py), when kept
+    futures: dict = field(default_factory=dict, repr=False)   # every future simulated: what the cache keeps
 
     @property
     def cost(self) -> int:
@@ -257,11 +262,16 @@ def _progress(option: bool | Callable[[int, int, str], None]) -> tuple[Callable[
 
 
 def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluate=None,
-             progress: Callable[[int, int, str], None] | None = None) -> OptimiseResult:
+             progress: Callable[[int, int, str], None] | None = None, evaluate_many=None,
+             cache_file: Path | None = None, cache_rules: Any = None) -> OptimiseResult:
     """Find the cheapest plan that meets the target, decided at the stated confidence; the library
     entry point (`sporen optimise`, `sporen plan`, the web app).
 
     `evaluate` defaults to `sim.api.evaluate`; tests pass a fake oracle with the same signature.
+    `evaluate_many` (`sim.futures.evaluate_many`'s signature; the default with the default `evaluate`)
+    simulates the plans of one stage in one dispatch; without it they are simulated one by one.
+    `cache_file`: a former run's futures (optimise/cache.py; keyed by scenario, decision space, seed,
+    vangnet rules `cache_rules` and the simulator's source): what it holds is reused.
     `progress(simulated, planned, stage)` is called after every simulation with the replications
     simulated and planned so far (the total grows as the procedure decides it needs more).
     Raises `OptionsError` for options that do not fit the scenario.
@@ -270,8 +280,10 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
     options = options or OptimiseOptions()
     if evaluate is None:
         from sporen.sim.api import evaluate as sim_evaluate
+        from sporen.sim.api import evaluate_many as sim_evaluate_many
 
         evaluate = sim_evaluate
+        evaluate_many = evaluate_many or sim_evaluate_many
     target = make_target(scenario, options)
     precision = make_precision(options)
     tradeoff_ps = tuple(options.tradeoff)
@@ -285,7 +297,13 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
     budget = check_options(space, options, precision, target)
     report, close = _progress(progress if progress is not None else options.progress)
     oracle = Oracle(scenario, space, evaluate, options.seed, workers=options.workers, budget=budget,
-                    progress=report)
+                    progress=report, evaluate_many=evaluate_many)
+    key = None
+    if cache_file is not None:
+        from sporen.optimise import cache
+
+        key = cache.cache_key(space, options.seed, cache_rules)
+        oracle.cached = cache.load(Path(cache_file), key)
     stage_sims: dict[str, int] = {}
     try:
         oracle.stage = "design: one lever at a time"
@@ -339,6 +357,9 @@ def optimise(scenario: Scenario, options: OptimiseOptions | None = None, evaluat
     finally:
         close()
     result.sims_used = oracle.sims
+    result.reused = oracle.reused
+    if key is not None:
+        result.cache_key, result.futures = key, oracle.store
     result.sim_seconds = oracle.seconds
     result.solve_seconds = 0.0
     result.total_seconds = time.perf_counter() - started

@@ -320,10 +320,14 @@ class Search:
             # is within the (so widened) zone and goes on to the verification, which decides; rejecting it
             # would send the search to a dearer plan on a small sample
             threshold = self.judge.threshold
+            design = self.verdict_design()
+            # a cap too small for the zone (the verdict's zone is widened): reject only a plan shown to be below p
+            widened = design is not None and design.zone_eff > self.judge.zone + 1e-12
+            zone = 0.0 if widened else self.judge.zone
             outcome, est = self.sequential(
                 point, self.judge.estimate,
-                lambda e, final: decide(e, threshold, self.judge.zone, final, cap_accepts=threshold),
-                max_looks=max_looks, futile=threshold if max_looks is not None else None)
+                lambda e, final: decide(e, threshold, zone, final, cap_accepts=threshold),
+                max_looks=max_looks, futile=threshold if max_looks is not None and not widened else None)
             test = "meets"
         else:
             reference = self.reference
@@ -410,6 +414,7 @@ class Search:
             n = est.n
             neighbours = [c for c in self.space.neighbours_up(choice) if self.limits.admissible(self.space.point(c))]
             self.oracle.expect(sum(max(0, n - self.oracle.have(self.space.point(c))) for c in neighbours))
+            self.oracle.prefetch([self.space.point(c) for c in neighbours], n)
             scored = [(self.judge.estimate(self.results(self.space.point(c), n)).value, c) for c in neighbours]
             better = [(value, c) for value, c in scored if value > est.value + 1e-12]
             if not better:
@@ -440,6 +445,7 @@ class Search:
                           if self.limits.admissible(self.space.point(c))]
             missing = [c for c in neighbours if c not in self.design.full]
             self.oracle.expect(n0 * len(missing))
+            self.oracle.prefetch([self.space.point(c) for c in missing], n0)
             for c in missing:
                 self.design.add(c, self.results(self.space.point(c), n0))
             better = max(neighbours, key=self.design_score, default=None)

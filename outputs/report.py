@@ -406,6 +406,7 @@ class PlanOutcome:
     total_cost: float | None = None                # extra cost over the horizon
     probability: float | None = None               # verified probability of meeting the target
     probability_ci: tuple[float, float] | None = None
+    probability_ci_exact: bool = False    # the optimiser's verification: two-sided Clopper-Pearson at the stop
     required_probability: float | None = None
     target_met: bool | None = None
     verdict: str | None = None                     # meets | does_not_meet | on_the_edge (else from target_met)
@@ -464,7 +465,8 @@ def _chance_bullets(outcome: PlanOutcome, lang: str) -> list[str]:
     if outcome.probability is not None:
         ci = ""
         if outcome.probability_ci is not None:
-            ci = text("summary.ci", lang, low=pct(outcome.probability_ci[0], 0, lang),
+            ci = text("summary.ci_exact" if outcome.probability_ci_exact else "summary.ci", lang,
+                      low=pct(outcome.probability_ci[0], 0, lang),
                       high=pct(outcome.probability_ci[1], 0, lang))
         bullets.append(text("summary.chance", lang, probability=pct(outcome.probability, 0, lang),
                             futures=outcome.verification_replications or "", ci=ci) + required + ".")

@@ -122,7 +122,17 @@ from sporen.sim.accounting import (
 from sporen.sim.clients import HOLDING, Client
 from sporen.sim.des import Calendar
 from sporen.sim.gate import IntakeServer, decision_shares, draw_decision
-from sporen.sim.hazards import HAZARDS, INF, PARTIAL_WORK, TRANSFER, Profile, ProfileBuilder, band_of, pick_cause
+from sporen.sim.hazards import (
+    HAZARDS,
+    INF,
+    PARTIAL_WORK,
+    TRANSFER,
+    Profile,
+    ProfileBuilder,
+    band_of,
+    pick_cause,
+    thinned_cause,
+)
 from sporen.sim.initial_state import initial_subsidies, initial_trajectories
 from sporen.sim.instruments import release_schedule, subsidy_pieces
 from sporen.sim.intensity import caseload, served_multiplier
@@ -484,18 +494,13 @@ class Engine:
     def _on_clock(self, t: float, c: Client) -> None:
         # a clock event only exists once c.prof is set (no check per event)
         prof: Profile = c.prof  # type: ignore[assignment]
-        u = self._u(c)
         if prof.thin >= 0:  # a candidate of the dominating process (`sim.hazards`, thinning)
-            b = c.ev_band
-            x = u * prof.tot[b]
-            up = prof.up[b]
-            if x < up:
-                r = self.hz.ratio[prof.thin]
-                if x >= r * up:  # rejected: nothing happens, a new clock from now
-                    self._fresh_clock(c, t)
-                    return
-                u /= r  # accepted: the served causes in their actual proportions
-        code = pick_cause(prof, c.ev_band, u)
+            code = thinned_cause(prof, c.ev_band, self._u(c), self.hz.ratio[prof.thin])
+            if code < 0:  # rejected: nothing happens, a new clock from now
+                self._fresh_clock(c, t)
+                return
+        else:
+            code = pick_cause(prof, c.ev_band, self._u(c))
         if code >= TRANSFER:
             self._transfer(c, t, code - TRANSFER)
         elif code == PARTIAL_WORK:

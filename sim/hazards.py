@@ -24,7 +24,7 @@ built with an *upper* served multiplier (`intensity.upper_bound`: at least the m
 force, changed only when the multiplier leaves a band around it), so its clock runs a dominating
 process. A candidate event at time t is an event of the cause drawn with the actual rates at t:
 the uniform that picks the cause also decides acceptance (`Profile.thin`/`Profile.up`,
-`Engine._on_clock`); a rejected candidate changes nothing and starts a new clock. This is
+`thinned_cause`); a rejected candidate changes nothing and starts a new clock. This is
 Lewis-Shedler thinning, exact for any multiplier path below the bound, so a month's change of
 the multiplier needs no restate of anyone (docs/DESIGN.md, "Engine").
 
@@ -145,6 +145,21 @@ def pick_cause(prof: Profile, band: int, u: float) -> int:
         if cum[i] > (cum[i - 1] if i else 0.0):
             return codes[i]
     return codes[-1]
+
+
+def thinned_cause(prof: Profile, band: int, u: float, ratio: float) -> int:
+    """The cause code of a candidate event of a thinned profile, or -1 when it is rejected.
+
+    With x = u x total: below ratio x up a served cause (x / ratio picks it, in the served causes'
+    proportions), from there to up a rejection, above up another cause as `pick_cause` has it.
+    So cause c comes with probability (its rate at the multiplier in force) / total."""
+    x = u * prof.tot[band]
+    up = prof.up[band]
+    if x < up:
+        if x >= ratio * up:
+            return -1
+        u /= ratio
+    return pick_cause(prof, band, u)
 
 
 class Globals:

@@ -24,7 +24,7 @@ class Column:
     values: Any = None       # a numpy array or a pandas extension array (Arrow text), as it was
     codes: np.ndarray | None = None
     uniques: np.ndarray | None = None
-    dtype: object = None   # the coded column's dtype (object, str or category), restored on unpacking
+    dtype: Any = None      # the coded column's dtype (object, str or category), restored on unpacking
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,9 @@ def pack_frames(frames: Sequence[pd.DataFrame], lengths: Sequence[int] | None = 
     """The frames of several replications (same columns) as one `Packed`; one frame holding several
     replications' rows with `lengths` (rows per replication, in order)."""
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    lengths = np.asarray([len(f) for f in frames] if lengths is None else list(lengths), dtype=np.int64)
+    counts = np.asarray([len(f) for f in frames] if lengths is None else list(lengths), dtype=np.int64)
     names = tuple(str(c) for c in frame.columns)
-    return Packed(names, tuple(_column(frame[name]) for name in names), lengths)
+    return Packed(names, tuple(_column(frame[name]) for name in names), counts)
 
 
 def _values(column: Column) -> np.ndarray:
@@ -105,10 +105,8 @@ def _joined(arrays: list[Any]) -> Any:
 def unpack(parts: Sequence[tuple[np.ndarray, Packed]]) -> pd.DataFrame:
     """One frame of (replication numbers, Packed) parts in order, with `replication` first."""
     first = parts[0][1]
-    columns: dict[str, object] = {
-        "replication": np.concatenate([np.repeat(reps, part.lengths) for reps, part in parts]).astype(np.int64)}
-    if not first.names and not columns["replication"].size:
-        return pd.DataFrame(columns)
+    replication = np.concatenate([np.repeat(reps, part.lengths) for reps, part in parts]).astype(np.int64)
+    columns: dict[str, Any] = {"replication": replication}
     for j, name in enumerate(first.names):
         column = first.columns[j]
         if isinstance(column.dtype, pd.CategoricalDtype) and all(p.columns[j].dtype == column.dtype for _, p in parts):

@@ -26,6 +26,7 @@ UNIT = {
     "test_numbers", "test_web_whatif", "test_web_upload", "test_web_security", "test_report_figures",
     "test_packaging", "test_monitor_inputs", "test_monitor_restart", "test_monitor_web", "test_sensitivity",
     "test_net_instruments", "test_returns_at_start", "test_optimise_sequential", "test_optimise_answer",
+    "test_optimise_seeds",
 }
 FUNCTIONAL = {
     "test_browser", "test_cli_conventions", "test_cli_options", "test_compare", "test_make_run", "test_optimise_cli",

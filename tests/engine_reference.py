@@ -7,9 +7,11 @@ of each year, the exits by cause and the transfers and partial-work starts over 
 mean number in view, and spending and vangnet per year (over the municipalities).
 
 `python tests/engine_reference.py` writes tests/data/engine_reference.csv (REFERENCE_REPS
-replications of each case, seeds from REFERENCE_SEED): it recorded the engine that restated every
-client in view when a served multiplier moved (commit 44f7d3a, multiplier rounded to 0.01), the
-reference the lazy-intensity engine is tested against.
+replications of each case, seeds from REFERENCE_SEED). The file holds the engine that restated
+every client in view when a served multiplier moved (multiplier rounded to 0.01), on the model of
+main at e14de63 (returns of earlier job-leavers, net instrument effects): that tree with the
+thinning commits (de23d8e, 9a9148d) reversed in sim/. It is the reference the thinning engine
+is tested against; re-record it the same way when the model itself changes BMWE's figures.
 """
 
 from __future__ import annotations

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from engine_support import base_dict, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sporen.inputs.plan import Plan, StaffLevel
+from sporen.sim.hazards import PARTIAL_WORK, TRANSFER, WORK, Profile, thinned_cause
 from sporen.sim.intensity import HEADROOM, SLACK, upper_bound
 
 N, H = 8000, 0.03
@@ -43,6 +47,23 @@ def test_upper_bound_keeps_its_band_and_resets_outside_it():
     assert upper_bound(2.4, 3.15) == pytest.approx(2.4 * HEADROOM)   # below the band: reset
     assert upper_bound(3.2, 3.15) == pytest.approx(3.2 * HEADROOM)   # above the bound: reset
     assert SLACK > HEADROOM
+
+
+@settings(max_examples=40, deadline=None)
+@given(rates=st.lists(st.floats(0.01, 1.0), min_size=4, max_size=4), ratio=st.floats(0.05, 1.0))
+def test_a_candidate_is_each_cause_with_its_actual_rate_and_otherwise_rejected(rates, ratio):
+    """Enumerate the candidate's uniform on a fine grid: each cause gets its share of the
+    dominating total at its actual rate (the served ones x ratio), the rest is rejected."""
+    work, partial, moved, move = rates
+    cum = tuple(np.cumsum(rates).tolist())
+    prof = Profile((cum[-1],), (cum,), (WORK, PARTIAL_WORK, 2, TRANSFER), thin=0, up=(work + partial,))
+    n = 20_000
+    codes = [thinned_cause(prof, 0, (i + 0.5) / n, ratio) for i in range(n)]
+    total = cum[-1]
+    expected = {WORK: work * ratio, PARTIAL_WORK: partial * ratio, 2: moved, TRANSFER: move,
+                -1: (1 - ratio) * (work + partial)}
+    for code, rate in expected.items():
+        assert codes.count(code) / n == pytest.approx(rate / total, abs=3 / n)
 
 
 @pytest.mark.parametrize("seed", [3, 4])

@@ -21,7 +21,7 @@ from sporen.inputs.load import load_plan, load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 NIJKERK = ROOT / "inputs" / "scenarios" / "nijkerk.yaml"
 FILES = {"plan.yaml", "formation.csv", "budget.csv", "tradeoff.csv", "verification.csv", "relaxations.csv",
-         "savings.csv", "history.csv", "manifest.json", "timing.json"}
+         "savings.csv", "history.csv", "manifest.json", "timing.json", "futures-cache.bin"}
 FAST = ["--replications", "10", "--max-futures", "80", "--tradeoff", "0.8"]
 SLOPES = {"role:km_werk": 60_000.0, "instrument:leerwerk": 3_000.0, "measure:screening": 30_000.0}
 
@@ -158,3 +158,38 @@ def test_a_spent_budget_exits_3_with_the_best_plan_verified_so_far(fake, tmp_pat
     verification = pd.read_csv(out / "verification.csv")
     assert len(verification) >= 1 and verification["replications"].iloc[0] > 0   # verified on the budget kept
     assert answer["sims_used"] <= budget
+
+
+def test_a_rerun_into_the_same_folder_reuses_the_futures_and_writes_the_same_files(fake, tmp_path):
+    out = tmp_path / "run"
+    args = [str(TINY), *FAST, "--out", str(out), "--quiet"]
+    assert _invoke(args).exit_code == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != "timing.json"}
+    cold = fake.replications
+    assert _invoke(args).exit_code == 0
+    again = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != "timing.json"}
+    assert again == first                                   # the same decisions, counts and verdict
+    timing = json.loads((out / "timing.json").read_text())
+    assert timing["reused_from_cache"] > 0.8 * timing["sims_used"]
+    assert fake.replications - cold < 0.2 * cold            # hardly anything simulated again
+
+
+def test_the_cache_file_round_trips_and_is_keyed(tmp_path):
+    import numpy as np
+
+    from sporen.optimise import cache
+    from sporen.optimise.decisions import decision_space
+
+    store = {(("selection", 0), ((1, 2), (0, 0))): {"result_after_vangnet": np.arange(12).reshape(3, 2, 2)},
+             (("verification", 3), ((0, 0), (1, 1))): {"result_after_vangnet": -np.ones((2, 2, 2), dtype=np.int64)}}
+    path = cache.save(tmp_path / "f.bin", "k1", store)
+    back = cache.load(path, "k1")
+    assert back.keys() == store.keys()
+    for key, columns in store.items():
+        np.testing.assert_array_equal(back[key]["result_after_vangnet"], columns["result_after_vangnet"])
+    assert cache.load(path, "k2") == {} and cache.load(tmp_path / "none.bin", "k1") == {}
+    path.write_bytes(path.read_bytes()[:40])                 # damaged: ignored, not an error
+    assert cache.load(path, "k1") == {}
+    space = decision_space(load_scenario(TINY), None)
+    assert cache.cache_key(space, 1) != cache.cache_key(space, 2)
+    assert cache.cache_key(space, 1) != cache.cache_key(space, 1, rules={"2019": "other"})

@@ -163,3 +163,10 @@ def test_clopper_pearson_against_closed_forms():
     assert low == 0.0 and high == pytest.approx(1 - 0.025 ** (1 / n))
     low, high = clopper_pearson(45, 50, 0.95)
     assert 0.78 < low < 0.9 < high < 0.97
+
+
+def test_the_plan_job_names_the_verification_bounds_as_the_test_labels_them():
+    from sporen.jobs.plan import EXACT_BOUNDS
+    from sporen.optimise.sequential import BOUNDS_LABEL
+
+    assert EXACT_BOUNDS == BOUNDS_LABEL

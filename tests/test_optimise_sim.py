@@ -67,3 +67,20 @@ def test_a_tapering_staff_plan_is_simulated_and_costed_month_by_month():
     problems = check_plan(bad, scenario)
     assert any("later.2018-03" in p[0] and "after" in p[1] for p in problems)
     assert any("0.5-fte steps" in p[1] for p in problems)
+
+
+def test_a_batch_dispatch_gives_what_one_plan_at_a_time_gives():
+    """The plans of a stage in one dispatch (sim.futures.evaluate_many) are the same futures, result for result."""
+    from sporen.optimise.design import Oracle
+    from sporen.sim import futures
+
+    scenario = tiny()
+    space = small_space(scenario, {"role:km_werk": [1.0, 2.0], "instrument:leerwerk": [10, 30]})
+    points = [space.point(c) for c in space.all_choices()][:3]
+    batched = Oracle(scenario, space, evaluate, 7, evaluate_many=futures.evaluate_many)
+    batched.prefetch(points, 3)
+    batched.prefetch(points, 5)                     # the missing futures only, again in one dispatch
+    single = Oracle(scenario, space, evaluate, 7)
+    for point in points:
+        np.testing.assert_array_equal(batched.results(point, 5), single.results(point, 5))
+    assert batched.batches == 2 and batched.sims == single.sims == 15

@@ -23,6 +23,7 @@ from sporen.sim.runner import FRAMES, compare, run, simulate_seeds
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 FRAME_NAMES = ("monthly", "yearly", "kpis", "spells", "events")
+MORE_STAFF = Plan(name="more", staff={"km_werk": StaffLevel(fte=3.0, arrives="2018-01")})
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,17 @@ def test_dask_gives_identical_frames(serial, tiny, dask_cluster):
     on_dask = run(tiny, replications=6, seed=42, backend="dask", scheduler=dask_cluster.scheduler_address,
                   record_events=True, progress=False)
     _assert_identical(serial, on_dask)
+
+
+def test_many_cases_on_dask_give_identical_frames(tiny, dask_cluster):
+    """One dispatch of two plans on Dask (the job scattered once to every worker) gives, byte for
+    byte, what one process gives for each plan alone."""
+    seeds = futures.SELECTION.seeds(42, 0, 4)
+    frames = ("monthly", "yearly", "kpis", "spells")
+    on_dask = futures.evaluate_many([(tiny, None), (tiny, MORE_STAFF)], seeds, frames=frames, backend="dask",
+                                    scheduler=dask_cluster.scheduler_address)
+    for got, plan in zip(on_dask, (None, MORE_STAFF), strict=True):
+        _assert_identical(got, simulate_seeds(tiny, plan, seeds, workers=1, frames=frames))
 
 
 def test_replication_i_always_gets_child_i(serial, tiny):
@@ -149,7 +161,6 @@ def test_stacked_money_is_conserved(serial):
 
 
 # -- the futures core ---------------------------------------------------------------------------------
-MORE_STAFF = Plan(name="more", staff={"km_werk": StaffLevel(fte=3.0, arrives="2018-01")})
 
 
 def _key(seed: np.random.SeedSequence) -> tuple:

@@ -1,7 +1,10 @@
 """sporen from Python: simulate a scenario, try a plan, compare a policy variant.
 
-Run from the repository root: `python docs/examples/python_api.py` (tests/test_api.py runs it).
-Every function returns pandas frames (or a result holding them); nothing is written to disk.
+Run from the repository root: `python docs/examples/python_api.py`. It prints what
+docs/examples/python_api.out shows (tests/test_api.py runs it and compares the two: every line, word
+and order; the figures move when the engine's random draws change -- then rewrite the .out file
+with `python docs/examples/python_api.py > docs/examples/python_api.out`). Every function returns
+pandas frames (or a result holding them); nothing is written to disk.
 """
 
 import sporen

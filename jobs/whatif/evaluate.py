@@ -1,7 +1,7 @@
 """What-if: a plan tried on fixed simulated futures, for the web page (`sporen serve`).
 
 Management moves a formation and sees the deficit move. Every try is simulated on the same N
-futures -- replication i uses child i of ``SeedSequence(seed).spawn(N)``, exactly as
+futures (`sim.futures.PAGE`) -- replication i uses child i of ``SeedSequence(seed).spawn(N)``, exactly as
 ``sporen simulate --replications N --seed S`` does -- so two tries differ only by the plan
 (common random numbers) and the page shows the same numbers as a direct ``sporen simulate
 --plan plan.yaml -n N --seed S`` of the same plan. `Futures` keeps what does not change (the
@@ -19,7 +19,6 @@ reports the optimiser's plan are never the futures it was chosen on.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import threading
@@ -35,6 +34,7 @@ import pandas as pd
 from sporen.common.errors import InputError, Problem
 from sporen.inputs.plan import Plan, check_plan, fte_path, instrument_places, measure_on
 from sporen.inputs.schema import Scenario, month_label
+from sporen.sim.futures import PAGE, scenario_digest
 
 DEFAULT_FUTURES = 60
 """Futures per try: about 2 s for BMWE on an idle 2-core machine (bench/bench_web.py); the
@@ -209,11 +209,6 @@ def with_priority(scenario: Scenario, priority: str | None) -> Scenario:
     return scenario.model_copy(update={"policy": scenario.policy.model_copy(update={"priority": priority})})
 
 
-def scenario_digest(scenario: Scenario) -> str:
-    """A short hash of everything the simulator reads from the scenario."""
-    return hashlib.sha256(scenario.model_dump_json().encode("utf-8")).hexdigest()[:16]
-
-
 # -- the futures and their cache ------------------------------------------------------------------
 @dataclass
 class Outcome:
@@ -252,7 +247,7 @@ class Futures:
         self.workers = int(workers or os.cpu_count() or 1)
         self.rules = dict(rules) if rules is not None else scenario_vangnet_rules(scenario)
         self.source = source
-        self.seeds = np.random.SeedSequence(self.seed).spawn(self.futures)
+        self.seeds = PAGE.seeds(self.seed, 0, self.futures)
         self.digest = scenario_digest(scenario)
         self._cached = cached
         self._cache: OrderedDict[tuple, Outcome] = OrderedDict()
@@ -463,16 +458,17 @@ def cost_table(plan: Plan, scenario: Scenario) -> pd.DataFrame:
     years = scenario.horizon_years
     personnel = np.zeros(len(years), dtype=np.int64)
     for role in scenario.roles:
-        if role.name not in plan.staff or abs(plan.staff[role.name].fte - role.fte_now) < 1e-9:
+        if role.name not in plan.staff:
             continue
-        arrive = fte_path(plan, scenario, role.name)[-1][0]
-        months = [0] * len(years)
-        for m in range(max(0, arrive), scenario.months):
+        # month by month along the role's path (arrival, then later changes: a dynamic plan rises and tapers)
+        path = fte_path(plan, scenario, role.name)
+        fte_months = [0.0] * len(years)
+        for m in range(scenario.months):
             year = int(month_label(scenario.start, m)[:4])
+            level = [fte for start, fte in path if start <= m][-1]
             if year in years:
-                months[years.index(year)] += 1
-        change = plan.staff[role.name].fte - role.fte_now
-        personnel += np.array([int(round(change * role.cost_per_fte_year * n / 12)) for n in months], dtype=np.int64)
+                fte_months[years.index(year)] += level - role.fte_now
+        personnel += np.array([int(round(x * role.cost_per_fte_year / 12)) for x in fte_months], dtype=np.int64)
     instruments = np.array([sum((instrument_places(plan, scenario, i.name, y) - i.places_per_year)
                                 * i.cost_per_participant for i in scenario.instruments) for y in years], dtype=np.int64)
     measures = np.zeros(len(years), dtype=np.int64)
