@@ -22,7 +22,7 @@ from sporen.sensitivity.indices import ranking, sobol_indices
 from sporen.sensitivity.metamodel import agree, metamodel_indices
 from sporen.sensitivity.options import DEFAULT_BASE, DEFAULT_FUTURES
 from sporen.sensitivity.robustness import TOP, pessimistic_ends, robustness_table, together_setting
-from sporen.sensitivity.sampling import Factor, factors_of, points_of, saltelli
+from sporen.sensitivity.sampling import TORNADO_BLOCK, Factor, factors_of, points_of, saltelli
 from sporen.sensitivity.tornado import outcomes, points_for, settings_of, tornado_table
 
 TARGET_OUTPUT = "target_years"
@@ -87,12 +87,13 @@ def analyse(scenario: Scenario, plan: Plan, rules: Mapping[int, Any], goal: Goal
 
     settings = settings_of(factors)
     found = outcomes(settings, simulate_points(scenario, plan, rules, parameters, points_for(settings, futures),
-                                               seed, **run), goal, futures)
+                                               seed, block=TORNADO_BLOCK, **run), goal, futures)
     tornado = tornado_table(factors, settings, found)
     ends = pessimistic_ends(factors, tornado, ranked[:TOP])
     together = together_setting(factors, ends)
     if ends:
-        last = simulate_points(scenario, plan, rules, parameters, points_for([together], futures), seed, **run)
+        last = simulate_points(scenario, plan, rules, parameters, points_for([together], futures), seed,
+                               block=TORNADO_BLOCK, **run)
         together_outcome = outcomes([together], last, goal, futures)[0]
     else:
         together_outcome = found[0]

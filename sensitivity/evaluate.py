@@ -57,6 +57,7 @@ class _Job:
     rules: Mapping[int, Any]
     parameters: tuple[str, ...]
     root: int
+    block: int = 0
 
 
 def point_scenario(scenario: Scenario, parameters: Sequence[str], values: Sequence[float]) -> Scenario:
@@ -71,7 +72,7 @@ def _simulate(job: _Job, items: Sequence[Point]) -> dict[str, np.ndarray]:
     parts: dict[str, list[np.ndarray]] = {c: [] for c in COLUMNS}
     for point in items:
         scenario = point_scenario(job.scenario, job.parameters, point.values)
-        seed = future_seed(job.root, point.seed)
+        seed = future_seed(job.root, point.seed, job.block)
         result = run_replication(scenario, job.plan, seed)
         money = MoneyModel(scenario, job.plan, job.rules)
         arrays = money.yearly_arrays([money.totals(result.monthly)])
@@ -87,10 +88,11 @@ def _chunks(points: Sequence[Point], parallel: int) -> list[list[Point]]:
 
 def simulate_points(scenario: Scenario, plan: Plan, rules: Mapping[int, Any], parameters: Sequence[str],
                     points: Sequence[Point], root: int, *, workers: int | None = 1, backend: str = "local",
-                    scheduler: Any = None, on_done: Callable[[int], None] | None = None) -> Results:
-    """Every point simulated once (in point order), on local processes or a Dask cluster."""
+                    scheduler: Any = None, on_done: Callable[[int], None] | None = None, block: int = 0) -> Results:
+    """Every point simulated once (in point order), on local processes or a Dask cluster; a point's
+    seed is its number in block `block` of the sensitivity stream."""
     check_inputs(scenario, plan, rules)
-    job = _Job(scenario.model_copy(update={"uncertainty": []}), plan, dict(rules), tuple(parameters), root)
+    job = _Job(scenario.model_copy(update={"uncertainty": []}), plan, dict(rules), tuple(parameters), root, block)
     parallel = workers if workers is not None else (os.cpu_count() or 1)
     if backend == "dask":
         with session(backend, scheduler) as client:

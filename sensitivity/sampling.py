@@ -23,8 +23,11 @@ from sporen.sim.random_streams import child_seed
 
 NOISE = "seed"
 """The name of the intrinsic-noise factor (the clients' own randomness)."""
-NOISE_SEEDS = 1 << 20
-"""Distinct seeds the noise factor chooses from: far more than any sample has points."""
+NOISE_SEEDS = 1 << 19
+"""Distinct seeds the noise factor chooses from: far more than any sample has points (and within one
+block of the futures core's sensitivity stream)."""
+DESIGN_BLOCK, TORNADO_BLOCK = 0, 1
+"""Blocks of `sim.futures.sensitivity`: the Saltelli design's seeds, the tornado's futures."""
 DESIGN_SCRAMBLE = "sensitivity-design"
 """Name of the stream that scrambles the Sobol' sequence (the design is a function of the root seed)."""
 
@@ -114,9 +117,12 @@ def points_of(factors: Sequence[Factor], sample: np.ndarray) -> list[Point]:
     return out
 
 
-def future_seed(root: int, number: int) -> SeedSequence:
-    """Seed number `number` of the sensitivity stream of the root seed."""
-    return child_seed(SeedSequence(root), "sensitivity", number)
+def future_seed(root: int, number: int, block: int = DESIGN_BLOCK) -> SeedSequence:
+    """Future `number` of block `block` of the futures core's sensitivity stream (`sim.futures`):
+    children no plan was chosen or verified on."""
+    from sporen.sim.futures import sensitivity
+
+    return sensitivity(block).seed(root, number)
 
 
 def at(factors: Sequence[Factor], overrides: dict[str, float] | None = None) -> tuple[float, ...]:

@@ -1,6 +1,6 @@
 """The tornado: each assumption at the low and the high end of its range, the others at their centre.
 
-Every setting runs on the same futures (seed numbers 0 .. R-1 of the sensitivity stream), so the
+Every setting runs on the same futures (futures 0 .. R-1 of block 1 of the sensitivity stream), so the
 bars differ by the assumption alone. Per setting: the mean yearly result over the target years
 (the target's line, all municipalities together) and the share of futures meeting the target.
 """
