@@ -95,6 +95,10 @@ def run_optimiser(scenario: Scenario, target: WhatIfTarget, *, priority: str | N
         report(min(0.99, done / max(1, planned)), str(stage))
 
     report(0.0, "starting")
+    # The page's controls hold one fte per role (from an arrival month) and places per year, not a
+    # role's later changes: the page asks for plans its controls can show, so loading the answer
+    # into them shows exactly the answer (a taper is `sporen plan`'s to find).
+    options.setdefault("dynamic", False)
     try:
         loop_options = OptimiseOptions.read({   # InputError naming an option it does not have or refuses
             "target_from": target.from_year, "scope": target.scope, "target_level": int(target.level),
