@@ -27,6 +27,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# ruff: style, imports, and McCabe complexity at most 15 per function (pyproject's [tool.ruff.lint];
+# the few functions above it say why on their def line); then mypy over the package.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	@mkdir -p .mypy-path && ln -sfn .. .mypy-path/sporen

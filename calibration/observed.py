@@ -138,7 +138,8 @@ def _period(text: str) -> tuple[int, int] | None:
     return first, last
 
 
-def read_observed(path: str | Path, municipalities: Sequence[str] | None = None) -> list[Observation]:
+# complexity over 15: one check per column and row of the observed file, each naming its cell
+def read_observed(path: str | Path, municipalities: Sequence[str] | None = None) -> list[Observation]:  # noqa: C901
     """Read an observed file: every format problem as one InputError (with `municipalities`, unknown
     names are problems too)."""
     path = Path(path)
@@ -220,7 +221,8 @@ def read_observed(path: str | Path, municipalities: Sequence[str] | None = None)
     return observations
 
 
-def check_observed(observations: list[Observation], scenario: Scenario, file: str) -> Observed:
+# complexity over 15: one check per kind of observation against the scenario, each its own problem
+def check_observed(observations: list[Observation], scenario: Scenario, file: str) -> Observed:  # noqa: C901
     """Check observations against a scenario (municipalities, the window); InputError lists all problems."""
     names = [m.name for m in scenario.municipalities]
     problems: list[Problem] = []

@@ -34,7 +34,8 @@ class CalibrateJobResult:
     fitted: list[tuple[str, float]]
 
 
-def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None = None) -> CalibrateJobResult:
+# complexity over 15: the job's steps in order (check, fit, validate, write), each with its own exit
+def run_calibrate(options: CalibrateOptions, log: Callable[[str], None] | None = None) -> CalibrateJobResult:  # noqa: C901
     """Fit, check the calibrated scenario validates, and write it. InputError for bad input."""
     out = options.out_file
     inputs = [options.scenario, options.observed]

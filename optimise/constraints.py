@@ -92,7 +92,8 @@ class HardLimits:
             top = space.scenario.role(role).fte_now
         return top + measure_extra_fte(space, None, role)
 
-    def violations(self, point: Point, drop: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    # complexity over 15: one branch per constraint family, read as a list
+    def violations(self, point: Point, drop: frozenset[str] | set[str] = frozenset()) -> list[str]:  # noqa: C901
         """The families the point violates (empty when it is admissible); `drop` families are not checked."""
         space, scenario = self.space, self.space.scenario
         out: list[str] = []

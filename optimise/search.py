@@ -637,7 +637,8 @@ class Search:
                        verified=verified, rejected=sorted(self.rejected), notes=self.notes, cuts=list(self.cuts),
                        next_block=self.block)
 
-    def run(self, start: Point | None = None) -> Outcome:
+    # complexity over 15: the selection procedure's steps 2-5, in the order docs/optimisation.md gives them
+    def run(self, start: Point | None = None) -> Outcome:  # noqa: C901
         """Steps 2-5. `start` (the trade-off): a plan found for a stricter target; when it meets this
         target, the parsimony pass descends from it instead of a new candidate search."""
         design = self.verdict_design()

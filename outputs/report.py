@@ -489,7 +489,8 @@ def _range(band: pd.DataFrame, year: int, lang: str) -> str:
     return text("range", lang, low=eur(band["low"].loc[year], lang), high=eur(band["high"].loc[year], lang))
 
 
-def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames | None,
+# complexity over 15: page 1 of the report, one paragraph per case (met, not met, small samples)
+def summary_section(scenario: Scenario, baseline: RunFrames, plan_run: RunFrames | None,  # noqa: C901
                     outcome: PlanOutcome | None, lang: str = "nl") -> Section:
     """The page a wethouder reads in a minute."""
     years = scenario.horizon_years

@@ -148,7 +148,8 @@ def _holds(folder: Path, path: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def check_target(target: str | Path, inputs: Iterable[str | Path | None] = (),
+# complexity over 15: every reason a folder may not become a run folder, one problem each
+def check_target(target: str | Path, inputs: Iterable[str | Path | None] = (),  # noqa: C901
                  kind: RunKind | None = None) -> list[Problem]:
     """Every reason `target` may not become (or replace) a run folder; empty = it may.
 

@@ -34,7 +34,8 @@ from sporen.sim.hazards import HAZARDS, Globals
 class Timeline:
     """Per-month tables of one scenario under one plan."""
 
-    def __init__(self, scenario: Scenario, plan: Plan):
+    # complexity over 15: one pass per part of the plan (roles, instruments, measures), month by month
+    def __init__(self, scenario: Scenario, plan: Plan):  # noqa: C901
         months = scenario.months
         self.months = months
         self.fte: dict[str, list[float]] = {}

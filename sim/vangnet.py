@@ -110,7 +110,8 @@ TABLE_COLUMNS = [
 ]
 
 
-def vangnet_table(accounts: pd.DataFrame, rules: Mapping[int, VangnetRule],
+# complexity over 15: the vangnet rule's cases (surplus, threshold, multi-year, merger) in one pass
+def vangnet_table(accounts: pd.DataFrame, rules: Mapping[int, VangnetRule],  # noqa: C901
                   predecessors: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """The vangnet per row of `accounts` (columns municipality, year, budget, spending).
 

@@ -31,7 +31,8 @@ def _relative(path: Path) -> Path:
         return path
 
 
-def scenario_panel(page: Page, bundled: dict[str, Path], bundle: Any) -> None:
+# complexity over 15: a Shiny panel: its reactive closures are counted with the function
+def scenario_panel(page: Page, bundled: dict[str, Path], bundle: Any) -> None:  # noqa: C901
     """Register the scenario list, the two uploads and the sidebar's panel for `page`."""
     settings = page.settings
     input = page.input

@@ -20,7 +20,8 @@ from sporen.web.html import problems_box
 from sporen.web.session import Computed, Page, Request, compute
 
 
-def simulation_panel(page: Page) -> None:
+# complexity over 15: a Shiny panel: its reactive closures are counted with the function
+def simulation_panel(page: Page) -> None:  # noqa: C901
     """Register the request, the simulation task and the status line for `page` (`page.request` and
     `page.simulation` are what the other panels read)."""
 
