@@ -11,7 +11,8 @@ replications of each case, seeds from REFERENCE_SEED). The file holds the engine
 every client in view when a served multiplier moved (multiplier rounded to 0.01), on the model of
 main at c60aa59 (returns of earlier job-leavers, net instrument effects, BMWE recalibrated with its
 deadweights): that tree with the thinning commits (de23d8e, 9a9148d, 4a90fbb) reversed in sim/.
-It is the reference the thinning engine is tested against; re-record it the same way when the model itself changes BMWE's figures.
+It is the reference the thinning engine is tested against; re-record it the same way when the model
+itself changes BMWE's figures.
 """
 
 from __future__ import annotations
