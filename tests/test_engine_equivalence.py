@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from engine_reference import CASES, DATA, summarise
+from engine_reference import CASES, DATA, REFERENCE_SEED, summarise
 from scipy import stats
 
-REPS, SEED, ALPHA = 60, 20261208, 0.01
+REPS, ALPHA = 60, 0.01
 PERMUTATIONS = 20_000
 """The t statistic's p-value by permutation: vangnet figures are mostly 0 with a long tail, where
 the t distribution misleads at 60 replications (a sample with few nonzero years looks precise)."""
@@ -69,7 +69,11 @@ def test_the_reference_has_200_or_more_replications_of_each_case(reference):
 @pytest.mark.parametrize("case", CASES)
 def test_outputs_agree_in_distribution_with_the_restating_engine(reference, case):
     old = reference[reference.case == case].reset_index(drop=True)
-    new = summarise(case, np.random.SeedSequence(SEED).spawn(REPS))
+    # fresh futures: the children after the reference's 240 of the same root. (From another root,
+    # seed 20261208, the restating engine itself gave 160.9 transfers against the reference's 167.9,
+    # as the thinning engine did (161.1): a low draw of that root, not a difference of the engines.)
+    fresh = np.random.SeedSequence(REFERENCE_SEED).spawn(len(old) + REPS)[len(old):]
+    new = summarise(case, fresh)
     assert list(new.columns) == list(old.columns)
     p = pvalues(old, new)
     assert len(p) >= 30  # stock, exits, money per year: the comparison is not vacuous
